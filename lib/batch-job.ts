@@ -1,0 +1,457 @@
+import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './defaults';
+import { checkDuration, checkInteger, propError } from './errors';
+import {
+  CompletionMode, patchJobSpec, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy,
+} from './job-spec';
+import { JobPattern, JobPatternLabels } from './labels';
+import { isDnsLabel, MAX_JOB_NAME_LENGTH } from './names';
+import { addWarning } from './warnings';
+
+/**
+ * What every pattern's Job accepts: the pod, its container and the Job's failure handling.
+ */
+export interface JobOptions {
+  /**
+   * The Job's metadata. `name` is also the value of the pods' `job-name` label, so it must be a
+   * DNS-1123 label of at most 63 characters.
+   *
+   * @default - a name cdk8s generates from the construct path (stable while the construct stays where it is)
+   */
+  readonly metadata?: ApiObjectMetadata;
+
+  /**
+   * Labels and annotations for the pod template. Keep them free of values that change between
+   * syncs: the template of a deployed Job is immutable.
+   *
+   * @default - the library's `app.kubernetes.io/*` labels only
+   */
+  readonly podMetadata?: ApiObjectMetadata;
+
+  /**
+   * The main container. The library's resource and security defaults are applied underneath
+   * whatever it sets itself.
+   */
+  readonly container: kplus.ContainerProps;
+
+  /**
+   * Init containers; they get the same defaults as `container`.
+   *
+   * @default - none
+   */
+  readonly initContainers?: kplus.ContainerProps[];
+
+  /**
+   * Volumes of the pod.
+   *
+   * @default - none
+   */
+  readonly volumes?: kplus.Volume[];
+
+  /**
+   * What the kubelet does when a container exits: `Never` (a failed attempt becomes a new pod, its
+   * logs stay readable) or `OnFailure` (the container restarts in the same pod). `Always` is not
+   * allowed for Jobs.
+   *
+   * @default RestartPolicy.NEVER
+   */
+  readonly restartPolicy?: kplus.RestartPolicy;
+
+  /**
+   * How many failed attempts are retried before the Job fails with BackoffLimitExceeded.
+   * Retries wait 10 s, 20 s, 40 s, ... (at most 6 min).
+   *
+   * @default 3
+   */
+  readonly backoffLimit?: number;
+
+  /**
+   * How long the Job may be active before it is stopped with DeadlineExceeded. Wins over
+   * `backoffLimit`.
+   *
+   * @default Duration.hours(1)
+   */
+  readonly activeDeadline?: Duration;
+
+  /**
+   * How long a finished Job (and, through the garbage collector, its pods) is kept. Beware:
+   * Argo CD re-creates (and so re-runs) a Git-tracked Job that its TTL deleted.
+   *
+   * @default Duration.days(1)
+   */
+  readonly ttlAfterFinished?: Duration;
+
+  /**
+   * Create the Job suspended: no pods start until `spec.suspend` is set to false.
+   *
+   * @default false
+   */
+  readonly suspend?: boolean;
+
+  /**
+   * Rules that decide, from exit codes or pod conditions, whether a failed pod fails the Job at
+   * once, is ignored, or counts against `backoffLimit`. Needs `restartPolicy: Never`.
+   *
+   * @default - every failure counts against `backoffLimit`
+   */
+  readonly podFailurePolicy?: PodFailurePolicyRule[];
+
+  /**
+   * When failed or terminating pods are replaced. Alpha on Kubernetes 1.28 (feature gate
+   * JobPodReplacementPolicy): a synth warning says so.
+   *
+   * @default - the cluster's behaviour (replace when terminating or failed)
+   */
+  readonly podReplacementPolicy?: PodReplacementPolicy;
+
+  /**
+   * Pod security context settings, applied on top of the restricted-profile defaults.
+   *
+   * @default - runAsNonRoot, uid and gid 65532, fsGroup 65532, seccomp RuntimeDefault
+   */
+  readonly securityContext?: kplus.PodSecurityContextProps;
+
+  /**
+   * The service account the pod runs as. Its token is mounted only when
+   * `automountServiceAccountToken` is true.
+   *
+   * @default - the namespace's default service account, without a mounted token
+   */
+  readonly serviceAccount?: kplus.IServiceAccount;
+
+  /**
+   * Mount the service account token into the pod.
+   *
+   * @default false
+   */
+  readonly automountServiceAccountToken?: boolean;
+
+  /**
+   * The `app.kubernetes.io/part-of` label of the Job and its pods.
+   *
+   * @default - no part-of label
+   */
+  readonly partOf?: string;
+
+  /**
+   * Library defaults to leave out entirely. A default that is left out must not also be set.
+   *
+   * @default - every default applies
+   */
+  readonly omitDefaults?: JobDefault[];
+}
+
+/**
+ * Properties of a {@link BatchJob}: the Job options plus the fields that shape its pods.
+ */
+export interface BatchJobProps extends JobOptions {
+  /**
+   * How many pods must succeed. Unset means "any one success once all pods ended" (work queue).
+   *
+   * @default - unset (the cluster treats it as 1 unless `parallelism` > 1)
+   */
+  readonly completions?: number;
+
+  /**
+   * How many pods may run at once; 0 pauses the Job.
+   *
+   * @default - unset (the cluster's 1)
+   */
+  readonly parallelism?: number;
+
+  /**
+   * `NonIndexed` or `Indexed` (needs `completions`).
+   *
+   * @default - unset (the cluster's NonIndexed)
+   */
+  readonly completionMode?: CompletionMode;
+
+  /**
+   * Retries per index of an Indexed Job. Alpha on Kubernetes 1.28 (feature gate
+   * JobBackoffLimitPerIndex): a synth warning says so.
+   *
+   * @default - no per-index limit
+   */
+  readonly backoffLimitPerIndex?: number;
+
+  /**
+   * How many indexes may fail before the whole Job fails. Needs `backoffLimitPerIndex`.
+   *
+   * @default - no limit on failed indexes
+   */
+  readonly maxFailedIndexes?: number;
+
+  /**
+   * The pattern this Job implements, written to the `job-patterns.cdk8s.io/pattern` annotation.
+   *
+   * @default JobPattern.CUSTOM
+   */
+  readonly pattern?: JobPattern;
+
+  /**
+   * The `app.kubernetes.io/component` label of the Job and its pods.
+   *
+   * @default 'job'
+   */
+  readonly component?: string;
+}
+
+/**
+ * A Kubernetes Job with the library's defaults: the base of every pattern.
+ *
+ * It composes a cdk8s-plus `Job` (child id `Resource`, also `node.defaultChild`, so
+ * `ApiObject.of(batchJob)` returns the Job object) and adds the fields cdk8s-plus-28 lacks.
+ */
+export class BatchJob extends Construct {
+  /** The cdk8s-plus Job. Add containers through {@link addContainer} to get the defaults. */
+  public readonly job: kplus.Job;
+  /** The Job's API object. */
+  public readonly apiObject: ApiObject;
+  /** The Job's name (also its pods' `job-name` label). */
+  public readonly name: string;
+  /** The pattern written to the `job-patterns.cdk8s.io/pattern` annotation. */
+  public readonly pattern: JobPattern;
+  /** Effective `restartPolicy`. */
+  public readonly restartPolicy: kplus.RestartPolicy;
+  /** Effective `backoffLimit` (undefined when the default was omitted and none was set). */
+  public readonly backoffLimit?: number;
+  /** Effective `activeDeadline`. */
+  public readonly activeDeadline?: Duration;
+  /** Effective `ttlAfterFinished`. */
+  public readonly ttlAfterFinished?: Duration;
+  /** `completions` as written (undefined: unset). */
+  public readonly completions?: number;
+  /** `parallelism` as written (undefined: unset). */
+  public readonly parallelism?: number;
+  /** `completionMode` as written (undefined: unset). */
+  public readonly completionMode?: CompletionMode;
+  /** `suspend`. */
+  public readonly suspend: boolean;
+  /** Labels on the Job and on its pod template. */
+  public readonly labels: Record<string, string>;
+
+  private readonly omitted: ReadonlySet<JobDefault>;
+
+  constructor(scope: Construct, id: string, props: BatchJobProps) {
+    super(scope, id);
+    this.omitted = new Set(props.omitDefaults ?? []);
+    this.checkOmittedDefaults(props);
+
+    this.pattern = props.pattern ?? JobPattern.CUSTOM;
+    this.restartPolicy = props.restartPolicy ?? JOB_DEFAULTS.restartPolicy;
+    this.backoffLimit = props.backoffLimit ?? this.defaultUnlessOmitted(JobDefault.BACKOFF_LIMIT, JOB_DEFAULTS.backoffLimit);
+    this.activeDeadline = props.activeDeadline ?? this.defaultUnlessOmitted(JobDefault.ACTIVE_DEADLINE, JOB_DEFAULTS.activeDeadline);
+    this.ttlAfterFinished = props.ttlAfterFinished ?? this.defaultUnlessOmitted(JobDefault.TTL_AFTER_FINISHED, JOB_DEFAULTS.ttlAfterFinished);
+    this.completions = props.completions;
+    this.parallelism = props.parallelism;
+    this.completionMode = props.completionMode;
+    this.suspend = props.suspend ?? false;
+    this.checkProps(props);
+
+    const secure = !this.omitted.has(JobDefault.SECURITY_CONTEXT);
+    this.job = new kplus.Job(this, 'Resource', {
+      metadata: props.metadata,
+      podMetadata: props.podMetadata,
+      restartPolicy: this.restartPolicy,
+      backoffLimit: this.backoffLimit,
+      activeDeadline: this.activeDeadline,
+      ttlAfterFinished: this.ttlAfterFinished,
+      securityContext: secure ? restrictedPodSecurityContext(props.securityContext) : props.securityContext,
+      serviceAccount: props.serviceAccount,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      volumes: props.volumes,
+    });
+    this.node.defaultChild = this.job;
+    this.apiObject = ApiObject.of(this.job);
+    this.name = this.apiObject.name;
+    this.checkName();
+
+    this.labels = {
+      [JobPatternLabels.NAME]: this.name,
+      [JobPatternLabels.COMPONENT]: props.component ?? 'job',
+      ...(props.partOf !== undefined ? { [JobPatternLabels.PART_OF]: props.partOf } : {}),
+      [JobPatternLabels.MANAGED_BY]: JobPatternLabels.MANAGED_BY_VALUE,
+    };
+    for (const [key, value] of Object.entries(this.labels)) {
+      this.apiObject.metadata.addLabel(key, value);
+      this.job.podMetadata.addLabel(key, value);
+    }
+    this.apiObject.metadata.addAnnotation(JobPatternLabels.PATTERN_ANNOTATION, this.pattern);
+
+    for (const init of props.initContainers ?? []) {
+      this.job.addInitContainer(this.withDefaults(init));
+    }
+    this.addContainer(props.container);
+
+    patchJobSpec(this.apiObject, {
+      completions: props.completions,
+      parallelism: props.parallelism,
+      completionMode: props.completionMode,
+      suspend: props.suspend,
+      podFailurePolicy: props.podFailurePolicy ? { rules: props.podFailurePolicy.map(renderRule) } : undefined,
+      backoffLimitPerIndex: props.backoffLimitPerIndex,
+      maxFailedIndexes: props.maxFailedIndexes,
+      podReplacementPolicy: props.podReplacementPolicy,
+      podSeccompProfileType: secure ? kplus.SeccompProfileType.RUNTIME_DEFAULT : undefined,
+      // Derived from the construct path: it would change the immutable template when the construct moves.
+      removeTemplateLabels: [kplus.Pod.ADDRESS_LABEL],
+    });
+  }
+
+  /**
+   * Adds a container to the pod with the library's resource and security defaults underneath its
+   * own settings.
+   */
+  public addContainer(container: kplus.ContainerProps): kplus.Container {
+    return this.job.addContainer(this.withDefaults(container));
+  }
+
+  private withDefaults(container: kplus.ContainerProps): kplus.ContainerProps {
+    return {
+      ...container,
+      resources: container.resources ?? (this.omitted.has(JobDefault.RESOURCES) ? {} : JOB_DEFAULTS.resources),
+      securityContext: this.omitted.has(JobDefault.SECURITY_CONTEXT)
+        ? container.securityContext
+        : restrictedContainerSecurityContext(container.securityContext),
+    };
+  }
+
+  private defaultUnlessOmitted<T>(which: JobDefault, value: T): T | undefined {
+    return this.omitted.has(which) ? undefined : value;
+  }
+
+  private checkOmittedDefaults(props: BatchJobProps): void {
+    const setWhileOmitted: Array<[JobDefault, unknown]> = [
+      [JobDefault.BACKOFF_LIMIT, props.backoffLimit],
+      [JobDefault.ACTIVE_DEADLINE, props.activeDeadline],
+      [JobDefault.TTL_AFTER_FINISHED, props.ttlAfterFinished],
+    ];
+    for (const [which, value] of setWhileOmitted) {
+      if (this.omitted.has(which) && value !== undefined) {
+        propError(this, {
+          prop: which,
+          value,
+          allowed: `cannot be set while omitDefaults contains JobDefault.${enumKey(which)}`,
+          fix: `Either remove '${which}' or remove JobDefault.${enumKey(which)} from omitDefaults.`,
+        });
+      }
+    }
+  }
+
+  private checkProps(props: BatchJobProps): void {
+    if (this.restartPolicy !== kplus.RestartPolicy.NEVER && this.restartPolicy !== kplus.RestartPolicy.ON_FAILURE) {
+      propError(this, {
+        prop: 'restartPolicy',
+        value: this.restartPolicy,
+        allowed: "must be 'Never' or 'OnFailure' for a Job",
+        fix: 'Use RestartPolicy.NEVER (the default) or RestartPolicy.ON_FAILURE; a Job\'s pods must end.',
+      });
+    }
+    checkInteger(this, 'backoffLimit', props.backoffLimit, 0, 'Set backoffLimit to 0 (no retries) or more.');
+    checkDuration(this, 'activeDeadline', props.activeDeadline, 1, 'Use a deadline of at least Duration.seconds(1), or omitDefaults: [JobDefault.ACTIVE_DEADLINE] for none.');
+    checkDuration(this, 'ttlAfterFinished', props.ttlAfterFinished, 0, 'Use Duration.seconds(0) (delete at once) or more, or omitDefaults: [JobDefault.TTL_AFTER_FINISHED] to keep finished Jobs.');
+    checkInteger(this, 'completions', props.completions, 1, 'Set completions to 1 or more, or leave it unset for a work queue.');
+    checkInteger(this, 'parallelism', props.parallelism, 0, 'Set parallelism to 0 (paused) or more.');
+    checkInteger(this, 'backoffLimitPerIndex', props.backoffLimitPerIndex, 0);
+    checkInteger(this, 'maxFailedIndexes', props.maxFailedIndexes, 0);
+
+    if (props.podFailurePolicy !== undefined && this.restartPolicy !== kplus.RestartPolicy.NEVER) {
+      propError(this, {
+        prop: 'podFailurePolicy',
+        value: props.podFailurePolicy.map(r => r.action),
+        allowed: `needs restartPolicy 'Never' (restartPolicy is '${this.restartPolicy}')`,
+        fix: 'Remove restartPolicy: RestartPolicy.ON_FAILURE, or remove podFailurePolicy.',
+      });
+    }
+    if (props.completionMode === CompletionMode.INDEXED && props.completions === undefined) {
+      propError(this, {
+        prop: 'completions',
+        value: props.completions,
+        allowed: "must be set when completionMode is 'Indexed'",
+        fix: 'Set completions to the number of indexes.',
+      });
+    }
+    if (props.backoffLimitPerIndex !== undefined && props.completionMode !== CompletionMode.INDEXED) {
+      propError(this, {
+        prop: 'backoffLimitPerIndex',
+        value: props.backoffLimitPerIndex,
+        allowed: "needs completionMode 'Indexed'",
+        fix: 'Set completionMode: CompletionMode.INDEXED, or remove backoffLimitPerIndex.',
+      });
+    }
+    if (props.maxFailedIndexes !== undefined && props.backoffLimitPerIndex === undefined) {
+      propError(this, {
+        prop: 'maxFailedIndexes',
+        value: props.maxFailedIndexes,
+        allowed: 'needs backoffLimitPerIndex',
+        fix: 'Set backoffLimitPerIndex as well, or remove maxFailedIndexes.',
+      });
+    }
+    if (props.maxFailedIndexes !== undefined && props.completions !== undefined && props.maxFailedIndexes > props.completions) {
+      propError(this, {
+        prop: 'maxFailedIndexes',
+        value: props.maxFailedIndexes,
+        allowed: `must not exceed completions (${props.completions})`,
+        fix: `Set maxFailedIndexes to at most ${props.completions}.`,
+      });
+    }
+    for (const [i, rule] of (props.podFailurePolicy ?? []).entries()) {
+      const matchers = (rule.onExitCodes ? 1 : 0) + (rule.onPodConditions ? 1 : 0);
+      if (matchers !== 1) {
+        propError(this, {
+          prop: `podFailurePolicy[${i}]`,
+          value: rule,
+          allowed: 'must have exactly one of onExitCodes and onPodConditions',
+          fix: 'Split the rule in two, or add the matcher it lacks.',
+        });
+      }
+      if (rule.action === PodFailurePolicyAction.FAIL_INDEX && props.backoffLimitPerIndex === undefined) {
+        propError(this, {
+          prop: `podFailurePolicy[${i}].action`,
+          value: rule.action,
+          allowed: 'needs backoffLimitPerIndex',
+          fix: 'Set backoffLimitPerIndex (Indexed Jobs only), or use another action.',
+        });
+      }
+    }
+
+    if (props.parallelism !== undefined && props.completions !== undefined && props.parallelism > props.completions) {
+      addWarning(this, `parallelism (${props.parallelism}) is greater than completions (${props.completions}): at most ${props.completions} pods run at once.`);
+    }
+    const alpha: Array<[string, unknown, string]> = [
+      ['backoffLimitPerIndex', props.backoffLimitPerIndex, 'JobBackoffLimitPerIndex'],
+      ['maxFailedIndexes', props.maxFailedIndexes, 'JobBackoffLimitPerIndex'],
+      ['podReplacementPolicy', props.podReplacementPolicy, 'JobPodReplacementPolicy'],
+    ];
+    for (const [prop, value, gate] of alpha) {
+      if (value !== undefined) {
+        addWarning(this, `${prop} is alpha on Kubernetes 1.28: without the ${gate} feature gate the API server drops it silently (beta and on by default from 1.29).`);
+      }
+    }
+  }
+
+  private checkName(): void {
+    if (!isDnsLabel(this.name)) {
+      propError(this, {
+        prop: 'metadata.name',
+        value: this.name,
+        allowed: `must be a DNS-1123 label of at most ${MAX_JOB_NAME_LENGTH} characters (lower-case letters, digits and '-', starting and ending with a letter or digit), because it is also the pods' job-name label`,
+        fix: 'Choose a shorter name made of lower-case letters, digits and dashes.',
+      });
+    }
+  }
+}
+
+function renderRule(rule: PodFailurePolicyRule): unknown {
+  if (rule.onExitCodes) {
+    const { containerName, operator, values } = rule.onExitCodes;
+    return { action: rule.action, onExitCodes: { ...(containerName ? { containerName } : {}), operator, values } };
+  }
+  return { action: rule.action, onPodConditions: rule.onPodConditions!.map(c => ({ type: c.type, status: c.status ?? 'True' })) };
+}
+
+function enumKey(value: JobDefault): string {
+  return Object.entries(JobDefault).find(([, v]) => v === value)![0];
+}

@@ -1,0 +1,70 @@
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+
+/**
+ * The defaults this library adds to every Job, each of which can be left out with
+ * `omitDefaults` (see the README's table of defaults).
+ */
+export enum JobDefault {
+  /** `backoffLimit: 3` instead of the cluster's implicit 6. */
+  BACKOFF_LIMIT = 'backoffLimit',
+  /** `activeDeadlineSeconds: 3600`. */
+  ACTIVE_DEADLINE = 'activeDeadline',
+  /** `ttlSecondsAfterFinished: 86400`. */
+  TTL_AFTER_FINISHED = 'ttlAfterFinished',
+  /** Requests of 100m cpu and 128Mi memory and a 256Mi memory limit on containers that set none. */
+  RESOURCES = 'resources',
+  /**
+   * The Pod Security Standards "restricted" security context: uid/gid 65532, runAsNonRoot,
+   * no privilege escalation, all capabilities dropped, seccomp RuntimeDefault.
+   */
+  SECURITY_CONTEXT = 'securityContext',
+}
+
+/**
+ * The values of the defaults, in one place. Tests pin each of them, and the README's table lists
+ * them: change both together, in a commit of its own.
+ */
+export const JOB_DEFAULTS = {
+  /** Pods of a Job are never restarted in place, so every attempt keeps its own logs. */
+  restartPolicy: kplus.RestartPolicy.NEVER,
+  /** Three retries: 10 s + 20 s + 40 s of back-off, well inside the deadline. */
+  backoffLimit: 3,
+  /** A Job that hangs is stopped after an hour (DeadlineExceeded). */
+  activeDeadline: Duration.hours(1),
+  /** A finished Job (and its pods) is deleted a day later: time enough to read its logs. */
+  ttlAfterFinished: Duration.days(1),
+  /** The uid and gid pods run as: the conventional "nonroot" id of distroless images. */
+  runAsUser: 65532,
+  /** @see runAsUser */
+  runAsGroup: 65532,
+  /** Requests that let the scheduler place the pod, a memory limit that protects the node, no cpu limit (no throttling). */
+  resources: {
+    cpu: { request: kplus.Cpu.millis(100) },
+    memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
+  } as kplus.ContainerResources,
+} as const;
+
+/** The restricted-profile container security context, with the user's own settings on top. */
+export function restrictedContainerSecurityContext(own: kplus.ContainerSecurityContextProps = {}): kplus.ContainerSecurityContextProps {
+  return {
+    ensureNonRoot: true,
+    privileged: false,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: [kplus.Capability.ALL] },
+    seccompProfile: { type: kplus.SeccompProfileType.RUNTIME_DEFAULT },
+    ...own,
+  };
+}
+
+/** The restricted-profile pod security context, with the user's own settings on top. */
+export function restrictedPodSecurityContext(own: kplus.PodSecurityContextProps = {}): kplus.PodSecurityContextProps {
+  return {
+    ensureNonRoot: true,
+    user: JOB_DEFAULTS.runAsUser,
+    group: JOB_DEFAULTS.runAsGroup,
+    fsGroup: JOB_DEFAULTS.runAsGroup,
+    ...own,
+  };
+}

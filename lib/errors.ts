@@ -1,0 +1,92 @@
+import { Duration } from 'cdk8s';
+import { IConstruct } from 'constructs';
+
+/**
+ * Renders a value the way a user wrote it, so an error can quote it.
+ *
+ * Durations show their seconds (never `[object Object]`), strings are quoted, arrays and plain
+ * objects are JSON.
+ */
+export function formatValue(value: unknown): string {
+  if (value instanceof Duration) {
+    return `${value.toSeconds({ integral: false })} seconds`;
+  }
+  if (typeof value === 'string') {
+    return `'${value}'`;
+  }
+  if (value === undefined) {
+    return 'undefined';
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
+    return String(value);
+  }
+  return JSON.stringify(value);
+}
+
+/**
+ * What a construct-time error says: where, which prop, what value, what is allowed and the fix.
+ */
+export interface PropErrorDetails {
+  /** The prop as the user wrote it, e.g. `backoffLimit` or `container.securityContext.user`. */
+  readonly prop: string;
+  /** The value received. */
+  readonly value: unknown;
+  /** What is allowed, as a sentence fragment: "must be an integer >= 0". */
+  readonly allowed: string;
+  /** How to fix it, as a full sentence. */
+  readonly fix: string;
+}
+
+/**
+ * The one error type users can cause at construct time. Its message reads
+ * `<construct path> (<construct type>): '<prop>' <allowed>, got <value>. <fix>`.
+ */
+export class JobPatternsError extends Error {
+  /** The construct path the error is about. */
+  public readonly path: string;
+  /** The prop the error is about. */
+  public readonly prop: string;
+
+  constructor(scope: IConstruct, details: PropErrorDetails) {
+    super(`${scope.node.path} (${scope.constructor.name}): '${details.prop}' ${details.allowed}, got ${formatValue(details.value)}. ${details.fix}`);
+    this.name = 'JobPatternsError';
+    this.path = scope.node.path;
+    this.prop = details.prop;
+  }
+}
+
+/** Throws a {@link JobPatternsError}. */
+export function propError(scope: IConstruct, details: PropErrorDetails): never {
+  throw new JobPatternsError(scope, details);
+}
+
+/** Rejects anything but a whole number >= `min` (undefined passes: it means "use the default"). */
+export function checkInteger(scope: IConstruct, prop: string, value: number | undefined, min: number, fix?: string): void {
+  if (value === undefined) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min) {
+    propError(scope, {
+      prop,
+      value,
+      allowed: `must be a whole number >= ${min}`,
+      fix: fix ?? `Set ${prop} to a whole number of ${min} or more.`,
+    });
+  }
+}
+
+/** Rejects a Duration that is not a whole number of seconds >= `minSeconds`. */
+export function checkDuration(scope: IConstruct, prop: string, value: Duration | undefined, minSeconds: number, fix?: string): void {
+  if (value === undefined) {
+    return;
+  }
+  const seconds = value.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < minSeconds) {
+    propError(scope, {
+      prop,
+      value,
+      allowed: `must be a whole number of seconds >= ${minSeconds}`,
+      fix: fix ?? `Use Duration.seconds(n) with n >= ${minSeconds}.`,
+    });
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * The label and annotation keys this library writes, in one place.
+ *
+ * All of them are derived from the Job's name and the pattern, never from the construct path, so a
+ * construct that moves in the tree does not change its pod template (which is immutable on a
+ * deployed Job).
+ */
+export class JobPatternLabels {
+  /** `app.kubernetes.io/name`: the Job's name (or the group's name for a template expansion). */
+  public static readonly NAME = 'app.kubernetes.io/name';
+  /** `app.kubernetes.io/component`: the role of the object in its pattern (`job`, `worker`, `queue`, ...). */
+  public static readonly COMPONENT = 'app.kubernetes.io/component';
+  /** `app.kubernetes.io/part-of`: set when the user gives `partOf`. */
+  public static readonly PART_OF = 'app.kubernetes.io/part-of';
+  /** `app.kubernetes.io/managed-by`: always `cdk8s-job-patterns`. */
+  public static readonly MANAGED_BY = 'app.kubernetes.io/managed-by';
+  /** The value of `app.kubernetes.io/managed-by`. */
+  public static readonly MANAGED_BY_VALUE = 'cdk8s-job-patterns';
+  /** Label shared by every Job of one template expansion, so the group can be listed and watched. */
+  public static readonly GROUP = 'job-patterns.cdk8s.io/group';
+  /** Label naming the work item of one Job in a template expansion. */
+  public static readonly ITEM = 'job-patterns.cdk8s.io/item';
+  /** Annotation on every Job naming its pattern; the verifier reads it to judge convergence. */
+  public static readonly PATTERN_ANNOTATION = 'job-patterns.cdk8s.io/pattern';
+
+  private constructor() {}
+}
+
+/** The documented Job patterns. The value is written to the `job-patterns.cdk8s.io/pattern` annotation. */
+export enum JobPattern {
+  /** One pod runs to completion (non-parallel Job). */
+  SINGLE_BATCH = 'single-batch',
+  /** A fixed number of successful pods (`completions` N, `parallelism` P). */
+  FIXED_COMPLETION = 'fixed-completion',
+  /** Queue with pod per work item: `completions` = number of items. */
+  WORK_QUEUE_POD_PER_ITEM = 'work-queue-pod-per-item',
+  /** Queue with variable pod count: `completions` unset, workers exit 0 when the queue is drained. */
+  WORK_QUEUE_VARIABLE_POD_COUNT = 'work-queue-variable-pod-count',
+  /** Template expansion: one Job per work item. */
+  TEMPLATE_EXPANSION = 'template-expansion',
+  /** Static work assignment: one Indexed Job, one index per work item. */
+  STATIC_WORK_ASSIGNMENT = 'static-work-assignment',
+  /** A single controller pod that creates and manages other pods or Jobs. */
+  CONTROLLER_POD = 'controller-pod',
+  /** A `BatchJob` used directly, with no pattern rules beyond the Job's own. */
+  CUSTOM = 'custom',
+}

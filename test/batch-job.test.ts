@@ -1,0 +1,258 @@
+import { ApiObject, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  BatchJob, CompletionMode, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
+  PodReplacementPolicy, warningsOf,
+} from '../lib';
+import { chart, CONTAINER, job, podSpec } from './util';
+
+describe('BatchJob defaults', () => {
+  test('each documented default is rendered and exposed', () => {
+    // GIVEN
+    const c = chart();
+
+    // WHEN
+    const b = new BatchJob(c, 'job', { container: CONTAINER });
+
+    // THEN
+    const spec = job(c).spec;
+    expect(spec.backoffLimit).toBe(3);
+    expect(spec.activeDeadlineSeconds).toBe(3600);
+    expect(spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(spec.template.spec.restartPolicy).toBe('Never');
+    expect(b.backoffLimit).toBe(3);
+    expect(b.activeDeadline?.toSeconds()).toBe(3600);
+    expect(b.ttlAfterFinished?.toSeconds()).toBe(86400);
+    expect(b.restartPolicy).toBe(kplus.RestartPolicy.NEVER);
+    expect(b.pattern).toBe(JobPattern.CUSTOM);
+    expect(b.suspend).toBe(false);
+  });
+
+  test('containers get resource requests and a memory limit, no cpu limit', () => {
+    const c = chart();
+    new BatchJob(c, 'job', { container: CONTAINER });
+    expect(podSpec(c).containers[0].resources).toEqual({
+      requests: { cpu: '100m', memory: '128Mi' },
+      limits: { memory: '256Mi' },
+    });
+  });
+
+  test('pod and containers pass the restricted Pod Security Standard', () => {
+    const c = chart();
+    new BatchJob(c, 'job', { container: CONTAINER, initContainers: [{ image: 'busybox:1.36.1', name: 'init' }] });
+    const spec = podSpec(c);
+    expect(spec.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 65532,
+      runAsGroup: 65532,
+      fsGroup: 65532,
+      fsGroupChangePolicy: 'Always',
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    for (const container of [...spec.containers, ...spec.initContainers]) {
+      expect(container.securityContext).toEqual({
+        runAsNonRoot: true,
+        privileged: false,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ['ALL'] },
+        seccompProfile: { type: 'RuntimeDefault' },
+      });
+    }
+    expect(spec.automountServiceAccountToken).toBe(false);
+  });
+
+  test('the container keeps its own settings over the defaults', () => {
+    const c = chart();
+    new BatchJob(c, 'job', {
+      container: {
+        ...CONTAINER,
+        resources: { cpu: { request: kplus.Cpu.millis(250) } },
+        securityContext: { readOnlyRootFilesystem: false },
+      },
+      securityContext: { user: 1000 },
+    });
+    const spec = podSpec(c);
+    expect(spec.containers[0].resources).toEqual({ requests: { cpu: '250m' } });
+    expect(spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(false);
+    expect(spec.containers[0].securityContext.capabilities).toEqual({ drop: ['ALL'] });
+    expect(spec.securityContext.runAsUser).toBe(1000);
+    expect(spec.securityContext.runAsGroup).toBe(65532);
+  });
+
+  test('every default can be left out', () => {
+    const c = chart();
+    new BatchJob(c, 'job', {
+      container: CONTAINER,
+      omitDefaults: Object.values(JobDefault),
+    });
+    const spec = job(c).spec;
+    expect(spec.backoffLimit).toBeUndefined();
+    expect(spec.activeDeadlineSeconds).toBeUndefined();
+    expect(spec.ttlSecondsAfterFinished).toBeUndefined();
+    expect(spec.template.spec.containers[0].resources).toBeUndefined();
+    expect(spec.template.spec.securityContext.seccompProfile).toBeUndefined();
+    expect(spec.template.spec.securityContext.runAsUser).toBeUndefined();
+    expect(spec.template.spec.containers[0].securityContext.capabilities).toBeUndefined();
+  });
+
+  test('a default can be overridden, 0 included', () => {
+    const c = chart();
+    const b = new BatchJob(c, 'job', { container: CONTAINER, backoffLimit: 0, ttlAfterFinished: Duration.seconds(0) });
+    expect(job(c).spec.backoffLimit).toBe(0);
+    expect(job(c).spec.ttlSecondsAfterFinished).toBe(0);
+    expect(b.backoffLimit).toBe(0);
+  });
+});
+
+describe('BatchJob fields cdk8s-plus-28 lacks', () => {
+  test('each is read back from the synthesized Job', () => {
+    const c = chart();
+    new BatchJob(c, 'job', {
+      container: CONTAINER,
+      completions: 4,
+      parallelism: 2,
+      completionMode: CompletionMode.INDEXED,
+      suspend: true,
+      backoffLimitPerIndex: 1,
+      maxFailedIndexes: 2,
+      podReplacementPolicy: PodReplacementPolicy.FAILED,
+      podFailurePolicy: [
+        { action: PodFailurePolicyAction.FAIL_JOB, onExitCodes: { containerName: 'main', operator: PodFailurePolicyOperator.IN, values: [42] } },
+        { action: PodFailurePolicyAction.IGNORE, onPodConditions: [{ type: 'DisruptionTarget' }] },
+      ],
+    });
+    const spec = job(c).spec;
+    expect(spec.completions).toBe(4);
+    expect(spec.parallelism).toBe(2);
+    expect(spec.completionMode).toBe('Indexed');
+    expect(spec.suspend).toBe(true);
+    expect(spec.backoffLimitPerIndex).toBe(1);
+    expect(spec.maxFailedIndexes).toBe(2);
+    expect(spec.podReplacementPolicy).toBe('Failed');
+    expect(spec.podFailurePolicy).toEqual({
+      rules: [
+        { action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } },
+        { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+      ],
+    });
+  });
+
+  test('unset fields are not written', () => {
+    const c = chart();
+    new BatchJob(c, 'job', { container: CONTAINER });
+    const spec = job(c).spec;
+    for (const field of ['completions', 'parallelism', 'completionMode', 'suspend', 'podFailurePolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy']) {
+      expect(spec).not.toHaveProperty(field);
+    }
+  });
+});
+
+describe('BatchJob metadata', () => {
+  test('labels on Job and pod template, pattern annotation, no construct-path label', () => {
+    const c = chart();
+    new BatchJob(c, 'job', { metadata: { name: 'my-job' }, container: CONTAINER, partOf: 'billing', component: 'worker', pattern: JobPattern.SINGLE_BATCH });
+    const m = job(c);
+    const expected = {
+      'app.kubernetes.io/name': 'my-job',
+      'app.kubernetes.io/component': 'worker',
+      'app.kubernetes.io/part-of': 'billing',
+      'app.kubernetes.io/managed-by': 'cdk8s-job-patterns',
+    };
+    expect(m.metadata.labels).toEqual(expected);
+    expect(m.spec.template.metadata.labels).toEqual(expected);
+    expect(m.metadata.annotations).toEqual({ [JobPatternLabels.PATTERN_ANNOTATION]: 'single-batch' });
+    expect(m.spec.template.metadata.labels).not.toHaveProperty(kplus.Pod.ADDRESS_LABEL);
+  });
+
+  test('the pod template does not change when the construct moves', () => {
+    const render = (path: string[]) => {
+      const c = chart();
+      let scope: any = c;
+      for (const id of path) {
+        scope = new (require('constructs').Construct)(scope, id);
+      }
+      new BatchJob(scope, 'job', { metadata: { name: 'stable' }, container: CONTAINER });
+      return job(c).spec.template;
+    };
+    expect(render(['a'])).toEqual(render(['b', 'c']));
+  });
+
+  test('ApiObject.of() returns the Job', () => {
+    const c = chart();
+    const b = new BatchJob(c, 'job', { container: CONTAINER });
+    expect(ApiObject.of(b).kind).toBe('Job');
+    expect(b.apiObject).toBe(ApiObject.of(b));
+  });
+
+  test('a generated name is a valid label value', () => {
+    const c = chart();
+    const b = new BatchJob(c, 'a-very-long-construct-id-that-goes-on-and-on-and-on-and-on-and-on-and-on', { container: CONTAINER });
+    expect(b.name.length).toBeLessThanOrEqual(63);
+    expect(job(c).metadata.name).toBe(b.name);
+  });
+});
+
+describe('BatchJob warnings', () => {
+  test('parallelism greater than completions', () => {
+    const c = chart();
+    new BatchJob(c, 'job', { container: CONTAINER, completions: 2, parallelism: 5 });
+    expect(warningsOf(c)).toEqual([{ path: 'test/job', message: 'parallelism (5) is greater than completions (2): at most 2 pods run at once.' }]);
+  });
+
+  test('alpha fields on Kubernetes 1.28', () => {
+    const c = chart();
+    new BatchJob(c, 'job', { container: CONTAINER, completions: 2, completionMode: CompletionMode.INDEXED, backoffLimitPerIndex: 1 });
+    expect(warningsOf(c).map(w => w.message)).toEqual([
+      'backoffLimitPerIndex is alpha on Kubernetes 1.28: without the JobBackoffLimitPerIndex feature gate the API server drops it silently (beta and on by default from 1.29).',
+    ]);
+  });
+
+  test('no warning for a plain Job', () => {
+    const c = chart();
+    new BatchJob(c, 'job', { container: CONTAINER, completions: 2, parallelism: 2 });
+    expect(warningsOf(c)).toEqual([]);
+  });
+});
+
+describe('BatchJob errors', () => {
+  const cases: Array<[string, any, string]> = [
+    ['fails when restartPolicy is Always', { restartPolicy: kplus.RestartPolicy.ALWAYS },
+      "test/job (BatchJob): 'restartPolicy' must be 'Never' or 'OnFailure' for a Job, got 'Always'. Use RestartPolicy.NEVER (the default) or RestartPolicy.ON_FAILURE; a Job's pods must end."],
+    ['fails when podFailurePolicy is used with OnFailure', { restartPolicy: kplus.RestartPolicy.ON_FAILURE, podFailurePolicy: [{ action: PodFailurePolicyAction.FAIL_JOB, onExitCodes: { operator: PodFailurePolicyOperator.IN, values: [1] } }] },
+      "test/job (BatchJob): 'podFailurePolicy' needs restartPolicy 'Never' (restartPolicy is 'OnFailure'), got [\"FailJob\"]. Remove restartPolicy: RestartPolicy.ON_FAILURE, or remove podFailurePolicy."],
+    ['fails when backoffLimit is negative', { backoffLimit: -1 },
+      "test/job (BatchJob): 'backoffLimit' must be a whole number >= 0, got -1. Set backoffLimit to 0 (no retries) or more."],
+    ['fails when backoffLimit is not a whole number', { backoffLimit: 1.5 },
+      "test/job (BatchJob): 'backoffLimit' must be a whole number >= 0, got 1.5. Set backoffLimit to 0 (no retries) or more."],
+    ['fails when completions is 0', { completions: 0 },
+      "test/job (BatchJob): 'completions' must be a whole number >= 1, got 0. Set completions to 1 or more, or leave it unset for a work queue."],
+    ['fails when parallelism is negative', { parallelism: -2 },
+      "test/job (BatchJob): 'parallelism' must be a whole number >= 0, got -2. Set parallelism to 0 (paused) or more."],
+    ['fails when activeDeadline is under a second', { activeDeadline: Duration.millis(500) },
+      "test/job (BatchJob): 'activeDeadline' must be a whole number of seconds >= 1, got 0.5 seconds. Use a deadline of at least Duration.seconds(1), or omitDefaults: [JobDefault.ACTIVE_DEADLINE] for none."],
+    ['fails when Indexed has no completions', { completionMode: CompletionMode.INDEXED },
+      "test/job (BatchJob): 'completions' must be set when completionMode is 'Indexed', got undefined. Set completions to the number of indexes."],
+    ['fails when backoffLimitPerIndex is used without Indexed', { completions: 2, backoffLimitPerIndex: 1 },
+      "test/job (BatchJob): 'backoffLimitPerIndex' needs completionMode 'Indexed', got 1. Set completionMode: CompletionMode.INDEXED, or remove backoffLimitPerIndex."],
+    ['fails when maxFailedIndexes is used without backoffLimitPerIndex', { completions: 2, completionMode: CompletionMode.INDEXED, maxFailedIndexes: 1 },
+      "test/job (BatchJob): 'maxFailedIndexes' needs backoffLimitPerIndex, got 1. Set backoffLimitPerIndex as well, or remove maxFailedIndexes."],
+    ['fails when maxFailedIndexes exceeds completions', { completions: 2, completionMode: CompletionMode.INDEXED, backoffLimitPerIndex: 1, maxFailedIndexes: 3 },
+      "test/job (BatchJob): 'maxFailedIndexes' must not exceed completions (2), got 3. Set maxFailedIndexes to at most 2."],
+    ['fails when a pod failure rule has no matcher', { podFailurePolicy: [{ action: PodFailurePolicyAction.IGNORE }] },
+      "test/job (BatchJob): 'podFailurePolicy[0]' must have exactly one of onExitCodes and onPodConditions, got {\"action\":\"Ignore\"}. Split the rule in two, or add the matcher it lacks."],
+    ['fails when FailIndex is used without backoffLimitPerIndex', { podFailurePolicy: [{ action: PodFailurePolicyAction.FAIL_INDEX, onExitCodes: { operator: PodFailurePolicyOperator.IN, values: [3] } }] },
+      "test/job (BatchJob): 'podFailurePolicy[0].action' needs backoffLimitPerIndex, got 'FailIndex'. Set backoffLimitPerIndex (Indexed Jobs only), or use another action."],
+    ['fails when an omitted default is also set', { omitDefaults: [JobDefault.TTL_AFTER_FINISHED], ttlAfterFinished: Duration.minutes(5) },
+      "test/job (BatchJob): 'ttlAfterFinished' cannot be set while omitDefaults contains JobDefault.TTL_AFTER_FINISHED, got 300 seconds. Either remove 'ttlAfterFinished' or remove JobDefault.TTL_AFTER_FINISHED from omitDefaults."],
+    ['fails when the name is not a DNS-1123 label', { metadata: { name: 'Pi_Job' } },
+      "test/job (BatchJob): 'metadata.name' must be a DNS-1123 label of at most 63 characters (lower-case letters, digits and '-', starting and ending with a letter or digit), because it is also the pods' job-name label, got 'Pi_Job'. Choose a shorter name made of lower-case letters, digits and dashes."],
+    ['fails when the name is longer than 63 characters', { metadata: { name: 'x'.repeat(64) } },
+      `test/job (BatchJob): 'metadata.name' must be a DNS-1123 label of at most 63 characters (lower-case letters, digits and '-', starting and ending with a letter or digit), because it is also the pods' job-name label, got '${'x'.repeat(64)}'. Choose a shorter name made of lower-case letters, digits and dashes.`],
+  ];
+
+  test.each(cases)('%s', (_name, props, message) => {
+    const c = chart();
+    expect(() => new BatchJob(c, 'job', { container: CONTAINER, ...props })).toThrow(message);
+  });
+});

@@ -1,0 +1,37 @@
+import { Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+
+/** A container every test can use. */
+export const CONTAINER: kplus.ContainerProps = { image: 'busybox:1.36.1', command: ['true'] };
+
+/** A fresh chart in a fresh test app. */
+export function chart(): Chart {
+  return Testing.chart();
+}
+
+/** A synthesized manifest, loosely typed for assertions. */
+export type Manifest = { kind: string; metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: any; [key: string]: any };
+
+/** Synthesizes `c` and returns its manifests. */
+export function synth(c: Chart): Manifest[] {
+  return Testing.synth(c) as Manifest[];
+}
+
+/** The one manifest of `kind` (and `name`, when given) in `c`; fails when there is not exactly one. */
+export function manifest(c: Chart, kind: string, name?: string): Manifest {
+  const found = synth(c).filter(m => m.kind === kind && (name === undefined || m.metadata.name === name));
+  if (found.length !== 1) {
+    throw new Error(`expected exactly one ${kind}${name ? ` named ${name}` : ''}, found ${found.length}`);
+  }
+  return found[0];
+}
+
+/** The only Job in `c`. */
+export function job(c: Chart, name?: string): Manifest {
+  return manifest(c, 'Job', name);
+}
+
+/** The pod spec of the only Job in `c`. */
+export function podSpec(c: Chart, name?: string): any {
+  return job(c, name).spec.template.spec;
+}
