@@ -5,3 +5,4 @@ export * from './job-spec';
 export * from './labels';
 export * from './names';
 export * from './warnings';
+export * from './work-items';
