@@ -7,7 +7,7 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { FixedCompletionJob, printWarnings, SingleBatchJob } from './index';
+import { FixedCompletionJob, SingleBatchJob } from './index';
 
 const PERL = 'perl:5.34.0';
 const BUSYBOX = 'busybox:1.36.1';
@@ -86,5 +86,4 @@ if (require.main === module) {
   const app = new App();
   buildExampleApp(app);
   app.synth();
-  printWarnings(app);
 }

@@ -8,7 +8,7 @@ import {
 } from './job-spec';
 import { JobPattern, JobPatternLabels } from './labels';
 import { isDnsLabel, MAX_JOB_NAME_LENGTH } from './names';
-import { addWarning } from './warnings';
+import { ManifestValidation } from './validation/validate';
 
 /**
  * What every pattern's Job accepts: the pod, its container and the Job's failure handling.
@@ -236,6 +236,7 @@ export class BatchJob extends Construct {
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     super(scope, id);
+    ManifestValidation.enable(this);
     this.omitted = new Set(props.omitDefaults ?? []);
     this.checkOmittedDefaults(props);
 
@@ -414,20 +415,6 @@ export class BatchJob extends Construct {
           allowed: 'needs backoffLimitPerIndex',
           fix: 'Set backoffLimitPerIndex (Indexed Jobs only), or use another action.',
         });
-      }
-    }
-
-    if (props.parallelism !== undefined && props.completions !== undefined && props.parallelism > props.completions) {
-      addWarning(this, `parallelism (${props.parallelism}) is greater than completions (${props.completions}): at most ${props.completions} pods run at once.`);
-    }
-    const alpha: Array<[string, unknown, string]> = [
-      ['backoffLimitPerIndex', props.backoffLimitPerIndex, 'JobBackoffLimitPerIndex'],
-      ['maxFailedIndexes', props.maxFailedIndexes, 'JobBackoffLimitPerIndex'],
-      ['podReplacementPolicy', props.podReplacementPolicy, 'JobPodReplacementPolicy'],
-    ];
-    for (const [prop, value, gate] of alpha) {
-      if (value !== undefined) {
-        addWarning(this, `${prop} is alpha on Kubernetes 1.28: without the ${gate} feature gate the API server drops it silently (beta and on by default from 1.29).`);
       }
     }
   }

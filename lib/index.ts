@@ -6,3 +6,4 @@ export * from './labels';
 export * from './names';
 export * from './warnings';
 export * from './work-items';
+export * from './validation';

@@ -1,41 +1,34 @@
 import { IConstruct } from 'constructs';
-
-const WARNING_METADATA = 'job-patterns:warning';
+import { ApiObject } from 'cdk8s';
+import { formatFinding, ManifestValidation, validateManifests, ValidationOptions } from './validation/validate';
 
 /** A synth-time warning: legal but probably not what the user meant. */
 export interface Warning {
-  /** The construct path the warning is about. */
+  /** The construct path the warning is about (the pattern construct, not its `Resource` children). */
   readonly path: string;
-  /** What is wrong and what to do. */
+  /** The rule that found it, e.g. `job/parallelism-exceeds-completions`. */
+  readonly ruleId: string;
+  /** What is wrong. */
   readonly message: string;
 }
 
 /**
- * Records a warning on a construct. Warnings never fail synth on their own; they are printed by
- * {@link printWarnings} and collected by {@link warningsOf}.
+ * Every warning the validation rules find in the app `root` belongs to, for objects below `root`.
+ * Warnings never fail synth unless `warningsAsErrors` is set.
  */
-export function addWarning(scope: IConstruct, message: string): void {
-  scope.node.addMetadata(WARNING_METADATA, message, { stackTrace: false });
+export function warningsOf(root: IConstruct, options: ValidationOptions = {}): Warning[] {
+  const prefix = root.node.path;
+  const objects = root.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  return validateManifests(objects, { ...options, warningsAsErrors: false }).warnings
+    .filter(w => w.constructPath !== undefined && (prefix === '' || w.constructPath === prefix || w.constructPath.startsWith(`${prefix}/`)))
+    .map(w => ({ path: w.constructPath!.replace(/(\/Resource)+$/, ''), ruleId: w.ruleId, message: w.message }));
 }
 
-/** Every warning recorded in the tree below (and including) `root`, in tree order. */
-export function warningsOf(root: IConstruct): Warning[] {
-  const warnings: Warning[] = [];
-  for (const c of root.node.findAll()) {
-    for (const entry of c.node.metadata) {
-      if (entry.type === WARNING_METADATA) {
-        warnings.push({ path: c.node.path, message: entry.data as string });
-      }
-    }
-  }
-  return warnings;
-}
-
-/** Prints the warnings below `root` to stderr, one line each. Returns how many there were. */
+/** Prints the app's warnings to stderr, one line each, and returns how many there were. */
 export function printWarnings(root: IConstruct): number {
-  const warnings = warningsOf(root);
+  const warnings = ManifestValidation.enable(root).report().warnings;
   for (const w of warnings) {
-    process.stderr.write(`warning: ${w.path}: ${w.message}\n`);
+    process.stderr.write(`${formatFinding(w)}\n`);
   }
   return warnings.length;
 }

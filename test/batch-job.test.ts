@@ -2,7 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   BatchJob, CompletionMode, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
-  PodReplacementPolicy, warningsOf,
+  ManifestValidation, PodReplacementPolicy, warningsOf,
 } from '../lib';
 import { chart, CONTAINER, job, podSpec } from './util';
 
@@ -80,8 +80,9 @@ describe('BatchJob defaults', () => {
     expect(spec.securityContext.runAsGroup).toBe(65532);
   });
 
-  test('every default can be left out', () => {
+  test('every default can be left out (the restricted-profile rules then need skipping)', () => {
     const c = chart();
+    ManifestValidation.enable(c, { skipRules: ['pss/*'] });
     new BatchJob(c, 'job', {
       container: CONTAINER,
       omitDefaults: Object.values(JobDefault),
@@ -194,23 +195,36 @@ describe('BatchJob metadata', () => {
 });
 
 describe('BatchJob warnings', () => {
+  // The default TTL is itself a warning (gitops/ttl-on-tracked-job); these tests look at the others.
+  const skipRules = ['gitops/ttl-on-tracked-job'];
+
   test('parallelism greater than completions', () => {
     const c = chart();
     new BatchJob(c, 'job', { container: CONTAINER, completions: 2, parallelism: 5 });
-    expect(warningsOf(c)).toEqual([{ path: 'test/job', message: 'parallelism (5) is greater than completions (2): at most 2 pods run at once.' }]);
+    expect(warningsOf(c, { skipRules })).toEqual([{
+      path: 'test/job',
+      ruleId: 'job/parallelism-exceeds-completions',
+      message: 'parallelism (5) is greater than completions (2): at most 2 pods run at once.',
+    }]);
   });
 
   test('alpha fields on Kubernetes 1.28', () => {
     const c = chart();
     new BatchJob(c, 'job', { container: CONTAINER, completions: 2, completionMode: CompletionMode.INDEXED, backoffLimitPerIndex: 1 });
-    expect(warningsOf(c).map(w => w.message)).toEqual([
+    expect(warningsOf(c, { skipRules }).map(w => w.message)).toEqual([
       'backoffLimitPerIndex is alpha on Kubernetes 1.28: without the JobBackoffLimitPerIndex feature gate the API server drops it silently (beta and on by default from 1.29).',
     ]);
   });
 
-  test('no warning for a plain Job', () => {
+  test('the default TTL is flagged for Argo CD', () => {
     const c = chart();
-    new BatchJob(c, 'job', { container: CONTAINER, completions: 2, parallelism: 2 });
+    new BatchJob(c, 'job', { container: CONTAINER });
+    expect(warningsOf(c).map(w => w.ruleId)).toEqual(['gitops/ttl-on-tracked-job']);
+  });
+
+  test('no warning for a plain Job without TTL', () => {
+    const c = chart();
+    new BatchJob(c, 'job', { container: CONTAINER, completions: 2, parallelism: 2, omitDefaults: [JobDefault.TTL_AFTER_FINISHED] });
     expect(warningsOf(c)).toEqual([]);
   });
 });

@@ -1,0 +1,54 @@
+import { formatFinding, validateManifests, ValidationOptions } from './validate';
+
+// The slice of cdk8s-cli's plugin API (cdk8s-cli/lib/plugins/validation) this plugin uses; the CLI
+// is a dev tool, so its types are restated here instead of imported.
+interface ViolatingResource { readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }
+interface PluginContext {
+  readonly manifests: readonly string[];
+  parseManifest(manifestPath: string): any[];
+  readonly logger: { log(message: string): void };
+  readonly report: {
+    addViolation(violation: { ruleName: string; recommendation: string; fix: string; violatingResources: ViolatingResource[] }): void;
+    submit(status: 'success' | 'failure', metadata?: Record<string, string>): void;
+  };
+}
+
+/**
+ * The cdk8s-cli validation plugin: `cdk8s synth` runs it on every manifest it wrote, hand-written
+ * objects included. Declare it in cdk8s.yaml:
+ *
+ * ```yaml
+ * validations:
+ *   - package: ./node_modules/cdk8s-job-patterns/lib/validation/plugin
+ *     version: 0.0.1
+ *     class: JobPatternsValidation
+ *     properties: { warningsAsErrors: false }
+ * ```
+ *
+ * Errors become violations and make `cdk8s synth` exit non-zero; warnings are logged. The CLI runs
+ * plugins after the app wrote its files: to write nothing on error, the app's own
+ * `ManifestValidation` (on by default with this library's constructs) is what stops synth first.
+ */
+export class JobPatternsValidation {
+  constructor(private readonly options: ValidationOptions = {}) {}
+
+  public async validate(context: PluginContext): Promise<void> {
+    let failed = false;
+    for (const manifestPath of context.manifests) {
+      const report = validateManifests(context.parseManifest(manifestPath), this.options);
+      for (const finding of report.errors) {
+        failed = true;
+        context.report.addViolation({
+          ruleName: finding.ruleId,
+          recommendation: finding.message,
+          fix: finding.fix,
+          violatingResources: [{ resourceName: `${finding.kind}/${finding.name}`, locations: [finding.path], manifestPath }],
+        });
+      }
+      for (const finding of report.warnings) {
+        context.logger.log(formatFinding(finding));
+      }
+    }
+    context.report.submit(failed ? 'failure' : 'success');
+  }
+}

@@ -1,0 +1,238 @@
+import { JobPattern, JobPatternLabels } from '../labels';
+import { isDnsLabel } from '../names';
+
+/** How bad a finding is. Errors fail synth; warnings do not unless `warningsAsErrors` is set. */
+export enum Severity {
+  /** Kubernetes would reject it, or it breaks a pattern's promise. */
+  ERROR = 'error',
+  /** Legal, but probably not what you meant. */
+  WARNING = 'warning',
+}
+
+/** A rule: a stable id, a severity, and the fix to apply. */
+export interface Rule {
+  /** Stable id, e.g. `job/restart-policy`; use it in `skipRules`. */
+  readonly id: string;
+  /** Severity of its findings. */
+  readonly severity: Severity;
+  /** How to fix what it finds. */
+  readonly fix: string;
+}
+
+/** What a rule found in one object. */
+export interface RuleHit {
+  readonly rule: Rule;
+  /** JSON path in the object, e.g. `spec.template.spec.restartPolicy`. */
+  readonly path: string;
+  /** What is wrong, with the value found. */
+  readonly message: string;
+}
+
+/** Every rule, by id. The README lists them. */
+export const RULES = {
+  SCHEMA: { id: 'schema/invalid', severity: Severity.ERROR, fix: 'Remove or correct the field so the object matches the Kubernetes 1.28 API.' },
+  UNKNOWN_KIND: { id: 'schema/unknown-kind', severity: Severity.WARNING, fix: 'Nothing to do for a custom resource; otherwise check apiVersion and kind.' },
+  RESTART_POLICY: { id: 'job/restart-policy', severity: Severity.ERROR, fix: "Set restartPolicy to 'Never' (each attempt a new pod) or 'OnFailure'." },
+  PATTERN_SHAPE: { id: 'job/pattern-shape', severity: Severity.ERROR, fix: 'Set completions, parallelism and completionMode as the job-patterns table prescribes for the pattern, or change the pattern annotation.' },
+  UNKNOWN_PATTERN: { id: 'job/unknown-pattern', severity: Severity.ERROR, fix: `Use one of: ${Object.values(JobPattern).join(', ')}.` },
+  MANUAL_SELECTOR: { id: 'job/manual-selector', severity: Severity.ERROR, fix: 'Give manualSelector: true together with a selector, or neither (the controller generates one).' },
+  PARALLELISM: { id: 'job/parallelism-exceeds-completions', severity: Severity.WARNING, fix: 'Lower parallelism to completions; the controller never runs more pods than completions remain.' },
+  INDEXED: { id: 'job/indexed-needs-completions', severity: Severity.ERROR, fix: "Set completions when completionMode is 'Indexed'." },
+  PER_INDEX: { id: 'job/per-index-needs-indexed', severity: Severity.ERROR, fix: "Use backoffLimitPerIndex and maxFailedIndexes only with completionMode 'Indexed' (maxFailedIndexes also needs backoffLimitPerIndex)." },
+  POD_FAILURE_POLICY: { id: 'job/pod-failure-policy-needs-never', severity: Severity.ERROR, fix: "Use restartPolicy 'Never' with a podFailurePolicy." },
+  NAME: { id: 'job/name', severity: Severity.ERROR, fix: 'Use a DNS-1123 label of at most 63 characters: it is also the pods\' job-name label.' },
+  ALPHA: { id: 'job/alpha-field', severity: Severity.WARNING, fix: 'Enable the feature gate on the cluster, or remove the field.' },
+  DEADLINE: { id: 'job/deadline-shorter-than-backoff', severity: Severity.WARNING, fix: 'Raise activeDeadlineSeconds above the back-off total, or lower backoffLimit: otherwise the deadline, not the backoff limit, ends the Job.' },
+  TTL_TRACKED: { id: 'gitops/ttl-on-tracked-job', severity: Severity.WARNING, fix: 'Remove ttlSecondsAfterFinished, or make the Job an Argo CD hook: Argo CD re-creates (and re-runs) a tracked Job its TTL deleted.' },
+  PRIVILEGED: { id: 'pss/privileged', severity: Severity.ERROR, fix: 'Remove privileged: true.' },
+  ESCALATION: { id: 'pss/allow-privilege-escalation', severity: Severity.ERROR, fix: 'Set securityContext.allowPrivilegeEscalation: false on every container.' },
+  CAPABILITIES: { id: 'pss/capabilities', severity: Severity.ERROR, fix: "Set securityContext.capabilities.drop: ['ALL'] on every container; add nothing but NET_BIND_SERVICE." },
+  NON_ROOT: { id: 'pss/run-as-non-root', severity: Severity.ERROR, fix: 'Set runAsNonRoot: true in the pod security context (or on every container), and never false.' },
+  ROOT_USER: { id: 'pss/run-as-user', severity: Severity.ERROR, fix: 'Run as a non-zero uid (runAsUser).' },
+  SECCOMP: { id: 'pss/seccomp', severity: Severity.ERROR, fix: "Set seccompProfile.type: RuntimeDefault (or Localhost) on the pod or every container; never Unconfined." },
+  HOST_NAMESPACES: { id: 'pss/host-namespaces', severity: Severity.ERROR, fix: 'Remove hostNetwork, hostPID and hostIPC.' },
+  VOLUMES: { id: 'pss/volume-types', severity: Severity.ERROR, fix: 'Use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret volumes.' },
+  HOST_PORTS: { id: 'pss/host-ports', severity: Severity.ERROR, fix: 'Remove hostPort from container ports.' },
+  IMAGE_TAG: { id: 'image/tag', severity: Severity.WARNING, fix: 'Pin the image to a version tag or a digest.' },
+  REQUESTS: { id: 'resources/requests', severity: Severity.WARNING, fix: 'Set resources.requests (cpu and memory) so the scheduler can place the pod.' },
+} as const satisfies Record<string, Rule>;
+
+type Obj = Record<string, any>;
+
+/** Where the pod spec of each workload kind lives. */
+const POD_SPEC_PATHS: Record<string, string[]> = {
+  Pod: ['spec'],
+  Job: ['spec', 'template', 'spec'],
+  CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+  Deployment: ['spec', 'template', 'spec'],
+  StatefulSet: ['spec', 'template', 'spec'],
+  DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'],
+  ReplicationController: ['spec', 'template', 'spec'],
+  PodTemplate: ['template', 'spec'],
+};
+
+/** Runs every rule on one object. Schema checks are separate (see schema.ts). */
+export function checkRules(object: Obj): RuleHit[] {
+  const hits: RuleHit[] = [];
+  const hit = (rule: Rule, path: string, message: string) => hits.push({ rule, path, message });
+
+  if (object.kind === 'Job') {
+    checkJob(object, 'spec', object.metadata ?? {}, hit);
+  }
+  if (object.kind === 'CronJob' && object.spec?.jobTemplate?.spec) {
+    checkJob({ ...object, spec: object.spec.jobTemplate.spec }, 'spec.jobTemplate.spec', object.spec.jobTemplate.metadata ?? {}, hit, false);
+  }
+  const podPath = POD_SPEC_PATHS[object.kind];
+  if (podPath) {
+    const pod = podPath.reduce<any>((o, k) => o?.[k], object);
+    if (pod && typeof pod === 'object') {
+      checkPod(pod, podPath.join('.'), hit);
+    }
+  }
+  return hits;
+}
+
+type Hit = (rule: Rule, path: string, message: string) => void;
+
+function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, named = true): void {
+  const spec: Obj = job.spec ?? {};
+  const pod: Obj = spec.template?.spec ?? {};
+  const name = job.metadata?.name;
+
+  if (named && typeof name === 'string' && !isDnsLabel(name)) {
+    hit(RULES.NAME, 'metadata.name', `Job name '${name}' is not a DNS-1123 label of at most 63 characters`);
+  }
+  if (pod.restartPolicy !== undefined && pod.restartPolicy !== 'Never' && pod.restartPolicy !== 'OnFailure') {
+    hit(RULES.RESTART_POLICY, `${at}.template.spec.restartPolicy`, `restartPolicy is '${pod.restartPolicy}'; a Job allows only 'Never' or 'OnFailure'`);
+  }
+  if (spec.manualSelector === true && spec.selector === undefined) {
+    hit(RULES.MANUAL_SELECTOR, `${at}.manualSelector`, 'manualSelector is true but there is no selector');
+  }
+  if (spec.selector !== undefined && spec.manualSelector !== true) {
+    hit(RULES.MANUAL_SELECTOR, `${at}.selector`, 'a selector is given without manualSelector: true; the API server rejects it');
+  }
+  if (typeof spec.parallelism === 'number' && typeof spec.completions === 'number' && spec.parallelism > spec.completions) {
+    hit(RULES.PARALLELISM, `${at}.parallelism`, `parallelism (${spec.parallelism}) is greater than completions (${spec.completions}): at most ${spec.completions} pods run at once.`);
+  }
+  if (spec.completionMode === 'Indexed' && spec.completions === undefined) {
+    hit(RULES.INDEXED, `${at}.completions`, "completionMode is 'Indexed' but completions is not set");
+  }
+  if (spec.backoffLimitPerIndex !== undefined && spec.completionMode !== 'Indexed') {
+    hit(RULES.PER_INDEX, `${at}.backoffLimitPerIndex`, `backoffLimitPerIndex is ${spec.backoffLimitPerIndex} but completionMode is not 'Indexed'`);
+  }
+  if (spec.maxFailedIndexes !== undefined && spec.backoffLimitPerIndex === undefined) {
+    hit(RULES.PER_INDEX, `${at}.maxFailedIndexes`, `maxFailedIndexes is ${spec.maxFailedIndexes} but backoffLimitPerIndex is not set`);
+  }
+  if (spec.podFailurePolicy !== undefined && pod.restartPolicy !== 'Never') {
+    hit(RULES.POD_FAILURE_POLICY, `${at}.podFailurePolicy`, `a podFailurePolicy needs restartPolicy 'Never', found '${pod.restartPolicy}'`);
+  }
+  const alpha: Array<[string, string]> = [['backoffLimitPerIndex', 'JobBackoffLimitPerIndex'], ['maxFailedIndexes', 'JobBackoffLimitPerIndex'], ['podReplacementPolicy', 'JobPodReplacementPolicy']];
+  for (const [field, gate] of alpha) {
+    if (spec[field] !== undefined) {
+      hit(RULES.ALPHA, `${at}.${field}`, `${field} is alpha on Kubernetes 1.28: without the ${gate} feature gate the API server drops it silently (beta and on by default from 1.29).`);
+    }
+  }
+  if (typeof spec.activeDeadlineSeconds === 'number') {
+    const backoff = backoffSeconds(spec.backoffLimit ?? 6);
+    if (spec.activeDeadlineSeconds < backoff) {
+      hit(RULES.DEADLINE, `${at}.activeDeadlineSeconds`, `activeDeadlineSeconds (${spec.activeDeadlineSeconds}) is shorter than the ${backoff} s of back-off that backoffLimit ${spec.backoffLimit ?? 6} allows`);
+    }
+  }
+  const annotations: Obj = metadata.annotations ?? {};
+  if (named && spec.ttlSecondsAfterFinished !== undefined && annotations['argocd.argoproj.io/hook'] === undefined) {
+    hit(RULES.TTL_TRACKED, `${at}.ttlSecondsAfterFinished`, `ttlSecondsAfterFinished is ${spec.ttlSecondsAfterFinished} on a Job that is not an Argo CD hook`);
+  }
+  const pattern = annotations[JobPatternLabels.PATTERN_ANNOTATION];
+  if (pattern !== undefined) {
+    checkPatternShape(pattern, spec, at, hit);
+  }
+}
+
+/** Total back-off the Job controller waits before the attempt after `limit` failures: 10 s doubling, capped at 6 min. */
+export function backoffSeconds(limit: number): number {
+  let total = 0;
+  for (let i = 0; i < limit; i++) {
+    total += Math.min(10 * 2 ** i, 360);
+  }
+  return total;
+}
+
+function checkPatternShape(pattern: string, spec: Obj, at: string, hit: Hit): void {
+  const c = spec.completions;
+  const p = spec.parallelism;
+  const one = (v: unknown) => v === undefined || v === 1;
+  const shape = `completions ${c ?? 'unset'}, parallelism ${p ?? 'unset'}, completionMode ${spec.completionMode ?? 'unset'}`;
+  const wrong = (expected: string) => hit(RULES.PATTERN_SHAPE, at, `pattern '${pattern}' needs ${expected}, found ${shape}`);
+  switch (pattern) {
+    case JobPattern.SINGLE_BATCH:
+    case JobPattern.TEMPLATE_EXPANSION:
+    case JobPattern.CONTROLLER_POD:
+      if (!one(c) || !one(p)) wrong('completions 1 and parallelism 1');
+      break;
+    case JobPattern.FIXED_COMPLETION:
+    case JobPattern.WORK_QUEUE_POD_PER_ITEM:
+      if (c === undefined) wrong('completions set to the number of successes (work items)');
+      break;
+    case JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT:
+      if (c !== undefined) wrong('completions unset (any success ends the Job once all pods ended)');
+      break;
+    case JobPattern.STATIC_WORK_ASSIGNMENT:
+      if (c === undefined || spec.completionMode !== 'Indexed') wrong("completionMode 'Indexed' and completions set to the number of work items");
+      break;
+    case JobPattern.CUSTOM:
+      break;
+    default:
+      hit(RULES.UNKNOWN_PATTERN, `metadata.annotations.${JobPatternLabels.PATTERN_ANNOTATION}`, `unknown pattern '${pattern}'`);
+  }
+}
+
+const ALLOWED_VOLUMES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+
+function checkPod(pod: Obj, at: string, hit: Hit): void {
+  const podSc: Obj = pod.securityContext ?? {};
+  const groups: Array<[string, Obj[]]> = [['containers', pod.containers ?? []], ['initContainers', pod.initContainers ?? []], ['ephemeralContainers', pod.ephemeralContainers ?? []]];
+  const all: Array<[string, Obj]> = groups.flatMap(([field, list]) => list.map((c, i) => [`${at}.${field}[${i}]`, c] as [string, Obj]));
+
+  for (const field of ['hostNetwork', 'hostPID', 'hostIPC']) {
+    if (pod[field] === true) hit(RULES.HOST_NAMESPACES, `${at}.${field}`, `${field} is true`);
+  }
+  for (const [i, volume] of (pod.volumes ?? []).entries()) {
+    const type = Object.keys(volume).find(k => k !== 'name');
+    if (type !== undefined && !ALLOWED_VOLUMES.has(type)) hit(RULES.VOLUMES, `${at}.volumes[${i}].${type}`, `volume '${volume.name}' is of type ${type}`);
+  }
+  if (podSc.runAsUser === 0) hit(RULES.ROOT_USER, `${at}.securityContext.runAsUser`, 'the pod runs as uid 0');
+  if (podSc.runAsNonRoot === false) hit(RULES.NON_ROOT, `${at}.securityContext.runAsNonRoot`, 'runAsNonRoot is false');
+  if (podSc.seccompProfile?.type === 'Unconfined') hit(RULES.SECCOMP, `${at}.securityContext.seccompProfile.type`, 'the pod seccomp profile is Unconfined');
+
+  for (const [path, c] of all) {
+    const sc: Obj = c.securityContext ?? {};
+    const name = `container '${c.name}'`;
+    if (sc.privileged === true) hit(RULES.PRIVILEGED, `${path}.securityContext.privileged`, `${name} is privileged`);
+    if (sc.allowPrivilegeEscalation !== false) hit(RULES.ESCALATION, `${path}.securityContext.allowPrivilegeEscalation`, `${name} does not set allowPrivilegeEscalation: false`);
+    const drop: string[] = sc.capabilities?.drop ?? [];
+    if (!drop.includes('ALL')) hit(RULES.CAPABILITIES, `${path}.securityContext.capabilities.drop`, `${name} does not drop ALL capabilities`);
+    const added = (sc.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE');
+    if (added.length > 0) hit(RULES.CAPABILITIES, `${path}.securityContext.capabilities.add`, `${name} adds ${added.join(', ')}`);
+    // A container inherits the pod's settings: flag it when it is wrong itself, or when the pod sets nothing.
+    if (sc.runAsNonRoot === false || (podSc.runAsNonRoot === undefined && sc.runAsNonRoot !== true)) hit(RULES.NON_ROOT, `${path}.securityContext.runAsNonRoot`, `${name} may run as root (runAsNonRoot is not true on the pod or the container)`);
+    if (sc.runAsUser === 0) hit(RULES.ROOT_USER, `${path}.securityContext.runAsUser`, `${name} runs as uid 0`);
+    const type = sc.seccompProfile?.type;
+    if (type === 'Unconfined' || (podSc.seccompProfile === undefined && !['RuntimeDefault', 'Localhost'].includes(type))) hit(RULES.SECCOMP, `${path}.securityContext.seccompProfile`, `${name} has no RuntimeDefault or Localhost seccomp profile (pod or container)`);
+    for (const [j, port] of (c.ports ?? []).entries()) {
+      if (port.hostPort !== undefined && port.hostPort !== 0) hit(RULES.HOST_PORTS, `${path}.ports[${j}].hostPort`, `${name} uses hostPort ${port.hostPort}`);
+    }
+    if (path.includes('.ephemeralContainers[')) continue;
+    if (typeof c.image === 'string' && !hasPinnedTag(c.image)) hit(RULES.IMAGE_TAG, `${path}.image`, `${name} uses image '${c.image}' without a pinned tag`);
+    const requests: Obj = c.resources?.requests ?? {};
+    if (requests.cpu === undefined || requests.memory === undefined) hit(RULES.REQUESTS, `${path}.resources.requests`, `${name} does not request both cpu and memory`);
+  }
+}
+
+/** True when an image reference names a digest or a tag other than `latest`. */
+export function hasPinnedTag(image: string): boolean {
+  if (image.includes('@')) return true;
+  const lastSegment = image.slice(image.lastIndexOf('/') + 1);
+  const colon = lastSegment.lastIndexOf(':');
+  return colon !== -1 && lastSegment.slice(colon + 1) !== 'latest';
+}

@@ -1,0 +1,162 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct, IValidation } from 'constructs';
+import { parseAllDocuments } from 'yaml';
+import { checkRules, RULES, Severity } from './rules';
+import { checkSchema, isKnownKind } from './schema';
+
+/** One problem found in one object. */
+export interface Finding {
+  /** Stable rule id, e.g. `job/restart-policy`. */
+  readonly ruleId: string;
+  /** `error` or `warning`. */
+  readonly severity: Severity;
+  /** Kind of the object. */
+  readonly kind: string;
+  /** Name of the object (empty when it has none). */
+  readonly name: string;
+  /** Namespace of the object, when set. */
+  readonly namespace?: string;
+  /** Construct path of the object, when it came from a cdk8s app. */
+  readonly constructPath?: string;
+  /** JSON path in the object. */
+  readonly path: string;
+  /** What is wrong. */
+  readonly message: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/** The result of validating a set of manifests. */
+export interface ValidationReport {
+  /** Every finding, errors and warnings, in object order. */
+  readonly findings: Finding[];
+  /** The findings that fail synth (warnings too when `warningsAsErrors`). */
+  readonly errors: Finding[];
+  /** The findings that do not fail synth. */
+  readonly warnings: Finding[];
+  /** True when there are no errors. */
+  readonly ok: boolean;
+}
+
+/** Options of validation. */
+export interface ValidationOptions {
+  /**
+   * Treat warnings as errors. Also switched on by the environment variable
+   * `JOB_PATTERNS_WARNINGS_AS_ERRORS=true`.
+   *
+   * @default false
+   */
+  readonly warningsAsErrors?: boolean;
+
+  /**
+   * Rule ids to skip, e.g. `['gitops/ttl-on-tracked-job']`; `pss/*` skips every rule whose id
+   * starts with `pss/`.
+   *
+   * @default - none
+   */
+  readonly skipRules?: string[];
+}
+
+type Manifest = Record<string, any>;
+interface Entry { readonly manifest: Manifest; readonly constructPath?: string }
+
+/**
+ * Validates manifests against the Kubernetes 1.28 schema (unknown fields rejected) and the
+ * library's rules. Takes YAML text (one or more documents), plain objects, or cdk8s ApiObjects
+ * (whose construct paths then appear in the report).
+ */
+export function validateManifests(input: string | ReadonlyArray<Manifest | ApiObject>, options: ValidationOptions = {}): ValidationReport {
+  const entries: Entry[] = typeof input === 'string'
+    ? parseAllDocuments(input).map(d => d.toJS()).filter(m => m !== null && m !== undefined).map(manifest => ({ manifest }))
+    : input.map(o => o instanceof ApiObject ? { manifest: o.toJson(), constructPath: o.node.path } : { manifest: o });
+  const skipRules = options.skipRules ?? [];
+  const skipped = (ruleId: string) => skipRules.some(r => r === ruleId || (r.endsWith('/*') && ruleId.startsWith(r.slice(0, -1))));
+  const strict = options.warningsAsErrors ?? process.env.JOB_PATTERNS_WARNINGS_AS_ERRORS === 'true';
+
+  const findings: Finding[] = [];
+  for (const { manifest, constructPath } of entries) {
+    const add = (ruleId: string, severity: Severity, path: string, message: string, fix: string) => {
+      if (skipped(ruleId)) return;
+      findings.push({
+        ruleId,
+        severity,
+        kind: String(manifest.kind ?? ''),
+        name: String(manifest.metadata?.name ?? ''),
+        ...(manifest.metadata?.namespace ? { namespace: manifest.metadata.namespace } : {}),
+        ...(constructPath ? { constructPath } : {}),
+        path,
+        message,
+        fix,
+      });
+    };
+    if (!isKnownKind(manifest.apiVersion, manifest.kind)) {
+      add(RULES.UNKNOWN_KIND.id, RULES.UNKNOWN_KIND.severity, 'kind', `${manifest.apiVersion}/${manifest.kind} is not in the Kubernetes 1.28 schema; not checked`, RULES.UNKNOWN_KIND.fix);
+    }
+    for (const problem of checkSchema(manifest)) {
+      add(RULES.SCHEMA.id, RULES.SCHEMA.severity, problem.path, problem.message, RULES.SCHEMA.fix);
+    }
+    for (const hit of checkRules(manifest)) {
+      add(hit.rule.id, hit.rule.severity, hit.path, hit.message, hit.rule.fix);
+    }
+  }
+  const errors = findings.filter(f => strict || f.severity === Severity.ERROR);
+  return { findings, errors, warnings: findings.filter(f => !errors.includes(f)), ok: errors.length === 0 };
+}
+
+/** One line a person can act on: `error job/restart-policy Job/unlucky (app/unlucky) at spec...: message. Fix: ...` */
+export function formatFinding(f: Finding): string {
+  const where = `${f.kind}/${f.namespace ? `${f.namespace}/` : ''}${f.name}${f.constructPath ? ` (${f.constructPath})` : ''}`;
+  return `${f.severity} ${f.ruleId} ${where} at ${f.path}: ${f.message}. Fix: ${f.fix}`;
+}
+
+/** The report as text, one finding a line, with a closing count. */
+export function formatReport(report: ValidationReport): string {
+  const lines = report.findings.map(formatFinding);
+  lines.push(`${report.errors.length} error(s), ${report.warnings.length} warning(s)`);
+  return lines.join('\n');
+}
+
+const INSTANCE = Symbol.for('cdk8s-job-patterns.ManifestValidation');
+
+/**
+ * Validation of every ApiObject of an app, hand-written ones included, run by `app.synth()`
+ * before anything is written: an error aborts synth and no file is written.
+ *
+ * Every construct of this library switches it on for its app; call {@link ManifestValidation.enable}
+ * yourself for an app that has none, or to pass options.
+ */
+export class ManifestValidation implements IValidation {
+  /** Switches validation on for the app `scope` belongs to (idempotent) and merges `options`. */
+  public static enable(scope: IConstruct, options: ValidationOptions = {}): ManifestValidation {
+    const root = scope.node.root as IConstruct & { [INSTANCE]?: ManifestValidation };
+    let validation = root[INSTANCE];
+    if (!validation) {
+      validation = new ManifestValidation(root);
+      root[INSTANCE] = validation;
+      root.node.addValidation(validation);
+    }
+    validation.options = {
+      warningsAsErrors: options.warningsAsErrors ?? validation.options.warningsAsErrors,
+      skipRules: [...(validation.options.skipRules ?? []), ...(options.skipRules ?? [])],
+    };
+    return validation;
+  }
+
+  /** The report of the last validation (undefined before synth). */
+  public lastReport?: ValidationReport;
+  private options: ValidationOptions = {};
+
+  private constructor(private readonly root: IConstruct) {}
+
+  /** Validates every ApiObject below the root. @internal */
+  public validate(): string[] {
+    this.lastReport = this.report();
+    return this.lastReport.errors.map(formatFinding);
+  }
+
+  /** Validates every ApiObject below the root now and returns the report. */
+  public report(): ValidationReport {
+    const objects = this.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return validateManifests(objects, this.options);
+  }
+}

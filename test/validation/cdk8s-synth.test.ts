@@ -1,0 +1,53 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+const root = path.resolve(__dirname, '..', '..');
+const cli = path.join(root, 'node_modules', '.bin', 'cdk8s');
+
+/** Runs the real `cdk8s synth` (with the repo's cdk8s.yaml, plugin included) on an app whose body is `body`. */
+function cdk8sSynth(name: string, body: string): { status: number | null; output: string; written: string[] } {
+  const work = path.join(root, '.synth-test', name);
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  const appFile = path.join(work, 'app.ts');
+  fs.writeFileSync(appFile, `import { ApiObject, App, Chart } from 'cdk8s';
+import { SingleBatchJob } from '../../index';
+const app = new App();
+const chart = new Chart(app, 'hand');
+new SingleBatchJob(chart, 'ok', { metadata: { name: 'ok' }, container: { image: 'busybox:1.36.1' } });
+${body}
+app.synth();
+`);
+  const outdir = path.join(work, 'dist');
+  const result = spawnSync(cli, ['synth', '--check-upgrade=false', '--app', `npx ts-node --transpile-only ${appFile}`, '--output', outdir], { cwd: root, encoding: 'utf-8' });
+  const written = fs.existsSync(outdir) ? fs.readdirSync(outdir) : [];
+  fs.rmSync(work, { recursive: true, force: true });
+  return { status: result.status, output: `${result.stdout}\n${result.stderr}`, written };
+}
+
+const handWrittenJob = (spec: string) => `new ApiObject(chart, 'manual', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'manual' }, spec: ${spec} } as any);`;
+const podSpec = (restartPolicy: string) => `{ restartPolicy: '${restartPolicy}', securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }, containers: [{ name: 'm', image: 'busybox:1.36.1', securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }] }`;
+
+describe('cdk8s synth of an app with a hand-written Job', () => {
+  test('fails on an unknown spec field, with a readable report, and writes nothing', () => {
+    const result = cdk8sSynth('unknown-field', handWrittenJob(`{ completionz: 2, template: { spec: ${podSpec('Never')} } }`));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain('error schema/invalid Job/manual (hand/manual) at spec.completionz: unknown field "completionz".');
+    expect(result.written).toEqual([]);
+  }, 60_000);
+
+  test('fails on restartPolicy Always, with a readable report, and writes nothing', () => {
+    const result = cdk8sSynth('restart-always', handWrittenJob(`{ template: { spec: ${podSpec('Always')} } }`));
+    expect(result.status).not.toBe(0);
+    expect(result.output).toContain("error job/restart-policy Job/manual (hand/manual) at spec.template.spec.restartPolicy: restartPolicy is 'Always'; a Job allows only 'Never' or 'OnFailure'.");
+    expect(result.written).toEqual([]);
+  }, 60_000);
+
+  test('a valid app synthesizes and the plugin reports success', () => {
+    const result = cdk8sSynth('valid', handWrittenJob(`{ template: { spec: ${podSpec('Never')} } }`));
+    expect(result.output).toContain('Validations ended succesfully');
+    expect(result.status).toBe(0);
+    expect(result.written).toEqual(['construct-metadata.json', 'hand.k8s.yaml']);
+  }, 60_000);
+});

@@ -1,0 +1,183 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  BatchJob, CompletionMode, JobDefault, ManifestValidation, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests,
+} from '../../lib';
+
+/** A Job that passes the schema and every rule without a single warning. */
+function goodJob(): Record<string, any> {
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'good' },
+    spec: {
+      backoffLimit: 2,
+      template: {
+        spec: {
+          restartPolicy: 'Never',
+          securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+          containers: [{
+            name: 'main',
+            image: 'busybox:1.36.1',
+            resources: { requests: { cpu: '100m', memory: '64Mi' } },
+            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+          }],
+        },
+      },
+    },
+  };
+}
+
+type Mutate = (m: Record<string, any>) => void;
+const pod = (m: Record<string, any>) => m.spec.template.spec;
+const container = (m: Record<string, any>) => pod(m).containers[0];
+
+// [case, mutation, rule id, path, message]
+const manifests: Array<[string, Mutate, string, string, string]> = [
+  ['an unknown spec field', m => { m.spec.completionz = 3; }, 'schema/invalid', 'spec.completionz', 'unknown field "completionz"'],
+  ['an unknown container field', m => { container(m).imagePolicy = 'Always'; }, 'schema/invalid', 'spec.template.spec.containers[0].imagePolicy', 'unknown field "imagePolicy"'],
+  ['a string where an integer belongs', m => { m.spec.parallelism = '2'; }, 'schema/invalid', 'spec.parallelism', 'must be of type integer'],
+  ['no containers', m => { delete pod(m).containers; }, 'schema/invalid', 'spec.template.spec.containers', 'required field "containers" is missing'],
+  ['restartPolicy Always', m => { pod(m).restartPolicy = 'Always'; }, 'job/restart-policy', 'spec.template.spec.restartPolicy', "restartPolicy is 'Always'; a Job allows only 'Never' or 'OnFailure'"],
+  ['manualSelector without a selector', m => { m.spec.manualSelector = true; }, 'job/manual-selector', 'spec.manualSelector', 'manualSelector is true but there is no selector'],
+  ['a selector without manualSelector', m => { m.spec.selector = { matchLabels: { a: 'b' } }; }, 'job/manual-selector', 'spec.selector', 'a selector is given without manualSelector: true; the API server rejects it'],
+  ['Indexed without completions', m => { m.spec.completionMode = 'Indexed'; }, 'job/indexed-needs-completions', 'spec.completions', "completionMode is 'Indexed' but completions is not set"],
+  ['backoffLimitPerIndex without Indexed', m => { m.spec.completions = 2; m.spec.backoffLimitPerIndex = 1; }, 'job/per-index-needs-indexed', 'spec.backoffLimitPerIndex', "backoffLimitPerIndex is 1 but completionMode is not 'Indexed'"],
+  ['podFailurePolicy with OnFailure', m => { pod(m).restartPolicy = 'OnFailure'; m.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [2] } }] }; }, 'job/pod-failure-policy-needs-never', 'spec.podFailurePolicy', "a podFailurePolicy needs restartPolicy 'Never', found 'OnFailure'"],
+  ['a name longer than 63 characters', m => { m.metadata.name = 'j'.repeat(64); }, 'job/name', 'metadata.name', `Job name '${'j'.repeat(64)}' is not a DNS-1123 label of at most 63 characters`],
+  ['an upper-case name', m => { m.metadata.name = 'Pi'; }, 'job/name', 'metadata.name', "Job name 'Pi' is not a DNS-1123 label of at most 63 characters"],
+  ['single-batch with completions 3', m => { m.metadata.annotations = { 'job-patterns.cdk8s.io/pattern': 'single-batch' }; m.spec.completions = 3; }, 'job/pattern-shape', 'spec', "pattern 'single-batch' needs completions 1 and parallelism 1, found completions 3, parallelism unset, completionMode unset"],
+  ['a variable-count work queue with completions', m => { m.metadata.annotations = { 'job-patterns.cdk8s.io/pattern': 'work-queue-variable-pod-count' }; m.spec.completions = 5; }, 'job/pattern-shape', 'spec', "pattern 'work-queue-variable-pod-count' needs completions unset (any success ends the Job once all pods ended), found completions 5, parallelism unset, completionMode unset"],
+  ['static work assignment that is not Indexed', m => { m.metadata.annotations = { 'job-patterns.cdk8s.io/pattern': 'static-work-assignment' }; m.spec.completions = 4; }, 'job/pattern-shape', 'spec', "pattern 'static-work-assignment' needs completionMode 'Indexed' and completions set to the number of work items, found completions 4, parallelism unset, completionMode unset"],
+  ['a fixed completion count without completions', m => { m.metadata.annotations = { 'job-patterns.cdk8s.io/pattern': 'fixed-completion' }; }, 'job/pattern-shape', 'spec', "pattern 'fixed-completion' needs completions set to the number of successes (work items), found completions unset, parallelism unset, completionMode unset"],
+  ['an unknown pattern', m => { m.metadata.annotations = { 'job-patterns.cdk8s.io/pattern': 'map-reduce' }; }, 'job/unknown-pattern', 'metadata.annotations.job-patterns.cdk8s.io/pattern', "unknown pattern 'map-reduce'"],
+  ['a privileged container', m => { container(m).securityContext.privileged = true; }, 'pss/privileged', 'spec.template.spec.containers[0].securityContext.privileged', "container 'main' is privileged"],
+  ['privilege escalation not forbidden', m => { delete container(m).securityContext.allowPrivilegeEscalation; }, 'pss/allow-privilege-escalation', 'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation', "container 'main' does not set allowPrivilegeEscalation: false"],
+  ['capabilities not dropped', m => { delete container(m).securityContext.capabilities; }, 'pss/capabilities', 'spec.template.spec.containers[0].securityContext.capabilities.drop', "container 'main' does not drop ALL capabilities"],
+  ['a capability added', m => { container(m).securityContext.capabilities.add = ['SYS_ADMIN']; }, 'pss/capabilities', 'spec.template.spec.containers[0].securityContext.capabilities.add', "container 'main' adds SYS_ADMIN"],
+  ['runAsNonRoot false', m => { pod(m).securityContext.runAsNonRoot = false; }, 'pss/run-as-non-root', 'spec.template.spec.securityContext.runAsNonRoot', 'runAsNonRoot is false'],
+  ['uid 0', m => { container(m).securityContext.runAsUser = 0; }, 'pss/run-as-user', 'spec.template.spec.containers[0].securityContext.runAsUser', "container 'main' runs as uid 0"],
+  ['seccomp Unconfined', m => { pod(m).securityContext.seccompProfile.type = 'Unconfined'; }, 'pss/seccomp', 'spec.template.spec.securityContext.seccompProfile.type', 'the pod seccomp profile is Unconfined'],
+  ['hostNetwork', m => { pod(m).hostNetwork = true; }, 'pss/host-namespaces', 'spec.template.spec.hostNetwork', 'hostNetwork is true'],
+  ['a hostPath volume', m => { pod(m).volumes = [{ name: 'root', hostPath: { path: '/' } }]; }, 'pss/volume-types', 'spec.template.spec.volumes[0].hostPath', "volume 'root' is of type hostPath"],
+  ['a hostPort', m => { container(m).ports = [{ containerPort: 8080, hostPort: 80 }]; }, 'pss/host-ports', 'spec.template.spec.containers[0].ports[0].hostPort', "container 'main' uses hostPort 80"],
+  ['a privileged Deployment pod', m => {
+    const template = m.spec.template;
+    template.spec.restartPolicy = 'Always';
+    Object.assign(m, { apiVersion: 'apps/v1', kind: 'Deployment', spec: { selector: { matchLabels: { app: 'q' } }, template: { metadata: { labels: { app: 'q' } }, spec: template.spec } } });
+    container(m).securityContext.privileged = true;
+  }, 'pss/privileged', 'spec.template.spec.containers[0].securityContext.privileged', "container 'main' is privileged"],
+];
+
+// Warnings: they fail synth only with warningsAsErrors.
+const warnings: Array<[string, Mutate, string, string, string]> = [
+  ['an image tagged latest', m => { container(m).image = 'busybox:latest'; }, 'image/tag', 'spec.template.spec.containers[0].image', "container 'main' uses image 'busybox:latest' without a pinned tag"],
+  ['an image without a tag', m => { container(m).image = 'registry.example.com:5000/tools/busybox'; }, 'image/tag', 'spec.template.spec.containers[0].image', "container 'main' uses image 'registry.example.com:5000/tools/busybox' without a pinned tag"],
+  ['no resource requests', m => { delete container(m).resources; }, 'resources/requests', 'spec.template.spec.containers[0].resources.requests', "container 'main' does not request both cpu and memory"],
+  ['parallelism above completions', m => { m.spec.completions = 2; m.spec.parallelism = 3; }, 'job/parallelism-exceeds-completions', 'spec.parallelism', 'parallelism (3) is greater than completions (2): at most 2 pods run at once.'],
+  ['a deadline shorter than the back-off', m => { m.spec.backoffLimit = 6; m.spec.activeDeadlineSeconds = 600; }, 'job/deadline-shorter-than-backoff', 'spec.activeDeadlineSeconds', 'activeDeadlineSeconds (600) is shorter than the 630 s of back-off that backoffLimit 6 allows'],
+  ['a TTL on a Job Argo CD tracks', m => { m.spec.ttlSecondsAfterFinished = 60; }, 'gitops/ttl-on-tracked-job', 'spec.ttlSecondsAfterFinished', 'ttlSecondsAfterFinished is 60 on a Job that is not an Argo CD hook'],
+  ['an alpha field on 1.28', m => { m.spec.podReplacementPolicy = 'Failed'; }, 'job/alpha-field', 'spec.podReplacementPolicy', 'podReplacementPolicy is alpha on Kubernetes 1.28: without the JobPodReplacementPolicy feature gate the API server drops it silently (beta and on by default from 1.29).'],
+];
+
+/** Synthesizes `build` into a fresh output directory; returns what synth threw and the files it wrote. */
+function synthInto(build: (chart: Chart) => void, warningsAsErrors = false): { error?: Error; files: string[] } {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-matrix-'));
+  const app = new App({ outdir });
+  ManifestValidation.enable(app, { warningsAsErrors });
+  let error: Error | undefined;
+  try {
+    build(new Chart(app, 'bad'));
+    app.synth();
+  } catch (e) {
+    error = e as Error;
+  }
+  const files = fs.readdirSync(outdir);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  return { error, files };
+}
+
+describe('bad-input matrix: raw manifests', () => {
+  test('the good Job has no finding at all', () => {
+    expect(validateManifests([goodJob()]).findings).toEqual([]);
+  });
+
+  test.each([...manifests.map(c => [...c, false]), ...warnings.map(c => [...c, true])] as Array<[string, Mutate, string, string, string, boolean]>)(
+    'fails on %s', (_name, mutate, ruleId, jsonPath, message, asError) => {
+      // GIVEN
+      const m = goodJob();
+      mutate(m);
+
+      // WHEN
+      const report = validateManifests([m], { warningsAsErrors: asError });
+      const written = synthInto(chart => { new ApiObject(chart, 'hand-written', m as any); }, asError);
+
+      // THEN
+      expect(report.errors.map(f => [f.ruleId, f.path, f.message])).toEqual([[ruleId, jsonPath, message]]);
+      expect(report.ok).toBe(false);
+      expect(written.error?.message).toContain(`${ruleId} ${m.kind}/${m.metadata.name} (bad/hand-written) at ${jsonPath}: ${message}`);
+      expect(written.files).toEqual([]);
+    });
+
+  test('warnings alone do not fail synth', () => {
+    const m = goodJob();
+    m.spec.ttlSecondsAfterFinished = 60;
+    const report = validateManifests([m]);
+    expect(report.ok).toBe(true);
+    expect(report.warnings.map(w => w.ruleId)).toEqual(['gitops/ttl-on-tracked-job']);
+  });
+
+  test('JOB_PATTERNS_WARNINGS_AS_ERRORS=true turns warnings into errors', () => {
+    const m = goodJob();
+    m.spec.ttlSecondsAfterFinished = 60;
+    process.env.JOB_PATTERNS_WARNINGS_AS_ERRORS = 'true';
+    try {
+      expect(validateManifests([m]).ok).toBe(false);
+    } finally {
+      delete process.env.JOB_PATTERNS_WARNINGS_AS_ERRORS;
+    }
+  });
+
+  test('skipRules skips a rule, and a prefix with /*', () => {
+    const m = goodJob();
+    delete container(m).securityContext;
+    delete container(m).resources;
+    expect(validateManifests([m], { skipRules: ['pss/*', 'resources/requests'] }).findings).toEqual([]);
+  });
+
+  test('YAML text with several documents is read', () => {
+    const report = validateManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\ndata: { x: "1" }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: b }\ndatta: {}\n');
+    expect(report.findings.map(f => [f.name, f.ruleId, f.path])).toEqual([['b', 'schema/invalid', 'datta']]);
+  });
+
+  test('a custom resource is reported as not checked, not as an error', () => {
+    const report = validateManifests([{ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { anything: true } }]);
+    expect(report.ok).toBe(true);
+    expect(report.findings.map(f => f.ruleId)).toEqual(['schema/unknown-kind']);
+  });
+});
+
+const CONTAINER: kplus.ContainerProps = { image: 'busybox:1.36.1' };
+// [case, props, message]: construct props are rejected in the constructor, before any manifest exists.
+const props: Array<[string, any, string]> = [
+  ['restartPolicy Always', { restartPolicy: kplus.RestartPolicy.ALWAYS }, "bad/job (BatchJob): 'restartPolicy' must be 'Never' or 'OnFailure' for a Job, got 'Always'."],
+  ['completions 0', { completions: 0 }, "bad/job (BatchJob): 'completions' must be a whole number >= 1, got 0."],
+  ['a negative backoffLimit', { backoffLimit: -1 }, "bad/job (BatchJob): 'backoffLimit' must be a whole number >= 0, got -1."],
+  ['a fractional parallelism', { parallelism: 0.5 }, "bad/job (BatchJob): 'parallelism' must be a whole number >= 0, got 0.5."],
+  ['an invalid name', { metadata: { name: 'Bad_Name' } }, "bad/job (BatchJob): 'metadata.name' must be a DNS-1123 label of at most 63 characters"],
+  ['Indexed without completions', { completionMode: CompletionMode.INDEXED }, "bad/job (BatchJob): 'completions' must be set when completionMode is 'Indexed', got undefined."],
+  ['podFailurePolicy with OnFailure', { restartPolicy: kplus.RestartPolicy.ON_FAILURE, podFailurePolicy: [{ action: PodFailurePolicyAction.FAIL_JOB, onExitCodes: { operator: PodFailurePolicyOperator.IN, values: [1] } }] }, "bad/job (BatchJob): 'podFailurePolicy' needs restartPolicy 'Never' (restartPolicy is 'OnFailure')"],
+  ['an omitted default that is also set', { omitDefaults: [JobDefault.ACTIVE_DEADLINE], activeDeadline: Duration.minutes(1) }, "bad/job (BatchJob): 'activeDeadline' cannot be set while omitDefaults contains JobDefault.ACTIVE_DEADLINE, got 60 seconds."],
+  ['maxFailedIndexes without backoffLimitPerIndex', { completions: 2, completionMode: CompletionMode.INDEXED, maxFailedIndexes: 1 }, "bad/job (BatchJob): 'maxFailedIndexes' needs backoffLimitPerIndex, got 1."],
+];
+
+describe('bad-input matrix: construct props', () => {
+  test.each(props)('fails when given %s', (_name, bad, message) => {
+    const written = synthInto(chart => { new BatchJob(chart, 'job', { container: CONTAINER, ...bad }); });
+    expect(written.error?.message).toContain(message);
+    expect(written.files).toEqual([]);
+  });
+});
