@@ -1,0 +1,79 @@
+import { KubeConfig, KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+
+/** The parts of KubernetesObjectApi that are not in its typings (stable across 1.x). */
+interface ObjectApiInternals {
+  readonly configuration: { baseServer: { makeRequestContext(path: string, method: string): any } };
+  specUriPath(spec: KubernetesObject, action: string): Promise<string>;
+  requestPromise(context: any): Promise<unknown>;
+}
+import { Manifest } from './manifests';
+
+/** Options of {@link applyManifests}. */
+export interface ApplyOptions {
+  /** Namespace for namespaced objects that name none. */
+  readonly namespace: string;
+  /** Field manager of the server-side apply. @default 'job-patterns' */
+  readonly fieldManager?: string;
+  /** Only a server-side dry run (`dryRun=All`): nothing is stored. @default false */
+  readonly dryRun?: boolean;
+}
+
+/** What the API server said about one object. */
+export interface ApplyResult {
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace?: string;
+  /** Undefined when the server accepted it. */
+  readonly error?: string;
+}
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'PriorityClass', 'Node']);
+
+/**
+ * Server-side applies `manifests` in order (dependencies first, as cdk8s writes them), with
+ * strict field validation: an unknown field is an error, as with `kubectl apply --validate=strict`.
+ */
+export async function applyManifests(kubeConfig: KubeConfig, manifests: readonly Manifest[], options: ApplyOptions): Promise<ApplyResult[]> {
+  const api = KubernetesObjectApi.makeApiClient(kubeConfig) as unknown as ObjectApiInternals;
+  const results: ApplyResult[] = [];
+  for (const manifest of manifests) {
+    const namespaced = !CLUSTER_SCOPED.has(manifest.kind);
+    const object = namespaced && !manifest.metadata.namespace
+      ? { ...manifest, metadata: { ...manifest.metadata, namespace: options.namespace } }
+      : manifest;
+    const result = { kind: object.kind, name: object.metadata.name, ...(namespaced ? { namespace: object.metadata.namespace } : {}) };
+    try {
+      // KubernetesObjectApi.patch() serializes the body through the typed model, which silently drops
+      // unknown fields, and has no fieldValidation parameter; so the request is built here, reusing its
+      // path resolution, authentication and transport, with the object as written.
+      const context = api.configuration.baseServer.makeRequestContext(await api.specUriPath(object, 'patch'), 'PATCH');
+      context.setHeaderParam('Accept', 'application/json');
+      context.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
+      context.setQueryParam('fieldManager', options.fieldManager ?? 'job-patterns');
+      context.setQueryParam('fieldValidation', 'Strict');
+      context.setQueryParam('force', 'true');
+      if (options.dryRun) context.setQueryParam('dryRun', 'All');
+      context.setBody(JSON.stringify(object));
+      await api.requestPromise(context);
+      results.push(result);
+    } catch (error) {
+      results.push({ ...result, error: describeApiError(error) });
+    }
+  }
+  return results;
+}
+
+/** The API server's message from a client error, else the error's own message. */
+export function describeApiError(error: unknown): string {
+  const body = (error as { body?: unknown }).body;
+  if (typeof body === 'string') {
+    try {
+      const status = JSON.parse(body);
+      if (status?.message) return String(status.message);
+    } catch {
+      return body;
+    }
+  }
+  if (body && typeof body === 'object' && 'message' in body) return String((body as { message: unknown }).message);
+  return error instanceof Error ? error.message : String(error);
+}

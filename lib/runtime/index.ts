@@ -1,0 +1,6 @@
+export * from './apply';
+export * from './manifests';
+export * from './pods';
+export * from './reflector';
+export * from './verdict';
+export * from './verify';

@@ -1,0 +1,45 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { parseAllDocuments } from 'yaml';
+import { JobPatternLabels } from '../labels';
+
+/** A manifest as read from YAML. */
+export type Manifest = Record<string, any> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } };
+
+/** A Job the verifier must see converge. */
+export interface JobTarget {
+  readonly name: string;
+  readonly namespace: string;
+  /** The `job-patterns.cdk8s.io/pattern` annotation, when present. */
+  readonly pattern?: string;
+  /** The template-expansion group (`job-patterns.cdk8s.io/group` label), when present. */
+  readonly group?: string;
+}
+
+/** Reads every YAML document of the given files and directories (recursively, *.yaml / *.yml, sorted). */
+export function loadManifests(paths: readonly string[]): Manifest[] {
+  const files = paths.flatMap(p => yamlFiles(p));
+  if (files.length === 0) {
+    throw new Error(`no YAML files found in ${paths.join(', ')}`);
+  }
+  return files.flatMap(file => parseAllDocuments(fs.readFileSync(file, 'utf-8')).map(d => d.toJS()).filter(m => m && typeof m === 'object' && m.kind));
+}
+
+function yamlFiles(p: string): string[] {
+  const stat = fs.statSync(p);
+  if (stat.isFile()) return [p];
+  return fs.readdirSync(p).sort().flatMap(entry => {
+    const full = path.join(p, entry);
+    return fs.statSync(full).isDirectory() ? yamlFiles(full) : /\.ya?ml$/.test(entry) ? [full] : [];
+  });
+}
+
+/** The Jobs among `manifests`, as verification targets (namespace defaulted). */
+export function jobTargets(manifests: readonly Manifest[], defaultNamespace: string): JobTarget[] {
+  return manifests.filter(m => m.apiVersion === 'batch/v1' && m.kind === 'Job').map(m => ({
+    name: m.metadata.name,
+    namespace: m.metadata.namespace ?? defaultNamespace,
+    ...(m.metadata.annotations?.[JobPatternLabels.PATTERN_ANNOTATION] ? { pattern: m.metadata.annotations[JobPatternLabels.PATTERN_ANNOTATION] } : {}),
+    ...(m.metadata.labels?.[JobPatternLabels.GROUP] ? { group: m.metadata.labels[JobPatternLabels.GROUP] } : {}),
+  }));
+}

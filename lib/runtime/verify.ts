@@ -1,0 +1,404 @@
+import { BatchV1Api, CoreV1Api, KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
+import { JobPatternLabels } from '../labels';
+import { describeApiError } from './apply';
+import { JobTarget } from './manifests';
+import { ContainerExit, PodSummary, summarizePod } from './pods';
+import { Reflector, RequestCounter } from './reflector';
+import { JobLike, JobState, JobVerdict, judgeDeleted, judgeJob } from './verdict';
+
+/** Options of {@link verifyJobs}. */
+export interface VerifyOptions {
+  /** How to reach the cluster. */
+  readonly kubeConfig: KubeConfig;
+  /** The Jobs to verify (from manifests). Either this or `selector`. */
+  readonly targets?: readonly JobTarget[];
+  /** A label selector: every Job that matches it in `namespace` is verified. */
+  readonly selector?: string;
+  /** Namespace for `selector`, and for targets that name none. */
+  readonly namespace: string;
+  /** How long to wait for every Job to converge. */
+  readonly timeoutMs: number;
+  /** Stop at the first failed Job or stuck pod. @default false */
+  readonly failFast?: boolean;
+  /** Count a suspended Job as converged. @default false */
+  readonly allowSuspended?: boolean;
+  /** Lines of log to fetch from each failed pod (at most 5 pods a Job); 0 fetches none. @default 10 */
+  readonly logLines?: number;
+  /** Called when a Job's state changes (at most every 200 ms), with every Job's report. */
+  readonly onProgress?: (jobs: readonly JobReport[]) => void;
+}
+
+/** A failed pod of a Job, for the diagnosis. */
+export interface FailedPod {
+  readonly name: string;
+  readonly exits: readonly ContainerExit[];
+  /** The last lines of its log, when the cluster still has them. */
+  readonly logTail?: readonly string[];
+  /** Why there is no log. */
+  readonly logError?: string;
+}
+
+/** Per-Job statistics. */
+export interface JobStats {
+  /** Pods the Job created (distinct pods seen, or the controller's counts if higher). */
+  readonly podsCreated: number;
+  /** Most of its pods seen running at once. */
+  readonly maxRunning: number;
+  /** Failed pods plus container restarts (restartPolicy OnFailure). */
+  readonly failedAttempts: number;
+  /** From the Job's start to its end (or to now). */
+  readonly durationSeconds?: number;
+}
+
+/** The verifier's report on one Job. */
+export interface JobReport {
+  readonly name: string;
+  readonly namespace: string;
+  readonly pattern?: string;
+  readonly group?: string;
+  readonly verdict: JobVerdict;
+  readonly stats: JobStats;
+  readonly failedPods: readonly FailedPod[];
+  /** Pods stuck in ImagePullBackOff, CrashLoopBackOff, Unschedulable, ... */
+  readonly stuckPods: ReadonlyArray<{ readonly name: string; readonly reason: string; readonly message?: string }>;
+  /** When the controller set the terminal condition. */
+  readonly terminalAt?: string;
+  /** When the verifier reached its verdict. */
+  readonly verdictAt?: string;
+}
+
+/** A template-expansion group: converged when every member completed. */
+export interface GroupReport {
+  readonly group: string;
+  readonly namespace: string;
+  readonly members: number;
+  readonly complete: number;
+  readonly failed: number;
+  readonly converged: boolean;
+}
+
+/** How verification ended. */
+export enum VerifyOutcome {
+  /** Every Job converged. Exit code 0. */
+  CONVERGED = 'converged',
+  /** A Job failed, was deleted before finishing, or is suspended. Exit code 1. */
+  FAILED = 'failed',
+  /** Time ran out. Exit code 2. */
+  TIMEOUT = 'timeout',
+  /** The cluster could not be reached, or nothing matched. Exit code 3. */
+  ERROR = 'error',
+}
+
+/** Exit codes of the CLI, by outcome. */
+export const EXIT_CODES: Record<VerifyOutcome, number> = {
+  [VerifyOutcome.CONVERGED]: 0,
+  [VerifyOutcome.FAILED]: 1,
+  [VerifyOutcome.TIMEOUT]: 2,
+  [VerifyOutcome.ERROR]: 3,
+};
+
+/** The result of a verification. */
+export interface VerifyResult {
+  readonly outcome: VerifyOutcome;
+  readonly exitCode: number;
+  /** Why it ended that way, in one sentence. */
+  readonly summary: string;
+  readonly jobs: readonly JobReport[];
+  readonly groups: readonly GroupReport[];
+  /** API requests made: lists and watches (and log reads for failed pods). */
+  readonly requests: RequestCounter & { logs: number };
+  readonly durationMs: number;
+}
+
+const MAX_FAILED_PODS_KEPT = 20;
+const MAX_LOGGED_PODS = 5;
+
+interface Tracked {
+  readonly target: JobTarget;
+  uid?: string;
+  verdict: JobVerdict;
+  status?: V1Job['status'];
+  readonly podUids: Set<string>;
+  readonly running: Set<string>;
+  maxRunning: number;
+  readonly restarts: Map<string, number>;
+  readonly failedPods: Map<string, PodSummary>;
+  readonly stuck: Map<string, { name: string; reason: string; message?: string }>;
+  verdictAt?: Date;
+}
+
+/**
+ * Watches Jobs until each converged as its pattern says, failed, or time ran out. One list+watch
+ * of Jobs and one of Job pods per namespace, whatever the number of Jobs.
+ */
+export class JobVerifier {
+  private readonly tracked = new Map<string, Tracked>();
+  private readonly reflectors: Array<Reflector<any>> = [];
+  private readonly requests = { lists: 0, watches: 0, logs: 0 };
+  private readonly started = Date.now();
+  private finish?: (outcome: VerifyOutcome, summary: string) => void;
+  private lastProgress = 0;
+  private progressTimer?: NodeJS.Timeout;
+
+  constructor(private readonly options: VerifyOptions) {
+    for (const target of options.targets ?? []) {
+      this.track(target);
+    }
+  }
+
+  /** Runs the verification to its end. */
+  public async run(): Promise<VerifyResult> {
+    const namespaces = this.options.targets
+      ? [...new Set(this.options.targets.map(t => t.namespace))]
+      : [this.options.namespace];
+    const ended = new Promise<[VerifyOutcome, string]>(resolve => { this.finish = (o, s) => resolve([o, s]); });
+    const timer = setTimeout(() => this.finish?.(VerifyOutcome.TIMEOUT, `timed out after ${Math.round(this.options.timeoutMs / 1000)} s`), this.options.timeoutMs);
+    try {
+      try {
+        await Promise.all(namespaces.map(ns => this.watchNamespace(ns)));
+      } catch (error) {
+        return await this.result(VerifyOutcome.ERROR, `cannot reach the cluster: ${describeApiError(error)}`);
+      }
+      if (this.tracked.size === 0) {
+        return await this.result(VerifyOutcome.ERROR, this.options.selector !== undefined
+          ? `no Job matches selector '${this.options.selector}' in namespace '${this.options.namespace}'`
+          : 'no Job to verify');
+      }
+      this.evaluate();
+      const [outcome, summary] = await ended;
+      return await this.result(outcome, summary);
+    } finally {
+      clearTimeout(timer);
+      if (this.progressTimer) clearTimeout(this.progressTimer);
+      this.stop();
+    }
+  }
+
+  /** Test hook: makes every watch resume from an expired resourceVersion (the server answers 410 Gone). */
+  public forceWatchExpiry(): void {
+    for (const r of this.reflectors) r.forceExpiry();
+  }
+
+  /** Stops every watch. */
+  public stop(): void {
+    for (const r of this.reflectors) r.stop();
+  }
+
+  private async watchNamespace(namespace: string): Promise<void> {
+    const kc = this.options.kubeConfig;
+    const batch = kc.makeApiClient(BatchV1Api);
+    const core = kc.makeApiClient(CoreV1Api);
+    const selector = this.options.selector;
+    const jobs = new Reflector<V1Job>({
+      kubeConfig: kc,
+      path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
+      labelSelector: selector,
+      requests: this.requests,
+      list: async () => {
+        const list = await batch.listNamespacedJob({ namespace, ...(selector ? { labelSelector: selector } : {}) });
+        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+      },
+      onEvent: (type, job) => this.onJob(type, job),
+    });
+    const pods = new Reflector<V1Pod>({
+      kubeConfig: kc,
+      path: `/api/v1/namespaces/${namespace}/pods`,
+      labelSelector: 'job-name',
+      requests: this.requests,
+      list: async () => {
+        const list = await core.listNamespacedPod({ namespace, labelSelector: 'job-name' });
+        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+      },
+      onEvent: (type, pod) => this.onPod(type, pod),
+    });
+    this.reflectors.push(jobs, pods);
+    // Jobs first, so that pods find their Job tracked.
+    await jobs.start();
+    await pods.start();
+  }
+
+  private track(target: JobTarget): Tracked {
+    const key = `${target.namespace}/${target.name}`;
+    let t = this.tracked.get(key);
+    if (!t) {
+      t = {
+        target,
+        verdict: { state: JobState.MISSING, terminal: false, early: false },
+        podUids: new Set(),
+        running: new Set(),
+        maxRunning: 0,
+        restarts: new Map(),
+        failedPods: new Map(),
+        stuck: new Map(),
+      };
+      this.tracked.set(key, t);
+    }
+    return t;
+  }
+
+  private onJob(type: string, job: V1Job): void {
+    const name = job.metadata?.name ?? '';
+    const namespace = job.metadata?.namespace ?? this.options.namespace;
+    let t = this.tracked.get(`${namespace}/${name}`);
+    if (!t && this.options.selector !== undefined && type !== 'DELETED') {
+      const annotations = job.metadata?.annotations ?? {};
+      const labels = job.metadata?.labels ?? {};
+      t = this.track({
+        name, namespace,
+        ...(annotations[JobPatternLabels.PATTERN_ANNOTATION] ? { pattern: annotations[JobPatternLabels.PATTERN_ANNOTATION] } : {}),
+        ...(labels[JobPatternLabels.GROUP] ? { group: labels[JobPatternLabels.GROUP] } : {}),
+      });
+    }
+    if (!t) return;
+    if (type === 'DELETED') {
+      t.verdict = judgeDeleted(t.verdict.state === JobState.MISSING ? undefined : t.verdict);
+    } else {
+      if (t.uid !== undefined && t.uid !== job.metadata?.uid && t.verdict.terminal) {
+        return; // a new Job of the same name after this one ended: not the one we judged
+      }
+      t.uid = job.metadata?.uid;
+      t.status = job.status;
+      if (!t.verdict.terminal || t.verdict.state === JobState.DELETED) {
+        t.verdict = judgeJob(job as JobLike);
+      }
+    }
+    if (t.verdict.terminal && !t.verdictAt) t.verdictAt = new Date();
+    this.evaluate();
+  }
+
+  private onPod(type: string, pod: V1Pod): void {
+    const summary = summarizePod(pod);
+    const t = this.tracked.get(`${summary.namespace}/${summary.jobName}`);
+    if (!t) return;
+    const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'Job')?.uid;
+    if (t.uid !== undefined && owner !== undefined && owner !== t.uid) return;
+    t.podUids.add(summary.uid);
+    if (type !== 'DELETED' && summary.phase === 'Running') t.running.add(summary.uid); else t.running.delete(summary.uid);
+    t.maxRunning = Math.max(t.maxRunning, t.running.size);
+    t.restarts.set(summary.uid, Math.max(t.restarts.get(summary.uid) ?? 0, summary.restarts));
+    if (summary.failures.length > 0 && (t.failedPods.has(summary.uid) || t.failedPods.size < MAX_FAILED_PODS_KEPT)) {
+      t.failedPods.set(summary.uid, summary);
+    }
+    const stuck = type !== 'DELETED' && (summary.phase === 'Pending' || summary.phase === 'Running') ? summary.stuck : undefined;
+    if (stuck) {
+      t.stuck.set(summary.uid, { name: summary.name, reason: stuck.reason, ...(stuck.message ? { message: stuck.message } : {}) });
+    } else {
+      t.stuck.delete(summary.uid);
+    }
+    this.evaluate();
+  }
+
+  /** Decides whether verification is over, and reports progress. */
+  private evaluate(): void {
+    this.progress();
+    if (!this.finish || this.tracked.size === 0) return;
+    const all = [...this.tracked.values()];
+    if (this.options.failFast) {
+      const failed = all.find(t => t.verdict.terminal && t.verdict.state !== JobState.COMPLETE);
+      if (failed) return this.finish(VerifyOutcome.FAILED, `Job ${failed.target.name} ${failed.verdict.state}${failed.verdict.reason ? ` (${failed.verdict.reason})` : ''}`);
+      const stuck = all.find(t => t.stuck.size > 0);
+      if (stuck) {
+        const pod = [...stuck.stuck.values()][0];
+        return this.finish(VerifyOutcome.FAILED, `pod ${pod.name} of Job ${stuck.target.name} is stuck: ${pod.reason}`);
+      }
+    }
+    const settled = all.every(t => t.verdict.terminal || t.verdict.state === JobState.SUSPENDED);
+    if (!settled) return;
+    const bad = all.filter(t => t.verdict.state !== JobState.COMPLETE && !(this.options.allowSuspended && t.verdict.state === JobState.SUSPENDED));
+    if (bad.length === 0) {
+      this.finish(VerifyOutcome.CONVERGED, `${all.length} Job(s) converged`);
+    } else {
+      this.finish(VerifyOutcome.FAILED, `${bad.length} of ${all.length} Job(s) did not converge: ${bad.map(t => `${t.target.name} ${t.verdict.state}${t.verdict.reason ? ` (${t.verdict.reason})` : ''}`).join(', ')}`);
+    }
+  }
+
+  private progress(): void {
+    const report = this.options.onProgress;
+    if (!report || this.progressTimer) return;
+    const wait = Math.max(0, 200 - (Date.now() - this.lastProgress));
+    this.progressTimer = setTimeout(() => {
+      this.progressTimer = undefined;
+      this.lastProgress = Date.now();
+      report([...this.tracked.values()].map(t => this.report(t)));
+    }, wait);
+  }
+
+  private report(t: Tracked, failedPods: FailedPod[] = []): JobReport {
+    const s = t.status ?? {};
+    const restarts = [...t.restarts.values()].reduce((a, b) => a + b, 0);
+    const terminalCondition = s.conditions?.find(c => ['Complete', 'Failed', 'SuccessCriteriaMet', 'FailureTarget'].includes(c.type) && c.status === 'True');
+    const end = s.completionTime ?? terminalCondition?.lastTransitionTime;
+    const start = s.startTime;
+    return {
+      name: t.target.name,
+      namespace: t.target.namespace,
+      ...(t.target.pattern ? { pattern: t.target.pattern } : {}),
+      ...(t.target.group ? { group: t.target.group } : {}),
+      verdict: t.verdict,
+      stats: {
+        podsCreated: Math.max(t.podUids.size, (s.succeeded ?? 0) + (s.failed ?? 0) + (s.active ?? 0)),
+        maxRunning: t.maxRunning,
+        failedAttempts: (s.failed ?? 0) + restarts,
+        ...(start ? { durationSeconds: Math.round(((end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime()) / 1000) } : {}),
+      },
+      failedPods,
+      stuckPods: [...t.stuck.values()],
+      ...(terminalCondition?.lastTransitionTime ? { terminalAt: new Date(terminalCondition.lastTransitionTime).toISOString() } : {}),
+      ...(t.verdictAt ? { verdictAt: t.verdictAt.toISOString() } : {}),
+    };
+  }
+
+  private async result(outcome: VerifyOutcome, summary: string): Promise<VerifyResult> {
+    this.finish = undefined;
+    this.stop();
+    const jobs: JobReport[] = [];
+    for (const t of this.tracked.values()) {
+      const diagnose = t.verdict.state !== JobState.COMPLETE;
+      jobs.push(this.report(t, diagnose ? await this.failedPods(t) : []));
+    }
+    const groups = new Map<string, GroupReport>();
+    for (const job of jobs.filter(j => j.group !== undefined)) {
+      const key = `${job.namespace}/${job.group}`;
+      const g = groups.get(key) ?? { group: job.group!, namespace: job.namespace, members: 0, complete: 0, failed: 0, converged: false };
+      const complete = g.complete + (job.verdict.state === JobState.COMPLETE ? 1 : 0);
+      const failed = g.failed + (job.verdict.state === JobState.FAILED || job.verdict.state === JobState.DELETED ? 1 : 0);
+      groups.set(key, { ...g, members: g.members + 1, complete, failed, converged: complete === g.members + 1 });
+    }
+    return {
+      outcome,
+      exitCode: EXIT_CODES[outcome],
+      summary,
+      jobs,
+      groups: [...groups.values()],
+      requests: { ...this.requests },
+      durationMs: Date.now() - this.started,
+    };
+  }
+
+  private async failedPods(t: Tracked): Promise<FailedPod[]> {
+    const lines = this.options.logLines ?? 10;
+    const core = this.options.kubeConfig.makeApiClient(CoreV1Api);
+    const pods: FailedPod[] = [];
+    for (const [i, p] of [...t.failedPods.values()].entries()) {
+      const pod: FailedPod = { name: p.name, exits: p.failures };
+      if (lines > 0 && i < MAX_LOGGED_PODS) {
+        const container = p.failures[0]?.container;
+        try {
+          this.requests.logs++;
+          const log = await core.readNamespacedPodLog({ name: p.name, namespace: p.namespace, tailLines: lines, ...(container ? { container } : {}) });
+          pods.push({ ...pod, logTail: log.split('\n').filter(l => l.length > 0) });
+        } catch (error) {
+          pods.push({ ...pod, logError: describeApiError(error) });
+        }
+      } else {
+        pods.push(pod);
+      }
+    }
+    return pods;
+  }
+}
+
+/** Verifies Jobs: see {@link JobVerifier}. */
+export function verifyJobs(options: VerifyOptions): Promise<VerifyResult> {
+  return new JobVerifier(options).run();
+}
