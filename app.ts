@@ -8,10 +8,14 @@ import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { FixedCompletionJob, SingleBatchJob } from './index';
+import { WorkItems, WorkQueue, WorkQueueJob, WorkQueueMode } from './index';
+import { ControllerPodJob, JobTemplateExpansion, StaticWorkAssignmentJob } from './index';
 
 const PERL = 'perl:5.34.0';
 const BUSYBOX = 'busybox:1.36.1';
 const ALPINE = 'alpine:3.20.3';
+const REDIS = 'redis:7.2.5';
+const PYTHON = 'python:3.12.7-alpine';
 const PI = ['perl', '-Mbignum=bpi', '-wle', 'print bpi(2000)'];
 const UNLUCKY = ['/bin/sh', '-c', 'echo $HOSTNAME failed on $(date) ; exit 1'];
 
@@ -73,6 +77,104 @@ export class SeedExamples extends Chart {
         image: ALPINE,
         command: ['/bin/sh', '-c', 'n=$(date +%S); if [ $((n%2)) -eq 0 ]; then echo SUCCESS: $n; exit 0; else echo FAILURE: $n; exit 1; fi'],
       },
+    });
+
+    // multiplier: the book's externally coordinated batch. The ticket queue (Service 'queue', as in
+    // the seed) hands out 1, 2, 3, ...; three workers double tickets until one reads >= 101 and
+    // exits 0 (completions unset: the Job completes once a pod succeeded and all pods ended). The
+    // seed's worker counted a failed read as 0; this one retries (the single nc listener refuses
+    // connections between two tickets) and fails after 30 misses in a row.
+    new WorkQueueJob(this, 'multiplier', {
+      metadata: { name: 'multiplier' },
+      queue: WorkQueue.ticket({ serviceName: 'queue' }),
+      parallelism: 3,
+      container: {
+        name: 'multiplier',
+        image: ALPINE,
+        command: ['/bin/sh', '-c', 'fails=0; while true; do '
+          + 'if n=$(nc -w 1 $QUEUE_HOST $QUEUE_PORT) && [ -n "$n" ]; then fails=0; '
+          + 'if [ "$n" -ge 101 ]; then exit 0; fi; echo $((n * 2)); sleep 1; '
+          + 'else fails=$((fails + 1)); if [ "$fails" -ge 30 ]; then echo "no ticket from $QUEUE_HOST:$QUEUE_PORT" >&2; exit 1; fi; sleep 1; fi; '
+          + 'done'],
+      },
+    });
+
+    // job-wq-2: the Kubernetes docs' "Fine parallel processing using a work queue". Redis (Service
+    // 'redis') is filled with the items by the Job job-wq-2-filler; two workers pop items until
+    // the list is empty, and only then exit 0.
+    new WorkQueueJob(this, 'job-wq-2', {
+      metadata: { name: 'job-wq-2' },
+      queue: WorkQueue.redis({
+        serviceName: 'redis',
+        key: 'job2',
+        items: WorkItems.fromList(['apple', 'banana', 'cherry', 'date', 'fig', 'grape', 'lemon', 'melon', 'orange']),
+      }),
+      mode: WorkQueueMode.VARIABLE_POD_COUNT,
+      parallelism: 2,
+      container: {
+        name: 'worker',
+        image: REDIS,
+        command: ['/bin/sh', '-c', 'while true; do '
+          + 'item=$(redis-cli -e -h "$QUEUE_HOST" -p "$QUEUE_PORT" LPOP "$QUEUE_NAME") || exit 1; '
+          + 'if [ -z "$item" ]; then echo "$QUEUE_NAME is drained"; exit 0; fi; '
+          + 'echo "processing $item"; sleep 1; '
+          + 'done'],
+      },
+    });
+
+    // process-item-*: the Kubernetes docs' "Parallel Processing using Expansions". One Job per
+    // item, all carrying the group label job-patterns.cdk8s.io/group=process-item:
+    // kubectl get jobs -l job-patterns.cdk8s.io/group=process-item
+    new JobTemplateExpansion(this, 'process-item', {
+      baseName: 'process-item',
+      items: WorkItems.fromList(['apple', 'banana', 'cherry']),
+      container: { name: 'c', image: BUSYBOX, command: ['sh', '-c', 'echo Processing item {{item}} && sleep 5'] },
+    });
+
+    // indexed-job: the Kubernetes docs' "Indexed Job for Parallel Processing with Static Work
+    // Assignment". Pod i reads item i from the ConfigMap indexed-job-work-items, mounted at
+    // /etc/work-items, and prints it reversed.
+    new StaticWorkAssignmentJob(this, 'indexed-job', {
+      metadata: { name: 'indexed-job' },
+      items: WorkItems.fromList(['foo', 'bar', 'baz', 'qux', 'xyz']),
+      parallelism: 3,
+      container: { name: 'worker', image: BUSYBOX, command: ['rev', '$(WORK_ITEM_FILE)'] },
+    });
+
+    // pi-driver: the seeds' "single Job starts a controller Pod". The driver (Python, standard
+    // library only) starts three worker pods through the API, each owned by the driver pod (the
+    // garbage collector deletes them with it) and labelled managed-by=pi-driver so they can be
+    // listed; it waits for them, prints their logs and deletes them. The default rules allow
+    // exactly that: pods create/get/list/watch/delete and pods/log get.
+    const driver = [
+      'import json, os, ssl, time, urllib.request',
+      "sa = '/var/run/secrets/kubernetes.io/serviceaccount'",
+      "ns, me, uid = os.environ['POD_NAMESPACE'], os.environ['POD_NAME'], os.environ['POD_UID']",
+      "api = 'https://kubernetes.default.svc/api/v1/namespaces/%s/pods' % ns",
+      "tls = ssl.create_default_context(cafile=sa + '/ca.crt')",
+      "def call(method, path='', body=None):",
+      "    headers = {'Authorization': 'Bearer ' + open(sa + '/token').read().strip(), 'Content-Type': 'application/json'}",
+      '    data = json.dumps(body).encode() if body else None',
+      '    return urllib.request.urlopen(urllib.request.Request(api + path, data, headers, method=method), context=tls).read().decode()',
+      "secure = {'allowPrivilegeEscalation': False, 'capabilities': {'drop': ['ALL']}, 'runAsNonRoot': True, 'runAsUser': 65532, 'seccompProfile': {'type': 'RuntimeDefault'}}",
+      "names = ['%s-worker-%d' % (me, i) for i in range(3)]",
+      'for name in names:',
+      "    call('POST', body={'metadata': {'name': name, 'labels': {'app.kubernetes.io/managed-by': 'pi-driver'},",
+      "                                    'ownerReferences': [{'apiVersion': 'v1', 'kind': 'Pod', 'name': me, 'uid': uid}]},",
+      "                       'spec': {'restartPolicy': 'Never', 'containers': [{'name': 'pi', 'image': '" + PERL + "', 'command': ['perl', '-Mbignum=bpi', '-wle', 'print bpi(100)'],",
+      "                                'resources': {'requests': {'cpu': '100m', 'memory': '64Mi'}}, 'securityContext': secure}]}})",
+      "phase = lambda name: json.loads(call('GET', '/' + name))['status'].get('phase')",
+      "while any(phase(name) not in ('Succeeded', 'Failed') for name in names):",
+      '    time.sleep(2)',
+      "ok = all(phase(name) == 'Succeeded' for name in names)",
+      'for name in names:',
+      "    print(name, call('GET', '/%s/log' % name).strip())",
+      "    call('DELETE', '/' + name)",
+      'raise SystemExit(0 if ok else 1)',
+    ].join('\n');
+    new ControllerPodJob(this, 'pi-driver', {
+      metadata: { name: 'pi-driver' },
+      container: { name: 'driver', image: PYTHON, command: ['python3', '-c', driver] },
     });
   }
 }

@@ -7,3 +7,4 @@ export * from './names';
 export * from './warnings';
 export * from './work-items';
 export * from './validation';
+export * from './queues';

@@ -5,7 +5,7 @@ import { propError } from './errors';
 export interface WorkItem {
   /** Names the item: unique within its list; Job names and labels are derived from it. */
   readonly key: string;
-  /** Parameters substituted for `$(name)` placeholders; a string item has the one parameter `item`. */
+  /** Parameters substituted for `{{name}}` placeholders (see JobTemplateExpansion); a string item has the one parameter `item`. */
   readonly params: Readonly<Record<string, string>>;
 }
 
@@ -17,7 +17,7 @@ export interface WorkItem {
  * WorkItems.fromRecords([{ city: 'paris', day: 'mon' }, { city: 'rome', day: 'tue' }], { key: 'city' })
  */
 export class WorkItems {
-  /** The parameter name a string item is substituted for: `$(item)`. */
+  /** The parameter name a string item is substituted for: `{{item}}`. */
   public static readonly ITEM_PARAM = 'item';
 
   /** One item per string; the string is both the key and the parameter `item`. */

@@ -34,6 +34,10 @@ describe('example app', () => {
     ['unlucky-never', 1, 1, 3, 3600, 86400, 'Never', 'echo $HOSTNAME failed on $(date) ; exit 1'],
     ['unlucky-onfailure', 1, 1, 3, 3600, 86400, 'OnFailure', 'echo $HOSTNAME failed on $(date) ; exit 1'],
     ['even-seconds', 6, 2, 3, 3600, 86400, 'Never', 'if [ $((n%2)) -eq 0 ]'],
+    // The book's externally coordinated batch: completions unset, three workers on the ticket queue.
+    ['multiplier', undefined, 3, 3, 3600, 86400, 'Never', 'nc -w 1 $QUEUE_HOST $QUEUE_PORT'],
+    // The Kubernetes docs' Redis work queue (queue with variable pod count).
+    ['job-wq-2', undefined, 2, 3, 3600, 86400, 'Never', 'LPOP'],
   ];
 
   test.each(seeds)('%s keeps the seed\'s meaning', (name, completions, parallelism, backoffLimit, deadline, ttl, restartPolicy, command) => {
@@ -47,9 +51,10 @@ describe('example app', () => {
     expect(spec.template.spec.containers[0].command.join(' ')).toContain(command);
   });
 
-  test('every pod template passes the restricted profile fields', () => {
-    const templates = manifests.filter(m => m.kind === 'Job').map(m => m.spec.template.spec);
-    expect(templates.length).toBeGreaterThan(0);
+  test('every pod template (Jobs and Deployments) passes the restricted profile fields', () => {
+    const templates = manifests.filter(m => m.kind === 'Job' || m.kind === 'Deployment').map(m => m.spec.template.spec);
+    expect(templates.length).toBe(manifests.filter(m => m.kind === 'Job' || m.kind === 'Deployment').length);
+    expect(manifests.filter(m => m.kind === 'Deployment').length).toBe(2);
     for (const pod of templates) {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
       for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
@@ -67,6 +72,9 @@ describe('example app', () => {
     app.synth();
     expect(fs.readdirSync(outdir)).toEqual(['seeds.k8s.yaml']);
     const written = Yaml.load(path.join(outdir, 'seeds.k8s.yaml'));
-    expect(written.filter((m: Manifest) => m.kind === 'Job')).toHaveLength(seeds.length);
+    // The seeds' Jobs, the Redis filler, three template-expansion Jobs, the Indexed Job and the controller Job.
+    expect(written.filter((m: Manifest) => m.kind === 'Job').map((m: Manifest) => m.metadata.name).sort()).toEqual([
+      ...seeds.map(s => s[0]), 'job-wq-2-filler', 'process-item-apple', 'process-item-banana', 'process-item-cherry', 'indexed-job', 'pi-driver',
+    ].sort());
   });
 });

@@ -1,0 +1,215 @@
+import { ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { BatchJob } from '../batch-job';
+import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../defaults';
+import { propError } from '../errors';
+import { patchJobSpec } from '../job-spec';
+import { JobPatternLabels } from '../labels';
+import { MAX_JOB_NAME_LENGTH, toDnsLabel } from '../names';
+
+/** Where workers reach a work queue. */
+export interface WorkQueueAddress {
+  /** The host workers connect to: a Service name in the workers' namespace, or any DNS name. */
+  readonly host: string;
+  /** The TCP port. */
+  readonly port: number;
+  /** The queue's name on that server (a Redis list key, a RabbitMQ queue, ...). */
+  readonly name: string;
+}
+
+/**
+ * A work queue as bound to the workers that consume it: its address, and the objects the library
+ * created for it (none for a queue given by its address).
+ */
+export interface IWorkQueue {
+  /** Where workers reach the queue; they find it in `QUEUE_HOST`, `QUEUE_PORT` and `QUEUE_NAME`. */
+  readonly address: WorkQueueAddress;
+  /** How many work items the library loads into the queue (undefined: it does not load it). */
+  readonly itemCount?: number;
+  /** The queue server's Deployment (one replica), when the library runs the queue. */
+  readonly deployment?: kplus.Deployment;
+  /** The Service in front of the queue server; its name is `address.host`. */
+  readonly service?: kplus.Service;
+  /** The Job that loads the work items into the queue, when the library fills it. */
+  readonly filler?: BatchJob;
+}
+
+/** The environment variables in which workers find their queue's address. */
+export class WorkQueueEnv {
+  /** `QUEUE_HOST`: {@link WorkQueueAddress.host}. */
+  public static readonly HOST = 'QUEUE_HOST';
+  /** `QUEUE_PORT`: {@link WorkQueueAddress.port}, as a decimal string. */
+  public static readonly PORT = 'QUEUE_PORT';
+  /** `QUEUE_NAME`: {@link WorkQueueAddress.name}. */
+  public static readonly NAME = 'QUEUE_NAME';
+
+  private constructor() {}
+}
+
+/**
+ * Argo CD's sync wave annotation: a wave is applied, and must be healthy, before the next starts.
+ * @internal
+ */
+export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+
+/**
+ * What a queue needs to know when a WorkQueueJob creates it.
+ * @internal
+ */
+export interface QueueBindOptions {
+  /** The worker Job's `metadata.name`, or its construct id: the start of every created name. */
+  readonly baseName: string;
+  /** Sync wave of the queue server (Deployment and Service). */
+  readonly queueWave: number;
+  /** Sync wave of the filler Job. */
+  readonly fillerWave: number;
+  /** `app.kubernetes.io/part-of` of everything created. */
+  readonly partOf?: string;
+  /** The workers' `omitDefaults`, applied to the filler Job as well. */
+  readonly omitDefaults?: JobDefault[];
+}
+
+/**
+ * The workers' environment variables for `address`, in a fixed order.
+ * @internal
+ */
+export function queueEnvVariables(address: WorkQueueAddress): Record<string, kplus.EnvValue> {
+  return {
+    [WorkQueueEnv.HOST]: kplus.EnvValue.fromValue(address.host),
+    [WorkQueueEnv.PORT]: kplus.EnvValue.fromValue(`${address.port}`),
+    [WorkQueueEnv.NAME]: kplus.EnvValue.fromValue(address.name),
+  };
+}
+
+/**
+ * `<baseName>-<suffix>`, shortened (with a hash) to a DNS label when it is too long.
+ * @internal
+ */
+export function derivedName(baseName: string, suffix: string): string {
+  return toDnsLabel(`${baseName}-${suffix}`);
+}
+
+/**
+ * Rejects a port outside 1..65535.
+ * @internal
+ */
+export function checkPort(scope: IConstruct, prop: string, port: number): void {
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    propError(scope, {
+      prop,
+      value: port,
+      allowed: 'must be a whole number from 1 to 65535',
+      fix: 'Give the TCP port the queue listens on.',
+    });
+  }
+}
+
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Rejects a name that cannot be a Service name (a DNS-1035 label).
+ * @internal
+ */
+export function checkServiceName(scope: IConstruct, prop: string, name: string, fix: string): void {
+  if (name.length > MAX_JOB_NAME_LENGTH || !DNS_1035_LABEL.test(name)) {
+    propError(scope, {
+      prop,
+      value: name,
+      allowed: `must be a DNS-1035 label of at most ${MAX_JOB_NAME_LENGTH} characters (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit), because it names the queue's Service`,
+      fix,
+    });
+  }
+}
+
+/**
+ * Rejects an empty string.
+ * @internal
+ */
+export function checkNotEmpty(scope: IConstruct, prop: string, value: string, fix: string): void {
+  if (typeof value !== 'string' || value.length === 0) {
+    propError(scope, { prop, value, allowed: 'must be a non-empty string', fix });
+  }
+}
+
+/**
+ * Properties of a {@link QueueServer}.
+ * @internal
+ */
+export interface QueueServerProps {
+  /** Name of the Deployment and the Service. */
+  readonly name: string;
+  /** The port the container listens on and the Service exposes. */
+  readonly port: number;
+  /** The server container; resources and the restricted security context are added. */
+  readonly container: kplus.ContainerProps;
+  /** Volumes of the pod. */
+  readonly volumes?: kplus.Volume[];
+  /** Argo CD sync wave of the Deployment and the Service. */
+  readonly syncWave: number;
+  /** `app.kubernetes.io/part-of`. */
+  readonly partOf?: string;
+}
+
+/**
+ * A queue server: a Deployment of one replica and a Service in front of it, with the library's
+ * resources and restricted-profile security context.
+ *
+ * A Deployment rather than a bare Pod, so an evicted or lost queue pod is replaced; `Recreate`,
+ * so an update never runs two queues behind one Service. The selector and the pod labels are
+ * derived from the name, never from the construct path.
+ * @internal
+ */
+export class QueueServer extends Construct {
+  /** The Deployment. */
+  public readonly deployment: kplus.Deployment;
+  /** The Service. */
+  public readonly service: kplus.Service;
+
+  constructor(scope: Construct, id: string, props: QueueServerProps) {
+    super(scope, id);
+    const selector = {
+      [JobPatternLabels.NAME]: props.name,
+      [JobPatternLabels.COMPONENT]: 'queue',
+    };
+    const labels = {
+      ...selector,
+      ...(props.partOf !== undefined ? { [JobPatternLabels.PART_OF]: props.partOf } : {}),
+      [JobPatternLabels.MANAGED_BY]: JobPatternLabels.MANAGED_BY_VALUE,
+    };
+    const annotations = { [SYNC_WAVE_ANNOTATION]: `${props.syncWave}` };
+
+    this.deployment = new kplus.Deployment(this, 'Deployment', {
+      metadata: { name: props.name, labels, annotations },
+      replicas: 1,
+      strategy: kplus.DeploymentStrategy.recreate(),
+      select: false,
+      securityContext: restrictedPodSecurityContext(),
+      automountServiceAccountToken: false,
+      volumes: props.volumes,
+    });
+    this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
+    for (const [key, value] of Object.entries(labels)) {
+      this.deployment.podMetadata.addLabel(key, value);
+    }
+    this.deployment.addContainer({
+      ...props.container,
+      ports: [{ number: props.port }],
+      resources: JOB_DEFAULTS.resources,
+      securityContext: restrictedContainerSecurityContext(),
+    });
+    // Its pod-template fields apply to any pod template: pod-level seccomp, and no path-derived label.
+    patchJobSpec(ApiObject.of(this.deployment), {
+      podSeccompProfileType: kplus.SeccompProfileType.RUNTIME_DEFAULT,
+      removeTemplateLabels: [kplus.Pod.ADDRESS_LABEL],
+    });
+
+    this.service = new kplus.Service(this, 'Service', {
+      metadata: { name: props.name, labels, annotations },
+      ports: [{ port: props.port, targetPort: props.port }],
+    });
+    for (const [key, value] of Object.entries(selector)) {
+      this.service.selectLabel(key, value);
+    }
+  }
+}
