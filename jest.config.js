@@ -1,15 +1,31 @@
-// Unit tests run on every `npm test`; the e2e project (test/e2e) needs the local control plane.
+// `npm test` runs both projects. unit: no cluster. e2e (test/e2e): a real local control plane,
+// started by test/e2e/global-setup.js (built first on a fresh machine) and stopped afterwards.
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }] },
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
+    '^.+\\.m?js$': 'babel-jest',
+  },
+  // ES-module-only packages the runtime loads (see babel.config.js); everything else stays untransformed.
+  transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|jose|oauth4webapi|jsonpath-plus|jsep|@jsep-plugin|rfc4648)/)'],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   // Pinned so a Jest upgrade cannot rewrite every snapshot.
   snapshotFormat: { escapeString: false, printBasicPrototype: false },
 };
 
 module.exports = {
+  // The e2e suites wait on a real Job controller; two workers keep the 2-core machine responsive.
+  maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'] },
+    {
+      ...common,
+      displayName: 'e2e',
+      testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/e2e/global-setup.js',
+      globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts'],
+    },
   ],
 };

@@ -1,4 +1,5 @@
-import { KubeConfig, KubernetesObject, KubernetesObjectApi, PatchStrategy } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { k8s } from './k8s';
 
 /** The parts of KubernetesObjectApi that are not in its typings (stable across 1.x). */
 interface ObjectApiInternals {
@@ -34,7 +35,7 @@ const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding'
  * strict field validation: an unknown field is an error, as with `kubectl apply --validate=strict`.
  */
 export async function applyManifests(kubeConfig: KubeConfig, manifests: readonly Manifest[], options: ApplyOptions): Promise<ApplyResult[]> {
-  const api = KubernetesObjectApi.makeApiClient(kubeConfig) as unknown as ObjectApiInternals;
+  const api = k8s.KubernetesObjectApi.makeApiClient(kubeConfig) as unknown as ObjectApiInternals;
   const results: ApplyResult[] = [];
   for (const manifest of manifests) {
     const namespaced = !CLUSTER_SCOPED.has(manifest.kind);
@@ -48,7 +49,7 @@ export async function applyManifests(kubeConfig: KubeConfig, manifests: readonly
       // path resolution, authentication and transport, with the object as written.
       const context = api.configuration.baseServer.makeRequestContext(await api.specUriPath(object, 'patch'), 'PATCH');
       context.setHeaderParam('Accept', 'application/json');
-      context.setHeaderParam('Content-Type', PatchStrategy.ServerSideApply);
+      context.setHeaderParam('Content-Type', k8s.PatchStrategy.ServerSideApply);
       context.setQueryParam('fieldManager', options.fieldManager ?? 'job-patterns');
       context.setQueryParam('fieldValidation', 'Strict');
       context.setQueryParam('force', 'true');

@@ -4,3 +4,5 @@ export * from './pods';
 export * from './reflector';
 export * from './verdict';
 export * from './verify';
+export * from './cli';
+export * from './report';

@@ -1,4 +1,5 @@
-import { KubeConfig, Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { k8s } from './k8s';
 
 /** An object as the reflector sees it. */
 export interface Watched {
@@ -137,7 +138,7 @@ export class Reflector<T extends Watched> {
     return new Promise(resolve => {
       let gone = false;
       this.options.requests.watches++;
-      const watch = new Watch(this.options.kubeConfig);
+      const watch = new k8s.Watch(this.options.kubeConfig);
       watch.watch(this.options.path, {
         allowWatchBookmarks: true,
         ...(resourceVersion ? { resourceVersion } : {}),

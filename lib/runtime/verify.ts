@@ -1,4 +1,5 @@
-import { BatchV1Api, CoreV1Api, KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
+import { k8s } from './k8s';
 import { JobPatternLabels } from '../labels';
 import { describeApiError } from './apply';
 import { JobTarget } from './manifests';
@@ -186,8 +187,8 @@ export class JobVerifier {
 
   private async watchNamespace(namespace: string): Promise<void> {
     const kc = this.options.kubeConfig;
-    const batch = kc.makeApiClient(BatchV1Api);
-    const core = kc.makeApiClient(CoreV1Api);
+    const batch = kc.makeApiClient(k8s.BatchV1Api);
+    const core = kc.makeApiClient(k8s.CoreV1Api);
     const selector = this.options.selector;
     const jobs = new Reflector<V1Job>({
       kubeConfig: kc,
@@ -377,7 +378,7 @@ export class JobVerifier {
 
   private async failedPods(t: Tracked): Promise<FailedPod[]> {
     const lines = this.options.logLines ?? 10;
-    const core = this.options.kubeConfig.makeApiClient(CoreV1Api);
+    const core = this.options.kubeConfig.makeApiClient(k8s.CoreV1Api);
     const pods: FailedPod[] = [];
     for (const [i, p] of [...t.failedPods.values()].entries()) {
       const pod: FailedPod = { name: p.name, exits: p.failures };

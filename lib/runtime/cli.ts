@@ -1,0 +1,190 @@
+import * as fs from 'fs';
+import * as readline from 'readline';
+import { k8s } from './k8s';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { applyManifests } from './apply';
+import { jobTargets, loadManifests } from './manifests';
+import { junitReport, progressTable, textReport } from './report';
+import { EXIT_CODES, JobReport, JobVerifier, VerifyOutcome, VerifyResult } from './verify';
+
+/** Where the CLI writes; injectable for tests. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stderr: NodeJS.WritableStream;
+}
+
+/** Parses "90", "90s", "5m", "1h" into milliseconds. */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
+  if (!match) {
+    throw new InvalidArgumentError(`'${text}' is not a duration; use e.g. 90s, 5m or 1h`);
+  }
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
+  return Number(match[1]) * unit;
+}
+
+function positiveInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`'${text}' is not a whole number >= 0`);
+  return n;
+}
+
+interface VerifyFlags {
+  readonly selector?: string;
+  readonly namespace?: string;
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly timeout: number;
+  readonly apply: boolean;
+  readonly fieldManager: string;
+  readonly failFast: boolean;
+  readonly allowSuspended: boolean;
+  readonly output: 'text' | 'json';
+  readonly junit?: string;
+  readonly logLines: number;
+}
+
+/**
+ * `job-patterns verify`: watches Jobs until they converged as their pattern says. Exit codes:
+ * 0 converged, 1 failed, 2 timed out, 3 usage or connection error.
+ */
+export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
+  let exitCode = EXIT_CODES[VerifyOutcome.ERROR];
+  const program = new Command('job-patterns')
+    .description('Companion runtime of cdk8s-job-patterns')
+    .exitOverride()
+    .configureOutput({ writeOut: s => io.stdout.write(s), writeErr: s => io.stderr.write(s) });
+
+  program.command('verify')
+    .description('Watch Jobs until each converged as its pattern says; explain failures.\nExit codes: 0 converged, 1 failed, 2 timed out, 3 usage or connection error.')
+    .argument('[manifests...]', 'YAML files or directories (e.g. dist/); their Jobs are verified')
+    .option('-l, --selector <selector>', 'verify every Job matching this label selector instead of manifests')
+    .option('-n, --namespace <namespace>', 'namespace of Jobs that name none (default: the context\'s, else "default")')
+    .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)', parseDuration, parseDuration('10m'))
+    .option('--apply', 'server-side apply the manifests first (strict field validation)', false)
+    .option('--field-manager <name>', 'field manager of --apply', 'job-patterns')
+    .option('--fail-fast', 'fail at the first failed Job or stuck pod', false)
+    .option('--allow-suspended', 'count suspended Jobs as converged', false)
+    .option('-o, --output <format>', 'text or json', (v: string) => {
+      if (v !== 'text' && v !== 'json') throw new InvalidArgumentError(`'${v}' is not text or json`);
+      return v;
+    }, 'text')
+    .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--log-lines <n>', 'log lines to show per failed pod', positiveInteger, 10)
+    .action(async (manifests: string[], flags: VerifyFlags) => {
+      exitCode = await verifyCommand(manifests, flags, io);
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.exitCode === 0 ? 0 : EXIT_CODES[VerifyOutcome.ERROR];
+    }
+    io.stderr.write(`job-patterns: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT_CODES[VerifyOutcome.ERROR];
+  }
+  return exitCode;
+}
+
+function fail(io: CliIo, message: string): number {
+  io.stderr.write(`job-patterns verify: ${message}\n`);
+  return EXIT_CODES[VerifyOutcome.ERROR];
+}
+
+async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Promise<number> {
+  if ((paths.length === 0) === (flags.selector === undefined)) {
+    return fail(io, 'give either manifests (files or directories) or --selector, not both and not neither');
+  }
+  if (flags.apply && paths.length === 0) {
+    return fail(io, '--apply needs manifests');
+  }
+  const kubeConfig = new k8s.KubeConfig();
+  try {
+    if (flags.kubeconfig) {
+      kubeConfig.loadFromFile(flags.kubeconfig);
+    } else {
+      kubeConfig.loadFromDefault();
+    }
+    if (flags.context) kubeConfig.setCurrentContext(flags.context);
+    if (!kubeConfig.getCurrentCluster()) throw new Error('the kubeconfig has no current cluster');
+  } catch (error) {
+    return fail(io, `cannot load the kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const namespace = flags.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+
+  let manifests: ReturnType<typeof loadManifests> = [];
+  if (paths.length > 0) {
+    try {
+      manifests = loadManifests(paths);
+    } catch (error) {
+      return fail(io, error instanceof Error ? error.message : String(error));
+    }
+  }
+  const targets = paths.length > 0 ? jobTargets(manifests, namespace) : undefined;
+  if (targets && targets.length === 0) {
+    return fail(io, `no Job in ${paths.join(', ')}`);
+  }
+
+  if (flags.apply) {
+    const results = await applyManifests(kubeConfig, manifests, { namespace, fieldManager: flags.fieldManager });
+    const rejected = results.filter(r => r.error);
+    for (const r of rejected) io.stderr.write(`apply ${r.kind}/${r.name}: ${r.error}\n`);
+    if (rejected.length > 0) {
+      return fail(io, `${rejected.length} object(s) were rejected by the API server`);
+    }
+    if (flags.output === 'text') io.stderr.write(`applied ${results.length} object(s)\n`);
+  }
+
+  const live = flags.output === 'text' && io.stdout.isTTY === true;
+  const started = Date.now();
+  let drawn = 0;
+  const states = new Map<string, string>();
+  const onProgress = (jobs: readonly JobReport[]) => {
+    if (live) {
+      if (drawn > 0) {
+        readline.moveCursor(io.stdout, 0, -drawn);
+        readline.clearScreenDown(io.stdout);
+      }
+      const lines = progressTable(jobs, Date.now() - started);
+      io.stdout.write(`${lines.join('\n')}\n`);
+      drawn = lines.length;
+    } else if (flags.output === 'text') {
+      for (const job of jobs) {
+        const key = `${job.namespace}/${job.name}`;
+        const state = `${job.verdict.state}${job.verdict.reason ? ` (${job.verdict.reason})` : ''}`;
+        if (states.get(key) !== state) {
+          states.set(key, state);
+          io.stdout.write(`[${Math.round((Date.now() - started) / 1000)}s] ${key} ${state}\n`);
+        }
+      }
+    }
+  };
+
+  const verifier = new JobVerifier({
+    kubeConfig,
+    ...(targets ? { targets } : { selector: flags.selector }),
+    namespace,
+    timeoutMs: flags.timeout,
+    failFast: flags.failFast,
+    allowSuspended: flags.allowSuspended,
+    logLines: flags.logLines,
+    onProgress,
+  });
+  const result: VerifyResult = await verifier.run();
+  if (live && drawn > 0) {
+    readline.moveCursor(io.stdout, 0, -drawn);
+    readline.clearScreenDown(io.stdout);
+  }
+  if (flags.output === 'json') {
+    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  } else {
+    io.stdout.write(`${textReport(result)}\n`);
+  }
+  if (flags.junit) {
+    fs.writeFileSync(flags.junit, junitReport(result));
+  }
+  return result.exitCode;
+}

@@ -1,0 +1,63 @@
+import { JobReport, VerifyResult } from './verify';
+
+/** One compact line per Job, for the live table and the final summary. */
+export function jobLine(job: JobReport): string {
+  const v = job.verdict;
+  const state = `${v.state}${v.reason ? ` (${v.reason})` : ''}${v.early ? ' [early]' : ''}`;
+  const s = job.stats;
+  const indexes = v.completedIndexes || v.failedIndexes ? ` indexes done ${v.completedIndexes ?? '-'} failed ${v.failedIndexes ?? '-'}` : '';
+  const stuck = job.stuckPods.length > 0 ? ` STUCK ${job.stuckPods.map(p => `${p.name}: ${p.reason}`).join(', ')}` : '';
+  return `${`${job.namespace}/${job.name}`.padEnd(40)} ${state.padEnd(34)} pods ${s.podsCreated} max-running ${s.maxRunning} failed ${s.failedAttempts}${s.durationSeconds !== undefined ? ` ${s.durationSeconds}s` : ''}${indexes}${stuck}`;
+}
+
+/** The live table shown on a terminal while verifying. */
+export function progressTable(jobs: readonly JobReport[], elapsedMs: number): string[] {
+  const done = jobs.filter(j => j.verdict.terminal).length;
+  return [`verifying ${jobs.length} Job(s), ${done} finished, ${Math.round(elapsedMs / 1000)} s`, ...jobs.map(jobLine)];
+}
+
+/** The final report as text: a line per Job, failed pods with exit codes and log tails, groups, summary. */
+export function textReport(result: VerifyResult): string {
+  const lines: string[] = [];
+  for (const job of result.jobs) {
+    lines.push(jobLine(job));
+    if (job.verdict.message && job.verdict.state !== 'complete') lines.push(`    ${job.verdict.message}`);
+    for (const pod of job.failedPods) {
+      lines.push(`    failed pod ${pod.name}: ${pod.exits.map(e => `container ${e.container} exit ${e.exitCode}${e.reason ? ` (${e.reason})` : ''}`).join(', ')}`);
+      for (const line of pod.logTail ?? []) lines.push(`      | ${line}`);
+      if (pod.logError) lines.push(`      (no logs: ${pod.logError})`);
+    }
+  }
+  for (const g of result.groups) {
+    lines.push(`group ${g.namespace}/${g.group}: ${g.complete}/${g.members} complete, ${g.failed} failed${g.converged ? ', converged' : ''}`);
+  }
+  lines.push(`${result.outcome}: ${result.summary} (${Math.round(result.durationMs / 1000)} s, ${result.requests.lists} list(s), ${result.requests.watches} watch(es), ${result.requests.logs} log read(s))`);
+  return lines.join('\n');
+}
+
+function xml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+/** JUnit XML: one test case per Job; failed, deleted and suspended Jobs fail, unfinished ones are errors. */
+export function junitReport(result: VerifyResult): string {
+  const failures = result.jobs.filter(j => j.verdict.terminal && j.verdict.state !== 'complete' || j.verdict.state === 'suspended').length;
+  const errors = result.jobs.filter(j => !j.verdict.terminal && j.verdict.state !== 'suspended').length;
+  const cases = result.jobs.map(job => {
+    const time = job.stats.durationSeconds ?? 0;
+    const open = `  <testcase classname="${xml(job.namespace)}" name="${xml(job.name)}" time="${time}">`;
+    const detail = xml([jobLine(job), ...job.failedPods.map(p => `failed pod ${p.name}: ${p.exits.map(e => `exit ${e.exitCode}`).join(', ')}\n${(p.logTail ?? []).join('\n')}`)].join('\n'));
+    if (job.verdict.state === 'complete') return `${open}</testcase>`;
+    if (!job.verdict.terminal && job.verdict.state !== 'suspended') {
+      return `${open}\n    <error message="${xml(`not finished: ${job.verdict.state}`)}">${detail}</error>\n  </testcase>`;
+    }
+    return `${open}\n    <failure message="${xml(`${job.verdict.state}${job.verdict.reason ? ` (${job.verdict.reason})` : ''}`)}">${detail}</failure>\n  </testcase>`;
+  });
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuite name="job-patterns verify" tests="${result.jobs.length}" failures="${failures}" errors="${errors}" time="${Math.round(result.durationMs / 1000)}">`,
+    ...cases,
+    '</testsuite>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,103 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+import { k8s } from '../../lib/runtime/k8s';
+import { applyManifests, Manifest } from '../../lib/runtime';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const cluster = require('./cluster-env');
+
+/** The e2e cluster's admin kubeconfig. */
+export function kubeConfig(): KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(process.env.JOB_PATTERNS_KUBECONFIG ?? cluster.kubeconfig);
+  return kc;
+}
+
+let counter = 0;
+
+/** Creates a fresh namespace that enforces the "restricted" Pod Security Standard. */
+export async function restrictedNamespace(kc: KubeConfig, prefix: string): Promise<string> {
+  const name = `${prefix}-${process.pid % 10000}-${Date.now() % 100000}-${counter++}`.slice(0, 63).replace(/-+$/, '');
+  const [result] = await applyManifests(kc, [{
+    apiVersion: 'v1', kind: 'Namespace',
+    metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/warn': 'restricted' } },
+  } as Manifest], { namespace: name });
+  if (result.error) throw new Error(`cannot create namespace ${name}: ${result.error}`);
+  // The serviceaccount controller creates `default` shortly after; pods need it.
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  for (let i = 0; i < 100; i++) {
+    try {
+      await core.readNamespacedServiceAccount({ name: 'default', namespace: name });
+      return name;
+    } catch {
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`namespace ${name} got no default ServiceAccount`);
+}
+
+/**
+ * Test-only outcome for the pods of a Job (see docs/control-plane.md): annotations on the pod
+ * template that the kwok stages read. Library code never sets them.
+ */
+export interface SimulatedOutcome {
+  /** The container fails with this exit code. */
+  readonly exitCode?: number;
+  /** Time each pod runs before its outcome, e.g. "30s". */
+  readonly duration?: string;
+  /** restartPolicy OnFailure: the first K runs fail, then it succeeds. */
+  readonly failAttempts?: number;
+}
+
+/** A copy of `job` whose pods get the simulated outcome. */
+export function withOutcome(job: Manifest, outcome: SimulatedOutcome): Manifest {
+  const annotations: Record<string, string> = {
+    ...(outcome.exitCode !== undefined ? { 'job-patterns.test/exit-code': String(outcome.exitCode) } : {}),
+    ...(outcome.duration !== undefined ? { 'job-patterns.test/duration': outcome.duration } : {}),
+    ...(outcome.failAttempts !== undefined ? { 'job-patterns.test/fail-attempts': String(outcome.failAttempts) } : {}),
+  };
+  const template = job.spec.template;
+  return {
+    ...job,
+    spec: {
+      ...job.spec,
+      template: { ...template, metadata: { ...template.metadata, annotations: { ...template.metadata?.annotations, ...annotations } } },
+    },
+  };
+}
+
+/** Kills the e2e kube-apiserver (SIGKILL) and starts it again with the same command line; resolves when it is ready. */
+export async function restartApiServer(kc: KubeConfig, downForMs = 2000): Promise<void> {
+  const pidFile = path.join(cluster.dir, 'pids', 'kube-apiserver.pid');
+  const pid = Number(fs.readFileSync(pidFile, 'utf-8').trim());
+  const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf-8').split('\0').filter(a => a.length > 0);
+  // SIGKILL: a crash. (SIGTERM starts a graceful shutdown that keeps serving open watches for a while.)
+  process.kill(pid, 'SIGKILL');
+  for (let i = 0; i < 100 && fs.existsSync(`/proc/${pid}`) && !fs.readFileSync(`/proc/${pid}/stat`, 'utf-8').includes(') Z'); i++) {
+    await new Promise(r => setTimeout(r, 100));
+  }
+  await new Promise(r => setTimeout(r, downForMs));
+  const log = fs.openSync(path.join(cluster.dir, 'logs', 'kube-apiserver.log'), 'a');
+  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
+  child.unref();
+  fs.writeFileSync(pidFile, `${child.pid}\n`);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  for (let i = 0; i < 300; i++) {
+    try {
+      await core.listNamespace({ limit: 1 });
+      return;
+    } catch {
+      await new Promise(r => setTimeout(r, 100));
+    }
+  }
+  throw new Error('kube-apiserver did not come back within 30 s');
+}
+
+/** The server's minor version, e.g. 28. */
+export function serverMinor(): number {
+  const out = fs.readFileSync(path.join(cluster.dir, 'env'), 'utf-8');
+  const match = /CLUSTER_VERSION=1\.(\d+)/.exec(out);
+  return match ? Number(match[1]) : 28;
+}

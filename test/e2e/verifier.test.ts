@@ -1,0 +1,198 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { k8s } from '../../lib/runtime/k8s';
+import { Duration, Testing, Yaml } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { restartApiServer, kubeConfig, restrictedNamespace, SimulatedOutcome, withOutcome } from './cluster';
+import { JobDefault, SingleBatchJob } from '../../index';
+import { applyManifests, JobState, JobVerifier, main, Manifest, VerifyOutcome } from '../../lib/runtime';
+
+/** A single-batch Job from the library itself, with a simulated outcome for its pods. */
+function job(name: string, outcome: SimulatedOutcome = {}, props: Partial<ConstructorParameters<typeof SingleBatchJob>[2]> = {}): Manifest {
+  const chart = Testing.chart();
+  new SingleBatchJob(chart, name, {
+    metadata: { name },
+    container: { image: 'busybox:1.36.1' },
+    omitDefaults: [JobDefault.TTL_AFTER_FINISHED],
+    ...props,
+  } as ConstructorParameters<typeof SingleBatchJob>[2]);
+  return withOutcome(Testing.synth(chart)[0] as Manifest, outcome);
+}
+
+async function apply(kc: KubeConfig, namespace: string, manifests: Manifest[]): Promise<void> {
+  const rejected = (await applyManifests(kc, manifests, { namespace })).filter(r => r.error);
+  expect(rejected).toEqual([]);
+}
+
+/** Runs the CLI in-process; returns its exit code and what it printed. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const io = {
+    stdout: { write: (s: string) => { stdout += s; return true; }, isTTY: false } as any,
+    stderr: { write: (s: string) => { stderr += s; return true; } } as any,
+  };
+  const code = await main(args, io);
+  return { code, stdout, stderr };
+}
+
+function writeManifests(manifests: Manifest[]): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-verify-'));
+  fs.writeFileSync(path.join(dir, 'jobs.k8s.yaml'), Yaml.stringify(...manifests));
+  return dir;
+}
+
+const kubeconfigFile = () => process.env.JOB_PATTERNS_KUBECONFIG ?? path.join('/tmp/job-patterns-e2e', 'kubeconfig');
+
+describe('job-patterns verify (CLI)', () => {
+  test('--apply: exits 0 when every Job converges', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'cli-ok');
+    const dir = writeManifests([job('pi'), job('two-times', { duration: '2s' })]);
+    const result = await cli('verify', '--apply', dir, '--kubeconfig', kubeconfigFile(), '-n', ns, '--timeout', '2m', '--junit', path.join(dir, 'junit.xml'));
+    expect(result.stderr).toBe('applied 2 object(s)\n');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/converged: 2 Job\(s\) converged/);
+    expect(fs.readFileSync(path.join(dir, 'junit.xml'), 'utf-8')).toContain('<testsuite name="job-patterns verify" tests="2" failures="0" errors="0"');
+  });
+
+  test('--apply: exits 1 for unlucky, with the reason and the exit codes', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'cli-unlucky');
+    // The seed's unlucky: backoffLimit 3, every attempt exits 1 -> 4 failed pods, back-off 10+20+40 s.
+    const dir = writeManifests([job('pi'), job('unlucky', { exitCode: 1 }, { backoffLimit: 3 })]);
+    const result = await cli('verify', '--apply', dir, '--kubeconfig', kubeconfigFile(), '-n', ns, '--timeout', '4m', '--junit', path.join(dir, 'junit.xml'));
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(new RegExp(`${ns}/unlucky +failed \\(BackoffLimitExceeded\\) +pods 4 max-running 1 failed 4`));
+    expect(result.stdout.match(/failed pod unlucky-\w+: container main exit 1 \(Error\)/g)).toHaveLength(4);
+    expect(result.stdout).toMatch(/failed: 1 of 2 Job\(s\) did not converge: unlucky failed \(BackoffLimitExceeded\)/);
+    expect(fs.readFileSync(path.join(dir, 'junit.xml'), 'utf-8')).toContain('<failure message="failed (BackoffLimitExceeded)">');
+  });
+
+  test('exits 3 when the kubeconfig cannot be read', async () => {
+    const result = await cli('verify', '--selector', 'a=b', '--kubeconfig', '/nonexistent/kubeconfig');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe("job-patterns verify: cannot load the kubeconfig: Error: ENOENT: no such file or directory, open '/nonexistent/kubeconfig'\n");
+  });
+
+  test('exits 3 when the API server cannot be reached', async () => {
+    const unreachable = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kc-')), 'kubeconfig');
+    fs.writeFileSync(unreachable, fs.readFileSync(kubeconfigFile(), 'utf-8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'));
+    const result = await cli('verify', '--selector', 'a=b', '--kubeconfig', unreachable, '--timeout', '20s');
+    expect(result.code).toBe(3);
+    expect(result.stdout).toMatch(/error: cannot reach the cluster: .*ECONNREFUSED/);
+  });
+
+  test('exits 3 when nothing matches the selector', async () => {
+    const ns = await restrictedNamespace(kubeConfig(), 'cli-none');
+    const result = await cli('verify', '--selector', 'app.kubernetes.io/name=nothing-here', '--kubeconfig', kubeconfigFile(), '-n', ns);
+    expect(result.code).toBe(3);
+    expect(result.stdout).toContain(`error: no Job matches selector 'app.kubernetes.io/name=nothing-here' in namespace '${ns}'`);
+  });
+
+  test('exits 3 on a usage error', async () => {
+    expect((await cli('verify')).code).toBe(3);
+    expect((await cli('verify', 'dist', '--timeout', 'soon')).stderr).toContain("'soon' is not a duration");
+  });
+
+  test('exits 2 on timeout and reports where each Job stands (JSON)', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'cli-timeout');
+    await apply(kc, ns, [job('slow', { duration: '120s' })]);
+    const result = await cli('verify', '--selector', 'app.kubernetes.io/name=slow', '--kubeconfig', kubeconfigFile(), '-n', ns, '--timeout', '4s', '-o', 'json');
+    expect(result.code).toBe(2);
+    const report = JSON.parse(result.stdout);
+    expect(report.outcome).toBe('timeout');
+    expect(report.summary).toBe('timed out after 4 s');
+    expect(report.jobs.map((j: any) => [j.name, j.verdict.state])).toEqual([['slow', 'running']]);
+  });
+
+  test('--fail-fast fails on an unschedulable pod before the deadline', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'cli-stuck');
+    await apply(kc, ns, [job('greedy', {}, { container: { image: 'busybox:1.36.1', resources: { cpu: { request: kplus.Cpu.units(1000) } } } })]);
+    const started = Date.now();
+    const result = await cli('verify', '--selector', 'app.kubernetes.io/name=greedy', '--kubeconfig', kubeconfigFile(), '-n', ns, '--timeout', '2m', '--fail-fast');
+    expect(result.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(result.stdout).toMatch(/failed: pod greedy-\w+ of Job greedy is stuck: Unschedulable/);
+    expect(result.stdout).toMatch(/STUCK greedy-\w+: Unschedulable/);
+  });
+
+  test('a suspended Job is reported as suspended: exit 1, or 0 with --allow-suspended', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'cli-suspended');
+    await apply(kc, ns, [job('later', {}, { suspend: true })]);
+    const strict = await cli('verify', '--selector', 'app.kubernetes.io/name=later', '--kubeconfig', kubeconfigFile(), '-n', ns, '--timeout', '1m');
+    expect(strict.code).toBe(1);
+    expect(strict.stdout).toMatch(/later +suspended \(JobSuspended\)/);
+    const allowed = await cli('verify', '--selector', 'app.kubernetes.io/name=later', '--kubeconfig', kubeconfigFile(), '-n', ns, '--timeout', '1m', '--allow-suspended');
+    expect(allowed.code).toBe(0);
+  });
+});
+
+describe('JobVerifier under faults', () => {
+  test('survives an API server restart mid-watch without missing or double-counting', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'restart');
+    await apply(kc, ns, [job('steady', { duration: '12s' })]);
+    const verifier = new JobVerifier({ kubeConfig: kc, targets: [{ name: 'steady', namespace: ns }], namespace: ns, timeoutMs: 120_000 });
+    const running = verifier.run();
+    await new Promise(r => setTimeout(r, 3000));
+    await restartApiServer(kc, 3000);
+    const result = await running;
+    expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
+    const [report] = result.jobs;
+    expect(report.verdict.state).toBe(JobState.COMPLETE);
+    expect(report.stats.podsCreated).toBe(1);
+    expect(report.stats.failedAttempts).toBe(0);
+    // Both watches broke; each reflector re-listed (retrying while the server was down) and watched again.
+    expect(result.requests.lists).toBeGreaterThanOrEqual(4);
+    expect(result.requests.watches).toBeGreaterThanOrEqual(4);
+  });
+
+  test('re-lists after a forced watch expiry (410 Gone) and still sees the transition', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'expiry');
+    await apply(kc, ns, [job('expiring', { duration: '8s' })]);
+    const verifier = new JobVerifier({ kubeConfig: kc, targets: [{ name: 'expiring', namespace: ns }], namespace: ns, timeoutMs: 120_000 });
+    const running = verifier.run();
+    await new Promise(r => setTimeout(r, 2000));
+    verifier.forceWatchExpiry();
+    const result = await running;
+    expect(result.jobs[0].verdict.state).toBe(JobState.COMPLETE);
+    expect(result.jobs[0].stats.podsCreated).toBe(1);
+    expect(result.requests.lists).toBe(4);
+  });
+
+  test('a Job its TTL deletes while watched is judged by the last state seen', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'ttl');
+    await apply(kc, ns, [job('short-lived', { duration: '3s' }, { omitDefaults: [], ttlAfterFinished: Duration.seconds(0) })]);
+    const result = await new JobVerifier({ kubeConfig: kc, targets: [{ name: 'short-lived', namespace: ns }], namespace: ns, timeoutMs: 60_000 }).run();
+    expect(result.jobs[0].verdict.state).toBe(JobState.COMPLETE);
+    // And it really was deleted by its TTL.
+    const batch = kc.makeApiClient(k8s.BatchV1Api);
+    let gone = false;
+    for (let i = 0; i < 50 && !gone; i++) {
+      gone = (await batch.listNamespacedJob({ namespace: ns })).items.length === 0;
+      if (!gone) await new Promise(r => setTimeout(r, 200));
+    }
+    expect(gone).toBe(true);
+  });
+
+  test('a Job deleted while running is never a success', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'deleted');
+    await apply(kc, ns, [job('doomed', { duration: '60s' })]);
+    const verifier = new JobVerifier({ kubeConfig: kc, targets: [{ name: 'doomed', namespace: ns }], namespace: ns, timeoutMs: 60_000 });
+    const running = verifier.run();
+    await new Promise(r => setTimeout(r, 3000));
+    await kc.makeApiClient(k8s.BatchV1Api).deleteNamespacedJob({ name: 'doomed', namespace: ns, propagationPolicy: 'Background' });
+    const result = await running;
+    expect(result.outcome).toBe(VerifyOutcome.FAILED);
+    expect(result.jobs[0].verdict).toMatchObject({ state: JobState.DELETED, reason: 'DeletedBeforeFinished', message: 'deleted while running' });
+  });
+});
