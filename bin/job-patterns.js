@@ -1,16 +1,16 @@
 #!/usr/bin/env node
-// `job-patterns` CLI. Uses the compiled runtime when it exists (an installed package), else the
-// TypeScript sources through ts-node (this repository).
+// `job-patterns` CLI. In a source checkout (the TypeScript sources are there) it runs them through
+// ts-node, so it never runs a stale build; an installed package ships only the compiled runtime.
 const fs = require('fs');
 const path = require('path');
 
-const compiled = path.join(__dirname, '..', 'dist-lib', 'lib', 'runtime', 'cli.js');
+const source = path.join(__dirname, '..', 'lib', 'runtime', 'cli.ts');
 let cli;
-if (fs.existsSync(compiled)) {
-  cli = require(compiled);
-} else {
+if (fs.existsSync(source)) {
   require('ts-node').register({ transpileOnly: true, project: path.join(__dirname, '..', 'tsconfig.json') });
-  cli = require('../lib/runtime/cli.ts');
+  cli = require(source);
+} else {
+  cli = require(path.join(__dirname, '..', 'dist-lib', 'lib', 'runtime', 'cli.js'));
 }
 cli.main(process.argv.slice(2)).then(code => { process.exitCode = code; }, error => {
   process.stderr.write(`job-patterns: ${error && error.stack ? error.stack : error}\n`);

@@ -7,7 +7,9 @@ const root = path.resolve(__dirname, '..');
 const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
 const snippets = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]);
 // README imports the published package name; here it is the working tree.
-const local = (code: string) => code.replace(/from 'cdk8s-job-patterns'/g, `from '${root.replace(/\\/g, '/')}/index'`);
+const local = (code: string) => code
+  .replace(/from 'cdk8s-job-patterns\/runtime'/g, `from '${root.replace(/\\/g, '/')}/runtime'`)
+  .replace(/from 'cdk8s-job-patterns'/g, `from '${root.replace(/\\/g, '/')}/index'`);
 
 describe('README examples', () => {
   test('there are examples', () => {

@@ -6,3 +6,4 @@ export * from './verdict';
 export * from './verify';
 export * from './cli';
 export * from './report';
+export { k8s } from './k8s';

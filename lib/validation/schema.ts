@@ -1,4 +1,6 @@
 import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+// The committed, generated schema (scripts/schema/generate.js): no network at synth time.
+import SCHEMA from './k8s-1.28.15.schema.json';
 
 /** The Kubernetes version whose API schema manifests are checked against. */
 export const SCHEMA_KUBERNETES_VERSION = '1.28.15';
@@ -22,8 +24,7 @@ const validators = new Map<string, ValidateFunction>();
 
 function load(): Ajv {
   if (!ajv) {
-    // The committed, generated schema (scripts/schema/generate.js): no network at synth time.
-    document = require(`./k8s-${SCHEMA_KUBERNETES_VERSION}.schema.json`) as SchemaDocument;
+    document = SCHEMA as unknown as SchemaDocument;
     ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
     ajv.addSchema({ definitions: document.definitions }, 'k8s');
   }
