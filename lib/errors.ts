@@ -90,3 +90,16 @@ export function checkDuration(scope: IConstruct, prop: string, value: Duration |
     });
   }
 }
+
+/**
+ * Rejects environment variables a pattern sets itself: `names` the container must not define,
+ * `setBy` says who sets them ("is set by X (...)"), `fix` how to do without.
+ */
+export function rejectReservedEnv(scope: IConstruct, prefix: string, env: Readonly<Record<string, { value?: string; valueFrom?: unknown }>> | undefined, names: readonly string[], setBy: string, fix: string): void {
+  for (const name of names) {
+    const own = env?.[name];
+    if (own !== undefined) {
+      propError(scope, { prop: `${prefix}.envVariables.${name}`, value: own.value ?? own.valueFrom, allowed: setBy, fix });
+    }
+  }
+}

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../lib/batch-job';
-import { propError } from '../lib/errors';
+import { propError, rejectReservedEnv } from '../lib/errors';
 import { JobPattern } from '../lib/labels';
 
 /**
@@ -142,17 +142,9 @@ export class ControllerPodJob extends BatchJob {
   }
 
   private checkReservedEnv(container: kplus.ContainerProps): void {
-    for (const name of Object.keys(ControllerPodJob.POD_ENV)) {
-      const own = container.envVariables?.[name];
-      if (own !== undefined) {
-        propError(this, {
-          prop: `container.envVariables.${name}`,
-          value: own.value ?? own.valueFrom,
-          allowed: 'is set by ControllerPodJob (from the pod itself, for owner references)',
-          fix: 'Remove it; the controller reads POD_NAME, POD_NAMESPACE and POD_UID.',
-        });
-      }
-    }
+    rejectReservedEnv(this, 'container', container.envVariables, Object.keys(ControllerPodJob.POD_ENV),
+      'is set by ControllerPodJob (from the pod itself, for owner references)',
+      'Remove it; the controller reads POD_NAME, POD_NAMESPACE and POD_UID.');
   }
 }
 

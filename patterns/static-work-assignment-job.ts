@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../lib/batch-job';
-import { propError } from '../lib/errors';
+import { propError, rejectReservedEnv } from '../lib/errors';
 import { CompletionMode } from '../lib/job-spec';
 import { JobPattern, JobPatternLabels } from '../lib/labels';
 import { toDnsLabel } from '../lib/names';
@@ -146,17 +146,9 @@ export class StaticWorkAssignmentJob extends BatchJob {
   }
 
   private checkReservedEnv(container: kplus.ContainerProps): void {
-    for (const name of [StaticWorkAssignmentJob.COMPLETION_INDEX_ENV, StaticWorkAssignmentJob.WORK_ITEM_FILE_ENV]) {
-      const own = container.envVariables?.[name];
-      if (own !== undefined) {
-        propError(this, {
-          prop: `container.envVariables.${name}`,
-          value: own.value ?? own.valueFrom,
-          allowed: 'is set by StaticWorkAssignmentJob (the pod\'s index and the path of its work item)',
-          fix: `Remove it; the worker reads its item from the file named in ${StaticWorkAssignmentJob.WORK_ITEM_FILE_ENV}.`,
-        });
-      }
-    }
+    rejectReservedEnv(this, 'container', container.envVariables, [StaticWorkAssignmentJob.COMPLETION_INDEX_ENV, StaticWorkAssignmentJob.WORK_ITEM_FILE_ENV],
+      'is set by StaticWorkAssignmentJob (the pod\'s index and the path of its work item)',
+      `Remove it; the worker reads its item from the file named in ${StaticWorkAssignmentJob.WORK_ITEM_FILE_ENV}.`);
   }
 
   private checkSize(data: Record<string, string>): void {

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../lib/batch-job';
-import { propError } from '../lib/errors';
+import { propError, rejectReservedEnv } from '../lib/errors';
 import { JobPattern } from '../lib/labels';
 import { toDnsLabel } from '../lib/names';
 import { IWorkQueue, queueEnvVariables, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from '../lib/queues/queue';
@@ -185,17 +185,9 @@ export class WorkQueueJob extends BatchJob {
         fix: 'Use a whole number such as 0 or -1.',
       });
     }
-    for (const name of [WorkQueueEnv.HOST, WorkQueueEnv.PORT, WorkQueueEnv.NAME]) {
-      const own = props.container.envVariables?.[name];
-      if (own !== undefined) {
-        propError(this, {
-          prop: `container.envVariables.${name}`,
-          value: own.value ?? own.valueFrom,
-          allowed: 'is set by the WorkQueueJob from the queue\'s address',
-          fix: 'Remove it; to reach another queue, pass it as queue: WorkQueue.fromAddress({ host, port, name }).',
-        });
-      }
-    }
+    rejectReservedEnv(this, 'container', props.container.envVariables, [WorkQueueEnv.HOST, WorkQueueEnv.PORT, WorkQueueEnv.NAME],
+      'is set by the WorkQueueJob from the queue\'s address',
+      'Remove it; to reach another queue, pass it as queue: WorkQueue.fromAddress({ host, port, name }).');
   }
 }
 

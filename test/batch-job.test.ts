@@ -4,7 +4,7 @@ import {
   BatchJob, CompletionMode, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
   ManifestValidation, PodReplacementPolicy, warningsOf,
 } from '../lib';
-import { chart, CONTAINER, job, podSpec } from './util';
+import { chart, CONTAINER, job, nested, podSpec } from './util';
 
 describe('BatchJob defaults', () => {
   test('each documented default is rendered and exposed', () => {
@@ -169,11 +169,7 @@ describe('BatchJob metadata', () => {
   test('the pod template does not change when the construct moves', () => {
     const render = (path: string[]) => {
       const c = chart();
-      let scope: any = c;
-      for (const id of path) {
-        scope = new (require('constructs').Construct)(scope, id);
-      }
-      new BatchJob(scope, 'job', { metadata: { name: 'stable' }, container: CONTAINER });
+      new BatchJob(nested(c, path), 'job', { metadata: { name: 'stable' }, container: CONTAINER });
       return job(c).spec.template;
     };
     expect(render(['a'])).toEqual(render(['b', 'c']));

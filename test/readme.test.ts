@@ -25,7 +25,7 @@ describe('README examples', () => {
       fs.writeFileSync(file, `${local(code)}\nexport {};\n`);
       return file;
     });
-    const options: ts.CompilerOptions = { strict: true, noEmit: true, esModuleInterop: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS };
+    const options: ts.CompilerOptions = { strict: true, noEmit: true, esModuleInterop: true, skipLibCheck: true, resolveJsonModule: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS };
     const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(files, options));
     const messages = diagnostics.map(d => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
     fs.rmSync(dir, { recursive: true, force: true });

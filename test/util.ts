@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 
 /** A container every test can use. */
@@ -34,4 +35,9 @@ export function job(c: Chart, name?: string): Manifest {
 /** The pod spec of the only Job in `c`. */
 export function podSpec(c: Chart, name?: string): any {
   return job(c, name).spec.template.spec;
+}
+
+/** A scope nested in `c` under the construct ids `ids` (to show that moving a construct changes nothing). */
+export function nested(c: Chart, ids: string[]): Construct {
+  return ids.reduce<Construct>((scope, id) => new Construct(scope, id), c);
 }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   JobDefault, JobPattern, RedisQueue, TicketQueue, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
 } from '../index';
-import { chart, CONTAINER, job, manifest, Manifest, synth } from './util';
+import { chart, CONTAINER, job, manifest, Manifest, nested, synth } from './util';
 
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 const FRUIT = WorkItems.fromList(['apple', 'banana', 'cherry']);
@@ -331,11 +331,7 @@ describe('WorkQueueJob safety and stability', () => {
   test('names come from the construct\'s own name: moving it changes nothing', () => {
     const render = (path: string[]) => {
       const c = chart();
-      let scope: Construct = c;
-      for (const id of path) {
-        scope = new Construct(scope, id);
-      }
-      new WorkQueueJob(scope, 'fruit', { metadata: { name: 'fruit' }, queue: WorkQueue.redis({ items: FRUIT }), container: CONTAINER });
+      new WorkQueueJob(nested(c, path), 'fruit', { metadata: { name: 'fruit' }, queue: WorkQueue.redis({ items: FRUIT }), container: CONTAINER });
       return synth(c);
     };
     expect(render(['a'])).toEqual(render(['b', 'c']));
