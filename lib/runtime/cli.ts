@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as readline from 'readline';
 import { k8s } from './k8s';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyManifests } from './apply';
 import { jobTargets, loadManifests } from './manifests';
 import { junitReport, progressTable, textReport } from './report';
@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     .option('-n, --namespace <namespace>', 'namespace of Jobs that name none (default: the context\'s, else "default")')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
-    .option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)', parseDuration, parseDuration('10m'))
+    .addOption(new Option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)').argParser(parseDuration).default(parseDuration('10m'), '10m'))
     .option('--apply', 'server-side apply the manifests first (strict field validation)', false)
     .option('--field-manager <name>', 'field manager of --apply', 'job-patterns')
     .option('--fail-fast', 'fail at the first failed Job or stuck pod', false)
