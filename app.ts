@@ -3,11 +3,16 @@
  * `cdk8s synth`, running this file as cdk8s.yaml says) writes the YAML to dist/.
  *
  * Images are pinned (the seeds use bare `perl`, `busybox`, `alpine`, i.e. `latest`).
+ *
+ * GitOps: the YAML is meant to be synced by Argo CD. Most Jobs keep the default policy,
+ * `GitOpsPolicy.runOncePerSpec()`: their names end in a hash of their spec (`pi-1a2b3c4d`) and they
+ * have no TTL. pi-with-ttl is a PostSync hook (it runs after every sync, and keeps the seed's
+ * TTL); indexed-job is re-created by Argo CD when its spec changes (`recreateOnChange()`).
  */
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { FixedCompletionJob, SingleBatchJob } from './index';
+import { FixedCompletionJob, GitOpsPolicy, HookPhase, SingleBatchJob } from './index';
 import { WorkItems, WorkQueue, WorkQueueJob, WorkQueueMode } from './index';
 import { ControllerPodJob, JobTemplateExpansion, StaticWorkAssignmentJob } from './index';
 
@@ -36,8 +41,10 @@ export class SeedExamples extends Chart {
       container: { name: 'pi', image: PERL, command: PI },
     });
 
+    // The seed's TTL needs a Job Argo CD does not track: a hook, here one that runs after every sync.
     new SingleBatchJob(this, 'pi-with-ttl', {
       metadata: { name: 'pi-with-ttl' },
+      gitOps: GitOpsPolicy.hook({ phase: HookPhase.POST_SYNC }),
       ttlAfterFinished: Duration.seconds(100),
       container: { name: 'pi', image: PERL, command: PI },
     });
@@ -134,8 +141,11 @@ export class SeedExamples extends Chart {
     // indexed-job: the Kubernetes docs' "Indexed Job for Parallel Processing with Static Work
     // Assignment". Pod i reads item i from the ConfigMap indexed-job-work-items, mounted at
     // /etc/work-items, and prints it reversed.
+    // Its name stays indexed-job: Argo CD deletes and re-creates it when its spec (or, through the
+    // ConfigMap's hashed name, its items) changes.
     new StaticWorkAssignmentJob(this, 'indexed-job', {
       metadata: { name: 'indexed-job' },
+      gitOps: GitOpsPolicy.recreateOnChange(),
       items: WorkItems.fromList(['foo', 'bar', 'baz', 'qux', 'xyz']),
       parallelism: 3,
       container: { name: 'worker', image: BUSYBOX, command: ['rev', '$(WORK_ITEM_FILE)'] },

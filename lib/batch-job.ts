@@ -6,6 +6,7 @@ import { checkDuration, checkInteger, propError } from './errors';
 import {
   CompletionMode, patchJobSpec, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy,
 } from './job-spec';
+import { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, nameAfterSpec } from './gitops';
 import { JobPattern, JobPatternLabels } from './labels';
 import { isDnsLabel, MAX_JOB_NAME_LENGTH } from './names';
 import { ManifestValidation } from './validation/validate';
@@ -16,7 +17,8 @@ import { ManifestValidation } from './validation/validate';
 export interface JobOptions {
   /**
    * The Job's metadata. `name` is also the value of the pods' `job-name` label, so it must be a
-   * DNS-1123 label of at most 63 characters.
+   * DNS-1123 label of at most 63 characters. Under `GitOpsPolicy.runOncePerSpec()` (the default)
+   * the manifest's name is `<name>-<8 hex of the spec>`, the name cut to 54 characters if longer.
    *
    * @default - a name cdk8s generates from the construct path (stable while the construct stays where it is)
    */
@@ -76,12 +78,24 @@ export interface JobOptions {
   readonly activeDeadline?: Duration;
 
   /**
-   * How long a finished Job (and, through the garbage collector, its pods) is kept. Beware:
-   * Argo CD re-creates (and so re-runs) a Git-tracked Job that its TTL deleted.
+   * How long a finished Job (and, through the garbage collector, its pods) is kept. Argo CD
+   * re-creates (and so re-runs) a Git-tracked Job that its TTL deleted, so it is only allowed
+   * under `GitOpsPolicy.hook()` and `GitOpsPolicy.none()`; setting it under `runOncePerSpec()`
+   * (the default) or `recreateOnChange()` is an error.
    *
-   * @default Duration.days(1)
+   * @default - Duration.days(1) under `GitOpsPolicy.hook()` and `GitOpsPolicy.none()`; no TTL under `runOncePerSpec()` and `recreateOnChange()`
    */
   readonly ttlAfterFinished?: Duration;
+
+  /**
+   * How the Job behaves when Argo CD syncs it from Git: a new Job for each version of the spec
+   * (`runOncePerSpec()`: `<name>-<8 hex of the spec>`, no TTL), an Argo CD hook that runs on
+   * every sync (`hook({ phase, deletePolicy })`), a Job Argo CD deletes and re-creates when the
+   * spec changes (`recreateOnChange()`), or none of that for users without Argo CD (`none()`).
+   *
+   * @default GitOpsPolicy.runOncePerSpec()
+   */
+  readonly gitOps?: GitOpsPolicy;
 
   /**
    * Create the Job suspended: no pods start until `spec.suspend` is set to false.
@@ -207,10 +221,16 @@ export interface BatchJobProps extends JobOptions {
 export class BatchJob extends Construct {
   /** The cdk8s-plus Job. Add containers through {@link addContainer} to get the defaults. */
   public readonly job: kplus.Job;
-  /** The Job's API object. */
+  /** The Job's API object. Its `name` is {@link baseName}; the manifest's is {@link name}. */
   public readonly apiObject: ApiObject;
-  /** The Job's name (also its pods' `job-name` label). */
-  public readonly name: string;
+  /**
+   * The Job's name without the spec hash: `metadata.name`, or the name cdk8s generates from the
+   * construct path. The `app.kubernetes.io/name` label and the names of the objects a pattern
+   * creates for the Job (ConfigMap, RBAC, queue) are derived from it, never from the hash.
+   */
+  public readonly baseName: string;
+  /** Effective `gitOps` policy. */
+  public readonly gitOps: GitOpsPolicy;
   /** The pattern written to the `job-patterns.cdk8s.io/pattern` annotation. */
   public readonly pattern: JobPattern;
   /** Effective `restartPolicy`. */
@@ -239,12 +259,16 @@ export class BatchJob extends Construct {
     ManifestValidation.enable(this);
     this.omitted = new Set(props.omitDefaults ?? []);
     this.checkOmittedDefaults(props);
+    this.gitOps = props.gitOps ?? GitOpsPolicy.runOncePerSpec();
+    this.checkGitOps(props);
 
     this.pattern = props.pattern ?? JobPattern.CUSTOM;
     this.restartPolicy = props.restartPolicy ?? JOB_DEFAULTS.restartPolicy;
     this.backoffLimit = props.backoffLimit ?? this.defaultUnlessOmitted(JobDefault.BACKOFF_LIMIT, JOB_DEFAULTS.backoffLimit);
     this.activeDeadline = props.activeDeadline ?? this.defaultUnlessOmitted(JobDefault.ACTIVE_DEADLINE, JOB_DEFAULTS.activeDeadline);
-    this.ttlAfterFinished = props.ttlAfterFinished ?? this.defaultUnlessOmitted(JobDefault.TTL_AFTER_FINISHED, JOB_DEFAULTS.ttlAfterFinished);
+    // A tracked Job's TTL makes Argo CD re-run it: the default applies only where a TTL is allowed.
+    this.ttlAfterFinished = props.ttlAfterFinished
+      ?? (this.gitOps.allowsTtl ? this.defaultUnlessOmitted(JobDefault.TTL_AFTER_FINISHED, JOB_DEFAULTS.ttlAfterFinished) : undefined);
     this.completions = props.completions;
     this.parallelism = props.parallelism;
     this.completionMode = props.completionMode;
@@ -266,11 +290,13 @@ export class BatchJob extends Construct {
     });
     this.node.defaultChild = this.job;
     this.apiObject = ApiObject.of(this.job);
-    this.name = this.apiObject.name;
+    this.baseName = this.apiObject.name;
     this.checkName();
+    // Rendered last, from the spec as written: containers and patches added later are covered.
+    nameAfterSpec(this.apiObject, this.baseName, this.gitOps);
 
     this.labels = {
-      [JobPatternLabels.NAME]: this.name,
+      [JobPatternLabels.NAME]: this.baseName,
       [JobPatternLabels.COMPONENT]: props.component ?? 'job',
       ...(props.partOf !== undefined ? { [JobPatternLabels.PART_OF]: props.partOf } : {}),
       [JobPatternLabels.MANAGED_BY]: JobPatternLabels.MANAGED_BY_VALUE,
@@ -280,6 +306,12 @@ export class BatchJob extends Construct {
       this.job.podMetadata.addLabel(key, value);
     }
     this.apiObject.metadata.addAnnotation(JobPatternLabels.PATTERN_ANNOTATION, this.pattern);
+    this.apiObject.metadata.addAnnotation(JobPatternLabels.GITOPS_POLICY_ANNOTATION, this.gitOps.mode);
+    for (const [key, value] of Object.entries(this.gitOps._jobAnnotations())) {
+      const own = props.metadata?.annotations?.[key];
+      // The user's own sync options (Prune=false, ServerSideApply=true, ...) are kept alongside.
+      this.apiObject.metadata.addAnnotation(key, own !== undefined && key === ArgoCdAnnotations.SYNC_OPTIONS ? `${own},${value}` : value);
+    }
 
     for (const init of props.initContainers ?? []) {
       this.job.addInitContainer(this.withDefaults(init));
@@ -299,6 +331,15 @@ export class BatchJob extends Construct {
       // Derived from the construct path: it would change the immutable template when the construct moves.
       removeTemplateLabels: [kplus.Pod.ADDRESS_LABEL],
     });
+  }
+
+  /**
+   * The Job's name as written to the manifest (also its pods' `job-name` label): {@link baseName},
+   * or under `GitOpsPolicy.runOncePerSpec()` `<baseName>-<8 hex of the spec>`. Computed from the
+   * spec as it renders now: read it after the last change to the Job.
+   */
+  public get name(): string {
+    return this.apiObject.toJson().metadata.name;
   }
 
   /**
@@ -336,6 +377,37 @@ export class BatchJob extends Construct {
           value,
           allowed: `cannot be set while omitDefaults contains JobDefault.${enumKey(which)}`,
           fix: `Either remove '${which}' or remove JobDefault.${enumKey(which)} from omitDefaults.`,
+        });
+      }
+    }
+  }
+
+  private checkGitOps(props: BatchJobProps): void {
+    const policy = this.gitOps;
+    if (!policy.allowsTtl && props.ttlAfterFinished !== undefined) {
+      propError(this, {
+        prop: 'ttlAfterFinished',
+        value: props.ttlAfterFinished,
+        allowed: `must not be set under gitOps ${policy}${policy.mode === GitOpsMode.RUN_ONCE_PER_SPEC ? ' (the default)' : ''}: Argo CD tracks the Job, and once the TTL deletes it, auto-sync re-creates it and it runs again`,
+        fix: 'Remove ttlAfterFinished (Argo CD prunes the Job when it leaves Git), or use gitOps: GitOpsPolicy.hook() to run it on every sync with a TTL, or GitOpsPolicy.none() without Argo CD.',
+      });
+    }
+    if (policy.mode === GitOpsMode.HOOK && props.suspend === true) {
+      propError(this, {
+        prop: 'suspend',
+        value: props.suspend,
+        allowed: `must not be true under gitOps ${policy}: Argo CD counts a suspended hook as running, so the sync waits for it forever`,
+        fix: 'Remove suspend, or use another gitOps policy for a Job that something else resumes.',
+      });
+    }
+    for (const key of [ArgoCdAnnotations.HOOK, ArgoCdAnnotations.HOOK_DELETE_POLICY, ArgoCdAnnotations.HELM_HOOK]) {
+      const own = props.metadata?.annotations?.[key];
+      if (own !== undefined) {
+        propError(this, {
+          prop: `metadata.annotations['${key}']`,
+          value: own,
+          allowed: 'is written by the gitOps policy',
+          fix: "Remove the annotation and use gitOps: GitOpsPolicy.hook({ phase, deletePolicy }).",
         });
       }
     }
@@ -420,10 +492,10 @@ export class BatchJob extends Construct {
   }
 
   private checkName(): void {
-    if (!isDnsLabel(this.name)) {
+    if (!isDnsLabel(this.baseName)) {
       propError(this, {
         prop: 'metadata.name',
-        value: this.name,
+        value: this.baseName,
         allowed: `must be a DNS-1123 label of at most ${MAX_JOB_NAME_LENGTH} characters (lower-case letters, digits and '-', starting and ending with a letter or digit), because it is also the pods' job-name label`,
         fix: 'Choose a shorter name made of lower-case letters, digits and dashes.',
       });

@@ -1,6 +1,7 @@
 export * from './batch-job';
 export * from './defaults';
 export * from './errors';
+export * from './gitops';
 export * from './job-spec';
 export * from './labels';
 export * from './names';

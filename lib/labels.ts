@@ -6,7 +6,11 @@
  * deployed Job).
  */
 export class JobPatternLabels {
-  /** `app.kubernetes.io/name`: the Job's name (or the group's name for a template expansion). */
+  /**
+   * `app.kubernetes.io/name`: the Job's base name, without the spec hash a `runOncePerSpec` Job's
+   * name ends in (for a template expansion: the group's name), so the pod template never depends
+   * on its own hash.
+   */
   public static readonly NAME = 'app.kubernetes.io/name';
   /** `app.kubernetes.io/component`: the role of the object in its pattern (`job`, `worker`, `queue`, ...). */
   public static readonly COMPONENT = 'app.kubernetes.io/component';
@@ -22,6 +26,23 @@ export class JobPatternLabels {
   public static readonly ITEM = 'job-patterns.cdk8s.io/item';
   /** Annotation on every Job naming its pattern; the verifier reads it to judge convergence. */
   public static readonly PATTERN_ANNOTATION = 'job-patterns.cdk8s.io/pattern';
+  /**
+   * Annotation on every Job naming its GitOps policy (`run-once-per-spec`, `hook`,
+   * `recreate-on-change`, `none`); the rule `gitops/ttl-on-tracked-job` leaves `none` alone.
+   */
+  public static readonly GITOPS_POLICY_ANNOTATION = 'job-patterns.cdk8s.io/gitops-policy';
+  /**
+   * On a work-queue Job (annotation): the queue's host (its Service name when it runs in the
+   * cluster). On the objects a WorkQueueJob creates for its queue (label): the same value. The rule
+   * `gitops/queue-wave-order` uses both to check that the queue syncs before its workers.
+   */
+  public static readonly QUEUE = 'job-patterns.cdk8s.io/queue';
+  /**
+   * Pod-template annotation of a Redis queue's server and of its workers under
+   * `GitOpsPolicy.runOncePerSpec()` and `recreateOnChange()`: a hash of the items the filler loads.
+   * New items restart the queue empty (its data is in an emptyDir) and make the workers a new spec.
+   */
+  public static readonly QUEUE_ITEMS = 'job-patterns.cdk8s.io/queue-items';
 
   private constructor() {}
 }

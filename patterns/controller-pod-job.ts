@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../lib/batch-job';
 import { propError, rejectReservedEnv } from '../lib/errors';
+import { syncWaveOf } from '../lib/gitops';
 import { JobPattern } from '../lib/labels';
 
 /**
@@ -78,7 +79,13 @@ export class ControllerPodJob extends BatchJob {
     this.checkRules();
     this.checkReservedEnv(props.container);
 
-    const metadata = { name: this.name, namespace: props.metadata?.namespace, labels: this.labels };
+    // Named after the Job's base name (never its spec hash): the identity stays while the spec changes.
+    const metadata = {
+      name: this.baseName,
+      namespace: props.metadata?.namespace,
+      labels: this.labels,
+      annotations: this.gitOps._dependencyAnnotations(syncWaveOf(props.metadata?.annotations) - 1),
+    };
     let created: kplus.ServiceAccount | undefined;
     if (pending) {
       // Its token is not mounted by default: only this pod, which asks for it, gets one.

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../lib/batch-job';
 import { propError } from '../lib/errors';
+import { GitOpsPolicy, nameAfterSpec } from '../lib/gitops';
 import { JobPattern, JobPatternLabels } from '../lib/labels';
 import { isDnsLabel, isLabelValue, MAX_JOB_NAME_LENGTH, toDnsLabel } from '../lib/names';
 import { WorkItem, WorkItems } from '../lib/work-items';
@@ -46,7 +47,10 @@ export interface JobTemplateExpansionProps extends JobOptions {
  *
  * Job names are `<baseName>-<item key>` made a DNS-1123 label (lower-case, other characters
  * become `-`); when that changed or shortened the text, a hash of it is appended, so different
- * items get different names. Two items that would still share a name are rejected.
+ * items get different names. Two items that would still share a name are rejected. Under
+ * `GitOpsPolicy.runOncePerSpec()` (the default) each name is cut to 54 characters and followed by
+ * `-<8 hex of that Job's spec>`, so changing the template or an item replaces exactly the Jobs
+ * whose spec changed.
  *
  * The Job template (defaults, security context, labels) is built once; each item gets a plain
  * `ApiObject` with the template's spec and its own parameters, so thousands of items stay fast.
@@ -59,7 +63,11 @@ export interface JobTemplateExpansionProps extends JobOptions {
  * });
  */
 export class JobTemplateExpansion extends Construct {
-  /** The Jobs, one per work item, in the order of the items. */
+  /**
+   * The Jobs, one per work item, in the order of the items. Their `name` is the item's base name
+   * `<baseName>-<item key>`; under `GitOpsPolicy.runOncePerSpec()` the manifest's name adds the
+   * hash of that Job's spec (see {@link names}).
+   */
   public readonly jobs: ApiObject[];
   /** The work items. */
   public readonly items: WorkItems;
@@ -81,6 +89,8 @@ export class JobTemplateExpansion extends Construct {
   public readonly activeDeadline?: Duration;
   /** Effective `ttlAfterFinished` of every Job. */
   public readonly ttlAfterFinished?: Duration;
+  /** Effective `gitOps` policy of every Job (under `runOncePerSpec()`, each Job's hash is of its own spec). */
+  public readonly gitOps: GitOpsPolicy;
   /** Labels every Job and pod carries (the group label included, the item label not). */
   public readonly labels: Record<string, string>;
 
@@ -106,14 +116,16 @@ export class JobTemplateExpansion extends Construct {
       });
     }
     this.group = this.baseName;
+    this.gitOps = props.gitOps ?? GitOpsPolicy.runOncePerSpec();
     this.checkPlaceholders(props);
-    const names = this.jobNames();
+    const names = this.itemNames();
 
     // The template is built once, with every default and check of BatchJob, and then removed from
     // the tree: only its rendered manifest is used. Warnings come from the Jobs' manifests.
     const template = new BatchJob(this, 'Template', {
       ...props,
       metadata: { ...props.metadata, name: this.baseName },
+      gitOps: this.gitOps,
       completions: this.completions,
       parallelism: this.parallelism,
       pattern: this.pattern,
@@ -135,7 +147,7 @@ export class JobTemplateExpansion extends Construct {
 
     this.jobs = this.items.items.map((item, i) => {
       const labels = { ...groupLabel, [JobPatternLabels.ITEM]: itemLabel(item.key) };
-      return new ApiObject(this, names[i], {
+      const job = new ApiObject(this, names[i], {
         apiVersion: rendered.apiVersion,
         kind: rendered.kind,
         metadata: { ...metadata, name: names[i], labels: { ...metadata.labels, ...labels } },
@@ -152,7 +164,19 @@ export class JobTemplateExpansion extends Construct {
           },
         },
       });
+      // Each Job's own spec (its item's parameters and labels), hashed when it is rendered.
+      nameAfterSpec(job, names[i], this.gitOps);
+      return job;
     });
+  }
+
+  /**
+   * The Jobs' names as written to the manifests, in the order of the items: `<baseName>-<item key>`,
+   * and under `GitOpsPolicy.runOncePerSpec()` `-<8 hex of that Job's spec>` after it. Computed
+   * from the specs as they render now.
+   */
+  public get names(): string[] {
+    return this.jobs.map(job => job.toJson().metadata.name);
   }
 
   /** Rejects a placeholder that some item has no parameter for, naming the prop, the item and the placeholder. */
@@ -190,11 +214,15 @@ export class JobTemplateExpansion extends Construct {
     }
   }
 
-  /** One Job name per item: `<baseName>-<key>` as a DNS-1123 label; rejects two items that share one. */
-  private jobNames(): string[] {
+  /**
+   * One base name per item: `<baseName>-<key>` as a DNS-1123 label (at most 54 characters when the
+   * spec hash follows); rejects two items that share one.
+   */
+  private itemNames(): string[] {
     const seen = new Map<string, WorkItem & { index: number }>();
+    const maxLength = this.gitOps.hashesName ? GitOpsPolicy.MAX_BASE_NAME_LENGTH : MAX_JOB_NAME_LENGTH;
     return this.items.items.map((item, index) => {
-      const name = toDnsLabel(`${this.baseName}-${item.key}`);
+      const name = toDnsLabel(`${this.baseName}-${item.key}`, maxLength);
       const first = seen.get(name);
       if (first !== undefined) {
         propError(this, {

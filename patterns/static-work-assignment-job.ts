@@ -3,9 +3,10 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../lib/batch-job';
 import { propError, rejectReservedEnv } from '../lib/errors';
+import { canonicalJson, GitOpsPolicy, syncWaveOf } from '../lib/gitops';
 import { CompletionMode } from '../lib/job-spec';
 import { JobPattern, JobPatternLabels } from '../lib/labels';
-import { toDnsLabel } from '../lib/names';
+import { shortHash, toDnsLabel } from '../lib/names';
 import { WorkItems } from '../lib/work-items';
 
 /** Most pods the Job runs at once unless `parallelism` says otherwise. */
@@ -62,8 +63,9 @@ export interface StaticWorkAssignmentJobProps extends JobOptions {
  * Static work assignment: one Indexed Job whose pod `i` works on item `i` (the seeds' "Single
  * Job with Static Work Assignment" pattern: completions W, parallelism any).
  *
- * The items go into a ConfigMap (`<job name>-work-items`, one key per index: `0`, `1`, ...),
- * mounted read-only at `/etc/work-items` in the main container. The container gets
+ * The items go into a ConfigMap (`<job base name>-work-items`, one key per index: `0`, `1`, ...;
+ * under `GitOpsPolicy.runOncePerSpec()` and `recreateOnChange()` with a hash of the items appended,
+ * so that new items are a new Job spec), mounted read-only at `/etc/work-items` in the main container. The container gets
  * `JOB_COMPLETION_INDEX` (its index, as the Job controller would set it) and `WORK_ITEM_FILE`
  * (`/etc/work-items/<index>`), so the worker only reads a file: `cat "$WORK_ITEM_FILE"`.
  *
@@ -114,9 +116,10 @@ export class StaticWorkAssignmentJob extends BatchJob {
     this.checkSize(data);
     this.configMap = new kplus.ConfigMap(this, 'WorkItems', {
       metadata: {
-        name: toDnsLabel(`${this.name}-work-items`),
+        name: workItemsName(this.baseName, data, this.gitOps),
         namespace: props.metadata?.namespace,
         labels: { ...this.labels, [JobPatternLabels.COMPONENT]: 'work-items' },
+        annotations: this.gitOps._dependencyAnnotations(syncWaveOf(props.metadata?.annotations) - 1),
       },
       data,
     });
@@ -165,4 +168,19 @@ export class StaticWorkAssignmentJob extends BatchJob {
       });
     }
   }
+}
+
+/**
+ * `<job base name>-work-items`, and when a changed spec replaces the Job (`runOncePerSpec()`,
+ * `recreateOnChange()`) `<...>-<8 hex of the items>`: the Job spec names the ConfigMap, so new
+ * items are a new spec (a new Job, or a re-created one) that reads a ConfigMap of its own.
+ */
+function workItemsName(baseName: string, data: Record<string, string>, policy: GitOpsPolicy): string {
+  const name = toDnsLabel(`${baseName}-work-items`);
+  if (!policy.replacesOnChange) {
+    return name;
+  }
+  // One hash of the full name and the items: two long names that share their first 54 characters stay apart.
+  const head = name.slice(0, GitOpsPolicy.MAX_BASE_NAME_LENGTH).replace(/-+$/, '');
+  return `${head}-${shortHash(canonicalJson({ name, data }), GitOpsPolicy.HASH_LENGTH)}`;
 }

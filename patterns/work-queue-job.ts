@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../lib/batch-job';
 import { propError, rejectReservedEnv } from '../lib/errors';
-import { JobPattern } from '../lib/labels';
+import { JobPattern, JobPatternLabels } from '../lib/labels';
 import { toDnsLabel } from '../lib/names';
 import { IWorkQueue, queueEnvVariables, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from '../lib/queues/queue';
 import { WorkQueue } from '../lib/queues/work-queue';
@@ -84,7 +84,11 @@ export interface WorkQueueJobProps extends JobOptions {
  * **Ordering.** A queue the library creates comes before the workers in the synthesized YAML
  * (queue Deployment and Service, then the filler Job, then the workers) and in Argo CD sync waves
  * (`syncWave - 2`, `syncWave - 1`, `syncWave`). Its objects are named after the worker Job's
- * `metadata.name` (or the construct id): `<name>-queue`, `<name>-filler`.
+ * `metadata.name` (or the construct id): `<name>-queue`, `<name>-filler`. The filler gets the
+ * workers' `gitOps` policy; under `GitOpsPolicy.hook()` the queue's Deployment and Service are hooks
+ * of the same phase too (in their waves), re-created empty on each sync. The workers name their
+ * queue's host in the annotation `job-patterns.cdk8s.io/queue`, and the queue's objects carry the
+ * label of the same name, so the rule `gitops/queue-wave-order` can check the order from the YAML.
  *
  * @example
  * // The seeds' multiplier: three workers double tickets until one reads >= 101.
@@ -142,8 +146,13 @@ export class WorkQueueJob extends BatchJob {
       fillerWave: this.syncWave - 1,
       partOf: props.partOf,
       omitDefaults: props.omitDefaults,
+      gitOps: this.gitOps,
     });
     this.apiObject.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, `${this.syncWave}`);
+    this.apiObject.metadata.addAnnotation(JobPatternLabels.QUEUE, this.queue.address.host);
+    for (const [key, value] of Object.entries(props.queue._workerPodAnnotations(this.gitOps))) {
+      this.job.podMetadata.addAnnotation(key, value);
+    }
     for (const before of [this.queue.deployment, this.queue.service, this.queue.filler]) {
       if (before !== undefined) {
         this.apiObject.addDependency(before);

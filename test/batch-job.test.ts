@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BatchJob, CompletionMode, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
+  BatchJob, CompletionMode, GitOpsMode, GitOpsPolicy, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
   ManifestValidation, PodReplacementPolicy, warningsOf,
 } from '../lib';
 import { chart, CONTAINER, job, nested, podSpec } from './util';
@@ -18,11 +18,13 @@ describe('BatchJob defaults', () => {
     const spec = job(c).spec;
     expect(spec.backoffLimit).toBe(3);
     expect(spec.activeDeadlineSeconds).toBe(3600);
-    expect(spec.ttlSecondsAfterFinished).toBe(86400);
+    // The default GitOps policy runs the Job once per spec, tracked by Argo CD: no TTL.
+    expect(spec).not.toHaveProperty('ttlSecondsAfterFinished');
     expect(spec.template.spec.restartPolicy).toBe('Never');
     expect(b.backoffLimit).toBe(3);
     expect(b.activeDeadline?.toSeconds()).toBe(3600);
-    expect(b.ttlAfterFinished?.toSeconds()).toBe(86400);
+    expect(b.ttlAfterFinished).toBeUndefined();
+    expect(b.gitOps.mode).toBe(GitOpsMode.RUN_ONCE_PER_SPEC);
     expect(b.restartPolicy).toBe(kplus.RestartPolicy.NEVER);
     expect(b.pattern).toBe(JobPattern.CUSTOM);
     expect(b.suspend).toBe(false);
@@ -97,9 +99,16 @@ describe('BatchJob defaults', () => {
     expect(spec.template.spec.containers[0].securityContext.capabilities).toBeUndefined();
   });
 
+  test.each([GitOpsPolicy.hook(), GitOpsPolicy.none()])('the default TTL of a day applies under %s', gitOps => {
+    const c = chart();
+    const b = new BatchJob(c, 'job', { container: CONTAINER, gitOps });
+    expect(job(c).spec.ttlSecondsAfterFinished).toBe(86400);
+    expect(b.ttlAfterFinished?.toSeconds()).toBe(86400);
+  });
+
   test('a default can be overridden, 0 included', () => {
     const c = chart();
-    const b = new BatchJob(c, 'job', { container: CONTAINER, backoffLimit: 0, ttlAfterFinished: Duration.seconds(0) });
+    const b = new BatchJob(c, 'job', { container: CONTAINER, backoffLimit: 0, ttlAfterFinished: Duration.seconds(0), gitOps: GitOpsPolicy.none() });
     expect(job(c).spec.backoffLimit).toBe(0);
     expect(job(c).spec.ttlSecondsAfterFinished).toBe(0);
     expect(b.backoffLimit).toBe(0);
@@ -162,7 +171,7 @@ describe('BatchJob metadata', () => {
     };
     expect(m.metadata.labels).toEqual(expected);
     expect(m.spec.template.metadata.labels).toEqual(expected);
-    expect(m.metadata.annotations).toEqual({ [JobPatternLabels.PATTERN_ANNOTATION]: 'single-batch' });
+    expect(m.metadata.annotations).toEqual({ [JobPatternLabels.PATTERN_ANNOTATION]: 'single-batch', [JobPatternLabels.GITOPS_POLICY_ANNOTATION]: 'run-once-per-spec' });
     expect(m.spec.template.metadata.labels).not.toHaveProperty(kplus.Pod.ADDRESS_LABEL);
   });
 
@@ -186,18 +195,16 @@ describe('BatchJob metadata', () => {
     const c = chart();
     const b = new BatchJob(c, 'a-very-long-construct-id-that-goes-on-and-on-and-on-and-on-and-on-and-on', { container: CONTAINER });
     expect(b.name.length).toBeLessThanOrEqual(63);
+    expect(b.baseName.length).toBeLessThanOrEqual(63);
     expect(job(c).metadata.name).toBe(b.name);
   });
 });
 
 describe('BatchJob warnings', () => {
-  // The default TTL is itself a warning (gitops/ttl-on-tracked-job); these tests look at the others.
-  const skipRules = ['gitops/ttl-on-tracked-job'];
-
   test('parallelism greater than completions', () => {
     const c = chart();
     new BatchJob(c, 'job', { container: CONTAINER, completions: 2, parallelism: 5 });
-    expect(warningsOf(c, { skipRules })).toEqual([{
+    expect(warningsOf(c)).toEqual([{
       path: 'test/job',
       ruleId: 'job/parallelism-exceeds-completions',
       message: 'parallelism (5) is greater than completions (2): at most 2 pods run at once.',
@@ -207,15 +214,18 @@ describe('BatchJob warnings', () => {
   test('alpha fields on Kubernetes 1.28', () => {
     const c = chart();
     new BatchJob(c, 'job', { container: CONTAINER, completions: 2, completionMode: CompletionMode.INDEXED, backoffLimitPerIndex: 1 });
-    expect(warningsOf(c, { skipRules }).map(w => w.message)).toEqual([
+    expect(warningsOf(c).map(w => w.message)).toEqual([
       'backoffLimitPerIndex is alpha on Kubernetes 1.28: without the JobBackoffLimitPerIndex feature gate the API server drops it silently (beta and on by default from 1.29).',
     ]);
   });
 
-  test('the default TTL is flagged for Argo CD', () => {
+  test('no warning for the defaults: under every GitOps policy, a TTL only where Argo CD does not re-create the Job', () => {
     const c = chart();
-    new BatchJob(c, 'job', { container: CONTAINER });
-    expect(warningsOf(c).map(w => w.ruleId)).toEqual(['gitops/ttl-on-tracked-job']);
+    new BatchJob(c, 'default', { container: CONTAINER });
+    new BatchJob(c, 'hook', { container: CONTAINER, gitOps: GitOpsPolicy.hook() });
+    new BatchJob(c, 'recreate', { container: CONTAINER, gitOps: GitOpsPolicy.recreateOnChange() });
+    new BatchJob(c, 'none', { container: CONTAINER, gitOps: GitOpsPolicy.none() });
+    expect(warningsOf(c)).toEqual([]);
   });
 
   test('no warning for a plain Job without TTL', () => {

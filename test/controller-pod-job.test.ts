@@ -1,5 +1,5 @@
 import * as kplus from 'cdk8s-plus-28';
-import { ControllerPodJob, JobPattern } from '../index';
+import { ControllerPodJob, GitOpsPolicy, HookPhase, JobPattern } from '../index';
 import { chart, CONTAINER, job, manifest, podSpec, synth } from './util';
 
 const DRIVER: kplus.ContainerProps = { image: 'example.com/spark-driver:3.5.1' };
@@ -69,7 +69,7 @@ describe('ControllerPodJob', () => {
     expect(manifest(c, 'RoleBinding').subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'spark' }]);
   });
 
-  test('every object is named after the Job, in its namespace, labelled like it, and written before it', () => {
+  test('every object is named after the Job\'s base name, in its namespace, labelled like it, and written before it', () => {
     const c = chart();
     new ControllerPodJob(c, 'driver', { metadata: { name: 'driver', namespace: 'spark' }, partOf: 'analytics', container: DRIVER });
     const labels = {
@@ -78,11 +78,26 @@ describe('ControllerPodJob', () => {
       'app.kubernetes.io/part-of': 'analytics',
       'app.kubernetes.io/managed-by': 'cdk8s-job-patterns',
     };
-    for (const kind of ['Job', 'ServiceAccount', 'Role', 'RoleBinding']) {
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) {
       expect(manifest(c, kind).metadata).toMatchObject({ name: 'driver', namespace: 'spark', labels });
     }
+    // The Job's own name carries the hash of its spec (the default GitOps policy); its identity does not.
+    expect(manifest(c, 'Job').metadata).toMatchObject({ name: expect.stringMatching(/^driver-[0-9a-f]{8}$/), namespace: 'spark', labels });
     expect(manifest(c, 'RoleBinding').subjects).toEqual([{ apiGroup: '', kind: 'ServiceAccount', name: 'driver', namespace: 'spark' }]);
     expect(synth(c).map(m => m.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Job']);
+  });
+
+  test('under a hook, the service account, Role and RoleBinding are hooks of the same phase, a wave before the Job', () => {
+    const c = chart();
+    new ControllerPodJob(c, 'driver', { metadata: { name: 'driver' }, container: DRIVER, gitOps: GitOpsPolicy.hook({ phase: HookPhase.PRE_SYNC }) });
+    for (const kind of ['ServiceAccount', 'Role', 'RoleBinding']) {
+      expect(manifest(c, kind).metadata.annotations).toEqual({
+        'argocd.argoproj.io/hook': 'PreSync',
+        'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+        'argocd.argoproj.io/sync-wave': '-1',
+      });
+    }
+    expect(job(c, 'driver').metadata.annotations).toMatchObject({ 'argocd.argoproj.io/hook': 'PreSync' });
   });
 
   test('the controller knows its pod, for owner references on what it creates', () => {

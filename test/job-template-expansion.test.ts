@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BatchJob, JobPattern, JobPatternLabels, JobTemplateExpansion, PodReplacementPolicy, shortHash, warningsOf, WorkItems,
+  BatchJob, GitOpsMode, GitOpsPolicy, JobPattern, JobPatternLabels, JobTemplateExpansion, PodReplacementPolicy, shortHash, specHash, warningsOf, WorkItems,
 } from '../index';
 import { chart, CONTAINER, job, Manifest, synth } from './util';
 
@@ -26,6 +26,10 @@ describe('JobTemplateExpansion', () => {
     // THEN
     expect(synth(c)).toMatchSnapshot();
     expect(e.jobs.map(j => j.name)).toEqual(['process-apple', 'process-banana', 'process-cherry']);
+    // Each Job's name ends in the hash of its own spec (the default GitOps policy).
+    expect(e.names).toEqual(jobs(c).map(m => m.metadata.name));
+    expect(e.names.map(n => n.replace(/-[0-9a-f]{8}$/, ''))).toEqual(['process-apple', 'process-banana', 'process-cherry']);
+    expect(e.gitOps.mode).toBe(GitOpsMode.RUN_ONCE_PER_SPEC);
     expect(e.baseName).toBe('process');
     expect(e.group).toBe('process');
     expect(e.pattern).toBe(JobPattern.TEMPLATE_EXPANSION);
@@ -34,7 +38,7 @@ describe('JobTemplateExpansion', () => {
     expect(e.restartPolicy).toBe(kplus.RestartPolicy.NEVER);
     expect(e.backoffLimit).toBe(3);
     expect(e.activeDeadline?.toSeconds()).toBe(3600);
-    expect(e.ttlAfterFinished?.toSeconds()).toBe(86400);
+    expect(e.ttlAfterFinished).toBeUndefined();
     expect(e.labels[JobPatternLabels.GROUP]).toBe('process');
   });
 
@@ -67,7 +71,7 @@ describe('JobTemplateExpansion', () => {
       podMetadata: { labels: { team: 'fruit' } },
       partOf: 'orchard',
       backoffLimit: 1,
-      ttlAfterFinished: Duration.minutes(10),
+      activeDeadline: Duration.minutes(10),
       initContainers: [{ name: 'fetch', image: 'busybox:1.36.1', args: ['fetch', '{{item}}'] }],
       container: { ...ECHO, envVariables: { FRUIT: kplus.EnvValue.fromValue('{{item}}') } },
     };
@@ -91,7 +95,8 @@ describe('JobTemplateExpansion', () => {
     // THEN
     const expected = job(plain);
     expect(expected.metadata).toMatchObject({ namespace: 'batch', labels: { env: 'test' } });
-    expect(job(expansion, 'process-apple')).toEqual({ ...expected, metadata: { ...expected.metadata, name: 'process-apple' } });
+    // The same spec, so the same hash after the item's own name.
+    expect(job(expansion, 'process-apple')).toEqual({ ...expected, metadata: { ...expected.metadata, name: `process-apple-${specHash(expected.spec)}` } });
   });
 
   test('parameters are filled into command, args and env values; $(VAR) and env from elsewhere are left alone', () => {
@@ -122,8 +127,9 @@ describe('JobTemplateExpansion', () => {
   test('names are made DNS-1123 labels of at most 63 characters, with a hash when the text changed', () => {
     const c = chart();
     const long = 'x'.repeat(80);
-    const e = new JobTemplateExpansion(c, 'process', { baseName: 'process', items: WorkItems.fromList(['apple', 'Cherry Pie', long]), container: ECHO });
+    const e = new JobTemplateExpansion(c, 'process', { baseName: 'process', items: WorkItems.fromList(['apple', 'Cherry Pie', long]), container: ECHO, gitOps: GitOpsPolicy.none() });
     const [apple, pie, longName] = e.jobs.map(j => j.name);
+    expect(e.names).toEqual([apple, pie, longName]);
     expect(apple).toBe('process-apple');
     expect(pie).toBe(`process-cherry-pie-${shortHash('process-Cherry Pie')}`);
     expect(longName).toBe(`process-${'x'.repeat(46)}-${shortHash(`process-${long}`)}`);
@@ -131,6 +137,19 @@ describe('JobTemplateExpansion', () => {
     // The item label keeps a key that is a valid label value, and makes one of any other.
     expect(job(c, pie).metadata.labels![JobPatternLabels.ITEM]).toBe(`cherry-pie-${shortHash('Cherry Pie')}`);
     expect(job(c, longName).metadata.labels![JobPatternLabels.ITEM]).toBe(`${'x'.repeat(54)}-${shortHash(long)}`);
+  });
+
+  test('under runOncePerSpec, the item\'s part is at most 54 characters, followed by the spec hash', () => {
+    const c = chart();
+    const long = 'x'.repeat(80);
+    const e = new JobTemplateExpansion(c, 'process', { baseName: 'process', items: WorkItems.fromList(['apple', long]), container: ECHO });
+    const [apple, longName] = e.jobs.map(j => j.name);
+    expect(apple).toBe('process-apple');
+    expect(longName).toBe(`process-${'x'.repeat(37)}-${shortHash(`process-${long}`)}`);
+    expect(longName).toHaveLength(54);
+    const manifests = jobs(c);
+    expect(e.names).toEqual([`${apple}-${specHash(manifests[0].spec)}`, `${longName}-${specHash(manifests[1].spec)}`]);
+    expect(e.names[1]).toHaveLength(63);
   });
 
   test('without baseName, a stable name is generated from the construct path', () => {

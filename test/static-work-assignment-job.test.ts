@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CompletionMode, JobPattern, StaticWorkAssignmentJob, warningsOf, WorkItems } from '../index';
+import { CompletionMode, GitOpsPolicy, HookPhase, JobPattern, StaticWorkAssignmentJob, warningsOf, WorkItems } from '../index';
 import { chart, CONTAINER, job, manifest, podSpec, synth } from './util';
 
 const FRAMES = WorkItems.fromList(['frame-001', 'frame-002', 'frame-003']);
@@ -20,7 +20,7 @@ describe('StaticWorkAssignmentJob', () => {
     expect(j.completionMode).toBe(CompletionMode.INDEXED);
     expect(j.pattern).toBe(JobPattern.STATIC_WORK_ASSIGNMENT);
     expect(j.mountPath).toBe('/etc/work-items');
-    expect(j.configMap.name).toBe('render-work-items');
+    expect(j.configMap.name).toMatch(/^render-work-items-[0-9a-f]{8}$/);
     expect(j.items).toBe(FRAMES);
   });
 
@@ -55,7 +55,7 @@ describe('StaticWorkAssignmentJob', () => {
     new StaticWorkAssignmentJob(c, 'render', { metadata: { name: 'render', namespace: 'batch' }, partOf: 'studio', items: FRAMES, container: CONTAINER });
     const configMap = manifest(c, 'ConfigMap');
     expect(configMap.metadata).toEqual({
-      name: 'render-work-items',
+      name: expect.stringMatching(/^render-work-items-[0-9a-f]{8}$/),
       namespace: 'batch',
       labels: {
         'app.kubernetes.io/name': 'render',
@@ -67,14 +67,50 @@ describe('StaticWorkAssignmentJob', () => {
     expect(synth(c).map(m => m.kind)).toEqual(['ConfigMap', 'Job']);
   });
 
-  test('the ConfigMap name is derived from the Job name and stays a DNS label', () => {
+  test('the ConfigMap name is derived from the Job\'s base name and stays a DNS label', () => {
     const c = chart();
     const long = new StaticWorkAssignmentJob(c, 'long', { metadata: { name: 'r'.repeat(60) }, items: FRAMES, container: CONTAINER });
     const generated = new StaticWorkAssignmentJob(c, 'generated', { items: FRAMES, container: CONTAINER });
+    const plain = new StaticWorkAssignmentJob(c, 'plain', { metadata: { name: 'plain' }, items: FRAMES, container: CONTAINER, gitOps: GitOpsPolicy.none() });
+    const longPlain = new StaticWorkAssignmentJob(c, 'long-plain', { metadata: { name: 'p'.repeat(60) }, items: FRAMES, container: CONTAINER, gitOps: GitOpsPolicy.none() });
     expect(long.configMap.name).toMatch(/^r{54}-[0-9a-f]{8}$/);
     expect(long.configMap.name).toHaveLength(63);
-    expect(generated.configMap.name).toBe(`${generated.name}-work-items`);
+    expect(generated.configMap.name).toMatch(new RegExp(`^${generated.baseName}-work-items-[0-9a-f]{8}$`));
+    expect(plain.configMap.name).toBe('plain-work-items');
+    expect(longPlain.configMap.name).toMatch(/^p{54}-[0-9a-f]{8}$/);
     expect(ApiObject.of(long.configMap).name).toBe(long.configMap.name);
+  });
+
+  test('under runOncePerSpec and recreateOnChange, new items are a new ConfigMap name, and so a new Job spec', () => {
+    const render = (items: string[], gitOps: GitOpsPolicy) => {
+      const c = chart();
+      const j = new StaticWorkAssignmentJob(c, 'render', { metadata: { name: 'render' }, items: WorkItems.fromList(items), container: CONTAINER, gitOps });
+      return { configMap: j.configMap.name, job: job(c) };
+    };
+    for (const gitOps of [GitOpsPolicy.runOncePerSpec(), GitOpsPolicy.recreateOnChange()]) {
+      const before = render(['a', 'b'], gitOps);
+      const after = render(['a', 'c'], gitOps);
+      expect(after.configMap).not.toBe(before.configMap);
+      expect(after.job.spec.template.spec.volumes[0].configMap.name).toBe(after.configMap);
+      expect(after.job.spec).not.toEqual(before.job.spec);
+    }
+    // Under hook() and none() the name stays: a hook is re-created on every sync anyway.
+    expect(render(['a', 'c'], GitOpsPolicy.hook()).configMap).toBe('render-work-items');
+  });
+
+  test('under a hook, the ConfigMap is a hook of the same phase, a wave before the Job', () => {
+    const c = chart();
+    new StaticWorkAssignmentJob(c, 'render', {
+      metadata: { name: 'render', annotations: { 'argocd.argoproj.io/sync-wave': '3' } },
+      items: FRAMES,
+      container: CONTAINER,
+      gitOps: GitOpsPolicy.hook({ phase: HookPhase.PRE_SYNC }),
+    });
+    expect(manifest(c, 'ConfigMap').metadata.annotations).toEqual({
+      'argocd.argoproj.io/hook': 'PreSync',
+      'argocd.argoproj.io/hook-delete-policy': 'BeforeHookCreation',
+      'argocd.argoproj.io/sync-wave': '2',
+    });
   });
 
   test('the main container reads its item from a read-only mount, named in WORK_ITEM_FILE', () => {
@@ -85,7 +121,7 @@ describe('StaticWorkAssignmentJob', () => {
       container: { ...CONTAINER, envVariables: { MODE: kplus.EnvValue.fromValue('fast') } },
     });
     const pod = podSpec(c);
-    expect(pod.volumes).toEqual([{ name: 'work-items', configMap: { name: 'render-work-items' } }]);
+    expect(pod.volumes).toEqual([{ name: 'work-items', configMap: { name: manifest(c, 'ConfigMap').metadata.name } }]);
     expect(pod.containers[0].volumeMounts).toEqual([{ name: 'work-items', mountPath: '/etc/work-items', readOnly: true }]);
     // JOB_COMPLETION_INDEX comes before WORK_ITEM_FILE so that $(JOB_COMPLETION_INDEX) expands.
     expect(pod.containers[0].env).toEqual([

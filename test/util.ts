@@ -18,9 +18,21 @@ export function synth(c: Chart): Manifest[] {
   return Testing.synth(c) as Manifest[];
 }
 
-/** The one manifest of `kind` (and `name`, when given) in `c`; fails when there is not exactly one. */
+/**
+ * True when `m` is named `name`, or `name` followed by the content hash that
+ * `GitOpsPolicy.runOncePerSpec()` (the default) appends to a Job (its spec) or a work-items
+ * ConfigMap (its items): `<name>-<8 hex>`.
+ */
+export function hasBaseName(m: Manifest, name: string): boolean {
+  return m.metadata.name === name || new RegExp(`^${name.slice(0, 54).replace(/-+$/, '')}-[0-9a-f]{8}$`).test(m.metadata.name);
+}
+
+/**
+ * The one manifest of `kind` (and `name`, when given: its base name, with or without the content
+ * hash) in `c`; fails when there is not exactly one.
+ */
 export function manifest(c: Chart, kind: string, name?: string): Manifest {
-  const found = synth(c).filter(m => m.kind === kind && (name === undefined || m.metadata.name === name));
+  const found = synth(c).filter(m => m.kind === kind && (name === undefined || hasBaseName(m, name)));
   if (found.length !== 1) {
     throw new Error(`expected exactly one ${kind}${name ? ` named ${name}` : ''}, found ${found.length}`);
   }

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   JobDefault, JobPattern, RedisQueue, TicketQueue, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
 } from '../index';
-import { chart, CONTAINER, job, manifest, Manifest, nested, synth } from './util';
+import { chart, CONTAINER, hasBaseName, job, manifest, Manifest, nested, synth } from './util';
 
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 const FRUIT = WorkItems.fromList(['apple', 'banana', 'cherry']);
@@ -16,9 +16,9 @@ function workQueueJob(props: Partial<WorkQueueJobProps> & Pick<WorkQueueJobProps
   return { c, wq };
 }
 
-/** Position of the object of `kind` named `name` in the synthesized output. */
+/** Position of the object of `kind` named `name` (a Job: its base name) in the synthesized output. */
 function position(manifests: Manifest[], kind: string, name: string): number {
-  const index = manifests.findIndex(m => m.kind === kind && m.metadata.name === name);
+  const index = manifests.findIndex(m => m.kind === kind && hasBaseName(m, name));
   expect(index).toBeGreaterThanOrEqual(0);
   return index;
 }
@@ -51,7 +51,8 @@ describe('WorkQueueJob', () => {
     expect(wq.queue.itemCount).toBe(3);
     expect(wq.queue.deployment).toBeInstanceOf(kplus.Deployment);
     expect(wq.queue.service).toBeInstanceOf(kplus.Service);
-    expect(wq.queue.filler?.name).toBe('fruit-filler');
+    expect(wq.queue.filler?.baseName).toBe('fruit-filler');
+    expect(wq.queue.filler?.name).toMatch(/^fruit-filler-[0-9a-f]{8}$/);
     expect(ApiObject.of(wq)).toBe(wq.apiObject);
   });
 });
@@ -169,7 +170,7 @@ describe('WorkQueueJob queue wiring', () => {
 
   test('a queue given by its address creates nothing and adds no init container', () => {
     const { c, wq } = workQueueJob({ queue: WorkQueue.fromAddress({ host: 'redis.shared.svc', port: 6379, name: 'jobs' }) });
-    expect(synth(c).map(m => `${m.kind}/${m.metadata.name}`)).toEqual(['Job/workers']);
+    expect(synth(c).map(m => `${m.kind}/${m.metadata.name}`)).toEqual([`Job/${wq.name}`]);
     expect(job(c, 'workers').spec.template.spec).not.toHaveProperty('initContainers');
     expect(wq.queue).toEqual({ address: { host: 'redis.shared.svc', port: 6379, name: 'jobs' } });
   });
@@ -190,7 +191,7 @@ describe('WorkQueueJob queue wiring', () => {
     expect(service.spec.selector).toEqual(selector);
     expect(deployment.spec.selector).toEqual({ matchLabels: selector });
     expect(deployment.spec.template.metadata.labels).toEqual({ ...selector, 'app.kubernetes.io/managed-by': 'cdk8s-job-patterns' });
-    expect(deployment.metadata.labels).toEqual(deployment.spec.template.metadata.labels);
+    expect(deployment.metadata.labels).toEqual({ ...deployment.spec.template.metadata.labels, 'job-patterns.cdk8s.io/queue': 'queue' });
     expect(env(job(c, 'multiplier').spec.template.spec.containers[0])).toEqual({ QUEUE_HOST: 'queue', QUEUE_PORT: '1080', QUEUE_NAME: 'tickets' });
   });
 
@@ -271,7 +272,7 @@ describe('WorkQueueJob ordering', () => {
 
   test('in Argo CD sync waves: queue -2, filler -1, workers 0', () => {
     const { c } = workQueueJob({ queue: WorkQueue.redis({ items: FRUIT }) });
-    const waves = synth(c).map(m => [`${m.kind}/${m.metadata.name}`, m.metadata.annotations?.[SYNC_WAVE]]);
+    const waves = synth(c).map(m => [`${m.kind}/${m.metadata.labels!['app.kubernetes.io/name']}`, m.metadata.annotations?.[SYNC_WAVE]]);
     expect(Object.fromEntries(waves)).toEqual({
       'Deployment/workers-queue': '-2',
       'Service/workers-queue': '-2',
@@ -341,7 +342,7 @@ describe('WorkQueueJob safety and stability', () => {
     const c = chart();
     const wq = new WorkQueueJob(new Construct(c, 'nested'), 'fruit', { queue: WorkQueue.redis({ items: FRUIT }), container: CONTAINER });
     expect(wq.queue.address.host).toBe('fruit-queue');
-    expect(wq.queue.filler?.name).toBe('fruit-filler');
+    expect(wq.queue.filler?.baseName).toBe('fruit-filler');
   });
 
   test('a long name is shortened to a valid DNS label', () => {

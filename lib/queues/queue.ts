@@ -5,6 +5,7 @@ import { BatchJob } from '../batch-job';
 import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../defaults';
 import { propError } from '../errors';
 import { patchJobSpec } from '../job-spec';
+import { ArgoCdAnnotations, GitOpsPolicy } from '../gitops';
 import { JobPatternLabels } from '../labels';
 import { MAX_JOB_NAME_LENGTH, toDnsLabel } from '../names';
 
@@ -51,7 +52,7 @@ export class WorkQueueEnv {
  * Argo CD's sync wave annotation: a wave is applied, and must be healthy, before the next starts.
  * @internal
  */
-export const SYNC_WAVE_ANNOTATION = 'argocd.argoproj.io/sync-wave';
+export const SYNC_WAVE_ANNOTATION = ArgoCdAnnotations.SYNC_WAVE;
 
 /**
  * What a queue needs to know when a WorkQueueJob creates it.
@@ -68,6 +69,8 @@ export interface QueueBindOptions {
   readonly partOf?: string;
   /** The workers' `omitDefaults`, applied to the filler Job as well. */
   readonly omitDefaults?: JobDefault[];
+  /** The workers' GitOps policy: the filler Job gets it too, and under a hook the queue's objects become hooks. */
+  readonly gitOps: GitOpsPolicy;
 }
 
 /**
@@ -149,6 +152,10 @@ export interface QueueServerProps {
   readonly syncWave: number;
   /** `app.kubernetes.io/part-of`. */
   readonly partOf?: string;
+  /** The workers' GitOps policy: under a hook, the Deployment and the Service are hooks of the same phase. */
+  readonly gitOps: GitOpsPolicy;
+  /** Annotations of the server's pod template (a change restarts the server). */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 /**
@@ -177,10 +184,12 @@ export class QueueServer extends Construct {
       ...(props.partOf !== undefined ? { [JobPatternLabels.PART_OF]: props.partOf } : {}),
       [JobPatternLabels.MANAGED_BY]: JobPatternLabels.MANAGED_BY_VALUE,
     };
-    const annotations = { [SYNC_WAVE_ANNOTATION]: `${props.syncWave}` };
+    // On the objects only, not the pod template: the rule gitops/queue-wave-order finds them by it.
+    const objectLabels = { ...labels, [JobPatternLabels.QUEUE]: props.name };
+    const annotations = { [SYNC_WAVE_ANNOTATION]: `${props.syncWave}`, ...props.gitOps._dependencyAnnotations(props.syncWave) };
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
-      metadata: { name: props.name, labels, annotations },
+      metadata: { name: props.name, labels: objectLabels, annotations },
       replicas: 1,
       strategy: kplus.DeploymentStrategy.recreate(),
       select: false,
@@ -191,6 +200,9 @@ export class QueueServer extends Construct {
     this.deployment.select(kplus.LabelSelector.of({ labels: selector }));
     for (const [key, value] of Object.entries(labels)) {
       this.deployment.podMetadata.addLabel(key, value);
+    }
+    for (const [key, value] of Object.entries(props.podAnnotations ?? {})) {
+      this.deployment.podMetadata.addAnnotation(key, value);
     }
     this.deployment.addContainer({
       ...props.container,
@@ -205,7 +217,7 @@ export class QueueServer extends Construct {
     });
 
     this.service = new kplus.Service(this, 'Service', {
-      metadata: { name: props.name, labels, annotations },
+      metadata: { name: props.name, labels: objectLabels, annotations },
       ports: [{ port: props.port, targetPort: props.port }],
     });
     for (const [key, value] of Object.entries(selector)) {

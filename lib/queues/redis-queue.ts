@@ -2,7 +2,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob } from '../batch-job';
 import { JobDefault } from '../defaults';
-import { JobPattern } from '../labels';
+import { GitOpsPolicy } from '../gitops';
+import { JobPattern, JobPatternLabels } from '../labels';
 import { WorkItems } from '../work-items';
 import { IWorkQueue, QueueServer, queueEnvVariables, SYNC_WAVE_ANNOTATION, WorkQueueAddress, WorkQueueEnv } from './queue';
 
@@ -60,6 +61,9 @@ export interface RedisQueueProps {
   readonly fillerWave: number;
   readonly partOf?: string;
   readonly omitDefaults?: JobDefault[];
+  readonly gitOps: GitOpsPolicy;
+  /** Pod-template annotations of the Redis server (the items' hash: new items restart it empty). */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 /** Atomic and run-once: a second run (a retry, or Argo CD re-creating a deleted filler) pushes nothing. */
@@ -131,6 +135,8 @@ export class RedisQueue extends Construct implements IWorkQueue {
       port: props.port,
       syncWave: props.queueWave,
       partOf: props.partOf,
+      gitOps: props.gitOps,
+      podAnnotations: props.podAnnotations,
       volumes: [data],
       container: {
         name: 'redis',
@@ -152,6 +158,7 @@ export class RedisQueue extends Construct implements IWorkQueue {
       parallelism: 1,
       partOf: props.partOf,
       omitDefaults: props.omitDefaults,
+      gitOps: props.gitOps,
       container: {
         name: 'fill',
         image: props.image,
@@ -164,6 +171,7 @@ export class RedisQueue extends Construct implements IWorkQueue {
         args: ['fill', ...props.items.items.map(item => itemValue(props.items, item.params).replace(/\$/g, '$$$$'))],
       },
     });
+    this.filler.apiObject.metadata.addLabel(JobPatternLabels.QUEUE, props.serviceName);
     this.filler.apiObject.addDependency(this.deployment, this.service);
   }
 }

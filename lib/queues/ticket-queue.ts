@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { GitOpsPolicy } from '../gitops';
 import { QueueServer, WorkQueueAddress, IWorkQueue } from './queue';
 import * as kplus from 'cdk8s-plus-28';
 
@@ -36,6 +37,7 @@ export interface TicketQueueProps {
   readonly image: string;
   readonly syncWave: number;
   readonly partOf?: string;
+  readonly gitOps: GitOpsPolicy;
 }
 
 /**
@@ -68,6 +70,7 @@ export class TicketQueue extends Construct implements IWorkQueue {
       port: props.port,
       syncWave: props.syncWave,
       partOf: props.partOf,
+      gitOps: props.gitOps,
       container: {
         name: 'tickets',
         image: props.image,

@@ -1,5 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { canonicalJson, GitOpsPolicy } from '../gitops';
+import { JobPatternLabels } from '../labels';
+import { shortHash } from '../names';
 import {
   checkNotEmpty, checkPort, checkServiceName, derivedName, IWorkQueue, QueueBindOptions, WorkQueueAddress,
 } from './queue';
@@ -57,6 +60,15 @@ export abstract class WorkQueue {
    * @internal
    */
   public abstract _workerInitContainers(): kplus.ContainerProps[];
+
+  /**
+   * Pod-template annotations of the workers under `gitOps`: a queue the library fills names its
+   * items' hash when a changed spec replaces the Job, so new items are a new worker spec.
+   * @internal
+   */
+  public _workerPodAnnotations(_gitOps: GitOpsPolicy): Record<string, string> {
+    return {};
+  }
 
   /**
    * Checks the options, naming `scope` and `queue.<option>`, and creates the queue's objects
@@ -118,6 +130,7 @@ class TicketSource extends WorkQueue {
       image: this.options.image ?? TicketQueue.DEFAULT_IMAGE,
       syncWave: options.queueWave,
       partOf: options.partOf,
+      gitOps: options.gitOps,
     });
   }
 }
@@ -142,6 +155,10 @@ class RedisSource extends WorkQueue {
     return [RedisQueue.waitContainer(this.image)];
   }
 
+  public _workerPodAnnotations(gitOps: GitOpsPolicy): Record<string, string> {
+    return gitOps.replacesOnChange ? { [JobPatternLabels.QUEUE_ITEMS]: this.itemsHash } : {};
+  }
+
   public _bind(scope: Construct, options: QueueBindOptions): IWorkQueue {
     const address = this._address(options.baseName);
     this.options.items.check(scope, 'queue.items');
@@ -159,7 +176,14 @@ class RedisSource extends WorkQueue {
       fillerWave: options.fillerWave,
       partOf: options.partOf,
       omitDefaults: options.omitDefaults,
+      gitOps: options.gitOps,
+      podAnnotations: this._workerPodAnnotations(options.gitOps),
     });
+  }
+
+  /** A hash of the items (a change restarts Redis empty and replaces the workers and the filler). */
+  private get itemsHash(): string {
+    return shortHash(canonicalJson(this.options.items.items.map(item => item.params)), GitOpsPolicy.HASH_LENGTH);
   }
 
   private get image(): string {

@@ -1,4 +1,5 @@
 export * from './apply';
+export * from './argocd-health';
 export * from './manifests';
 export * from './pods';
 export * from './reflector';

@@ -1,3 +1,4 @@
+import { argoCdDisagreement } from './argocd-health';
 import { JobReport, VerifyResult } from './verify';
 
 /** One compact line per Job, for the live table and the final summary. */
@@ -22,6 +23,8 @@ export function textReport(result: VerifyResult): string {
   for (const job of result.jobs) {
     lines.push(jobLine(job));
     if (job.verdict.message && job.verdict.state !== 'complete') lines.push(`    ${job.verdict.message}`);
+    const disagreement = argoCdDisagreement(job.verdict, job.argoCdHealth);
+    if (disagreement) lines.push(`    ${disagreement}`);
     for (const pod of job.failedPods) {
       lines.push(`    failed pod ${pod.name}: ${pod.exits.map(e => `container ${e.container} exit ${e.exitCode}${e.reason ? ` (${e.reason})` : ''}`).join(', ')}`);
       for (const line of pod.logTail ?? []) lines.push(`      | ${line}`);

@@ -2,6 +2,7 @@ import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
 import { k8s } from './k8s';
 import { JobPatternLabels } from '../labels';
 import { describeApiError } from './apply';
+import { ArgoCdHealth, argoCdJobHealth } from './argocd-health';
 import { JobTarget } from './manifests';
 import { ContainerExit, PodSummary, summarizePod } from './pods';
 import { Reflector, RequestCounter } from './reflector';
@@ -66,6 +67,12 @@ export interface JobReport {
   readonly terminalAt?: string;
   /** When the verifier reached its verdict. */
   readonly verdictAt?: string;
+  /**
+   * Argo CD's health of the Job ({@link argoCdJobHealth}) from the last Job object seen (kept
+   * after the Job was deleted); undefined when it was never seen. It can disagree with `verdict`:
+   * a resumed Job is Healthy to Argo CD while it still runs.
+   */
+  readonly argoCdHealth?: ArgoCdHealth;
 }
 
 /** A template-expansion group: converged when every member completed. */
@@ -119,6 +126,7 @@ interface Tracked {
   uid?: string;
   verdict: JobVerdict;
   status?: V1Job['status'];
+  argoCdHealth?: ArgoCdHealth;
   readonly podUids: Set<string>;
   readonly running: Set<string>;
   maxRunning: number;
@@ -259,6 +267,7 @@ export class JobVerifier {
       }
       t.uid = job.metadata?.uid;
       t.status = job.status;
+      t.argoCdHealth = argoCdJobHealth(job as JobLike);
       if (!t.verdict.terminal || t.verdict.state === JobState.DELETED) {
         t.verdict = judgeJob(job as JobLike);
       }
@@ -346,6 +355,7 @@ export class JobVerifier {
       stuckPods: [...t.stuck.values()],
       ...(terminalCondition?.lastTransitionTime ? { terminalAt: new Date(terminalCondition.lastTransitionTime).toISOString() } : {}),
       ...(t.verdictAt ? { verdictAt: t.verdictAt.toISOString() } : {}),
+      ...(t.argoCdHealth ? { argoCdHealth: t.argoCdHealth } : {}),
     };
   }
 

@@ -1,3 +1,4 @@
+import { ArgoCdAnnotations, HookPhase } from '../gitops';
 import { JobPattern, JobPatternLabels } from '../labels';
 import { isDnsLabel } from '../names';
 
@@ -43,7 +44,10 @@ export const RULES = {
   NAME: { id: 'job/name', severity: Severity.ERROR, fix: 'Use a DNS-1123 label of at most 63 characters: it is also the pods\' job-name label.' },
   ALPHA: { id: 'job/alpha-field', severity: Severity.WARNING, fix: 'Enable the feature gate on the cluster, or remove the field.' },
   DEADLINE: { id: 'job/deadline-shorter-than-backoff', severity: Severity.WARNING, fix: 'Raise activeDeadlineSeconds above the back-off total, or lower backoffLimit: otherwise the deadline, not the backoff limit, ends the Job.' },
-  TTL_TRACKED: { id: 'gitops/ttl-on-tracked-job', severity: Severity.WARNING, fix: 'Remove ttlSecondsAfterFinished, or make the Job an Argo CD hook: Argo CD re-creates (and re-runs) a tracked Job its TTL deleted.' },
+  TTL_TRACKED: { id: 'gitops/ttl-on-tracked-job', severity: Severity.WARNING, fix: 'Remove ttlSecondsAfterFinished (GitOpsPolicy.runOncePerSpec(): a hash of the spec in the name, and Argo CD prunes the old Job), or make the Job an Argo CD hook (GitOpsPolicy.hook()); without Argo CD, use GitOpsPolicy.none().' },
+  SUSPENDED_HOOK: { id: 'gitops/suspended-hook', severity: Severity.ERROR, fix: 'Remove spec.suspend (or set it to false), or do not make the Job a hook: Argo CD waits for a hook until it is Healthy or Degraded.' },
+  QUEUE_WAVE_ORDER: { id: 'gitops/queue-wave-order', severity: Severity.WARNING, fix: 'Give the queue\'s objects an earlier argocd.argoproj.io/sync-wave than the workers (WorkQueueJob does: queue syncWave - 2, filler syncWave - 1), or an earlier sync phase.' },
+  CONTROLLER_INSTANCE_LABEL: { id: 'gitops/controller-instance-label', severity: Severity.WARNING, fix: 'Remove app.kubernetes.io/instance from the pod template (podMetadata), let the controller give its children labels of their own, and prefer Argo CD\'s annotation tracking (application.resourceTrackingMethod: annotation).' },
   PRIVILEGED: { id: 'pss/privileged', severity: Severity.ERROR, fix: 'Remove privileged: true.' },
   ESCALATION: { id: 'pss/allow-privilege-escalation', severity: Severity.ERROR, fix: 'Set securityContext.allowPrivilegeEscalation: false on every container.' },
   CAPABILITIES: { id: 'pss/capabilities', severity: Severity.ERROR, fix: "Set securityContext.capabilities.drop: ['ALL'] on every container; add nothing but NET_BIND_SERVICE." },
@@ -71,6 +75,26 @@ const POD_SPEC_PATHS: Record<string, string[]> = {
   ReplicationController: ['spec', 'template', 'spec'],
   PodTemplate: ['template', 'spec'],
 };
+
+/** What a rule that reads the whole manifest set found, and in which of the objects. */
+export interface SetRuleHit extends RuleHit {
+  /** Index of the object the finding is about, in the order the objects were given. */
+  readonly index: number;
+}
+
+/**
+ * Runs the rules that need the whole set of manifests at once (a Job and the queue it reads).
+ * `checkRules` covers everything one object shows by itself.
+ */
+export function checkManifestSet(objects: readonly Obj[]): SetRuleHit[] {
+  const hits: SetRuleHit[] = [];
+  for (const [index, object] of objects.entries()) {
+    for (const hit of checkQueueWaveOrder(object, objects)) {
+      hits.push({ ...hit, index });
+    }
+  }
+  return hits;
+}
 
 /** Runs every rule on one object. Schema checks are separate (see schema.ts). */
 export function checkRules(object: Obj): RuleHit[] {
@@ -140,10 +164,21 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, named = true): 
     }
   }
   const annotations: Obj = metadata.annotations ?? {};
-  if (named && spec.ttlSecondsAfterFinished !== undefined && annotations['argocd.argoproj.io/hook'] === undefined) {
-    hit(RULES.TTL_TRACKED, `${at}.ttlSecondsAfterFinished`, `ttlSecondsAfterFinished is ${spec.ttlSecondsAfterFinished} on a Job that is not an Argo CD hook`);
+  const hook = isArgoCdHook(annotations);
+  // Argo CD applies (and so tracks and re-creates) every object but hooks and Skip hooks; `none` says no Argo CD.
+  const tracked = !hook && !isSkipped(annotations) && annotations[JobPatternLabels.GITOPS_POLICY_ANNOTATION] !== 'none';
+  if (named && spec.ttlSecondsAfterFinished !== undefined && tracked) {
+    hit(RULES.TTL_TRACKED, `${at}.ttlSecondsAfterFinished`, `ttlSecondsAfterFinished is ${spec.ttlSecondsAfterFinished} on a Job Argo CD tracks (not a hook): once the TTL deleted it, Argo CD shows it missing and auto-sync re-creates it, so it runs again after every TTL`);
+  }
+  if (named && spec.suspend === true && hook && metadata.labels?.[KUEUE_QUEUE_LABEL] === undefined) {
+    hit(RULES.SUSPENDED_HOOK, `${at}.suspend`, `suspend is true on an Argo CD ${hookTypes(annotations).join(',')} hook: Argo CD reports the Job Suspended, keeps the hook running, and the sync never finishes unless something resumes the Job`);
   }
   const pattern = annotations[JobPatternLabels.PATTERN_ANNOTATION];
+  const instance = spec.template?.metadata?.labels?.[ArgoCdAnnotations.INSTANCE_LABEL];
+  if (named && pattern === JobPattern.CONTROLLER_POD && instance !== undefined) {
+    hit(RULES.CONTROLLER_INSTANCE_LABEL, `${at}.template.metadata.labels.${ArgoCdAnnotations.INSTANCE_LABEL}`,
+      `the controller pod carries Argo CD's tracking label ${ArgoCdAnnotations.INSTANCE_LABEL}: '${instance}': children that copy the controller's labels count as application resources missing from Git (out of sync), and an auto-pruning sync may delete them mid-run`);
+  }
   if (pattern !== undefined) {
     checkPatternShape(pattern, spec, at, hit);
   }
@@ -235,4 +270,94 @@ export function hasPinnedTag(image: string): boolean {
   const lastSegment = image.slice(image.lastIndexOf('/') + 1);
   const colon = lastSegment.lastIndexOf(':');
   return colon !== -1 && lastSegment.slice(colon + 1) !== 'latest';
+}
+
+/** Kueue's label: a Job carrying it is resumed by Kueue when admitted, so suspend is expected. */
+const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+
+const HELM_HOOK_TYPES: Record<string, HookPhase> = {
+  'pre-install': HookPhase.PRE_SYNC,
+  'pre-upgrade': HookPhase.PRE_SYNC,
+  'post-install': HookPhase.POST_SYNC,
+  'post-upgrade': HookPhase.POST_SYNC,
+};
+const ARGO_HOOK_TYPES = new Set<string>([...Object.values(HookPhase), 'Skip']);
+const PHASE_ORDER: Record<string, number> = { [HookPhase.PRE_SYNC]: 0, [HookPhase.SYNC]: 1, [HookPhase.POST_SYNC]: 2, [HookPhase.SYNC_FAIL]: 3 };
+
+function csv(value: unknown): string[] {
+  return typeof value === 'string' ? value.split(',').map(v => v.trim()).filter(v => v.length > 0) : [];
+}
+
+/** The hook types of an object as Argo CD reads them (gitops-engine hook.Types): its own annotation first, else Helm's. */
+export function hookTypes(annotations: Obj): string[] {
+  const argo = csv(annotations[ArgoCdAnnotations.HOOK]).filter(t => ARGO_HOOK_TYPES.has(t));
+  return argo.length > 0 ? argo : csv(annotations[ArgoCdAnnotations.HELM_HOOK]).flatMap(t => (HELM_HOOK_TYPES[t] ? [HELM_HOOK_TYPES[t]] : []));
+}
+
+/** `Skip` alone: Argo CD does not apply the object at all (gitops-engine hook.Skip). */
+function isSkipped(annotations: Obj): boolean {
+  const types = hookTypes(annotations);
+  return types.length === 1 && types[0] === 'Skip';
+}
+
+/** True when Argo CD treats the object as a hook (gitops-engine hook.IsHook). */
+export function isArgoCdHook(annotations: Obj): boolean {
+  if (annotations[ArgoCdAnnotations.HOOK] !== undefined) {
+    return !isSkipped(annotations);
+  }
+  return hookTypes(annotations).length > 0;
+}
+
+/** Where Argo CD syncs an object: its (first) phase, then its wave (gitops-engine syncwaves.Wave). */
+function syncPosition(annotations: Obj): { phase: string; wave: number } {
+  const phases = isArgoCdHook(annotations) ? hookTypes(annotations).filter(t => t in PHASE_ORDER) : [];
+  const phase = phases.sort((a, b) => PHASE_ORDER[a] - PHASE_ORDER[b])[0] ?? HookPhase.SYNC;
+  const parse = (text: unknown) => (typeof text === 'string' && /^\s*-?\d+\s*$/.test(text) ? Number.parseInt(text, 10) : undefined);
+  const wave = parse(annotations[ArgoCdAnnotations.SYNC_WAVE]) ?? parse(annotations[ArgoCdAnnotations.HELM_HOOK_WEIGHT]) ?? 0;
+  return { phase, wave };
+}
+
+function describePosition(position: { phase: string; wave: number }): string {
+  return `${position.phase === HookPhase.SYNC ? '' : `${position.phase} hook, `}wave ${position.wave}`;
+}
+
+const WORK_QUEUE_PATTERNS = new Set<string>([JobPattern.WORK_QUEUE_POD_PER_ITEM, JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT]);
+const QUEUE_SERVER_KINDS = new Set(['Service', 'Deployment', 'StatefulSet']);
+
+/**
+ * A work-queue Job (pattern annotation) names its queue's host in `job-patterns.cdk8s.io/queue`.
+ * Its queue objects in the same namespace (a Service, Deployment or StatefulSet of that name, or
+ * anything labelled `job-patterns.cdk8s.io/queue: <host>`, such as the filler Job) must sync
+ * before it: an earlier phase, or an earlier wave of the same phase. A queue outside the set (a
+ * host in another namespace or outside the cluster) is not checked.
+ */
+function checkQueueWaveOrder(job: Obj, objects: readonly Obj[]): RuleHit[] {
+  const annotations: Obj = job.metadata?.annotations ?? {};
+  const queue = annotations[JobPatternLabels.QUEUE];
+  if (job.kind !== 'Job' || typeof queue !== 'string' || !WORK_QUEUE_PATTERNS.has(annotations[JobPatternLabels.PATTERN_ANNOTATION])) {
+    return [];
+  }
+  const namespace = job.metadata?.namespace;
+  const workers = syncPosition(annotations);
+  const hits: RuleHit[] = [];
+  for (const other of objects) {
+    const meta: Obj = other.metadata ?? {};
+    const otherAnnotations: Obj = meta.annotations ?? {};
+    const isQueue = meta.labels?.[JobPatternLabels.QUEUE] === queue || (QUEUE_SERVER_KINDS.has(other.kind) && meta.name === queue);
+    const isWorker = other.kind === 'Job' && WORK_QUEUE_PATTERNS.has(otherAnnotations[JobPatternLabels.PATTERN_ANNOTATION]);
+    if (other === job || !isQueue || isWorker || meta.namespace !== namespace || isSkipped(otherAnnotations)) {
+      continue;
+    }
+    const position = syncPosition(otherAnnotations);
+    const before = PHASE_ORDER[position.phase] < PHASE_ORDER[workers.phase]
+      || (position.phase === workers.phase && position.wave < workers.wave);
+    if (!before) {
+      hits.push({
+        rule: RULES.QUEUE_WAVE_ORDER,
+        path: `metadata.annotations.${ArgoCdAnnotations.SYNC_WAVE}`,
+        message: `the queue's ${other.kind}/${meta.name} (${describePosition(position)}) does not sync before its workers (${describePosition(workers)}): Argo CD may start the workers before the queue is up and filled`,
+      });
+    }
+  }
+  return hits;
 }

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { parseAllDocuments } from 'yaml';
-import { checkRules, RULES, Severity } from './rules';
+import { checkManifestSet, checkRules, RULES, Severity, SetRuleHit } from './rules';
 import { checkSchema, isKnownKind } from './schema';
 
 /** One problem found in one object. */
@@ -73,8 +73,14 @@ export function validateManifests(input: string | ReadonlyArray<Manifest | ApiOb
   const skipped = (ruleId: string) => skipRules.some(r => r === ruleId || (r.endsWith('/*') && ruleId.startsWith(r.slice(0, -1))));
   const strict = options.warningsAsErrors ?? process.env.JOB_PATTERNS_WARNINGS_AS_ERRORS === 'true';
 
+  // Rules that read the whole set (a Job and its queue) report on one object each, in object order.
+  const setHits = new Map<number, SetRuleHit[]>();
+  for (const hit of checkManifestSet(entries.map(e => e.manifest))) {
+    setHits.set(hit.index, [...setHits.get(hit.index) ?? [], hit]);
+  }
+
   const findings: Finding[] = [];
-  for (const { manifest, constructPath } of entries) {
+  for (const [index, { manifest, constructPath }] of entries.entries()) {
     const add = (ruleId: string, severity: Severity, path: string, message: string, fix: string) => {
       if (skipped(ruleId)) return;
       findings.push({
@@ -95,7 +101,7 @@ export function validateManifests(input: string | ReadonlyArray<Manifest | ApiOb
     for (const problem of checkSchema(manifest)) {
       add(RULES.SCHEMA.id, RULES.SCHEMA.severity, problem.path, problem.message, RULES.SCHEMA.fix);
     }
-    for (const hit of checkRules(manifest)) {
+    for (const hit of [...checkRules(manifest), ...setHits.get(index) ?? []]) {
       add(hit.rule.id, hit.rule.severity, hit.path, hit.message, hit.rule.fix);
     }
   }

@@ -6,15 +6,19 @@ import { k8s } from '../../lib/runtime/k8s';
 import { Duration, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { restartApiServer, kubeConfig, restrictedNamespace, SimulatedOutcome, withOutcome } from './cluster';
-import { JobDefault, SingleBatchJob } from '../../index';
+import { GitOpsPolicy, JobDefault, SingleBatchJob } from '../../index';
 import { applyManifests, JobState, JobVerifier, main, Manifest, VerifyOutcome } from '../../lib/runtime';
 
-/** A single-batch Job from the library itself, with a simulated outcome for its pods. */
+/**
+ * A single-batch Job from the library itself, with a simulated outcome for its pods. Applied
+ * without Argo CD, under GitOpsPolicy.none(): its name is `name`, and a TTL may be set.
+ */
 function job(name: string, outcome: SimulatedOutcome = {}, props: Partial<ConstructorParameters<typeof SingleBatchJob>[2]> = {}): Manifest {
   const chart = Testing.chart();
   new SingleBatchJob(chart, name, {
     metadata: { name },
     container: { image: 'busybox:1.36.1' },
+    gitOps: GitOpsPolicy.none(),
     omitDefaults: [JobDefault.TTL_AFTER_FINISHED],
     ...props,
   } as ConstructorParameters<typeof SingleBatchJob>[2]);

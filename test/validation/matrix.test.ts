@@ -79,7 +79,7 @@ const warnings: Array<[string, Mutate, string, string, string]> = [
   ['no resource requests', m => { delete container(m).resources; }, 'resources/requests', 'spec.template.spec.containers[0].resources.requests', "container 'main' does not request both cpu and memory"],
   ['parallelism above completions', m => { m.spec.completions = 2; m.spec.parallelism = 3; }, 'job/parallelism-exceeds-completions', 'spec.parallelism', 'parallelism (3) is greater than completions (2): at most 2 pods run at once.'],
   ['a deadline shorter than the back-off', m => { m.spec.backoffLimit = 6; m.spec.activeDeadlineSeconds = 600; }, 'job/deadline-shorter-than-backoff', 'spec.activeDeadlineSeconds', 'activeDeadlineSeconds (600) is shorter than the 630 s of back-off that backoffLimit 6 allows'],
-  ['a TTL on a Job Argo CD tracks', m => { m.spec.ttlSecondsAfterFinished = 60; }, 'gitops/ttl-on-tracked-job', 'spec.ttlSecondsAfterFinished', 'ttlSecondsAfterFinished is 60 on a Job that is not an Argo CD hook'],
+  ['a TTL on a Job Argo CD tracks', m => { m.spec.ttlSecondsAfterFinished = 60; }, 'gitops/ttl-on-tracked-job', 'spec.ttlSecondsAfterFinished', 'ttlSecondsAfterFinished is 60 on a Job Argo CD tracks (not a hook): once the TTL deleted it, Argo CD shows it missing and auto-sync re-creates it, so it runs again after every TTL'],
   ['an alpha field on 1.28', m => { m.spec.podReplacementPolicy = 'Failed'; }, 'job/alpha-field', 'spec.podReplacementPolicy', 'podReplacementPolicy is alpha on Kubernetes 1.28: without the JobPodReplacementPolicy feature gate the API server drops it silently (beta and on by default from 1.29).'],
 ];
 

@@ -1,0 +1,69 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ArgoCdHealthStatus, argoCdJobHealth } from '../../lib/runtime/argocd-health';
+import { textReport } from '../../lib/runtime/report';
+import { judgeJob, JobLike } from '../../lib/runtime/verdict';
+import { JobReport, JobVerifier, VerifyOutcome, VerifyResult } from '../../lib/runtime/verify';
+
+function captured(name: string): JobLike {
+  return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'jobs-1.28', `${name}.json`), 'utf-8'));
+}
+
+function reportOf(name: string): JobReport {
+  const job = captured(name);
+  return {
+    name,
+    namespace: 'capture',
+    verdict: judgeJob(job),
+    stats: { podsCreated: 1, maxRunning: 1, failedAttempts: 0 },
+    failedPods: [],
+    stuckPods: [],
+    argoCdHealth: argoCdJobHealth(job),
+  };
+}
+
+function result(jobs: JobReport[]): VerifyResult {
+  return { outcome: VerifyOutcome.TIMEOUT, exitCode: 2, summary: 'timed out after 1 s', jobs, groups: [], requests: { lists: 2, watches: 2, logs: 0 }, durationMs: 1000 };
+}
+
+describe('textReport and Argo CD', () => {
+  test('a line under the Job where Argo CD disagrees with the verdict (a resumed Job)', () => {
+    const lines = textReport(result([reportOf('resumed'), reportOf('complete'), reportOf('suspended')])).split('\n');
+    expect(lines.filter(l => l.includes('Argo CD'))).toEqual([
+      '    Argo CD shows Healthy while the Job is running: it counts a Suspended condition of any status (a resumed Job) as finished',
+    ]);
+    expect(lines[lines.findIndex(l => l.startsWith('capture/resumed')) + 1]).toContain('Argo CD shows Healthy');
+  });
+
+  test('nothing when Argo CD\'s health is unknown (the Job was never seen)', () => {
+    const { argoCdHealth: _, ...unseen } = reportOf('running');
+    expect(textReport(result([unseen]))).not.toContain('Argo CD');
+  });
+});
+
+describe('JobVerifier and Argo CD', () => {
+  test('each Job\'s report carries Argo CD\'s health of the last Job object seen', async () => {
+    // GIVEN: a verifier that is never started; Job events are fed to it as the watch would
+    const reports: JobReport[][] = [];
+    const verifier = new JobVerifier({
+      kubeConfig: new KubeConfig(),
+      targets: [{ name: 'resumed', namespace: 'capture' }],
+      namespace: 'capture',
+      timeoutMs: 1000,
+      onProgress: jobs => reports.push([...jobs]),
+    });
+    const onJob = (verifier as unknown as { onJob(type: string, job: unknown): void }).onJob.bind(verifier);
+
+    // WHEN
+    onJob('ADDED', { ...captured('suspended'), metadata: { name: 'resumed', namespace: 'capture', uid: 'u1' } });
+    onJob('MODIFIED', { ...captured('resumed'), metadata: { name: 'resumed', namespace: 'capture', uid: 'u1' } });
+    await new Promise(resolve => setTimeout(resolve, 300));
+    verifier.stop();
+
+    // THEN
+    const last = reports[reports.length - 1][0];
+    expect(last.verdict.state).toBe('running');
+    expect(last.argoCdHealth).toEqual({ status: ArgoCdHealthStatus.HEALTHY, message: 'Job resumed' });
+  });
+});
