@@ -1,5 +1,7 @@
 // `npm test` runs both projects. unit: no cluster. e2e (test/e2e): a real local control plane,
 // started by test/e2e/global-setup.js (built first on a fresh machine) and stopped afterwards.
+// The e2e project runs with --runInBand (package.json): its verifier suite kills and restarts the
+// API server, which must not hit a test of another suite running at the same time.
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',

@@ -168,7 +168,11 @@ export class Reflector<T extends Watched> {
         } else {
           resolve('ended');
         }
-      }).then(controller => { this.abort = controller; }, error => {
+      }).then(controller => {
+        this.abort = controller;
+        // stop() may have come while the request was in flight: it had nothing to abort then.
+        if (this.stopped) controller.abort();
+      }, error => {
         if (error?.statusCode === HTTP_GONE || error?.code === HTTP_GONE) {
           resolve('gone');
         } else {

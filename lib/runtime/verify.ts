@@ -147,6 +147,8 @@ export class JobVerifier {
   private readonly started = Date.now();
   private finish?: (outcome: VerifyOutcome, summary: string) => void;
   private lastProgress = 0;
+  /** False until every namespace's initial lists are in: no verdict on a partial list. */
+  private synced = false;
   private progressTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: VerifyOptions) {
@@ -168,6 +170,7 @@ export class JobVerifier {
       } catch (error) {
         return await this.result(VerifyOutcome.ERROR, `cannot reach the cluster: ${describeApiError(error)}`);
       }
+      this.synced = true;
       if (this.tracked.size === 0) {
         return await this.result(VerifyOutcome.ERROR, this.options.selector !== undefined
           ? `no Job matches selector '${this.options.selector}' in namespace '${this.options.namespace}'`
@@ -301,7 +304,7 @@ export class JobVerifier {
   /** Decides whether verification is over, and reports progress. */
   private evaluate(): void {
     this.progress();
-    if (!this.finish || this.tracked.size === 0) return;
+    if (!this.synced || !this.finish || this.tracked.size === 0) return;
     const all = [...this.tracked.values()];
     if (this.options.failFast) {
       const failed = all.find(t => t.verdict.terminal && t.verdict.state !== JobState.COMPLETE);

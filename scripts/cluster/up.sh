@@ -246,7 +246,9 @@ start kube-scheduler "$bin/kube-scheduler" \
   ${FEATURE_GATES:+--feature-gates="$FEATURE_GATES"}
 
 # kwok: pod stages from scripts/cluster/stages (simulated outcomes); node stages are kwok's
-# built-in defaults (initialize + heartbeat with lease).
+# built-in defaults. --node-lease-duration-seconds makes kwok renew a node Lease: without it kwok
+# only patches node status every 45 s, past the controller-manager's 40 s grace period, so nodes
+# flap NotReady and their pods (e.g. a work queue's Deployment) lose readiness for good.
 kwok_config=()
 for f in "$here"/stages/*.yaml; do kwok_config+=("--config=$f"); done
 start kwok "$kwok_bin" \
@@ -256,6 +258,7 @@ start kwok "$kwok_bin" \
   --server-address="127.0.0.1:$KWOK_PORT" \
   --cidr=10.244.0.1/16 \
   --node-ip=10.240.0.1 \
+  --node-lease-duration-seconds=40 \
   "${kwok_config[@]}"
 
 healthz() { [ "$(curl -sk --max-time 2 "https://127.0.0.1:$1/healthz")" = "ok" ]; }

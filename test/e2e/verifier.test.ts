@@ -137,6 +137,22 @@ describe('job-patterns verify (CLI)', () => {
   });
 });
 
+describe('JobVerifier with a selector', () => {
+  test('judges every Job of the initial list, not only the first one listed', async () => {
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'selector');
+    // 'a-done' sorts (and lists) first and is complete before verification starts; 'b-slow' still runs.
+    await apply(kc, ns, [job('a-done', {}, { partOf: 'batch-x' })]);
+    await new JobVerifier({ kubeConfig: kc, targets: [{ name: 'a-done', namespace: ns }], namespace: ns, timeoutMs: 60_000 }).run();
+    await apply(kc, ns, [job('b-slow', { duration: '6s' }, { partOf: 'batch-x' })]);
+    const started = Date.now();
+    const result = await new JobVerifier({ kubeConfig: kc, selector: 'app.kubernetes.io/part-of=batch-x', namespace: ns, timeoutMs: 60_000 }).run();
+    expect(result.summary).toBe('2 Job(s) converged');
+    expect(result.jobs.map(j => [j.name, j.verdict.state])).toEqual([['a-done', JobState.COMPLETE], ['b-slow', JobState.COMPLETE]]);
+    expect(Date.now() - started).toBeGreaterThan(2000);
+  });
+});
+
 describe('JobVerifier under faults', () => {
   test('survives an API server restart mid-watch without missing or double-counting', async () => {
     const kc = kubeConfig();
