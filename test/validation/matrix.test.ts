@@ -6,30 +6,10 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   BatchJob, CompletionMode, JobDefault, ManifestValidation, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests,
 } from '../../lib';
+import { jobManifest } from './good-job';
 
 /** A Job that passes the schema and every rule without a single warning. */
-function goodJob(): Record<string, any> {
-  return {
-    apiVersion: 'batch/v1',
-    kind: 'Job',
-    metadata: { name: 'good' },
-    spec: {
-      backoffLimit: 2,
-      template: {
-        spec: {
-          restartPolicy: 'Never',
-          securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
-          containers: [{
-            name: 'main',
-            image: 'busybox:1.36.1',
-            resources: { requests: { cpu: '100m', memory: '64Mi' } },
-            securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-          }],
-        },
-      },
-    },
-  };
-}
+const goodJob = (): Record<string, any> => jobManifest('good');
 
 type Mutate = (m: Record<string, any>) => void;
 const pod = (m: Record<string, any>) => m.spec.template.spec;
