@@ -87,9 +87,27 @@ export interface SetRuleHit extends RuleHit {
  * `checkRules` covers everything one object shows by itself.
  */
 export function checkManifestSet(objects: readonly Obj[]): SetRuleHit[] {
+  // Index the possible queue objects once (by namespace and queue host), so each work-queue Job
+  // is checked against its own candidates, not against every object of the app.
+  const candidates = new Map<string, Set<Obj>>();
+  const add = (namespace: unknown, host: unknown, object: Obj) => {
+    if (typeof host !== 'string') return;
+    const key = `${namespace ?? ''}\0${host}`;
+    const set = candidates.get(key) ?? new Set<Obj>();
+    set.add(object);
+    candidates.set(key, set);
+  };
+  for (const object of objects) {
+    const meta: Obj = object.metadata ?? {};
+    add(meta.namespace, meta.labels?.[JobPatternLabels.QUEUE], object);
+    if (QUEUE_SERVER_KINDS.has(object.kind)) add(meta.namespace, meta.name, object);
+  }
   const hits: SetRuleHit[] = [];
   for (const [index, object] of objects.entries()) {
-    for (const hit of checkQueueWaveOrder(object, objects)) {
+    const queue = object.metadata?.annotations?.[JobPatternLabels.QUEUE];
+    const forQueue = candidates.get(`${object.metadata?.namespace ?? ''}\0${queue}`);
+    if (typeof queue !== 'string' || !forQueue) continue;
+    for (const hit of checkQueueWaveOrder(object, [...forQueue])) {
       hits.push({ ...hit, index });
     }
   }

@@ -152,12 +152,39 @@ export class ManifestValidation implements IValidation {
   public lastReport?: ValidationReport;
   private options: ValidationOptions = {};
 
-  private constructor(private readonly root: IConstruct) {}
+  /** Set while the app synthesizes: cdk8s runs node validations once for the app and again for every chart. */
+  private synthesizing = false;
+  private reportOfThisSynth?: ValidationReport;
 
-  /** Validates every ApiObject below the root. @internal */
+  private constructor(private readonly root: IConstruct) {
+    // Validate once per app.synth(), not once per chart: wrap the App's own synth methods.
+    for (const method of ['synth', 'synthYaml'] as const) {
+      const original = (root as unknown as Record<string, unknown>)[method];
+      if (typeof original !== 'function') continue;
+      Object.defineProperty(root, method, {
+        configurable: true,
+        value: (...args: unknown[]) => {
+          const outer = !this.synthesizing;
+          this.synthesizing = true;
+          try {
+            return original.apply(root, args);
+          } finally {
+            if (outer) {
+              this.synthesizing = false;
+              this.reportOfThisSynth = undefined;
+            }
+          }
+        },
+      });
+    }
+  }
+
+  /** Validates every ApiObject below the root (once per app.synth()). @internal */
   public validate(): string[] {
-    this.lastReport = this.report();
-    return this.lastReport.errors.map(formatFinding);
+    const report = (this.synthesizing ? this.reportOfThisSynth : undefined) ?? this.report();
+    if (this.synthesizing) this.reportOfThisSynth = report;
+    this.lastReport = report;
+    return report.errors.map(formatFinding);
   }
 
   /** Validates every ApiObject below the root now and returns the report. */

@@ -2,6 +2,8 @@
 # Builds (once) and caches the binaries of a local Kubernetes control plane:
 # kube-apiserver, kube-controller-manager, kube-scheduler from the Go module k8s.io/kubernetes
 # (through the Go module proxy) and kwok (node simulator). etcd comes from Debian (etcd-server).
+# Also kubectl of the same version (same module, same flags): a client of the server's minor
+# version, for the benchmarks (bench/) to compare the verifier with `kubectl wait`.
 #
 # Usage: scripts/cluster/build.sh [K8S_VERSION]   (default: $K8S_VERSION or 1.28.15)
 # Cache: ${JOB_PATTERNS_CACHE:-$HOME/.cache/cdk8s-job-patterns}/k8s/v<version>/bin
@@ -46,10 +48,10 @@ staging_modules() {
 }
 
 build_kubernetes() {
-  local bins=(kube-apiserver kube-controller-manager kube-scheduler)
-  local missing=0
-  for b in "${bins[@]}"; do [ -x "$out/$b" ] || missing=1; done
-  if [ "$missing" = 0 ]; then log "kubernetes v$version: cached in $out"; return; fi
+  local bins=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+  local missing=()
+  for b in "${bins[@]}"; do [ -x "$out/$b" ] || missing+=("$b"); done
+  if [ "${#missing[@]}" = 0 ]; then log "kubernetes v$version: cached in $out"; return; fi
 
   local work; work="$(mktemp -d)"
   trap 'rm -rf "$work"' RETURN
@@ -68,19 +70,24 @@ build_kubernetes() {
     echo ")"
   } > "$work/go.mod"
   log "kubernetes v$version: resolving modules (go $gover, toolchain $go_toolchain)"
-  mkdir -p "$out.tmp"
-  local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=v$version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$minor -X k8s.io/component-base/version.gitTreeState=clean"
-  local pkgs=()
-  for b in "${bins[@]}"; do pkgs+=("k8s.io/kubernetes/cmd/$b"); done
+  # The version is stamped where the servers (component-base) and kubectl (client-go) read it.
+  local ldflags="-s -w"
+  for pkg in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ldflags="$ldflags -X $pkg.gitVersion=v$version -X $pkg.gitMajor=1 -X $pkg.gitMinor=$minor -X $pkg.gitTreeState=clean"
+  done
   (cd "$work" && GOTOOLCHAIN="$go_toolchain" GOFLAGS=-mod=mod go mod download k8s.io/kubernetes >&2)
-  for b in "${bins[@]}"; do
+  # Only the missing binaries are built (a cache from before kubectl was added keeps its servers),
+  # each to a temporary name in the cache dir first and then renamed, so a half-built file is never
+  # seen under the real name.
+  mkdir -p "$out"
+  for b in "${missing[@]}"; do
     log "kubernetes v$version: building $b (a cold build takes minutes on 2 cores)"
     local start=$SECONDS
     (cd "$work" && CGO_ENABLED=0 GOTOOLCHAIN="$go_toolchain" GOFLAGS=-mod=mod \
-      go build -trimpath -ldflags "$ldflags" -o "$out.tmp/$b" "k8s.io/kubernetes/cmd/$b" >&2)
+      go build -trimpath -ldflags "$ldflags" -o "$out/.$b.tmp.$$" "k8s.io/kubernetes/cmd/$b" >&2)
+    mv -f "$out/.$b.tmp.$$" "$out/$b"
     log "kubernetes v$version: built $b in $((SECONDS - start)) s"
   done
-  rm -rf "$out"; mv "$out.tmp" "$out"
 }
 
 build_kwok() {

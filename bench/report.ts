@@ -1,0 +1,249 @@
+// Tables, ratios and targets of a benchmark run, as Markdown (printed, and written to README.md
+// between the markers <!-- bench:start --> and <!-- bench:end -->).
+
+import * as fs from 'fs';
+import type { ScenarioResult } from './verify/bench';
+import type { CaseMedian, SynthResults } from './synth/run';
+import { ImplId, ModeId, PATTERNS, WorkloadId } from './workloads/spec';
+
+export interface Machine {
+  readonly date: string;
+  readonly cpus: number;
+  readonly cpuModel: string;
+  readonly memoryGiB: number;
+  readonly node: string;
+  readonly os: string;
+  readonly loadAverage: number;
+}
+
+export interface VerifyResults {
+  readonly serverVersion: string;
+  readonly kubectlVersion: string;
+  readonly clusterUpSeconds: number;
+  readonly scenarios: ScenarioResult[];
+  readonly jobsReason?: string;
+  readonly wallSeconds: number;
+}
+
+export interface Target {
+  readonly pass: boolean;
+  readonly text: string;
+}
+
+/** The synth target: at most this many times the raw ApiObjects' time. */
+export const MAX_RATIO_TO_RAW = 1.5;
+/** The verifier target: the verdict at most this long after the last Job's terminal condition. */
+export const MAX_VERDICT_DELAY_MS = 1000;
+
+const ms = (x: number | undefined) => x === undefined || Number.isNaN(x) ? '-' : x >= 10_000 ? `${(x / 1000).toFixed(1)} s` : `${Math.round(x).toLocaleString('en-US')} ms`;
+const ratio = (a: number, b: number) => a / b > 100 ? '> 100x' : `${(a / b).toFixed(2)}x`;
+const mbText = (x: number) => `${Math.round(x)} MB`;
+const share = (a: number | undefined, b: number) => a === undefined ? '-' : `${Math.round(a / b * 100)}%`;
+
+function table(header: string[], rows: string[][]): string[] {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map(r => `| ${r.join(' | ')} |`)];
+}
+
+function find(cases: CaseMedian[], workload: WorkloadId, impl: ImplId, mode: ModeId): CaseMedian {
+  return cases.find(c => c.pattern === workload && c.impl === impl && c.mode === mode)!;
+}
+
+/** A row of the tables: a pattern in its own app, the sum of those, or all patterns in one app. */
+interface Row {
+  readonly label: string;
+  readonly get: (impl: ImplId, mode: ModeId) => CaseMedian | Totals;
+  /** The targets apply (not to the sum, which no app is). */
+  readonly target: boolean;
+  readonly workload?: WorkloadId;
+}
+interface Totals { readonly totalMs: number; readonly validateMs?: number; readonly writeMs?: number; readonly objects: number; readonly count: number }
+
+function rows(s: SynthResults): Row[] {
+  const per: Row[] = PATTERNS.map(p => ({
+    label: `${p.construct} x ${find(s.cases, p.id, 'ours', 'json').count.toLocaleString('en-US')}`,
+    get: (impl: ImplId, mode: ModeId) => find(s.cases, p.id, impl, mode),
+    target: true,
+    workload: p.id,
+  }));
+  const sum = (impl: ImplId, mode: ModeId): Totals => {
+    const cs = PATTERNS.map(p => find(s.cases, p.id, impl, mode));
+    const total = (f: (c: CaseMedian) => number | undefined) => cs.some(c => f(c) === undefined) ? undefined : cs.reduce((a, c) => a + f(c)!, 0);
+    return { totalMs: total(c => c.totalMs)!, validateMs: total(c => c.validateMs), writeMs: total(c => c.writeMs), objects: total(c => c.objects)!, count: total(c => c.count)! };
+  };
+  return [
+    ...per,
+    { label: '_sum of the rows above_', get: sum, target: false },
+    { label: `**all of them in one app** (${s.options.allRuns} run${s.options.allRuns > 1 ? 's' : ''})`, get: (impl, mode) => find(s.cases, 'all', impl, mode), target: true, workload: 'all' },
+  ];
+}
+
+export function synthTables(s: SynthResults): string[] {
+  const r = rows(s);
+  const json = table(
+    ['Workload', 'objects', 'ours', 'raw ApiObject', 'kplus.Job', 'ours / raw', 'ours / kplus'],
+    r.map(row => {
+      const [o, raw, kp] = (['ours', 'raw', 'kplus'] as const).map(i => row.get(i, 'json'));
+      return [row.label, o.objects.toLocaleString('en-US'), ms(o.totalMs), ms(raw.totalMs), ms(kp.totalMs), ratio(o.totalMs, raw.totalMs), ratio(o.totalMs, kp.totalMs)];
+    }),
+  );
+  const synth = table(
+    ['Workload', 'ours', 'of which validation', 'of which YAML + write', 'raw ApiObject', 'kplus.Job', 'YAML floor', 'ours / raw', 'ours / kplus', 'ours / floor'],
+    r.map(row => {
+      const [o, raw, kp] = (['ours', 'raw', 'kplus'] as const).map(i => row.get(i, 'synth'));
+      const floor = row.get('yaml', 'json');
+      return [
+        row.label, ms(o.totalMs), `${ms(o.validateMs)} (${share(o.validateMs, o.totalMs)})`, `${ms(o.writeMs)} (${share(o.writeMs, o.totalMs)})`,
+        ms(raw.totalMs), ms(kp.totalMs), ms(floor.totalMs), ratio(o.totalMs, raw.totalMs), ratio(o.totalMs, kp.totalMs), ratio(o.totalMs, floor.totalMs),
+      ];
+    }),
+  );
+  const fixes = s.cases.some(c => c.impl === 'fixes')
+    ? table(
+      ['Workload', 'ours', 'ours + fixes A, Q', 'of which validation', 'gain', 'raw ApiObject', 'kplus.Job', 'ours / raw', 'with fixes / raw', 'with fixes / kplus'],
+      r.filter(row => row.workload !== undefined).map(row => {
+        const [o, f, raw, kp] = (['ours', 'fixes', 'raw', 'kplus'] as const).map(i => find(s.cases, row.workload!, i, 'synth'));
+        return [
+          row.label, ms(o.totalMs), ms(f.totalMs), `${ms(f.validateMs)} (${share(f.validateMs, f.totalMs)})`, `${Math.round((1 - f.totalMs / o.totalMs) * 100)}%`,
+          ms(raw.totalMs), ms(kp.totalMs), ratio(o.totalMs, raw.totalMs), ratio(f.totalMs, raw.totalMs), ratio(f.totalMs, kp.totalMs),
+        ];
+      }),
+    )
+    : [];
+  const rss = table(
+    ['Workload', 'ours', 'raw ApiObject', 'kplus.Job', 'YAML floor', 'ours / raw', 'ours / kplus'],
+    r.filter(row => row.workload !== undefined).map(row => {
+      const w = row.workload!;
+      const cell = (impl: ImplId) => `${mbText(find(s.cases, w, impl, 'json').peakRssMb)} / ${mbText(find(s.cases, w, impl, 'synth').peakRssMb)}`;
+      const o = find(s.cases, w, 'ours', 'synth').peakRssMb;
+      return [
+        row.label, cell('ours'), cell('raw'), cell('kplus'), mbText(find(s.cases, w, 'yaml', 'json').peakRssMb),
+        ratio(o, find(s.cases, w, 'raw', 'synth').peakRssMb), ratio(o, find(s.cases, w, 'kplus', 'synth').peakRssMb),
+      ];
+    }),
+  );
+  const base = (impl: ImplId) => mbText(find(s.cases, 'single', impl, 'json').baseRssMb);
+  return [
+    `**Construct + toJson** (what \`app.synth()\` does minus validation and disk), median of ${s.options.runs} runs:`,
+    '',
+    ...json,
+    '',
+    `**Full \`app.synth()\` to a temp dir** (ours includes ManifestValidation, which the others lack), median of ${s.options.runs} runs; the YAML floor is \`yaml\` stringify of the same objects as plain literals:`,
+    '',
+    ...synth,
+    '',
+    ...(fixes.length > 0 ? [
+      '**Full `app.synth()` with the proposed fixes emulated** (bench/fixes.ts: A, validate once per synth; Q, index the queue-order rule):',
+      '',
+      ...fixes,
+      '',
+    ] : []),
+    `**Peak RSS** of the process (construct + toJson / full synth; modules alone: ours ${base('ours')}, raw ${base('raw')}, kplus ${base('kplus')}, floor ${mbText(find(s.cases, 'single', 'yaml', 'json').baseRssMb)}):`,
+    '',
+    ...rss,
+  ];
+}
+
+export function synthTargets(s: SynthResults): Target[] {
+  const out: Target[] = [];
+  for (const mode of ['json', 'synth'] as const) {
+    const what = mode === 'json' ? 'construct+toJson' : 'app.synth';
+    for (const row of rows(s).filter(x => x.target)) {
+      const [o, raw, kp] = (['ours', 'raw', 'kplus'] as const).map(i => row.get(i, mode).totalMs);
+      const label = row.label.replace(/[*_]/g, '');
+      out.push({ pass: o <= MAX_RATIO_TO_RAW * raw, text: `[${what}] ${label}: ours ${ms(o)} = ${ratio(o, raw)} raw ApiObject (target <= ${MAX_RATIO_TO_RAW}x)` });
+      out.push({ pass: o < kp, text: `[${what}] ${label}: ours ${ms(o)} = ${ratio(o, kp)} plain kplus.Job (target < 1x)` });
+    }
+  }
+  return out;
+}
+
+export function verifyTables(v: VerifyResults): string[] {
+  const withKubectl = v.scenarios.find(s => s.kubectl)!;
+  const o = withKubectl.ours;
+  const k = withKubectl.kubectl!;
+  const req = (r: { total: number; lists: number; watches: number; other: number }) => `${r.total.toLocaleString('en-US')} (${r.lists} lists, ${r.watches} watches${r.other ? `, ${r.other} other` : ''})`;
+  const versus = table(
+    ['', 'our verifier', `kubectl wait ${v.kubectlVersion}`, 'kubectl / ours'],
+    [
+      ['API requests', req(o.requests), req(k.requests), ratio(k.requests.total, o.requests.total)],
+      ['verdict after the last Complete (observed)', ms(o.delayAfterObservedMs), ms(k.delayAfterObservedMs), ratio(Math.max(k.delayAfterObservedMs, 1), Math.max(o.delayAfterObservedMs, 1))],
+      ['verdict after the last lastTransitionTime (1 s resolution)', ms(o.delayAfterConditionMs), ms(k.delayAfterConditionMs), ''],
+      ['wall time (started after the apply)', ms(o.wallMs), ms(k.wallMs), ratio(k.wallMs, o.wallMs)],
+      ['peak RSS', `${mbText(o.peakRssMb)} (${mbText(o.baseRssMb!)} after loading modules)`, mbText(k.peakRssMb), ratio(k.peakRssMb, o.peakRssMb)],
+      ['exit code', String(o.exitCode), String(k.exitCode), ''],
+    ],
+  );
+  const scale = table(
+    ['Jobs', 'namespaces', 'Jobs per namespace', 'our requests', 'per namespace', 'verdict after last Complete', 'our peak RSS', 'apply', 'apply to last Complete', 'API server requests per Job (Job controller\'s)'],
+    v.scenarios.map(s => [
+      s.options.jobs.toLocaleString('en-US'), String(s.options.namespaces), String(Math.round(s.options.jobs / s.options.namespaces)),
+      req(s.ours.requests), (s.ours.requests.total / s.options.namespaces).toFixed(1), ms(s.ours.delayAfterObservedMs), mbText(s.ours.peakRssMb),
+      ms(s.applyMs), `${ms(s.convergeMs)} (${(s.completed / (s.convergeMs / 1000)).toFixed(1)} Jobs/s)`,
+      `${s.serverRequestsPerJob.total} (${s.serverRequestsPerJob.jobController})`,
+    ]),
+  );
+  const first = v.scenarios[0];
+  const perJob = (k: string) => first.serverRequestsPerJob.byKind[k] ?? 0;
+  const pace = `The control plane completes about ${(first.completed / (first.convergeMs / 1000)).toFixed(1)} Jobs/s: for each Job the Job controller `
+    + `creates a pod (${perJob('POST pods')}), removes its tracking finalizer (${perJob('PATCH pods')}), updates the Job's status `
+    + `(${perJob('PUT batch/jobs/status')}) and records events (${(perJob('POST events') + perJob('POST events.k8s.io/events')).toFixed(1)}), `
+    + `${first.serverRequestsPerJob.jobController} requests through a client that kube-controller-manager limits to 20 requests/s by default (\`--kube-api-qps\`, kept by scripts/cluster/up.sh).`;
+  const lat = o.perJobLatencyMs;
+  return [
+    `**Verifier vs \`kubectl wait --for=condition=complete\`**, ${withKubectl.options.jobs.toLocaleString('en-US')} Jobs in 1 namespace (pods run ${withKubectl.options.duration}), both started together once the Jobs were applied; an independent watch records when each Job turned Complete:`,
+    '',
+    ...versus,
+    '',
+    `Our verifier saw each Job's Complete ${ms(lat.p50)} (median) / ${ms(lat.p99)} (p99) after the independent watch did (${lat.n} Jobs that completed while both watched). `
+      + 'The verdict target is measured from the moment that watch saw the last Complete: the condition\'s lastTransitionTime is truncated to the second '
+      + 'and stamped by the Job controller before its update reaches the API server and the watchers, so the delay after it can exceed the real one by up to a second and a bit.',
+    '',
+    '**Requests by namespaces and Jobs** (our verifier: one list + watch of Jobs and one of pods per namespace):',
+    '',
+    ...scale,
+    '',
+    pace,
+    ...(v.jobsReason ? ['', v.jobsReason] : []),
+  ];
+}
+
+export function verifyTargets(v: VerifyResults): Target[] {
+  const out: Target[] = [];
+  const per = v.scenarios.map(s => ({ s, perNs: s.ours.requests.total / s.options.namespaces, perJob: s.ours.requests.total / s.options.jobs }));
+  const perNs = per.map(p => p.perNs);
+  const flat = Math.max(...perNs) - Math.min(...perNs) <= 1;
+  const jobsPerNs = per.map(p => Math.round(p.s.options.jobs / p.s.options.namespaces));
+  out.push({
+    pass: flat && per.every(p => p.perNs <= 6),
+    text: `verifier requests grow with namespaces, not with Jobs: ${per.map(p => `${p.s.ours.requests.total} requests for ${p.s.options.jobs} Jobs in ${p.s.options.namespaces} namespace(s)`).join('; ')} `
+      + `= ${perNs.map(x => x.toFixed(1)).join(' / ')} per namespace at ${jobsPerNs.join(' / ')} Jobs per namespace (target: the same per namespace, whatever the Jobs)`,
+  });
+  for (const s of v.scenarios) {
+    out.push({
+      pass: s.ours.outcome === 'converged' && s.ours.delayAfterObservedMs <= MAX_VERDICT_DELAY_MS,
+      text: `verdict ${ms(s.ours.delayAfterObservedMs)} after the last of ${s.options.jobs} Jobs turned Complete in ${s.options.namespaces} namespace(s) `
+        + `(${ms(s.ours.delayAfterConditionMs)} after its lastTransitionTime, which is truncated to the second; outcome ${s.ours.outcome}) (target <= ${MAX_VERDICT_DELAY_MS} ms)`,
+    });
+  }
+  return out;
+}
+
+export function targetLines(targets: Target[]): string[] {
+  return targets.map(t => `${t.pass ? 'PASS' : 'MISS'} ${t.text}`);
+}
+
+export function machineLine(m: Machine): string {
+  return `${m.date}: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB.toFixed(1)} GiB RAM, Node ${m.node}, ${m.os}; load average ${m.loadAverage.toFixed(1)} when the run started`;
+}
+
+export const START_MARKER = '<!-- bench:start -->';
+export const END_MARKER = '<!-- bench:end -->';
+
+/** Replaces what is between the markers in `file`; throws when they are missing. */
+export function rewriteBlock(file: string, lines: string[]): void {
+  const text = fs.readFileSync(file, 'utf-8');
+  const start = text.indexOf(START_MARKER);
+  const end = text.indexOf(END_MARKER);
+  if (start < 0 || end < start) throw new Error(`${file} has no ${START_MARKER} ... ${END_MARKER} block`);
+  fs.writeFileSync(file, `${text.slice(0, start + START_MARKER.length)}\n${lines.join('\n')}\n${text.slice(end)}`);
+}
