@@ -155,7 +155,15 @@ start() {
   local name="$1"; shift
   log "starting $name"
   setsid "$@" </dev/null >"$CLUSTER_DIR/logs/$name.log" 2>&1 9>&- &
-  echo $! > "$CLUSTER_DIR/pids/$name.pid"
+  local pid=$!
+  echo "$pid" > "$CLUSTER_DIR/pids/$name.pid"
+  # setsid execs the component in the same process. Until it has, /proc/PID/exe is setsid and
+  # pid_alive would call a component that is still starting dead (seen on a loaded machine).
+  local _
+  for _ in $(seq 50); do
+    [ "$(basename "$(readlink "/proc/$pid/exe" 2>/dev/null)")" = setsid ] || break
+    sleep 0.1
+  done
 }
 
 fail() {
