@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ApiObject } from 'cdk8s';
-import { formatFinding, ManifestValidation, validateManifests, ValidationOptions } from './validation/validate';
+import { validateManifests, ValidationOptions } from './validation/validate';
 
 /** A synth-time warning: legal but probably not what the user meant. */
 export interface Warning {
@@ -22,13 +22,4 @@ export function warningsOf(root: IConstruct, options: ValidationOptions = {}): W
   return validateManifests(objects, { ...options, warningsAsErrors: false }).warnings
     .filter(w => w.constructPath !== undefined && (prefix === '' || w.constructPath === prefix || w.constructPath.startsWith(`${prefix}/`)))
     .map(w => ({ path: w.constructPath!.replace(/(\/Resource)+$/, ''), ruleId: w.ruleId, message: w.message }));
-}
-
-/** Prints the app's warnings to stderr, one line each, and returns how many there were. */
-export function printWarnings(root: IConstruct): number {
-  const warnings = ManifestValidation.enable(root).report().warnings;
-  for (const w of warnings) {
-    process.stderr.write(`${formatFinding(w)}\n`);
-  }
-  return warnings.length;
 }

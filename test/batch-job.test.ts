@@ -4,7 +4,7 @@ import {
   BatchJob, CompletionMode, GitOpsMode, GitOpsPolicy, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
   ManifestValidation, PodReplacementPolicy, warningsOf,
 } from '../lib';
-import { chart, CONTAINER, job, nested, podSpec } from './util';
+import { chart, CONTAINER, job, nested, podSpec, RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './util';
 
 describe('BatchJob defaults', () => {
   test('each documented default is rendered and exposed', () => {
@@ -52,14 +52,7 @@ describe('BatchJob defaults', () => {
       seccompProfile: { type: 'RuntimeDefault' },
     });
     for (const container of [...spec.containers, ...spec.initContainers]) {
-      expect(container.securityContext).toEqual({
-        runAsNonRoot: true,
-        privileged: false,
-        allowPrivilegeEscalation: false,
-        readOnlyRootFilesystem: true,
-        capabilities: { drop: ['ALL'] },
-        seccompProfile: { type: 'RuntimeDefault' },
-      });
+      expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY_CONTEXT);
     }
     expect(spec.automountServiceAccountToken).toBe(false);
   });

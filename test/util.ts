@@ -53,3 +53,13 @@ export function podSpec(c: Chart, name?: string): any {
 export function nested(c: Chart, ids: string[]): Construct {
   return ids.reduce<Construct>((scope, id) => new Construct(scope, id), c);
 }
+
+/** The container security context every library pod gets by default (restricted profile). */
+export const RESTRICTED_CONTAINER_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  privileged: false,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};

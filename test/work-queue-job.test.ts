@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import {
   JobDefault, JobPattern, RedisQueue, TicketQueue, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
 } from '../index';
-import { chart, CONTAINER, hasBaseName, job, manifest, Manifest, nested, synth } from './util';
+import { chart, CONTAINER, hasBaseName, job, manifest, Manifest, nested, synth, RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './util';
 
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
 const FRUIT = WorkItems.fromList(['apple', 'banana', 'cherry']);
@@ -307,14 +307,7 @@ describe('WorkQueueJob safety and stability', () => {
       expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } });
       expect(pod.automountServiceAccountToken).toBe(false);
       for (const container of [...pod.containers, ...(pod.initContainers ?? [])]) {
-        expect(container.securityContext).toEqual({
-          runAsNonRoot: true,
-          privileged: false,
-          allowPrivilegeEscalation: false,
-          readOnlyRootFilesystem: true,
-          capabilities: { drop: ['ALL'] },
-          seccompProfile: { type: 'RuntimeDefault' },
-        });
+        expect(container.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY_CONTEXT);
         expect(container.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
         expect(container.image).toMatch(/:[\w.-]+$/);
         expect(container.image).not.toMatch(/:latest$/);
