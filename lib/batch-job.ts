@@ -1,10 +1,10 @@
-import { ApiObject, ApiObjectMetadata, Duration } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './defaults';
 import { checkDuration, checkInteger, propError } from './errors';
 import {
-  CompletionMode, patchJobSpec, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy,
+  CompletionMode, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy, renderJobSpec,
 } from './job-spec';
 import { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, nameAfterSpec } from './gitops';
 import { JobPattern, JobPatternLabels } from './labels';
@@ -215,14 +215,23 @@ export interface BatchJobProps extends JobOptions {
 /**
  * A Kubernetes Job with the library's defaults: the base of every pattern.
  *
- * It composes a cdk8s-plus `Job` (child id `Resource`, also `node.defaultChild`, so
- * `ApiObject.of(batchJob)` returns the Job object) and adds the fields cdk8s-plus-28 lacks.
+ * It is a cdk8s-plus pod (`kplus.AbstractPod`: containers, init containers, volumes, security
+ * context, service account, DNS, host aliases, and `scheduling` for node affinity and tolerations)
+ * that renders itself as one `batch/v1` Job: its API object is the child `Resource` (also
+ * `node.defaultChild`, so `ApiObject.of(batchJob)` returns it). It does not wrap a `kplus.Job`:
+ * that construct costs three times a plain API object to synthesize (see the README's
+ * benchmarks), and it lacks most Job fields (completions, parallelism, completionMode, ...), which
+ * are rendered here directly.
  */
-export class BatchJob extends Construct {
-  /** The cdk8s-plus Job. Add containers through {@link addContainer} to get the defaults. */
-  public readonly job: kplus.Job;
+export class BatchJob extends kplus.AbstractPod {
   /** The Job's API object. Its `name` is {@link baseName}; the manifest's is {@link name}. */
   public readonly apiObject: ApiObject;
+  /** @see kplus.Resource.resourceType */
+  public readonly resourceType = 'jobs';
+  /** Labels and annotations of the pod template. */
+  public readonly podMetadata: ApiObjectMetadataDefinition;
+  /** Where the pods may run: node affinity, pod (anti-)affinity, tolerations. */
+  public readonly scheduling: kplus.PodScheduling;
   /**
    * The Job's name without the spec hash: `metadata.name`, or the name cdk8s generates from the
    * construct path. The `app.kubernetes.io/name` label and the names of the objects a pattern
@@ -234,7 +243,7 @@ export class BatchJob extends Construct {
   /** The pattern written to the `job-patterns.cdk8s.io/pattern` annotation. */
   public readonly pattern: JobPattern;
   /** Effective `restartPolicy`. */
-  public readonly restartPolicy: kplus.RestartPolicy;
+  declare public readonly restartPolicy: kplus.RestartPolicy;
   /** Effective `backoffLimit` (undefined when the default was omitted and none was set). */
   public readonly backoffLimit?: number;
   /** Effective `activeDeadline`. */
@@ -253,17 +262,29 @@ export class BatchJob extends Construct {
   public readonly labels: Record<string, string>;
 
   private readonly omitted: ReadonlySet<JobDefault>;
+  private readonly secure: boolean;
+  private readonly props: BatchJobProps;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
-    super(scope, id);
+    const omitted = new Set(props.omitDefaults ?? []);
+    const secure = !omitted.has(JobDefault.SECURITY_CONTEXT);
+    const restartPolicy = props.restartPolicy ?? JOB_DEFAULTS.restartPolicy;
+    super(scope, id, {
+      restartPolicy,
+      securityContext: secure ? restrictedPodSecurityContext(props.securityContext) : props.securityContext,
+      serviceAccount: props.serviceAccount,
+      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
+      volumes: props.volumes,
+    });
+    this.omitted = omitted;
+    this.secure = secure;
+    this.props = props;
     ManifestValidation.enable(this);
-    this.omitted = new Set(props.omitDefaults ?? []);
     this.checkOmittedDefaults(props);
     this.gitOps = props.gitOps ?? GitOpsPolicy.runOncePerSpec();
     this.checkGitOps(props);
 
     this.pattern = props.pattern ?? JobPattern.CUSTOM;
-    this.restartPolicy = props.restartPolicy ?? JOB_DEFAULTS.restartPolicy;
     this.backoffLimit = props.backoffLimit ?? this.defaultUnlessOmitted(JobDefault.BACKOFF_LIMIT, JOB_DEFAULTS.backoffLimit);
     this.activeDeadline = props.activeDeadline ?? this.defaultUnlessOmitted(JobDefault.ACTIVE_DEADLINE, JOB_DEFAULTS.activeDeadline);
     // A tracked Job's TTL makes Argo CD re-run it: the default applies only where a TTL is allowed.
@@ -275,21 +296,15 @@ export class BatchJob extends Construct {
     this.suspend = props.suspend ?? false;
     this.checkProps(props);
 
-    const secure = !this.omitted.has(JobDefault.SECURITY_CONTEXT);
-    this.job = new kplus.Job(this, 'Resource', {
+    this.apiObject = new ApiObject(this, 'Resource', {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
       metadata: props.metadata,
-      podMetadata: props.podMetadata,
-      restartPolicy: this.restartPolicy,
-      backoffLimit: this.backoffLimit,
-      activeDeadline: this.activeDeadline,
-      ttlAfterFinished: this.ttlAfterFinished,
-      securityContext: secure ? restrictedPodSecurityContext(props.securityContext) : props.securityContext,
-      serviceAccount: props.serviceAccount,
-      automountServiceAccountToken: props.automountServiceAccountToken ?? false,
-      volumes: props.volumes,
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
     });
-    this.node.defaultChild = this.job;
-    this.apiObject = ApiObject.of(this.job);
+    this.node.defaultChild = this.apiObject;
+    this.podMetadata = new ApiObjectMetadataDefinition({ ...props.podMetadata, apiObject: this.apiObject });
+    this.scheduling = new kplus.PodScheduling(this);
     this.baseName = this.apiObject.name;
     this.checkName();
     // Rendered last, from the spec as written: containers and patches added later are covered.
@@ -303,7 +318,7 @@ export class BatchJob extends Construct {
     };
     for (const [key, value] of Object.entries(this.labels)) {
       this.apiObject.metadata.addLabel(key, value);
-      this.job.podMetadata.addLabel(key, value);
+      this.podMetadata.addLabel(key, value);
     }
     this.apiObject.metadata.addAnnotation(JobPatternLabels.PATTERN_ANNOTATION, this.pattern);
     this.apiObject.metadata.addAnnotation(JobPatternLabels.GITOPS_POLICY_ANNOTATION, this.gitOps.mode);
@@ -314,23 +329,9 @@ export class BatchJob extends Construct {
     }
 
     for (const init of props.initContainers ?? []) {
-      this.job.addInitContainer(this.withDefaults(init));
+      this.addInitContainer(init);
     }
     this.addContainer(props.container);
-
-    patchJobSpec(this.apiObject, {
-      completions: props.completions,
-      parallelism: props.parallelism,
-      completionMode: props.completionMode,
-      suspend: props.suspend,
-      podFailurePolicy: props.podFailurePolicy ? { rules: props.podFailurePolicy.map(renderRule) } : undefined,
-      backoffLimitPerIndex: props.backoffLimitPerIndex,
-      maxFailedIndexes: props.maxFailedIndexes,
-      podReplacementPolicy: props.podReplacementPolicy,
-      podSeccompProfileType: secure ? kplus.SeccompProfileType.RUNTIME_DEFAULT : undefined,
-      // Derived from the construct path: it would change the immutable template when the construct moves.
-      removeTemplateLabels: [kplus.Pod.ADDRESS_LABEL],
-    });
   }
 
   /**
@@ -347,7 +348,40 @@ export class BatchJob extends Construct {
    * own settings.
    */
   public addContainer(container: kplus.ContainerProps): kplus.Container {
-    return this.job.addContainer(this.withDefaults(container));
+    return super.addContainer(this.withDefaults(container));
+  }
+
+  /**
+   * Adds an init container with the same defaults as {@link addContainer}.
+   */
+  public addInitContainer(container: kplus.ContainerProps): kplus.Container {
+    return super.addInitContainer(this.withDefaults(container));
+  }
+
+  /**
+   * The Job's `spec`: the pod cdk8s-plus renders, and the Job fields it lacks. Called when the Job
+   * is rendered, so everything added after construction is in it.
+   */
+  private renderSpec(): unknown {
+    const scheduling = this.scheduling._toKube();
+    const props = this.props;
+    return renderJobSpec({
+      metadata: this.podMetadata.toJson(),
+      pod: { ...this._toPodSpec(), affinity: scheduling.affinity, nodeName: scheduling.nodeName, tolerations: scheduling.tolerations },
+    }, {
+      activeDeadlineSeconds: this.activeDeadline?.toSeconds(),
+      backoffLimit: this.backoffLimit,
+      ttlSecondsAfterFinished: this.ttlAfterFinished?.toSeconds(),
+      completions: props.completions,
+      parallelism: props.parallelism,
+      completionMode: props.completionMode,
+      suspend: props.suspend,
+      podFailurePolicy: props.podFailurePolicy ? { rules: props.podFailurePolicy.map(renderRule) } : undefined,
+      backoffLimitPerIndex: props.backoffLimitPerIndex,
+      maxFailedIndexes: props.maxFailedIndexes,
+      podReplacementPolicy: props.podReplacementPolicy,
+      podSeccompProfileType: this.secure ? kplus.SeccompProfileType.RUNTIME_DEFAULT : undefined,
+    });
   }
 
   private withDefaults(container: kplus.ContainerProps): kplus.ContainerProps {

@@ -1,4 +1,5 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 
 /** A rule of a Job's `podFailurePolicy` (batch/v1, Kubernetes 1.28). */
 export interface PodFailurePolicyRule {
@@ -65,45 +66,73 @@ export enum PodReplacementPolicy {
 }
 
 /**
- * The Job fields cdk8s-plus-28's `Job` does not render. Undefined fields are not written.
+ * The Job's own fields (cdk8s-plus-28 renders only the first three). Undefined fields are not written.
  * @internal
  */
-export interface JobSpecExtras {
+export interface JobSpecFields {
+  readonly activeDeadlineSeconds?: number;
+  readonly backoffLimit?: number;
+  readonly ttlSecondsAfterFinished?: number;
   readonly completions?: number;
   readonly parallelism?: number;
   readonly completionMode?: CompletionMode;
   readonly suspend?: boolean;
+  /** As JSON. */
   readonly podFailurePolicy?: { readonly rules: unknown[] };
   readonly backoffLimitPerIndex?: number;
   readonly maxFailedIndexes?: number;
   readonly podReplacementPolicy?: PodReplacementPolicy;
   /** Pod-level `seccompProfile.type`; cdk8s-plus only renders it per container. */
   readonly podSeccompProfileType?: string;
-  /** Pod template labels to remove after cdk8s-plus rendered them. */
-  readonly removeTemplateLabels?: string[];
 }
 
 /**
- * The ONE place that writes Job fields cdk8s-plus-28 lacks. Each field is a JSON patch on the
- * synthesized Job, so it survives cdk8s' import-schema filtering; a test reads every one of them
- * back from `Testing.synth`.
+ * The ONE place that writes the Job fields cdk8s-plus-28 lacks: the Job's `spec` as the manifest's
+ * JSON, from the pod template cdk8s-plus renders (`metadata` already JSON, `pod` in its typed
+ * model) and the Job's fields. The pod goes through the Kubernetes 1.28 model cdk8s-plus ships
+ * (`k8s.toJson_PodSpec`: it knows that `setHostnameAsFqdn` is written `setHostnameAsFQDN`); the
+ * Job level is written directly (its JSON names are the model's), which saves the copies
+ * `k8s.toJson_JobSpec` makes at every field. A test reads every field back from `Testing.synth`,
+ * and another checks the result against `k8s.toJson_JobSpec`.
  * @internal
  */
-export function patchJobSpec(job: ApiObject, extras: JobSpecExtras): void {
-  const specFields: Array<keyof JobSpecExtras> = [
-    'completions', 'parallelism', 'completionMode', 'suspend', 'podFailurePolicy',
-    'backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy',
-  ];
-  for (const field of specFields) {
-    const value = extras[field];
-    if (value !== undefined) {
-      job.addJsonPatch(JsonPatch.add(`/spec/${field}`, value));
-    }
+export function renderJobSpec(template: { readonly metadata: unknown; readonly pod: kplus.k8s.PodSpec }, fields: JobSpecFields): unknown {
+  const seccomp = fields.podSeccompProfileType;
+  const pod = seccomp === undefined ? template.pod : {
+    ...template.pod,
+    securityContext: { ...template.pod.securityContext, seccompProfile: { type: seccomp } },
+  };
+  const spec: Record<string, unknown> = {
+    activeDeadlineSeconds: fields.activeDeadlineSeconds,
+    backoffLimit: fields.backoffLimit,
+    backoffLimitPerIndex: fields.backoffLimitPerIndex,
+    completionMode: fields.completionMode,
+    completions: fields.completions,
+    maxFailedIndexes: fields.maxFailedIndexes,
+    parallelism: fields.parallelism,
+    podFailurePolicy: fields.podFailurePolicy,
+    podReplacementPolicy: fields.podReplacementPolicy,
+    suspend: fields.suspend,
+    template: { metadata: template.metadata, spec: kplus.k8s.toJson_PodSpec(pod) },
+    ttlSecondsAfterFinished: fields.ttlSecondsAfterFinished,
+  };
+  for (const key of Object.keys(spec)) {
+    if (spec[key] === undefined) delete spec[key];
   }
-  if (extras.podSeccompProfileType !== undefined) {
-    job.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: extras.podSeccompProfileType }));
+  return spec;
+}
+
+/**
+ * What the library changes in the pod template of a cdk8s-plus workload it does not render itself
+ * (the work queue's Deployment): the pod-level seccomp profile, and labels to remove (the
+ * construct-path label). JSON patches on the synthesized object.
+ * @internal
+ */
+export function patchPodTemplate(workload: ApiObject, changes: { readonly podSeccompProfileType?: string; readonly removeTemplateLabels?: string[] }): void {
+  if (changes.podSeccompProfileType !== undefined) {
+    workload.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: changes.podSeccompProfileType }));
   }
-  for (const label of extras.removeTemplateLabels ?? []) {
-    job.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${label.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  for (const label of changes.removeTemplateLabels ?? []) {
+    workload.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${label.replace(/~/g, '~0').replace(/\//g, '~1')}`));
   }
 }

@@ -103,7 +103,7 @@ export class ControllerPodJob extends BatchJob {
       }
     }
 
-    const main = this.job.containers[0];
+    const main = this.containers[0];
     for (const [name, fieldPath] of Object.entries(ControllerPodJob.POD_ENV)) {
       main.env.addVariable(name, kplus.EnvValue.fromFieldRef(fieldPath));
     }

@@ -127,7 +127,7 @@ export class StaticWorkAssignmentJob extends BatchJob {
     this.apiObject.addDependency(ApiObject.of(this.configMap));
     this.volume = kplus.Volume.fromConfigMap(this, 'WorkItemsVolume', this.configMap, { name: 'work-items' });
 
-    const main = this.job.containers[0];
+    const main = this.containers[0];
     main.mount(this.mountPath, this.volume, { readOnly: true });
     // Set here so WORK_ITEM_FILE, which comes after it, can refer to it: the controller appends its
     // own JOB_COMPLETION_INDEX (same source) only to containers that lack one, after the others.

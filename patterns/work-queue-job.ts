@@ -151,7 +151,7 @@ export class WorkQueueJob extends BatchJob {
     this.apiObject.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, `${this.syncWave}`);
     this.apiObject.metadata.addAnnotation(JobPatternLabels.QUEUE, this.queue.address.host);
     for (const [key, value] of Object.entries(props.queue._workerPodAnnotations(this.gitOps))) {
-      this.job.podMetadata.addAnnotation(key, value);
+      this.podMetadata.addAnnotation(key, value);
     }
     for (const before of [this.queue.deployment, this.queue.service, this.queue.filler]) {
       if (before !== undefined) {

@@ -1,10 +1,10 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   BatchJob, CompletionMode, GitOpsMode, GitOpsPolicy, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
   ManifestValidation, PodReplacementPolicy, warningsOf,
 } from '../lib';
-import { chart, CONTAINER, job, nested, podSpec, RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './util';
+import { chart, CONTAINER, job, nested, podSpec, RESTRICTED_CONTAINER_SECURITY_CONTEXT, synth } from './util';
 
 describe('BatchJob defaults', () => {
   test('each documented default is rendered and exposed', () => {
@@ -148,6 +148,80 @@ describe('BatchJob fields cdk8s-plus-28 lacks', () => {
     for (const field of ['completions', 'parallelism', 'completionMode', 'suspend', 'podFailurePolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy']) {
       expect(spec).not.toHaveProperty(field);
     }
+  });
+});
+
+describe('BatchJob pod model (cdk8s-plus)', () => {
+  /** The same pod, made with the same calls, on `pod`: a BatchJob or a plain kplus.Job. */
+  const RESOURCES: kplus.ContainerResources = { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) }, memory: { request: Size.mebibytes(64), limit: Size.gibibytes(1) } };
+
+  function furnish(pod: kplus.AbstractPod & { readonly scheduling: kplus.PodScheduling }, scope: Chart): void {
+    const cache = kplus.Volume.fromEmptyDir(scope, `${pod.node.id}-cache`, 'cache', { sizeLimit: Size.mebibytes(64) });
+    const main = pod.addContainer({
+      ...CONTAINER,
+      name: 'main',
+      ports: [{ number: 8080, name: 'metrics' }],
+      liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+      envVariables: { MODE: kplus.EnvValue.fromValue('batch'), NODE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
+      resources: RESOURCES,
+      securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
+    });
+    main.mount('/cache', cache);
+    pod.addInitContainer({ ...CONTAINER, name: 'warm-up', resources: RESOURCES, command: ['sh', '-c', 'touch /cache/ready'], volumeMounts: [{ path: '/cache', volume: cache }] });
+    pod.addHostAlias({ ip: '10.0.0.1', hostnames: ['db.internal'] });
+    pod.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.is('dedicated', 'batch')));
+    pod.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('disktype', 'ssd')));
+  }
+
+  test('renders the pod exactly as a cdk8s-plus Job does with the same calls', () => {
+    // GIVEN: the same pod on a BatchJob (defaults left out) and on a plain kplus.Job
+    const c = chart();
+    const ours = new BatchJob(c, 'ours', {
+      metadata: { name: 'ours' },
+      container: { ...CONTAINER, name: 'sidecar', resources: RESOURCES },
+      omitDefaults: Object.values(JobDefault),
+      gitOps: GitOpsPolicy.none(),
+    });
+    const theirs = new kplus.Job(c, 'theirs', { metadata: { name: 'theirs' } });
+    theirs.addContainer({ ...CONTAINER, name: 'sidecar', resources: RESOURCES });
+    ManifestValidation.enable(c, { skipRules: ['pss/*'] });
+
+    // WHEN
+    furnish(ours, c);
+    furnish(theirs, c);
+
+    // THEN: the same pod spec (kplus adds only its construct-path label to the template)
+    const specOf = (name: string) => synth(c).find(m => m.kind === 'Job' && m.metadata.name === name)!.spec.template.spec;
+    expect(specOf('ours')).toEqual(specOf('theirs'));
+    expect(specOf('ours').tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'batch' }]);
+    expect(specOf('ours').affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms)
+      .toEqual([{ matchExpressions: [{ key: 'disktype', operator: 'In', values: ['ssd'] }] }]);
+    expect(specOf('ours').volumes).toEqual([{ name: 'cache', emptyDir: { sizeLimit: '64Mi' } }]);
+    expect(specOf('ours').containers.find((x: any) => x.name === 'main').resources)
+      .toEqual({ requests: { cpu: '250m', memory: '64Mi' }, limits: { cpu: '1', memory: '1024Mi' } });
+    // The typed model's setHostnameAsFqdn is written with the API's spelling.
+    expect(specOf('ours').setHostnameAsFQDN).toBe(false);
+    expect(specOf('ours')).not.toHaveProperty('setHostnameAsFqdn');
+  });
+
+  test('init containers added later get the defaults too', () => {
+    const c = chart();
+    const b = new BatchJob(c, 'job', { container: CONTAINER });
+    b.addInitContainer({ ...CONTAINER, name: 'later' });
+    const init = podSpec(c).initContainers[0];
+    expect(init.name).toBe('later');
+    expect(init.securityContext).toEqual(RESTRICTED_CONTAINER_SECURITY_CONTEXT);
+    expect(init.resources).toEqual({ requests: { cpu: '100m', memory: '128Mi' }, limits: { memory: '256Mi' } });
+  });
+
+  test('a container added after construction is in the spec and in the hashed name', () => {
+    const c = chart();
+    const b = new BatchJob(c, 'job', { metadata: { name: 'job' }, container: CONTAINER });
+    const before = b.name;
+    b.addContainer({ ...CONTAINER, name: 'second' });
+    expect(podSpec(c).containers.map((x: any) => x.name)).toEqual(['main', 'second']);
+    expect(b.name).not.toBe(before);
+    expect(job(c).metadata.name).toBe(b.name);
   });
 });
 

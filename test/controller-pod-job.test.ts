@@ -19,7 +19,7 @@ describe('ControllerPodJob', () => {
     expect(j.pattern).toBe(JobPattern.CONTROLLER_POD);
     expect(j.rules).toBe(ControllerPodJob.DEFAULT_RULES);
     expect(j.serviceAccount.name).toBe('spark-driver');
-    expect(j.job.serviceAccount?.name).toBe('spark-driver');
+    expect(j.serviceAccount?.name).toBe('spark-driver');
     expect(j.role.name).toBe('spark-driver');
     expect(j.roleBinding.name).toBe('spark-driver');
     expect(j.roleBinding.subjects.map(s => s.toSubjectConfiguration())).toEqual([{ kind: 'ServiceAccount', apiGroup: '', name: 'spark-driver' }]);

@@ -4,7 +4,7 @@ import { Construct, IConstruct } from 'constructs';
 import { BatchJob } from '../batch-job';
 import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../defaults';
 import { propError } from '../errors';
-import { patchJobSpec } from '../job-spec';
+import { patchPodTemplate } from '../job-spec';
 import { ArgoCdAnnotations, GitOpsPolicy } from '../gitops';
 import { JobPatternLabels } from '../labels';
 import { MAX_JOB_NAME_LENGTH, toDnsLabel } from '../names';
@@ -211,7 +211,7 @@ export class QueueServer extends Construct {
       securityContext: restrictedContainerSecurityContext(),
     });
     // Its pod-template fields apply to any pod template: pod-level seccomp, and no path-derived label.
-    patchJobSpec(ApiObject.of(this.deployment), {
+    patchPodTemplate(ApiObject.of(this.deployment), {
       podSeccompProfileType: kplus.SeccompProfileType.RUNTIME_DEFAULT,
       removeTemplateLabels: [kplus.Pod.ADDRESS_LABEL],
     });
