@@ -69,6 +69,10 @@ export function validateManifests(input: string | ReadonlyArray<Manifest | ApiOb
   const entries: Entry[] = typeof input === 'string'
     ? parseAllDocuments(input).map(d => d.toJS()).filter(m => m !== null && m !== undefined).map(manifest => ({ manifest }))
     : input.map(o => o instanceof ApiObject ? { manifest: o.toJson(), constructPath: o.node.path } : { manifest: o });
+  return validateEntries(entries, options);
+}
+
+function validateEntries(entries: readonly Entry[], options: ValidationOptions): ValidationReport {
   const skipRules = options.skipRules ?? [];
   const skipped = (ruleId: string) => skipRules.some(r => r === ruleId || (r.endsWith('/*') && ruleId.startsWith(r.slice(0, -1))));
   const strict = options.warningsAsErrors ?? process.env.JOB_PATTERNS_WARNINGS_AS_ERRORS === 'true';
@@ -172,6 +176,7 @@ export class ManifestValidation implements IValidation {
             if (outer) {
               this.synthesizing = false;
               this.reportOfThisSynth = undefined;
+              this.forgetRendered();
             }
           }
         },
@@ -190,6 +195,33 @@ export class ManifestValidation implements IValidation {
   /** Validates every ApiObject below the root now and returns the report. */
   public report(): ValidationReport {
     const objects = this.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-    return validateManifests(objects, this.options);
+    if (!this.synthesizing) {
+      return validateManifests(objects, this.options);
+    }
+    // In app.synth() validation comes first, and then cdk8s renders every object again to write
+    // it. Render each once: the manifests validated are the ones written, and rendering (a third of
+    // a synth) is not done twice. Nothing changes an object between the two (other constructs'
+    // validations run in between: they must not change objects either).
+    const manifests = objects.map(o => o.toJson());
+    objects.forEach((o, i) => this.rememberRendered(o, manifests[i]));
+    return validateEntries(manifests.map((manifest, i) => ({ manifest, constructPath: objects[i].node.path })), this.options);
+  }
+
+  /** Objects whose `toJson` returns what was rendered for validation, until this synth ends, and how to undo that. */
+  private readonly rendered: Array<() => void> = [];
+
+  private rememberRendered(object: ApiObject, manifest: unknown): void {
+    // Shadows the method (or the instance's own wrapper, such as the spec-hash name) until the end of synth.
+    const own = Object.getOwnPropertyDescriptor(object, 'toJson');
+    Object.defineProperty(object, 'toJson', { configurable: true, writable: true, value: () => manifest });
+    this.rendered.push(own
+      ? () => Object.defineProperty(object, 'toJson', own)
+      : () => delete (object as { toJson?: unknown }).toJson);
+  }
+
+  private forgetRendered(): void {
+    for (const undo of this.rendered.splice(0)) {
+      undo();
+    }
   }
 }
