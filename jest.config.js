@@ -9,8 +9,12 @@ const common = {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
     '^.+\\.m?js$': 'babel-jest',
   },
-  // ES-module-only packages the runtime loads (see babel.config.js); everything else stays untransformed.
-  transformIgnorePatterns: ['/node_modules/(?!(@kubernetes/client-node|openid-client|jose|oauth4webapi|jsonpath-plus|jsep|@jsep-plugin|rfc4648)/)'],
+  // ES-module-only packages the runtime loads (see babel.config.js); everything else stays
+  // untransformed, the generated (CommonJS) schema validators included.
+  transformIgnorePatterns: [
+    '/node_modules/(?!(@kubernetes/client-node|openid-client|jose|oauth4webapi|jsonpath-plus|jsep|@jsep-plugin|rfc4648)/)',
+    '/lib/validation/k8s-[^/]*\\.validators\\.js$',
+  ],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   // Pinned so a Jest upgrade cannot rewrite every snapshot.
   snapshotFormat: { escapeString: false, printBasicPrototype: false },

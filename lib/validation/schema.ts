@@ -1,4 +1,5 @@
-import Ajv, { ErrorObject, ValidateFunction } from 'ajv';
+import type Ajv from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 // The committed, generated schema (scripts/schema/generate.js): no network at synth time.
 import SCHEMA from './k8s-1.28.15.schema.json';
 
@@ -22,19 +23,40 @@ let document: SchemaDocument | undefined;
 let ajv: Ajv | undefined;
 const validators = new Map<string, ValidateFunction>();
 
-function load(): Ajv {
-  if (!ajv) {
-    document = SCHEMA as unknown as SchemaDocument;
-    ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false });
-    ajv.addSchema({ definitions: document.definitions }, 'k8s');
+function load(): SchemaDocument {
+  document ??= SCHEMA as unknown as SchemaDocument;
+  return document;
+}
+
+/**
+ * The validator of `kind`: compiled ahead of time for the kinds the library writes
+ * (scripts/schema/precompile.js: compiling the Job schema costs every synth process 150-250 ms),
+ * compiled by Ajv, with the same options, when first met otherwise.
+ */
+function validatorOf(kind: string, definition: string): ValidateFunction {
+  let validate = validators.get(kind);
+  if (!validate) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const precompiled = (require('./k8s-1.28.15.validators.js') as Record<string, ValidateFunction>)[kind];
+    validate = precompiled ?? compile(definition);
+    validators.set(kind, validate);
   }
-  return ajv;
+  return validate;
+}
+
+function compile(definition: string): ValidateFunction {
+  if (!ajv) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const Compiler = (require('ajv') as typeof import('ajv')).default;
+    ajv = new Compiler({ allErrors: true, strict: false, validateFormats: false });
+    ajv.addSchema({ definitions: load().definitions }, 'k8s');
+  }
+  return ajv.getSchema(`k8s#/definitions/${definition}`)!;
 }
 
 /** True when the schema knows `apiVersion`/`kind` (custom resources are not known). */
 export function isKnownKind(apiVersion: string, kind: string): boolean {
-  load();
-  return document!.kinds[`${apiVersion}/${kind}`] !== undefined;
+  return load().kinds[`${apiVersion}/${kind}`] !== undefined;
 }
 
 /**
@@ -42,17 +64,12 @@ export function isKnownKind(apiVersion: string, kind: string): boolean {
  * `kubectl apply --validate=strict` does. Returns no problems for kinds the schema does not know.
  */
 export function checkSchema(object: { apiVersion?: unknown; kind?: unknown }): SchemaProblem[] {
-  const instance = load();
   const key = `${object.apiVersion}/${object.kind}`;
-  const definition = document!.kinds[key];
+  const definition = load().kinds[key];
   if (definition === undefined) {
     return [];
   }
-  let validate = validators.get(definition);
-  if (!validate) {
-    validate = instance.getSchema(`k8s#/definitions/${definition}`)!;
-    validators.set(definition, validate);
-  }
+  const validate = validatorOf(key, definition);
   if (validate(object)) {
     return [];
   }

@@ -7,6 +7,7 @@
  * a map from apiVersion/kind to definition.
  *
  * Usage: node scripts/schema/generate.js [VERSION]   (default 1.28.15)
+ * Then runs precompile.js (the validators of the kinds the library writes, compiled ahead of time).
  * Needs Go (the module is fetched through the Go module proxy); the output is committed, so
  * synth and tests never need the network.
  */
@@ -72,3 +73,6 @@ const out = {
 const target = path.join(__dirname, '..', '..', 'lib', 'validation', `k8s-${version}.schema.json`);
 fs.writeFileSync(target, JSON.stringify(out) + '\n');
 console.log(`wrote ${target}: ${Object.keys(kinds).length} kinds, ${Object.keys(definitions).length} definitions, ${fs.statSync(target).size} bytes`);
+
+// The validators of the kinds the library writes are compiled ahead of time from this schema.
+execFileSync(process.execPath, [path.join(__dirname, 'precompile.js'), version], { stdio: 'inherit' });

@@ -1,0 +1,29 @@
+import { execFileSync } from 'child_process';
+import * as path from 'path';
+import { checkSchema } from '../../lib/validation/schema';
+
+const ROOT = path.join(__dirname, '..', '..');
+
+describe('schema validators', () => {
+  test('the precompiled validators are what scripts/schema/precompile.js makes of the committed schema', () => {
+    // --check exits 1 (and execFileSync throws) when lib/validation/k8s-1.28.15.validators.js differs.
+    const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'schema', 'precompile.js'), '--check'], { cwd: ROOT }).toString();
+    expect(out).toMatch(/k8s-1\.28\.15\.validators\.js is up to date/);
+  });
+
+  test('a precompiled kind (Job) rejects an unknown field', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { template: { spec: { containers: [{ name: 'c', image: 'i' }] } }, completion: 3 } };
+    expect(checkSchema(job)).toEqual([{ path: 'spec.completion', message: 'unknown field "completion"' }]);
+  });
+
+  test('a kind that is not precompiled (CronJob) is compiled when first met and checked as strictly', () => {
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { schedule: '@daily', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'i', imagePullPolicy: 7 }] } } } } } };
+    expect(checkSchema(cron)).toEqual([
+      { path: 'spec.jobTemplate.spec.template.spec.containers[0].imagePullPolicy', message: 'must be of type string' },
+    ]);
+  });
+
+  test('a kind the schema does not know is not checked', () => {
+    expect(checkSchema({ apiVersion: 'example.com/v1', kind: 'Widget', spec: { anything: true } })).toEqual([]);
+  });
+});
