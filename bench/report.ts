@@ -97,18 +97,6 @@ export function synthTables(s: SynthResults): string[] {
       ];
     }),
   );
-  const fixes = s.cases.some(c => c.impl === 'fixes')
-    ? table(
-      ['Workload', 'ours', 'ours + fixes A, Q', 'of which validation', 'gain', 'raw ApiObject', 'kplus.Job', 'ours / raw', 'with fixes / raw', 'with fixes / kplus'],
-      r.filter(row => row.workload !== undefined).map(row => {
-        const [o, f, raw, kp] = (['ours', 'fixes', 'raw', 'kplus'] as const).map(i => find(s.cases, row.workload!, i, 'synth'));
-        return [
-          row.label, ms(o.totalMs), ms(f.totalMs), `${ms(f.validateMs)} (${share(f.validateMs, f.totalMs)})`, `${Math.round((1 - f.totalMs / o.totalMs) * 100)}%`,
-          ms(raw.totalMs), ms(kp.totalMs), ratio(o.totalMs, raw.totalMs), ratio(f.totalMs, raw.totalMs), ratio(f.totalMs, kp.totalMs),
-        ];
-      }),
-    )
-    : [];
   const rss = table(
     ['Workload', 'ours', 'raw ApiObject', 'kplus.Job', 'YAML floor', 'ours / raw', 'ours / kplus'],
     r.filter(row => row.workload !== undefined).map(row => {
@@ -131,12 +119,6 @@ export function synthTables(s: SynthResults): string[] {
     '',
     ...synth,
     '',
-    ...(fixes.length > 0 ? [
-      '**Full `app.synth()` with the proposed fixes emulated** (bench/fixes.ts: A, validate once per synth; Q, index the queue-order rule):',
-      '',
-      ...fixes,
-      '',
-    ] : []),
     `**Peak RSS** of the process (construct + toJson / full synth; modules alone: ours ${base('ours')}, raw ${base('raw')}, kplus ${base('kplus')}, floor ${mbText(find(s.cases, 'single', 'yaml', 'json').baseRssMb)}):`,
     '',
     ...rss,

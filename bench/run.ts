@@ -23,7 +23,6 @@ const USAGE = `Usage: npm run bench [-- options]
   --namespaces N      namespaces of its second scenario (default 4)
   --ns-jobs N         Jobs of that scenario (default 400; see the README)
   --duration D        simulated pod run time (default 3s)
-  --with-fixes        also time full synth with the fixes proposed in bench/fixes.ts emulated
   --no-profile        do not profile the cases that miss their target
   --no-readme         do not rewrite README.md (only a full run with default sizes does)
   --keep-cluster      leave the benchmark's control plane running
@@ -40,13 +39,12 @@ interface Options {
   nsJobs: number;
   duration: string;
   profile: boolean;
-  withFixes: boolean;
   readme: boolean;
   keepCluster: boolean;
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { synth: true, verify: true, runs: 3, allRuns: 1, scale: 1, jobs: 1000, namespaces: 4, nsJobs: 400, duration: '3s', profile: true, withFixes: false, readme: true, keepCluster: false };
+  const o: Options = { synth: true, verify: true, runs: 3, allRuns: 1, scale: 1, jobs: 1000, namespaces: 4, nsJobs: 400, duration: '3s', profile: true, readme: true, keepCluster: false };
   const num = (name: string, v: string | undefined) => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number, got '${v}'`);
@@ -65,7 +63,6 @@ function parse(argv: string[]): Options {
       case '--ns-jobs': o.nsJobs = Math.round(num(a, argv[++i])); break;
       case '--duration': o.duration = argv[++i]; break;
       case '--no-profile': o.profile = false; break;
-      case '--with-fixes': o.withFixes = true; break;
       case '--no-readme': o.readme = false; break;
       case '--keep-cluster': o.keepCluster = true; break;
       case '-h': case '--help': process.stdout.write(USAGE); process.exit(0);
@@ -129,7 +126,7 @@ async function main(): Promise<number> {
   if (o.synth) {
     const counts = PATTERNS.map(p => workloadTitle(p.id, countOf(p.id, o.scale))).join(', ');
     log(`\n${stamp()} synth: ${counts}, each pattern in its own app (${o.runs} run(s)) and all in one app (${o.allRuns} run(s)); 7 cases each, every case in a fresh process`);
-    const s = runSynth({ runs: o.runs, allRuns: o.allRuns, scale: o.scale, withFixes: o.withFixes }, log);
+    const s = runSynth({ runs: o.runs, allRuns: o.allRuns, scale: o.scale }, log);
     json.synth = s;
     const diffs = Object.entries(s.differences).flatMap(([p, byImpl]) => Object.entries(byImpl).flatMap(([impl, d]) => d.map(x => `${p}/${impl}: ${x}`)));
     const same = diffs.length === 0
@@ -214,7 +211,7 @@ async function main(): Promise<number> {
   fs.mkdirSync(path.join(root, 'bench', '.out'), { recursive: true });
   fs.writeFileSync(path.join(root, 'bench', '.out', 'last-run.json'), JSON.stringify({ ...json, targets, profiles: profileSummaries }, null, 2));
 
-  const full = o.synth && o.verify && o.scale === 1 && o.jobs === 1000 && o.nsJobs === 400 && o.namespaces === 4 && !o.withFixes;
+  const full = o.synth && o.verify && o.scale === 1 && o.jobs === 1000 && o.nsJobs === 400 && o.namespaces === 4;
   if (o.readme && full) {
     rewriteBlock(path.join(root, 'README.md'), readme);
     log('README.md: results block rewritten');

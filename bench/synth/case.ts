@@ -76,8 +76,7 @@ function yamlFloor(workload: WorkloadId, count: number, names: Names): Measured 
 function constructs(pattern: WorkloadId, impl: ImplId, mode: ModeId, count: number, outdir: string, names: Names): Measured {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const cdk8s = require('cdk8s') as typeof import('cdk8s');
-  const workload = require(`../workloads/${impl === 'fixes' ? 'ours' : impl}`) as typeof import('../workloads/raw');
-  if (impl === 'fixes') (require('../fixes') as typeof import('../fixes')).applyProposedFixes();
+  const workload = require(`../workloads/${impl}`) as typeof import('../workloads/raw');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
   // Timers around the parts of app.synth() (instrumentation only: each wrapper adds two clock reads a call).
@@ -92,7 +91,7 @@ function constructs(pattern: WorkloadId, impl: ImplId, mode: ModeId, count: numb
       writeMs += performance.now() - t;
       bytes += fs.statSync(file).size;
     };
-    if (impl === 'ours' || impl === 'fixes') {
+    if (impl === 'ours') {
       const { ManifestValidation } = require('../../lib/validation/validate') as typeof import('../../lib/validation/validate'); // eslint-disable-line @typescript-eslint/no-require-imports
       const validate = ManifestValidation.prototype.validate;
       ManifestValidation.prototype.validate = function (this: typeof ManifestValidation.prototype) {
@@ -125,7 +124,7 @@ function constructs(pattern: WorkloadId, impl: ImplId, mode: ModeId, count: numb
   const objects = chart.node.findAll().filter(c => c instanceof cdk8s.ApiObject).length;
   return {
     objects, constructMs: t1 - t0, renderMs: t2 - t1, totalMs: t2 - t0, baseRssMb,
-    ...(mode === 'synth' ? { writeMs, bytes, ...(impl === 'ours' || impl === 'fixes' ? { validateMs } : {}) } : {}),
+    ...(mode === 'synth' ? { writeMs, bytes, ...(impl === 'ours' ? { validateMs } : {}) } : {}),
   };
 }
 

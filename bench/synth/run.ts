@@ -14,8 +14,6 @@ export interface SynthOptions {
   readonly runs: number;
   /** Runs of each case of the all-in-one-app workload (each takes up to half a minute). */
   readonly allRuns: number;
-  /** Also run ours with the fixes of bench/fixes.ts emulated (full synth only: they change validation). */
-  readonly withFixes?: boolean;
   /** Multiplies every pattern's count (1 = the 10,000 + 5 x 1,000). */
   readonly scale: number;
 }
@@ -103,8 +101,7 @@ export function runSynth(options: SynthOptions, log: (line: string) => void): Sy
   const namesDir = fs.mkdtempSync(path.join(os.tmpdir(), 'jp-bench-names-'));
   const names = new Map(WORKLOADS.map(w => [w, namesFile(w, countOf(w, options.scale), namesDir)]));
   const results = new Map<string, CaseResult[]>();
-  const kinds = options.withFixes ? [...CASES, { impl: 'fixes', mode: 'synth' } as const] : CASES;
-  const keys: CaseKey[] = WORKLOADS.flatMap(w => kinds.map(c => ({ pattern: w, ...c })));
+  const keys: CaseKey[] = WORKLOADS.flatMap(w => CASES.map(c => ({ pattern: w, ...c })));
   for (let run = 1; run <= Math.max(options.runs, options.allRuns); run++) {
     const t = Date.now();
     const these = keys.filter(k => run <= (k.pattern === 'all' ? options.allRuns : options.runs));

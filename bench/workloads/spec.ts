@@ -7,8 +7,8 @@ export type PatternId = 'expansion' | 'single' | 'fixed' | 'queue' | 'static' | 
 /** A workload: one pattern in an app of its own, or every pattern together in one app (`all`). */
 export type WorkloadId = PatternId | 'all';
 
-/** The ways of producing the same Jobs (`fixes`: ours with the fixes of bench/fixes.ts emulated). */
-export type ImplId = 'ours' | 'raw' | 'kplus' | 'yaml' | 'fixes';
+/** The ways of producing the same Jobs. */
+export type ImplId = 'ours' | 'raw' | 'kplus' | 'yaml';
 
 /** What a case measures: construct + toJson of every object, or the full `app.synth()` to disk. */
 export type ModeId = 'json' | 'synth';
@@ -49,5 +49,4 @@ export const IMPLS: Readonly<Record<ImplId, string>> = {
   raw: 'raw cdk8s ApiObject',
   kplus: 'plain kplus.Job',
   yaml: 'yaml stringify (floor)',
-  fixes: 'our constructs + proposed fixes (emulated)',
 };
