@@ -1,10 +1,10 @@
-import { ApiObject, Chart, Duration, Size } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   BatchJob, CompletionMode, GitOpsMode, GitOpsPolicy, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
   ManifestValidation, PodReplacementPolicy, warningsOf,
 } from '../lib';
-import { chart, CONTAINER, job, nested, podSpec, RESTRICTED_CONTAINER_SECURITY_CONTEXT, synth } from './util';
+import { chart, CONTAINER, furnishRichPod, job, nested, podSpec, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RICH_POD_RESOURCES, synth } from './util';
 
 describe('BatchJob defaults', () => {
   test('each documented default is rendered and exposed', () => {
@@ -152,43 +152,22 @@ describe('BatchJob fields cdk8s-plus-28 lacks', () => {
 });
 
 describe('BatchJob pod model (cdk8s-plus)', () => {
-  /** The same pod, made with the same calls, on `pod`: a BatchJob or a plain kplus.Job. */
-  const RESOURCES: kplus.ContainerResources = { cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) }, memory: { request: Size.mebibytes(64), limit: Size.gibibytes(1) } };
-
-  function furnish(pod: kplus.AbstractPod & { readonly scheduling: kplus.PodScheduling }, scope: Chart): void {
-    const cache = kplus.Volume.fromEmptyDir(scope, `${pod.node.id}-cache`, 'cache', { sizeLimit: Size.mebibytes(64) });
-    const main = pod.addContainer({
-      ...CONTAINER,
-      name: 'main',
-      ports: [{ number: 8080, name: 'metrics' }],
-      liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
-      envVariables: { MODE: kplus.EnvValue.fromValue('batch'), NODE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
-      resources: RESOURCES,
-      securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
-    });
-    main.mount('/cache', cache);
-    pod.addInitContainer({ ...CONTAINER, name: 'warm-up', resources: RESOURCES, command: ['sh', '-c', 'touch /cache/ready'], volumeMounts: [{ path: '/cache', volume: cache }] });
-    pod.addHostAlias({ ip: '10.0.0.1', hostnames: ['db.internal'] });
-    pod.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.is('dedicated', 'batch')));
-    pod.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('disktype', 'ssd')));
-  }
-
   test('renders the pod exactly as a cdk8s-plus Job does with the same calls', () => {
     // GIVEN: the same pod on a BatchJob (defaults left out) and on a plain kplus.Job
     const c = chart();
     const ours = new BatchJob(c, 'ours', {
       metadata: { name: 'ours' },
-      container: { ...CONTAINER, name: 'sidecar', resources: RESOURCES },
+      container: { ...CONTAINER, name: 'sidecar', resources: RICH_POD_RESOURCES },
       omitDefaults: Object.values(JobDefault),
       gitOps: GitOpsPolicy.none(),
     });
     const theirs = new kplus.Job(c, 'theirs', { metadata: { name: 'theirs' } });
-    theirs.addContainer({ ...CONTAINER, name: 'sidecar', resources: RESOURCES });
+    theirs.addContainer({ ...CONTAINER, name: 'sidecar', resources: RICH_POD_RESOURCES });
     ManifestValidation.enable(c, { skipRules: ['pss/*'] });
 
     // WHEN
-    furnish(ours, c);
-    furnish(theirs, c);
+    furnishRichPod(ours, c);
+    furnishRichPod(theirs, c);
 
     // THEN: the same pod spec (kplus adds only its construct-path label to the template)
     const specOf = (name: string) => synth(c).find(m => m.kind === 'Job' && m.metadata.name === name)!.spec.template.spec;

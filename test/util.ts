@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as kplus from 'cdk8s-plus-28';
 
@@ -63,3 +63,32 @@ export const RESTRICTED_CONTAINER_SECURITY_CONTEXT = {
   capabilities: { drop: ['ALL'] },
   seccompProfile: { type: 'RuntimeDefault' },
 };
+
+/** Resources given to every container of {@link furnishRichPod} (kplus would add its own otherwise). */
+export const RICH_POD_RESOURCES: kplus.ContainerResources = {
+  cpu: { request: kplus.Cpu.millis(250), limit: kplus.Cpu.units(1) },
+  memory: { request: Size.mebibytes(64), limit: Size.gibibytes(1) },
+};
+
+/**
+ * Furnishes `pod` (a BatchJob or a plain kplus.Job) with a bit of everything the cdk8s-plus pod
+ * model renders: ports, probes, env from fields, resources (quantities), a mounted emptyDir with a
+ * size limit, an init container, host aliases, tolerations and node affinity.
+ */
+export function furnishRichPod(pod: kplus.AbstractPod & { readonly scheduling: kplus.PodScheduling }, scope: Chart): void {
+  const cache = kplus.Volume.fromEmptyDir(scope, `${pod.node.id}-cache`, 'cache', { sizeLimit: Size.mebibytes(64) });
+  const main = pod.addContainer({
+    ...CONTAINER,
+    name: 'main',
+    ports: [{ number: 8080, name: 'metrics' }],
+    liveness: kplus.Probe.fromHttpGet('/healthz', { port: 8080 }),
+    envVariables: { MODE: kplus.EnvValue.fromValue('batch'), NODE: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
+    resources: RICH_POD_RESOURCES,
+    securityContext: { ensureNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, privileged: false },
+  });
+  main.mount('/cache', cache);
+  pod.addInitContainer({ ...CONTAINER, name: 'warm-up', resources: RICH_POD_RESOURCES, command: ['sh', '-c', 'touch /cache/ready'], volumeMounts: [{ path: '/cache', volume: cache }] });
+  pod.addHostAlias({ ip: '10.0.0.1', hostnames: ['db.internal'] });
+  pod.scheduling.tolerate(kplus.Node.tainted(kplus.NodeTaintQuery.is('dedicated', 'batch')));
+  pod.scheduling.attract(kplus.Node.labeled(kplus.NodeLabelQuery.is('disktype', 'ssd')));
+}
