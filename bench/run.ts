@@ -14,7 +14,7 @@ import { ImplId, ModeId, PATTERNS, WorkloadId } from './workloads/spec';
 import { MAX_RATIO_TO_RAW } from './report';
 
 const USAGE = `Usage: npm run bench [-- options]
-  --synth-only        only the synth benchmark (about 5 minutes; no cluster)
+  --synth-only        only the synth benchmark (about 4 minutes; no cluster)
   --verify-only       only the verifier benchmark
   --runs N            runs of each synth case; the median is reported (default 3)
   --all-runs N        runs of each case of all patterns in one app (default 1)
