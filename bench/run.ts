@@ -14,9 +14,9 @@ import { ImplId, ModeId, PATTERNS, WorkloadId } from './workloads/spec';
 import { MAX_RATIO_TO_RAW } from './report';
 
 const USAGE = `Usage: npm run bench [-- options]
-  --synth-only        only the synth benchmark (about 4 minutes; no cluster)
+  --synth-only        only the synth benchmark (about 6 minutes; no cluster)
   --verify-only       only the verifier benchmark
-  --runs N            runs of each synth case; the median is reported (default 3)
+  --runs N            runs of each synth case; the median is reported (default 5)
   --all-runs N        runs of each case of all patterns in one app (default 1)
   --scale F           multiply the synth counts (default 1: 10,000 + 5 x 1,000 Jobs)
   --jobs N            Jobs of the verifier benchmark (default 1000)
@@ -44,7 +44,7 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { synth: true, verify: true, runs: 3, allRuns: 1, scale: 1, jobs: 1000, namespaces: 4, nsJobs: 400, duration: '3s', profile: true, readme: true, keepCluster: false };
+  const o: Options = { synth: true, verify: true, runs: 5, allRuns: 1, scale: 1, jobs: 1000, namespaces: 4, nsJobs: 400, duration: '3s', profile: true, readme: true, keepCluster: false };
   const num = (name: string, v: string | undefined) => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number, got '${v}'`);
