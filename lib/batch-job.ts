@@ -262,7 +262,6 @@ export class BatchJob extends kplus.AbstractPod {
   public readonly labels: Record<string, string>;
 
   private readonly omitted: ReadonlySet<JobDefault>;
-  private readonly secure: boolean;
   private readonly props: BatchJobProps;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
@@ -277,7 +276,6 @@ export class BatchJob extends kplus.AbstractPod {
       volumes: props.volumes,
     });
     this.omitted = omitted;
-    this.secure = secure;
     this.props = props;
     ManifestValidation.enable(this);
     this.checkOmittedDefaults(props);
@@ -380,7 +378,7 @@ export class BatchJob extends kplus.AbstractPod {
       backoffLimitPerIndex: props.backoffLimitPerIndex,
       maxFailedIndexes: props.maxFailedIndexes,
       podReplacementPolicy: props.podReplacementPolicy,
-      podSeccompProfileType: this.secure ? kplus.SeccompProfileType.RUNTIME_DEFAULT : undefined,
+      podSeccompProfileType: this.omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
     });
   }
 

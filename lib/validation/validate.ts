@@ -159,6 +159,8 @@ export class ManifestValidation implements IValidation {
   /** Set while the app synthesizes: cdk8s runs node validations once for the app and again for every chart. */
   private synthesizing = false;
   private reportOfThisSynth?: ValidationReport;
+  /** How to undo, at the end of this synth, each object's `toJson` returning what validation rendered. */
+  private readonly rendered: Array<() => void> = [];
 
   private constructor(private readonly root: IConstruct) {
     // Validate once per app.synth(), not once per chart: wrap the App's own synth methods.
@@ -206,9 +208,6 @@ export class ManifestValidation implements IValidation {
     objects.forEach((o, i) => this.rememberRendered(o, manifests[i]));
     return validateEntries(manifests.map((manifest, i) => ({ manifest, constructPath: objects[i].node.path })), this.options);
   }
-
-  /** Objects whose `toJson` returns what was rendered for validation, until this synth ends, and how to undo that. */
-  private readonly rendered: Array<() => void> = [];
 
   private rememberRendered(object: ApiObject, manifest: unknown): void {
     // Shadows the method (or the instance's own wrapper, such as the spec-hash name) until the end of synth.
