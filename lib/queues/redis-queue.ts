@@ -47,8 +47,9 @@ export interface RedisQueueOptions {
 }
 
 /**
- * Properties of a {@link RedisQueue}: its options with every default resolved.
- * @internal
+ * Properties of a {@link RedisQueue}: its options with every default resolved. A `WorkQueueJob`
+ * creates the queue from `WorkQueue.redis(...)`; they are public because the queue's
+ * constructor is (its type declarations must name them).
  */
 export interface RedisQueueProps {
   readonly items: WorkItems;

@@ -28,8 +28,9 @@ export interface TicketQueueOptions {
 }
 
 /**
- * Properties of a {@link TicketQueue}: its options with every default resolved.
- * @internal
+ * Properties of a {@link TicketQueue}: its options with every default resolved. A `WorkQueueJob`
+ * creates the queue from `WorkQueue.ticket(...)`; they are public because the queue's
+ * constructor is (its type declarations must name them).
  */
 export interface TicketQueueProps {
   readonly serviceName: string;

@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+// Builds the published library into dist-lib/ from nothing: `npm run build`, and `prepare` (which
+// `npm pack`, `npm ci` and an install from a git URL or a path run). Starting from an empty dist-lib
+// keeps files of an earlier build (a removed module, the example app) out of the package.
+const { execFileSync } = require('child_process');
+const fs = require('fs');
+const path = require('path');
+
+const root = path.resolve(__dirname, '..', '..');
+const out = path.join(root, 'dist-lib');
+fs.rmSync(out, { recursive: true, force: true });
+execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
+
+// tsc copies the JSON schemas it imports, not the precompiled validators (plain JavaScript).
+const validation = path.join(root, 'lib', 'validation');
+for (const file of fs.readdirSync(validation).filter(f => f.endsWith('.validators.js'))) {
+  fs.copyFileSync(path.join(validation, file), path.join(out, 'lib', 'validation', file));
+}
