@@ -42,7 +42,7 @@ describe('FixedCompletionJob', () => {
     new FixedCompletionJob(c, 'job', { completions: 2, parallelism: 4, container: CONTAINER });
     expect(job(c).spec.parallelism).toBe(4);
     expect(warningsOf(c, { skipRules: ['gitops/ttl-on-tracked-job'] }).map(w => w.message))
-      .toEqual(['parallelism (4) is greater than completions (2): at most 2 pods run at once.']);
+      .toEqual(['parallelism (4) is greater than completions (2): at most 2 pods run at once']);
   });
 
   test('fails when completions is 0', () => {

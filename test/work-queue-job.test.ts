@@ -104,7 +104,7 @@ describe('WorkQueueJob variants', () => {
     const { c } = workQueueJob({ queue: WorkQueue.redis({ items: FRUIT }), parallelism: 4 });
     expect(job(c, 'workers').spec.parallelism).toBe(4);
     expect(warningsOf(c, { skipRules: ['gitops/ttl-on-tracked-job'] }).map(w => w.message))
-      .toEqual(['parallelism (4) is greater than completions (3): at most 3 pods run at once.']);
+      .toEqual(['parallelism (4) is greater than completions (3): at most 3 pods run at once']);
   });
 
   test('parallelism 0 is legal (a paused Job)', () => {

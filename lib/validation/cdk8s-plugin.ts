@@ -1,3 +1,4 @@
+import { JobPatternLabels } from '../labels';
 import { formatFinding, validateManifests, ValidationOptions } from './validate';
 
 // The slice of cdk8s-cli's plugin API (cdk8s-cli/lib/plugins/validation) this plugin uses; the CLI
@@ -19,23 +20,26 @@ interface PluginContext {
  *
  * ```yaml
  * validations:
- *   - package: ./node_modules/cdk8s-job-patterns/lib/validation/plugin
+ *   - package: ./node_modules/cdk8s-job-patterns/plugin
  *     version: 0.0.1
  *     class: JobPatternsValidation
  *     properties: { warningsAsErrors: false }
  * ```
  *
- * Errors become violations and make `cdk8s synth` exit non-zero; warnings are logged. The CLI runs
- * plugins after the app wrote its files: to write nothing on error, the app's own
- * `ManifestValidation` (on by default with this library's constructs) is what stops synth first.
+ * Errors become violations and make `cdk8s synth` exit non-zero. The CLI runs plugins after the app
+ * wrote its files: to write nothing on error, the app's own `ManifestValidation` (on by default
+ * with this library's constructs) is what stops synth first. Warnings are printed once: by the app
+ * when it uses this library's constructs (its `app.synth()` prints them), else by the plugin.
  */
 export class JobPatternsValidation {
   constructor(private readonly options: ValidationOptions = {}) {}
 
   public async validate(context: PluginContext): Promise<void> {
+    const manifests = context.manifests.map(manifestPath => ({ manifestPath, objects: context.parseManifest(manifestPath) }));
+    const appPrintedWarnings = manifests.some(m => m.objects.some(o => o?.metadata?.labels?.[JobPatternLabels.MANAGED_BY] === JobPatternLabels.MANAGED_BY_VALUE));
     let failed = false;
-    for (const manifestPath of context.manifests) {
-      const report = validateManifests(context.parseManifest(manifestPath), this.options);
+    for (const { manifestPath, objects } of manifests) {
+      const report = validateManifests(objects, this.options);
       for (const finding of report.errors) {
         failed = true;
         context.report.addViolation({
@@ -45,6 +49,7 @@ export class JobPatternsValidation {
           violatingResources: [{ resourceName: `${finding.kind}/${finding.name}`, locations: [finding.path], manifestPath }],
         });
       }
+      if (appPrintedWarnings) continue;
       for (const finding of report.warnings) {
         context.logger.log(formatFinding(finding));
       }

@@ -155,7 +155,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, named = true): 
     hit(RULES.MANUAL_SELECTOR, `${at}.selector`, 'a selector is given without manualSelector: true; the API server rejects it');
   }
   if (typeof spec.parallelism === 'number' && typeof spec.completions === 'number' && spec.parallelism > spec.completions) {
-    hit(RULES.PARALLELISM, `${at}.parallelism`, `parallelism (${spec.parallelism}) is greater than completions (${spec.completions}): at most ${spec.completions} pods run at once.`);
+    hit(RULES.PARALLELISM, `${at}.parallelism`, `parallelism (${spec.parallelism}) is greater than completions (${spec.completions}): at most ${spec.completions} pods run at once`);
   }
   if (spec.completionMode === 'Indexed' && spec.completions === undefined) {
     hit(RULES.INDEXED, `${at}.completions`, "completionMode is 'Indexed' but completions is not set");
@@ -172,7 +172,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, named = true): 
   const alpha: Array<[string, string]> = [['backoffLimitPerIndex', 'JobBackoffLimitPerIndex'], ['maxFailedIndexes', 'JobBackoffLimitPerIndex'], ['podReplacementPolicy', 'JobPodReplacementPolicy']];
   for (const [field, gate] of alpha) {
     if (spec[field] !== undefined) {
-      hit(RULES.ALPHA, `${at}.${field}`, `${field} is alpha on Kubernetes 1.28: without the ${gate} feature gate the API server drops it silently (beta and on by default from 1.29).`);
+      hit(RULES.ALPHA, `${at}.${field}`, `${field} is alpha on Kubernetes 1.28: without the ${gate} feature gate the API server drops it silently (beta and on by default from 1.29)`);
     }
   }
   if (typeof spec.activeDeadlineSeconds === 'number') {

@@ -156,8 +156,11 @@ export class ManifestValidation implements IValidation {
   public lastReport?: ValidationReport;
   private options: ValidationOptions = {};
 
-  /** Set while the app synthesizes: cdk8s runs node validations once for the app and again for every chart. */
-  private synthesizing = false;
+  /**
+   * Set while the app synthesizes (to the method: `synth` writes files, `synthYaml` returns text):
+   * cdk8s runs node validations once for the app and again for every chart.
+   */
+  private synthesizing?: 'synth' | 'synthYaml';
   private reportOfThisSynth?: ValidationReport;
   /** How to undo, at the end of this synth, each object's `toJson` returning what validation rendered. */
   private readonly rendered: Array<() => void> = [];
@@ -171,12 +174,12 @@ export class ManifestValidation implements IValidation {
         configurable: true,
         value: (...args: unknown[]) => {
           const outer = !this.synthesizing;
-          this.synthesizing = true;
+          if (outer) this.synthesizing = method;
           try {
             return original.apply(root, args);
           } finally {
             if (outer) {
-              this.synthesizing = false;
+              this.synthesizing = undefined;
               this.reportOfThisSynth = undefined;
               this.forgetRendered();
             }
@@ -186,10 +189,18 @@ export class ManifestValidation implements IValidation {
     }
   }
 
-  /** Validates every ApiObject below the root (once per app.synth()). @internal */
+  /** Validates every ApiObject below the root (once per app.synth()); cdk8s calls it (`IValidation`). */
   public validate(): string[] {
-    const report = (this.synthesizing ? this.reportOfThisSynth : undefined) ?? this.report();
-    if (this.synthesizing) this.reportOfThisSynth = report;
+    let report = this.synthesizing ? this.reportOfThisSynth : undefined;
+    if (!report) {
+      report = this.report();
+      if (this.synthesizing) this.reportOfThisSynth = report;
+      // `cdk8s synth` shows what the app prints: the warnings, once per synth, whether or not the
+      // validation plugin is configured (the plugin leaves them to the app; see JobPatternsValidation).
+      if (this.synthesizing === 'synth') {
+        for (const warning of report.warnings) process.stderr.write(`${formatFinding(warning)}\n`);
+      }
+    }
     this.lastReport = report;
     return report.errors.map(formatFinding);
   }

@@ -50,4 +50,12 @@ describe('cdk8s synth of an app with a hand-written Job', () => {
     expect(result.status).toBe(0);
     expect(result.written).toEqual(['construct-metadata.json', 'hand.k8s.yaml']);
   }, 60_000);
+
+  test('prints each warning once: the app prints it, the plugin leaves it to the app', () => {
+    const result = cdk8sSynth('warning', handWrittenJob(`{ template: { spec: ${podSpec('Never')} } }`));
+    // The plugin sees only the YAML (no construct path), the app its constructs: match both.
+    const lines = result.output.split('\n').filter(line => line.startsWith('warning resources/requests Job/manual '));
+    expect(lines).toEqual(["warning resources/requests Job/manual (hand/manual) at spec.template.spec.containers[0].resources.requests: container 'm' does not request both cpu and memory. Fix: Set resources.requests (cpu and memory) so the scheduler can place the pod."]);
+    expect(result.status).toBe(0);
+  }, 60_000);
 });

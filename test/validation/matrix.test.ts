@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BatchJob, CompletionMode, JobDefault, ManifestValidation, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests,
+  BatchJob, CompletionMode, formatFinding, JobDefault, ManifestValidation, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests,
 } from '../../lib';
 import { jobManifest } from './good-job';
 
@@ -57,10 +57,10 @@ const warnings: Array<[string, Mutate, string, string, string]> = [
   ['an image tagged latest', m => { container(m).image = 'busybox:latest'; }, 'image/tag', 'spec.template.spec.containers[0].image', "container 'main' uses image 'busybox:latest' without a pinned tag"],
   ['an image without a tag', m => { container(m).image = 'registry.example.com:5000/tools/busybox'; }, 'image/tag', 'spec.template.spec.containers[0].image', "container 'main' uses image 'registry.example.com:5000/tools/busybox' without a pinned tag"],
   ['no resource requests', m => { delete container(m).resources; }, 'resources/requests', 'spec.template.spec.containers[0].resources.requests', "container 'main' does not request both cpu and memory"],
-  ['parallelism above completions', m => { m.spec.completions = 2; m.spec.parallelism = 3; }, 'job/parallelism-exceeds-completions', 'spec.parallelism', 'parallelism (3) is greater than completions (2): at most 2 pods run at once.'],
+  ['parallelism above completions', m => { m.spec.completions = 2; m.spec.parallelism = 3; }, 'job/parallelism-exceeds-completions', 'spec.parallelism', 'parallelism (3) is greater than completions (2): at most 2 pods run at once'],
   ['a deadline shorter than the back-off', m => { m.spec.backoffLimit = 6; m.spec.activeDeadlineSeconds = 600; }, 'job/deadline-shorter-than-backoff', 'spec.activeDeadlineSeconds', 'activeDeadlineSeconds (600) is shorter than the 630 s of back-off that backoffLimit 6 allows'],
   ['a TTL on a Job Argo CD tracks', m => { m.spec.ttlSecondsAfterFinished = 60; }, 'gitops/ttl-on-tracked-job', 'spec.ttlSecondsAfterFinished', 'ttlSecondsAfterFinished is 60 on a Job Argo CD tracks (not a hook): once the TTL deleted it, Argo CD shows it missing and auto-sync re-creates it, so it runs again after every TTL'],
-  ['an alpha field on 1.28', m => { m.spec.podReplacementPolicy = 'Failed'; }, 'job/alpha-field', 'spec.podReplacementPolicy', 'podReplacementPolicy is alpha on Kubernetes 1.28: without the JobPodReplacementPolicy feature gate the API server drops it silently (beta and on by default from 1.29).'],
+  ['an alpha field on 1.28', m => { m.spec.podReplacementPolicy = 'Failed'; }, 'job/alpha-field', 'spec.podReplacementPolicy', 'podReplacementPolicy is alpha on Kubernetes 1.28: without the JobPodReplacementPolicy feature gate the API server drops it silently (beta and on by default from 1.29)'],
 ];
 
 /** Synthesizes `build` into a fresh output directory; returns what synth threw and the files it wrote. */
@@ -101,6 +101,16 @@ describe('bad-input matrix: raw manifests', () => {
       expect(written.error?.message).toContain(`${ruleId} ${m.kind}/${m.metadata.name} (bad/hand-written) at ${jsonPath}: ${message}`);
       expect(written.files).toEqual([]);
     });
+
+  test('every finding of the matrix reads as one sentence before its fix', () => {
+    const lines = [...manifests, ...warnings].flatMap(([, mutate]) => {
+      const m = goodJob();
+      mutate(m);
+      return validateManifests([m]).findings.map(formatFinding);
+    });
+    expect(lines.length).toBeGreaterThanOrEqual(manifests.length + warnings.length);
+    expect(lines.filter(line => !/[^.]\. Fix: [^ ]/.test(line))).toEqual([]);
+  });
 
   test('warnings alone do not fail synth', () => {
     const m = goodJob();
