@@ -1,4 +1,5 @@
-// `npm test` runs both projects. unit: no cluster. e2e (test/e2e): a real local control plane,
+// `npm test` runs every project. unit: no cluster. consumer (test/consumer): the packed library in
+// users' apps. e2e (test/e2e): a real local control plane,
 // started by test/e2e/global-setup.js (built first on a fresh machine) and stopped afterwards.
 // The e2e project runs with --runInBand (package.json): its verifier suite kills and restarts the
 // API server, which must not hit a test of another suite running at the same time.
@@ -24,7 +25,9 @@ module.exports = {
   // The e2e suites wait on a real Job controller; two workers keep the 2-core machine responsive.
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/consumer/'] },
+    // The packed library installed into users' apps (npm installs: minutes, not seconds).
+    { ...common, displayName: 'consumer', testMatch: ['<rootDir>/test/consumer/**/*.test.ts'] },
     {
       ...common,
       displayName: 'e2e',
