@@ -11,7 +11,7 @@ interface CpuProfile { readonly nodes: ProfileNode[]; readonly startTime: number
 export interface Hotspot {
   /** `function file:line`, or an area's name. */
   readonly name: string;
-  /** `function (file)`, short, for the README. */
+  /** `function (file)`, short, for docs/benchmarks.md. */
   readonly short: string;
   readonly ms: number;
   readonly share: number;

@@ -1,4 +1,4 @@
-// Tables, ratios and targets of a benchmark run, as Markdown (printed, and written to README.md
+// Tables, ratios and targets of a benchmark run, as Markdown (printed, and written to docs/benchmarks.md
 // between the markers <!-- bench:start --> and <!-- bench:end -->).
 
 import * as fs from 'fs';

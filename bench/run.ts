@@ -1,6 +1,6 @@
 // `npm run bench [-- options]`: the synth and verifier benchmarks of issue 9. Prints tables,
 // ratios and PASS/MISS lines for the targets, profiles what misses, and (on a full run) rewrites
-// the results block of README.md. See the README's "Benchmarks" section.
+// the results block of docs/benchmarks.md, which explains them.
 
 import * as fs from 'fs';
 import * as os from 'os';
@@ -21,10 +21,10 @@ const USAGE = `Usage: npm run bench [-- options]
   --scale F           multiply the synth counts (default 1: 10,000 + 5 x 1,000 Jobs)
   --jobs N            Jobs of the verifier benchmark (default 1000)
   --namespaces N      namespaces of its second scenario (default 4)
-  --ns-jobs N         Jobs of that scenario (default 400; see the README)
+  --ns-jobs N         Jobs of that scenario (default 400; see docs/benchmarks.md)
   --duration D        simulated pod run time (default 3s)
   --no-profile        do not profile the cases that miss their target
-  --no-readme         do not rewrite README.md (only a full run with default sizes does)
+  --no-readme         do not rewrite docs/benchmarks.md (only a full run with default sizes does)
   --keep-cluster      leave the benchmark's control plane running
 `;
 
@@ -213,10 +213,10 @@ async function main(): Promise<number> {
 
   const full = o.synth && o.verify && o.scale === 1 && o.jobs === 1000 && o.nsJobs === 400 && o.namespaces === 4;
   if (o.readme && full) {
-    rewriteBlock(path.join(root, 'README.md'), readme);
-    log('README.md: results block rewritten');
+    rewriteBlock(path.join(root, 'docs', 'benchmarks.md'), readme);
+    log('docs/benchmarks.md: results block rewritten');
   } else {
-    log(`README.md not rewritten (${o.readme ? 'only a full run with default sizes rewrites it' : '--no-readme'})`);
+    log(`docs/benchmarks.md not rewritten (${o.readme ? 'only a full run with default sizes rewrites it' : '--no-readme'})`);
   }
   log(`${stamp()} done`);
   return 0;
