@@ -226,7 +226,7 @@ export interface BatchJobProps extends JobOptions {
 export class BatchJob extends kplus.AbstractPod {
   /** The Job's API object. Its `name` is {@link baseName}; the manifest's is {@link name}. */
   public readonly apiObject: ApiObject;
-  /** @see kplus.Resource.resourceType */
+  /** The API resource type of a Job (`jobs`), as cdk8s-plus resources name theirs. */
   public readonly resourceType = 'jobs';
   /** Labels and annotations of the pod template. */
   public readonly podMetadata: ApiObjectMetadataDefinition;

@@ -47,6 +47,7 @@ export class JobPatternsError extends Error {
   /** The prop the error is about. */
   public readonly prop: string;
 
+  /** @internal */
   constructor(scope: IConstruct, details: PropErrorDetails) {
     super(`${scope.node.path} (${scope.constructor.name}): '${details.prop}' ${details.allowed}, got ${formatValue(details.value)}. ${details.fix}`);
     this.name = 'JobPatternsError';

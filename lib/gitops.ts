@@ -70,13 +70,13 @@ export interface HookOptions {
 
 /** Which of the GitOps policies a {@link GitOpsPolicy} is. Written to the annotation `job-patterns.cdk8s.io/gitops-policy`. */
 export enum GitOpsMode {
-  /** {@link GitOpsPolicy.runOncePerSpec}. */
+  /** `GitOpsPolicy.runOncePerSpec()`. */
   RUN_ONCE_PER_SPEC = 'run-once-per-spec',
-  /** {@link GitOpsPolicy.hook}. */
+  /** `GitOpsPolicy.hook()`. */
   HOOK = 'hook',
-  /** {@link GitOpsPolicy.recreateOnChange}. */
+  /** `GitOpsPolicy.recreateOnChange()`. */
   RECREATE_ON_CHANGE = 'recreate-on-change',
-  /** {@link GitOpsPolicy.none}. */
+  /** `GitOpsPolicy.none()`. */
   NONE = 'none',
 }
 

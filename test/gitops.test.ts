@@ -1,8 +1,9 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import {
-  ArgoCdAnnotations, BatchJob, BatchJobProps, canonicalJson, GitOpsMode, GitOpsPolicy, HookDeletePolicy, HookPhase, JobDefault, jobBaseName, JobPatternLabels,
-  SingleBatchJob, specHash, WorkItems, WorkQueue, WorkQueueJob,
+  ArgoCdAnnotations, BatchJob, BatchJobProps, GitOpsMode, GitOpsPolicy, HookDeletePolicy, HookPhase, JobDefault, jobBaseName, JobPatternLabels,
+  SingleBatchJob, WorkItems, WorkQueue, WorkQueueJob,
 } from '../index';
+import { canonicalJson, specHash } from '../lib/gitops';
 import { chart, CONTAINER, job, manifest, synth } from './util';
 
 const HOOK = 'argocd.argoproj.io/hook';

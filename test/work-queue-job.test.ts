@@ -2,8 +2,9 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  JobDefault, JobPattern, RedisQueue, TicketQueue, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
+  JobDefault, JobPattern, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
 } from '../index';
+import { RedisQueue, TicketQueue } from '../lib/queues';
 import { chart, CONTAINER, hasBaseName, job, manifest, Manifest, nested, synth, RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './util';
 
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as readline from 'readline';
-import { k8s } from './k8s';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { contextNamespace, loadKubeConfig } from './k8s';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyManifests } from './apply';
 import { jobTargets, loadManifests } from './manifests';
@@ -101,19 +102,13 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
   if (flags.apply && paths.length === 0) {
     return fail(io, '--apply needs manifests');
   }
-  const kubeConfig = new k8s.KubeConfig();
+  let kubeConfig: KubeConfig;
   try {
-    if (flags.kubeconfig) {
-      kubeConfig.loadFromFile(flags.kubeconfig);
-    } else {
-      kubeConfig.loadFromDefault();
-    }
-    if (flags.context) kubeConfig.setCurrentContext(flags.context);
-    if (!kubeConfig.getCurrentCluster()) throw new Error('the kubeconfig has no current cluster');
+    kubeConfig = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
   } catch (error) {
     return fail(io, `cannot load the kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const namespace = flags.namespace ?? kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default';
+  const namespace = flags.namespace ?? contextNamespace(kubeConfig);
 
   let manifests: ReturnType<typeof loadManifests> = [];
   if (paths.length > 0) {

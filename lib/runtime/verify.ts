@@ -5,7 +5,7 @@ import { describeApiError } from './apply';
 import { ArgoCdHealth, argoCdJobHealth } from './argocd-health';
 import { JobTarget } from './manifests';
 import { ContainerExit, PodSummary, summarizePod } from './pods';
-import { Reflector, RequestCounter } from './reflector';
+import { Reflector } from './reflector';
 import { JobLike, JobState, JobVerdict, judgeDeleted, judgeJob } from './verdict';
 
 /** Options of {@link verifyJobs}. */
@@ -114,7 +114,7 @@ export interface VerifyResult {
   readonly jobs: readonly JobReport[];
   readonly groups: readonly GroupReport[];
   /** API requests made: lists and watches (and log reads for failed pods). */
-  readonly requests: RequestCounter & { logs: number };
+  readonly requests: { readonly lists: number; readonly watches: number; readonly logs: number };
   readonly durationMs: number;
 }
 

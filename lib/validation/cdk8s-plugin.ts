@@ -3,8 +3,10 @@ import { formatFinding, validateManifests, ValidationOptions } from './validate'
 
 // The slice of cdk8s-cli's plugin API (cdk8s-cli/lib/plugins/validation) this plugin uses; the CLI
 // is a dev tool, so its types are restated here instead of imported.
-interface ViolatingResource { readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }
-interface PluginContext {
+/** An object a violation is about, as cdk8s-cli reports it. */
+export interface ViolatingResource { readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }
+/** What cdk8s-cli hands a validation plugin (the part of it this plugin reads). */
+export interface Cdk8sPluginContext {
   readonly manifests: readonly string[];
   parseManifest(manifestPath: string): any[];
   readonly logger: { log(message: string): void };
@@ -34,7 +36,8 @@ interface PluginContext {
 export class JobPatternsValidation {
   constructor(private readonly options: ValidationOptions = {}) {}
 
-  public async validate(context: PluginContext): Promise<void> {
+  /** Validates every manifest `cdk8s synth` wrote; called by cdk8s-cli. */
+  public async validate(context: Cdk8sPluginContext): Promise<void> {
     const manifests = context.manifests.map(manifestPath => ({ manifestPath, objects: context.parseManifest(manifestPath) }));
     const appPrintedWarnings = manifests.some(m => m.objects.some(o => o?.metadata?.labels?.[JobPatternLabels.MANAGED_BY] === JobPatternLabels.MANAGED_BY_VALUE));
     let failed = false;

@@ -65,7 +65,7 @@ interface Entry { readonly manifest: Manifest; readonly constructPath?: string }
  * library's rules. Takes YAML text (one or more documents), plain objects, or cdk8s ApiObjects
  * (whose construct paths then appear in the report).
  */
-export function validateManifests(input: string | ReadonlyArray<Manifest | ApiObject>, options: ValidationOptions = {}): ValidationReport {
+export function validateManifests(input: string | ReadonlyArray<Record<string, any> | ApiObject>, options: ValidationOptions = {}): ValidationReport {
   const entries: Entry[] = typeof input === 'string'
     ? parseAllDocuments(input).map(d => d.toJS()).filter(m => m !== null && m !== undefined).map(manifest => ({ manifest }))
     : input.map(o => o instanceof ApiObject ? { manifest: o.toJson(), constructPath: o.node.path } : { manifest: o });

@@ -1,7 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import {
-  ControllerPodJob, GitOpsPolicy, HookPhase, isArgoCdHook, RULES, Severity, SingleBatchJob, validateManifests, warningsOf, WorkItems, WorkQueue, WorkQueueJob,
+  ControllerPodJob, GitOpsPolicy, HookPhase, Severity, SingleBatchJob, validateManifests, warningsOf, WorkItems, WorkQueue, WorkQueueJob,
 } from '../../index';
+import { isArgoCdHook, RULES } from '../../lib/validation/rules';
 import { chart, CONTAINER } from '../util';
 import { jobManifest } from './good-job';
 
