@@ -28,7 +28,7 @@ function area(url: string, fn: string): string {
   if (!url) return fn === '(garbage collector)' ? 'GC' : fn.startsWith('(') ? fn : 'V8 builtins';
   const pkg = /.*node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url); // the innermost package (cdk8s bundles its own yaml)
   if (pkg) return pkg[1];
-  if (/\/bench\/\.out\/(lib|patterns|index)/.test(url)) return 'cdk8s-job-patterns (lib/, patterns/)';
+  if (/\/bench\/\.out\/(lib|index)/.test(url)) return 'cdk8s-job-patterns (lib/)';
   if (/\/bench\/\.out\/bench\//.test(url)) return 'bench harness';
   if (url.startsWith('node:')) return 'node internals';
   return url;

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   BatchJob, CompletionMode, GitOpsMode, GitOpsPolicy, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
   ManifestValidation, PodReplacementPolicy, warningsOf,
-} from '../lib';
+} from '../index';
 import { chart, CONTAINER, furnishRichPod, job, nested, podSpec, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RICH_POD_RESOURCES, synth } from './util';
 
 describe('BatchJob defaults', () => {

@@ -4,7 +4,8 @@ import * as path from 'path';
 import { ApiObject, App, JsonPatch, Testing, Yaml } from 'cdk8s';
 import * as ts from 'typescript';
 import { buildExampleApp } from '../app';
-import { GitOpsMode, isArgoCdHook, jobBaseName, JobPatternLabels, validateManifests } from '../lib';
+import { GitOpsMode, jobBaseName, JobPatternLabels, validateManifests } from '../index';
+import { isArgoCdHook } from '../lib/validation/rules';
 import { hasBaseName, Manifest } from './util';
 
 const root = path.resolve(__dirname, '..');

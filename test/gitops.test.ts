@@ -3,7 +3,7 @@ import {
   ArgoCdAnnotations, BatchJob, BatchJobProps, GitOpsMode, GitOpsPolicy, HookDeletePolicy, HookPhase, JobDefault, jobBaseName, JobPatternLabels,
   SingleBatchJob, WorkItems, WorkQueue, WorkQueueJob,
 } from '../index';
-import { canonicalJson, specHash } from '../lib/gitops';
+import { canonicalJson, specHash } from '../lib/core/gitops';
 import { chart, CONTAINER, job, manifest, synth } from './util';
 
 const HOOK = 'argocd.argoproj.io/hook';

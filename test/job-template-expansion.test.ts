@@ -3,8 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   BatchJob, GitOpsMode, GitOpsPolicy, JobPattern, JobPatternLabels, JobTemplateExpansion, PodReplacementPolicy, warningsOf, WorkItems,
 } from '../index';
-import { specHash } from '../lib/gitops';
-import { shortHash } from '../lib/names';
+import { specHash } from '../lib/core/gitops';
+import { shortHash } from '../lib/core/names';
 import { chart, CONTAINER, job, Manifest, synth } from './util';
 
 const ECHO: kplus.ContainerProps = { image: 'busybox:1.36.1', command: ['sh', '-c', 'echo processing {{item}}'] };

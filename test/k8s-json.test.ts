@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
-import { BatchJob, GitOpsPolicy } from '../lib';
-import { modelFieldName, toManifestJson } from '../lib/k8s-json';
+import { BatchJob, GitOpsPolicy } from '../index';
+import { modelFieldName, toManifestJson } from '../lib/core/k8s-json';
 import SCHEMA from '../lib/validation/k8s-1.28.15.schema.json';
 import { chart, CONTAINER, furnishRichPod } from './util';
 

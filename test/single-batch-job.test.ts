@@ -1,5 +1,5 @@
 import { SingleBatchJob } from '../index';
-import { JobPattern } from '../lib';
+import { JobPattern } from '../index';
 import { chart, CONTAINER, job, synth } from './util';
 
 describe('SingleBatchJob', () => {

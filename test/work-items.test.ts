@@ -1,4 +1,4 @@
-import { WorkItems } from '../lib';
+import { WorkItems } from '../index';
 import { chart } from './util';
 
 describe('WorkItems', () => {

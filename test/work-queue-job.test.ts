@@ -4,7 +4,8 @@ import { Construct } from 'constructs';
 import {
   JobDefault, JobPattern, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
 } from '../index';
-import { RedisQueue, TicketQueue } from '../lib/queues';
+import { RedisQueue } from '../lib/patterns/work-queue/redis-queue';
+import { TicketQueue } from '../lib/patterns/work-queue/ticket-queue';
 import { chart, CONTAINER, hasBaseName, job, manifest, Manifest, nested, synth, RESTRICTED_CONTAINER_SECURITY_CONTEXT } from './util';
 
 const SYNC_WAVE = 'argocd.argoproj.io/sync-wave';

@@ -1,6 +1,6 @@
 import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
 import { k8s } from './k8s';
-import { JobPatternLabels } from '../labels';
+import { JobPatternLabels } from '../core/labels';
 import { describeApiError } from './apply';
 import { ArgoCdHealth, argoCdJobHealth } from './argocd-health';
 import { JobTarget } from './manifests';

@@ -1,4 +1,4 @@
-import { JobPatternLabels } from '../labels';
+import { JobPatternLabels } from '../core/labels';
 import { formatFinding, validateManifests, ValidationOptions } from './validate';
 
 // The slice of cdk8s-cli's plugin API (cdk8s-cli/lib/plugins/validation) this plugin uses; the CLI

@@ -1,6 +1,6 @@
-import { ArgoCdAnnotations, HookPhase } from '../gitops';
-import { JobPattern, JobPatternLabels } from '../labels';
-import { isDnsLabel } from '../names';
+import { ArgoCdAnnotations, HookPhase } from '../core/gitops';
+import { JobPattern, JobPatternLabels } from '../core/labels';
+import { isDnsLabel } from '../core/names';
 
 /** How bad a finding is. Errors fail synth; warnings do not unless `warningsAsErrors` is set. */
 export enum Severity {

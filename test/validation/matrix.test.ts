@@ -5,7 +5,7 @@ import { ApiObject, App, Chart, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   BatchJob, CompletionMode, formatFinding, JobDefault, ManifestValidation, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests,
-} from '../../lib';
+} from '../../index';
 import { jobManifest } from './good-job';
 
 /** A Job that passes the schema and every rule without a single warning. */

@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { BatchJob } from '../batch-job';
-import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../defaults';
-import { propError } from '../errors';
-import { patchPodTemplate } from '../job-spec';
-import { ArgoCdAnnotations, GitOpsPolicy } from '../gitops';
-import { JobPatternLabels } from '../labels';
-import { MAX_JOB_NAME_LENGTH, toDnsLabel } from '../names';
+import { BatchJob } from '../../core/batch-job';
+import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../core/defaults';
+import { propError } from '../../core/errors';
+import { patchPodTemplate } from '../../core/job-spec';
+import { ArgoCdAnnotations, GitOpsPolicy } from '../../core/gitops';
+import { JobPatternLabels } from '../../core/labels';
+import { MAX_JOB_NAME_LENGTH, toDnsLabel } from '../../core/names';
 
 /** Where workers reach a work queue. */
 export interface WorkQueueAddress {

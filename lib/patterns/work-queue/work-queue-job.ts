@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions } from '../lib/batch-job';
-import { propError, rejectReservedEnv } from '../lib/errors';
-import { JobPattern, JobPatternLabels } from '../lib/labels';
-import { toDnsLabel } from '../lib/names';
-import { IWorkQueue, queueEnvVariables, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from '../lib/queues/queue';
-import { WorkQueue } from '../lib/queues/work-queue';
+import { BatchJob, JobOptions } from '../../core/batch-job';
+import { propError, rejectReservedEnv } from '../../core/errors';
+import { JobPattern, JobPatternLabels } from '../../core/labels';
+import { toDnsLabel } from '../../core/names';
+import { IWorkQueue, queueEnvVariables, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from './queue';
+import { WorkQueue } from './work-queue';
 
 // The queue API is part of this pattern's public surface.
 

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions } from '../lib/batch-job';
-import { JobPattern } from '../lib/labels';
+import { BatchJob, JobOptions } from '../core/batch-job';
+import { JobPattern } from '../core/labels';
 
 /**
  * Properties of a {@link SingleBatchJob}.

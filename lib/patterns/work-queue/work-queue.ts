@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { canonicalJson, GitOpsPolicy } from '../gitops';
-import { JobPatternLabels } from '../labels';
-import { shortHash } from '../names';
+import { canonicalJson, GitOpsPolicy } from '../../core/gitops';
+import { JobPatternLabels } from '../../core/labels';
+import { shortHash } from '../../core/names';
 import {
   checkNotEmpty, checkPort, checkServiceName, derivedName, IWorkQueue, QueueBindOptions, WorkQueueAddress,
 } from './queue';

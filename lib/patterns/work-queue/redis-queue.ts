@@ -1,10 +1,10 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BatchJob } from '../batch-job';
-import { JobDefault } from '../defaults';
-import { GitOpsPolicy } from '../gitops';
-import { JobPattern, JobPatternLabels } from '../labels';
-import { WorkItems } from '../work-items';
+import { BatchJob } from '../../core/batch-job';
+import { JobDefault } from '../../core/defaults';
+import { GitOpsPolicy } from '../../core/gitops';
+import { JobPattern, JobPatternLabels } from '../../core/labels';
+import { WorkItems } from '../../core/work-items';
 import { IWorkQueue, QueueServer, queueEnvVariables, SYNC_WAVE_ANNOTATION, WorkQueueAddress, WorkQueueEnv } from './queue';
 
 /** Options of {@link WorkQueue.redis}. */

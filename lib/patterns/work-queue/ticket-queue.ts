@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { GitOpsPolicy } from '../gitops';
+import { GitOpsPolicy } from '../../core/gitops';
 import { QueueServer, WorkQueueAddress, IWorkQueue } from './queue';
 import * as kplus from 'cdk8s-plus-28';
 

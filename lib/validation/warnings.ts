@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { ApiObject } from 'cdk8s';
-import { validateManifests, ValidationOptions } from './validation/validate';
+import { validateManifests, ValidationOptions } from './validate';
 
 /** A synth-time warning: legal but probably not what the user meant. */
 export interface Warning {

@@ -9,7 +9,7 @@ import {
 import { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, nameAfterSpec } from './gitops';
 import { JobPattern, JobPatternLabels } from './labels';
 import { isDnsLabel, MAX_JOB_NAME_LENGTH } from './names';
-import { ManifestValidation } from './validation/validate';
+import { ManifestValidation } from '../validation/validate';
 
 /**
  * What every pattern's Job accepts: the pod, its container and the Job's failure handling.

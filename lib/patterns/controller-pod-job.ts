@@ -1,10 +1,10 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions } from '../lib/batch-job';
-import { propError, rejectReservedEnv } from '../lib/errors';
-import { syncWaveOf } from '../lib/gitops';
-import { JobPattern } from '../lib/labels';
+import { BatchJob, JobOptions } from '../core/batch-job';
+import { propError, rejectReservedEnv } from '../core/errors';
+import { syncWaveOf } from '../core/gitops';
+import { JobPattern } from '../core/labels';
 
 /**
  * Properties of a {@link ControllerPodJob}.

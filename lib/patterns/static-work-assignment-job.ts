@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions } from '../lib/batch-job';
-import { propError, rejectReservedEnv } from '../lib/errors';
-import { canonicalJson, GitOpsPolicy, syncWaveOf } from '../lib/gitops';
-import { CompletionMode } from '../lib/job-spec';
-import { JobPattern, JobPatternLabels } from '../lib/labels';
-import { shortHash, toDnsLabel } from '../lib/names';
-import { WorkItems } from '../lib/work-items';
+import { BatchJob, JobOptions } from '../core/batch-job';
+import { propError, rejectReservedEnv } from '../core/errors';
+import { canonicalJson, GitOpsPolicy, syncWaveOf } from '../core/gitops';
+import { CompletionMode } from '../core/job-spec';
+import { JobPattern, JobPatternLabels } from '../core/labels';
+import { shortHash, toDnsLabel } from '../core/names';
+import { WorkItems } from '../core/work-items';
 
 /** Most pods the Job runs at once unless `parallelism` says otherwise. */
 const DEFAULT_MAX_PARALLELISM = 10;

@@ -1,12 +1,12 @@
 import { ApiObject, ApiObjectMetadata, Duration, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions } from '../lib/batch-job';
-import { propError } from '../lib/errors';
-import { GitOpsPolicy, nameAfterSpec } from '../lib/gitops';
-import { JobPattern, JobPatternLabels } from '../lib/labels';
-import { isDnsLabel, isLabelValue, MAX_JOB_NAME_LENGTH, toDnsLabel } from '../lib/names';
-import { WorkItem, WorkItems } from '../lib/work-items';
+import { BatchJob, JobOptions } from '../core/batch-job';
+import { propError } from '../core/errors';
+import { GitOpsPolicy, nameAfterSpec } from '../core/gitops';
+import { JobPattern, JobPatternLabels } from '../core/labels';
+import { isDnsLabel, isLabelValue, MAX_JOB_NAME_LENGTH, toDnsLabel } from '../core/names';
+import { WorkItem, WorkItems } from '../core/work-items';
 
 /** Longest generated `baseName`, so that generated Job names keep room for the item. */
 const GENERATED_BASE_NAME_LENGTH = 40;

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions } from '../lib/batch-job';
-import { CompletionMode } from '../lib/job-spec';
-import { JobPattern } from '../lib/labels';
+import { BatchJob, JobOptions } from '../core/batch-job';
+import { CompletionMode } from '../core/job-spec';
+import { JobPattern } from '../core/labels';
 
 /**
  * Properties of a {@link FixedCompletionJob}.
