@@ -2,7 +2,8 @@
 // here is public API, recorded in api/cdk8s-job-patterns.api.md; helpers stay inside lib/.
 
 // The patterns, one construct each, and the Job they all are.
-export { BatchJob, type BatchJobProps, type JobOptions } from './lib/core/batch-job';
+export { BatchJob, type BatchJobProps, type JobOptions, type PatternPod } from './lib/core/batch-job';
+export { JobIdentity } from './lib/core/identity';
 export { SingleBatchJob, type SingleBatchJobProps } from './lib/patterns/single-batch-job';
 export { FixedCompletionJob, type FixedCompletionJobProps } from './lib/patterns/fixed-completion-job';
 export { WorkQueueJob, type WorkQueueJobProps, WorkQueueMode } from './lib/patterns/work-queue/work-queue-job';

@@ -1,4 +1,4 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
@@ -333,11 +333,34 @@ describe('WorkQueueJob safety and stability', () => {
     expect(render(['a'])).toEqual(render(['b', 'c']));
   });
 
-  test('without metadata.name the queue is named after the construct id', () => {
+  test('without metadata.name the queue and the filler are named after the worker Job\'s own name', () => {
+    // GIVEN
     const c = chart();
+
+    // WHEN
     const wq = new WorkQueueJob(new Construct(c, 'nested'), 'fruit', { queue: WorkQueue.redis({ items: FRUIT }), container: CONTAINER });
-    expect(wq.queue.address.host).toBe('fruit-queue');
-    expect(wq.queue.filler?.baseName).toBe('fruit-filler');
+
+    // THEN
+    expect(wq.baseName).toBe('test-nested-fruit-c83eec73');
+    expect(wq.queue.address.host).toBe('test-nested-fruit-c83eec73-queue');
+    expect(wq.queue.filler?.baseName).toBe('test-nested-fruit-c83eec73-filler');
+    expect(synth(c).filter(o => o.kind === 'Service').map(o => o.metadata.name)).toEqual(['test-nested-fruit-c83eec73-queue']);
+  });
+
+  test('the same id in two charts gives two queues of their own', () => {
+    // GIVEN
+    const app = Testing.app();
+    const build = (id: string) => new WorkQueueJob(new Chart(app, id), 'fruit', { queue: WorkQueue.redis({ items: FRUIT }), container: CONTAINER });
+
+    // WHEN
+    const [a, b] = [build('a'), build('b')];
+
+    // THEN
+    expect(a.queue.address.host).not.toBe(b.queue.address.host);
+    expect(a.queue.address.host).toBe(`${a.baseName}-queue`);
+    expect(b.queue.address.host).toBe(`${b.baseName}-queue`);
+    const workerEnv = (job: WorkQueueJob) => job.containers[0].env.variables.QUEUE_HOST.value;
+    expect([workerEnv(a), workerEnv(b)]).toEqual([a.queue.address.host, b.queue.address.host]);
   });
 
   test('a long name is shortened to a valid DNS label', () => {

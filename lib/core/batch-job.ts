@@ -6,7 +6,9 @@ import { checkDuration, checkInteger, propError } from './errors';
 import {
   CompletionMode, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy, renderJobSpec,
 } from './job-spec';
-import { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, nameAfterSpec } from './gitops';
+import { PATTERN_CATALOGUE } from './catalogue';
+import { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, JobApiObject, syncWaveOf } from './gitops';
+import { JobIdentity } from './identity';
 import { JobPattern, JobPatternLabels } from './labels';
 import { isDnsLabel, MAX_JOB_NAME_LENGTH } from './names';
 import { ManifestValidation } from '../validation/validate';
@@ -207,9 +209,37 @@ export interface BatchJobProps extends JobOptions {
   /**
    * The `app.kubernetes.io/component` label of the Job and its pods.
    *
-   * @default 'job'
+   * @default - the pattern's component in the pattern catalogue: `job` (`worker` for work queues, `controller` for a controller pod)
    */
   readonly component?: string;
+}
+
+/**
+ * What a pattern adds to its Job's pod once the Job's identity is known (see
+ * {@link BatchJob.patternPod}): it comes before what the user wrote.
+ */
+export interface PatternPod {
+  /**
+   * Environment variables of the main container, before its own (which can refer to them as
+   * `$(NAME)`).
+   *
+   * @default - none
+   */
+  readonly env?: Record<string, kplus.EnvValue>;
+
+  /**
+   * Init containers that run before the user's. They get the library's defaults.
+   *
+   * @default - none
+   */
+  readonly initContainers?: kplus.ContainerProps[];
+
+  /**
+   * Annotations of the pod template.
+   *
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
 }
 
 /**
@@ -238,6 +268,11 @@ export class BatchJob extends kplus.AbstractPod {
    * creates for the Job (ConfigMap, RBAC, queue) are derived from it, never from the hash.
    */
   public readonly baseName: string;
+  /**
+   * Who the Job is (base name, GitOps policy, labels, namespace, sync wave), decided once when it
+   * is constructed: the objects a pattern creates for the Job take their names and metadata from it.
+   */
+  public readonly identity: JobIdentity;
   /** Effective `gitOps` policy. */
   public readonly gitOps: GitOpsPolicy;
   /** The pattern written to the `job-patterns.cdk8s.io/pattern` annotation. */
@@ -261,8 +296,9 @@ export class BatchJob extends kplus.AbstractPod {
   /** Labels on the Job and on its pod template. */
   public readonly labels: Record<string, string>;
 
+  /** The props the Job was made with (a pattern narrows their type with `declare`). */
+  protected readonly props: BatchJobProps;
   private readonly omitted: ReadonlySet<JobDefault>;
-  private readonly props: BatchJobProps;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     const omitted = new Set(props.omitDefaults ?? []);
@@ -279,7 +315,7 @@ export class BatchJob extends kplus.AbstractPod {
     this.props = props;
     ManifestValidation.enable(this);
     this.checkOmittedDefaults(props);
-    this.gitOps = props.gitOps ?? GitOpsPolicy.runOncePerSpec();
+    this.gitOps = JobIdentity.gitOpsOf(props);
     this.checkGitOps(props);
 
     this.pattern = props.pattern ?? JobPattern.CUSTOM;
@@ -294,23 +330,22 @@ export class BatchJob extends kplus.AbstractPod {
     this.suspend = props.suspend ?? false;
     this.checkProps(props);
 
-    this.apiObject = new ApiObject(this, 'Resource', {
+    // Named when rendered, after the spec as written: containers and patches added later are covered.
+    this.apiObject = new JobApiObject(this, 'Resource', {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: props.metadata,
       spec: Lazy.any({ produce: () => this.renderSpec() }),
-    });
+    }, this.gitOps);
     this.node.defaultChild = this.apiObject;
     this.podMetadata = new ApiObjectMetadataDefinition({ ...props.podMetadata, apiObject: this.apiObject });
     this.scheduling = new kplus.PodScheduling(this);
     this.baseName = this.apiObject.name;
     this.checkName();
-    // Rendered last, from the spec as written: containers and patches added later are covered.
-    nameAfterSpec(this.apiObject, this.baseName, this.gitOps);
 
     this.labels = {
       [JobPatternLabels.NAME]: this.baseName,
-      [JobPatternLabels.COMPONENT]: props.component ?? 'job',
+      [JobPatternLabels.COMPONENT]: props.component ?? PATTERN_CATALOGUE[this.pattern].component,
       ...(props.partOf !== undefined ? { [JobPatternLabels.PART_OF]: props.partOf } : {}),
       [JobPatternLabels.MANAGED_BY]: JobPatternLabels.MANAGED_BY_VALUE,
     };
@@ -318,6 +353,7 @@ export class BatchJob extends kplus.AbstractPod {
       this.apiObject.metadata.addLabel(key, value);
       this.podMetadata.addLabel(key, value);
     }
+    this.identity = new JobIdentity(this.baseName, this.gitOps, this.labels, props.metadata?.namespace, syncWaveOf(props.metadata?.annotations));
     this.apiObject.metadata.addAnnotation(JobPatternLabels.PATTERN_ANNOTATION, this.pattern);
     this.apiObject.metadata.addAnnotation(JobPatternLabels.GITOPS_POLICY_ANNOTATION, this.gitOps.mode);
     for (const [key, value] of Object.entries(this.gitOps._jobAnnotations())) {
@@ -326,10 +362,17 @@ export class BatchJob extends kplus.AbstractPod {
       this.apiObject.metadata.addAnnotation(key, own !== undefined && key === ArgoCdAnnotations.SYNC_OPTIONS ? `${own},${value}` : value);
     }
 
-    for (const init of props.initContainers ?? []) {
+    // The pod: what the pattern adds for this identity first, then what the user wrote.
+    const pattern = this.patternPod();
+    for (const [key, value] of Object.entries(pattern.podAnnotations ?? {})) {
+      this.podMetadata.addAnnotation(key, value);
+    }
+    for (const init of [...pattern.initContainers ?? [], ...props.initContainers ?? []]) {
       this.addInitContainer(init);
     }
-    this.addContainer(props.container);
+    this.addContainer(pattern.env === undefined
+      ? props.container
+      : { ...props.container, envVariables: { ...pattern.env, ...props.container.envVariables } });
   }
 
   /**
@@ -339,6 +382,16 @@ export class BatchJob extends kplus.AbstractPod {
    */
   public get name(): string {
     return this.apiObject.toJson().metadata.name;
+  }
+
+  /**
+   * What the pattern adds to the pod. `BatchJob`'s constructor calls it once, after {@link identity}
+   * is decided and before it adds the user's containers, so a pattern can name things after the
+   * Job without computing its name itself. It may read {@link identity} and {@link props} only: the
+   * pattern's own fields are not set yet. A plain `BatchJob` adds nothing.
+   */
+  protected patternPod(): PatternPod {
+    return {};
   }
 
   /**

@@ -1,4 +1,5 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, ApiObjectProps } from 'cdk8s';
+import { Construct } from 'constructs';
 import { JobPatternLabels } from './labels';
 import { MAX_JOB_NAME_LENGTH, shortHash } from './names';
 
@@ -46,6 +47,31 @@ export enum HookDeletePolicy {
   HOOK_SUCCEEDED = 'HookSucceeded',
   /** Deleted as soon as it failed. */
   HOOK_FAILED = 'HookFailed',
+}
+
+/**
+ * How Argo CD treats a Job it syncs: whether it tracks it (and so re-creates it when it disappears).
+ * @internal
+ */
+export enum ArgoCdTracking {
+  /** Applied and tracked: a Job that disappears (its TTL deleted it) is re-created and runs again. */
+  TRACKED = 'tracked',
+  /** A hook: created by each sync, never tracked (`argocd.argoproj.io/hook`, or a Helm hook). */
+  HOOK = 'hook',
+  /** `argocd.argoproj.io/hook: Skip`: never applied. */
+  SKIPPED = 'skipped',
+  /** Not synced by Argo CD at all (`GitOpsPolicy.none()`). */
+  NONE = 'none',
+}
+
+/**
+ * The TTL rule, decided here only: a `ttlSecondsAfterFinished` is safe unless Argo CD tracks the
+ * Job, because a tracked Job that its TTL deleted is re-created by auto-sync and runs again. The
+ * library's default TTL, the constructs' error and the rule `gitops/ttl-on-tracked-job` read it.
+ * @internal
+ */
+export function ttlAllowed(tracking: ArgoCdTracking): boolean {
+  return tracking !== ArgoCdTracking.TRACKED;
 }
 
 /** Options of {@link GitOpsPolicy.hook}. */
@@ -167,7 +193,16 @@ export class GitOpsPolicy {
 
   /** True when the Job may have a TTL ({@link hook} and {@link none}); the library's default TTL applies only then. */
   public get allowsTtl(): boolean {
-    return this.mode === GitOpsMode.HOOK || this.mode === GitOpsMode.NONE;
+    return ttlAllowed(this.tracking);
+  }
+
+  /** How Argo CD treats a Job under this policy. */
+  private get tracking(): ArgoCdTracking {
+    switch (this.mode) {
+      case GitOpsMode.HOOK: return ArgoCdTracking.HOOK;
+      case GitOpsMode.NONE: return ArgoCdTracking.NONE;
+      default: return ArgoCdTracking.TRACKED;
+    }
   }
 
   /**
@@ -295,25 +330,25 @@ export function specHash(spec: unknown): string {
 }
 
 /**
- * Names the Job `object` after its spec when it is rendered: `policy._jobName(baseName, spec)` of
- * the spec exactly as written (after every container, env var and JSON patch), so nothing added
- * after construction escapes the hash, and the hash never covers the name itself. The object's
- * own `name` stays `baseName`. A no-op unless the policy hashes names.
+ * A Job's API object whose manifest name follows its GitOps policy: under
+ * {@link GitOpsPolicy.runOncePerSpec}, `<name, cut to 54 characters>-<8 hex of the spec>`, the spec
+ * exactly as rendered (after every container, env var and JSON patch), so nothing added after
+ * construction escapes the hash, and the hash never covers the name itself. Its own `name` stays
+ * the base name; under the other policies it renders as a plain ApiObject.
  * @internal
  */
-export function nameAfterSpec(object: ApiObject, baseName: string, policy: GitOpsPolicy): void {
-  if (!policy.hashesName) {
-    return;
+export class JobApiObject extends ApiObject {
+  constructor(scope: Construct, id: string, props: ApiObjectProps, private readonly policy: GitOpsPolicy) {
+    super(scope, id, props);
   }
-  const render = object.toJson.bind(object);
-  Object.defineProperty(object, 'toJson', {
-    configurable: true,
-    value: (): any => {
-      const json = render();
-      json.metadata.name = policy._jobName(baseName, json.spec);
-      return json;
-    },
-  });
+
+  public toJson(): any {
+    const json = super.toJson();
+    if (this.policy.hashesName) {
+      json.metadata.name = this.policy._jobName(this.name, json.spec);
+    }
+    return json;
+  }
 }
 
 /**

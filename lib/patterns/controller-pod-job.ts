@@ -2,8 +2,8 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../core/batch-job';
+import { PATTERN_CATALOGUE } from '../core/catalogue';
 import { propError, rejectReservedEnv } from '../core/errors';
-import { syncWaveOf } from '../core/gitops';
 import { JobPattern } from '../core/labels';
 
 /**
@@ -56,15 +56,10 @@ export class ControllerPodJob extends BatchJob {
   public readonly rules: kplus.RolePolicyRule[];
 
   constructor(scope: Construct, id: string, props: ControllerPodJobProps) {
-    // The service account is named after the Job, so it can only be created once the Job exists.
-    const pending = props.serviceAccount ? undefined : new PendingServiceAccount();
     super(scope, id, {
       ...props,
-      serviceAccount: props.serviceAccount ?? pending,
       automountServiceAccountToken: true,
-      completions: 1,
-      parallelism: 1,
-      component: 'controller',
+      ...PATTERN_CATALOGUE[JobPattern.CONTROLLER_POD].fixed,
       pattern: JobPattern.CONTROLLER_POD,
     });
     if (props.automountServiceAccountToken === false) {
@@ -80,18 +75,10 @@ export class ControllerPodJob extends BatchJob {
     this.checkReservedEnv(props.container);
 
     // Named after the Job's base name (never its spec hash): the identity stays while the spec changes.
-    const metadata = {
-      name: this.baseName,
-      namespace: props.metadata?.namespace,
-      labels: this.labels,
-      annotations: this.gitOps._dependencyAnnotations(syncWaveOf(props.metadata?.annotations) - 1),
-    };
-    let created: kplus.ServiceAccount | undefined;
-    if (pending) {
-      // Its token is not mounted by default: only this pod, which asks for it, gets one.
-      created = new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false });
-      pending.resolveTo(created);
-    }
+    const metadata = this.identity.childMetadata(this.baseName);
+    // Its token is not mounted by default: only this pod, which asks for it, gets one. The pod
+    // reads the account's name when it renders, so it may come after the Job.
+    const created = props.serviceAccount ? undefined : new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false });
     this.serviceAccount = created ?? props.serviceAccount!;
     this.role = new kplus.Role(this, 'Role', { metadata, rules: this.rules });
     this.roleBinding = new kplus.RoleBinding(this, 'RoleBinding', { metadata, role: this.role });
@@ -167,37 +154,5 @@ class PodServiceAccountSubject extends Construct implements kplus.ISubject {
 
   public toSubjectConfiguration(): kplus.SubjectConfiguration {
     return { kind: 'ServiceAccount', apiGroup: '', name: this.account.name, namespace: this.namespace };
-  }
-}
-
-/**
- * Stands in for the service account created right after the Job. cdk8s-plus takes the service
- * account when the Job is built but reads only its `name`, when it renders the pod at synth; by
- * then the real one is in place. A detached construct: it is not part of the tree.
- */
-class PendingServiceAccount extends Construct implements kplus.IServiceAccount {
-  private account?: kplus.IServiceAccount;
-
-  constructor() {
-    super(undefined as any, '');
-  }
-
-  public resolveTo(account: kplus.IServiceAccount): void {
-    this.account = account;
-  }
-
-  public get name(): string { return this.target.name; }
-  public get apiVersion(): string { return this.target.apiVersion; }
-  public get apiGroup(): string { return this.target.apiGroup; }
-  public get kind(): string { return this.target.kind; }
-  public get resourceType(): string { return this.target.resourceType; }
-  public get resourceName(): string | undefined { return this.target.resourceName; }
-  public toSubjectConfiguration(): kplus.SubjectConfiguration { return this.target.toSubjectConfiguration(); }
-
-  private get target(): kplus.IServiceAccount {
-    if (!this.account) {
-      throw new Error('ControllerPodJob: the service account was used before it was created');
-    }
-    return this.account;
   }
 }

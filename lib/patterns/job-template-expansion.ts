@@ -2,11 +2,16 @@ import { ApiObject, ApiObjectMetadata, Duration, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../core/batch-job';
+import { PATTERN_CATALOGUE } from '../core/catalogue';
 import { propError } from '../core/errors';
-import { GitOpsPolicy, nameAfterSpec } from '../core/gitops';
+import { GitOpsPolicy, JobApiObject } from '../core/gitops';
+import { JobIdentity } from '../core/identity';
 import { JobPattern, JobPatternLabels } from '../core/labels';
 import { isDnsLabel, isLabelValue, MAX_JOB_NAME_LENGTH, toDnsLabel } from '../core/names';
 import { WorkItem, WorkItems } from '../core/work-items';
+
+/** The shape of every Job of the expansion (completions 1, parallelism 1). */
+const SHAPE = PATTERN_CATALOGUE[JobPattern.TEMPLATE_EXPANSION].fixed;
 
 /** Longest generated `baseName`, so that generated Job names keep room for the item. */
 const GENERATED_BASE_NAME_LENGTH = 40;
@@ -78,9 +83,9 @@ export class JobTemplateExpansion extends Construct {
   /** Always {@link JobPattern.TEMPLATE_EXPANSION}. */
   public readonly pattern = JobPattern.TEMPLATE_EXPANSION;
   /** `completions` of every Job: always 1. */
-  public readonly completions = 1;
+  public readonly completions: number = SHAPE.completions!;
   /** `parallelism` of every Job: always 1. */
-  public readonly parallelism = 1;
+  public readonly parallelism: number = SHAPE.parallelism!;
   /** Effective `restartPolicy` of every Job. */
   public readonly restartPolicy: kplus.RestartPolicy;
   /** Effective `backoffLimit` of every Job (undefined when the default was omitted and none was set). */
@@ -116,7 +121,7 @@ export class JobTemplateExpansion extends Construct {
       });
     }
     this.group = this.baseName;
-    this.gitOps = props.gitOps ?? GitOpsPolicy.runOncePerSpec();
+    this.gitOps = JobIdentity.gitOpsOf(props);
     this.checkPlaceholders(props);
     const names = this.itemNames();
 
@@ -147,7 +152,8 @@ export class JobTemplateExpansion extends Construct {
 
     this.jobs = this.items.items.map((item, i) => {
       const labels = { ...groupLabel, [JobPatternLabels.ITEM]: itemLabel(item.key) };
-      const job = new ApiObject(this, names[i], {
+      // Each Job's own spec (its item's parameters and labels), hashed when it is rendered.
+      const job = new JobApiObject(this, names[i], {
         apiVersion: rendered.apiVersion,
         kind: rendered.kind,
         metadata: { ...metadata, name: names[i], labels: { ...metadata.labels, ...labels } },
@@ -163,9 +169,7 @@ export class JobTemplateExpansion extends Construct {
             },
           },
         },
-      });
-      // Each Job's own spec (its item's parameters and labels), hashed when it is rendered.
-      nameAfterSpec(job, names[i], this.gitOps);
+      }, this.gitOps);
       return job;
     });
   }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../core/batch-job';
+import { PATTERN_CATALOGUE } from '../core/catalogue';
 import { JobPattern } from '../core/labels';
 
 /**
@@ -19,6 +20,6 @@ export interface SingleBatchJobProps extends JobOptions {}
  */
 export class SingleBatchJob extends BatchJob {
   constructor(scope: Construct, id: string, props: SingleBatchJobProps) {
-    super(scope, id, { ...props, completions: 1, parallelism: 1, pattern: JobPattern.SINGLE_BATCH });
+    super(scope, id, { ...props, ...PATTERN_CATALOGUE[JobPattern.SINGLE_BATCH].fixed, pattern: JobPattern.SINGLE_BATCH });
   }
 }

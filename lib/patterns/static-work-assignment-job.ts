@@ -2,11 +2,12 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../core/batch-job';
+import { PATTERN_CATALOGUE } from '../core/catalogue';
 import { propError, rejectReservedEnv } from '../core/errors';
-import { canonicalJson, GitOpsPolicy, syncWaveOf } from '../core/gitops';
-import { CompletionMode } from '../core/job-spec';
-import { JobPattern, JobPatternLabels } from '../core/labels';
-import { shortHash, toDnsLabel } from '../core/names';
+import { canonicalJson, GitOpsPolicy } from '../core/gitops';
+import { JobIdentity } from '../core/identity';
+import { JobPattern } from '../core/labels';
+import { shortHash } from '../core/names';
 import { WorkItems } from '../core/work-items';
 
 /** Most pods the Job runs at once unless `parallelism` says otherwise. */
@@ -100,7 +101,7 @@ export class StaticWorkAssignmentJob extends BatchJob {
       // keeps BatchJob from reporting it as a completions error first.
       completions: Math.max(props.items.length, 1),
       parallelism: props.parallelism ?? Math.min(props.items.length, DEFAULT_MAX_PARALLELISM),
-      completionMode: CompletionMode.INDEXED,
+      ...PATTERN_CATALOGUE[JobPattern.STATIC_WORK_ASSIGNMENT].fixed,
       pattern: JobPattern.STATIC_WORK_ASSIGNMENT,
     });
     props.items.check(this, 'items');
@@ -115,12 +116,7 @@ export class StaticWorkAssignmentJob extends BatchJob {
     }
     this.checkSize(data);
     this.configMap = new kplus.ConfigMap(this, 'WorkItems', {
-      metadata: {
-        name: workItemsName(this.baseName, data, this.gitOps),
-        namespace: props.metadata?.namespace,
-        labels: { ...this.labels, [JobPatternLabels.COMPONENT]: 'work-items' },
-        annotations: this.gitOps._dependencyAnnotations(syncWaveOf(props.metadata?.annotations) - 1),
-      },
+      metadata: this.identity.childMetadata(workItemsName(this.identity, data), 'work-items'),
       data,
     });
     // Written before the Job, so `kubectl apply -f` creates it first.
@@ -175,9 +171,9 @@ export class StaticWorkAssignmentJob extends BatchJob {
  * `recreateOnChange()`) `<...>-<8 hex of the items>`: the Job spec names the ConfigMap, so new
  * items are a new spec (a new Job, or a re-created one) that reads a ConfigMap of its own.
  */
-function workItemsName(baseName: string, data: Record<string, string>, policy: GitOpsPolicy): string {
-  const name = toDnsLabel(`${baseName}-work-items`);
-  if (!policy.replacesOnChange) {
+function workItemsName(job: JobIdentity, data: Record<string, string>): string {
+  const name = job.childName('work-items');
+  if (!job.gitOps.replacesOnChange) {
     return name;
   }
   // One hash of the full name and the items: two long names that share their first 54 characters stay apart.

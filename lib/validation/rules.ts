@@ -1,4 +1,5 @@
-import { ArgoCdAnnotations, HookPhase } from '../core/gitops';
+import { patternEntry } from '../core/catalogue';
+import { ArgoCdAnnotations, ArgoCdTracking, GitOpsMode, HookPhase, ttlAllowed } from '../core/gitops';
 import { JobPattern, JobPatternLabels } from '../core/labels';
 import { isDnsLabel } from '../core/names';
 
@@ -183,9 +184,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, named = true): 
   }
   const annotations: Obj = metadata.annotations ?? {};
   const hook = isArgoCdHook(annotations);
-  // Argo CD applies (and so tracks and re-creates) every object but hooks and Skip hooks; `none` says no Argo CD.
-  const tracked = !hook && !isSkipped(annotations) && annotations[JobPatternLabels.GITOPS_POLICY_ANNOTATION] !== 'none';
-  if (named && spec.ttlSecondsAfterFinished !== undefined && tracked) {
+  if (named && spec.ttlSecondsAfterFinished !== undefined && !ttlAllowed(argoCdTrackingOf(annotations))) {
     hit(RULES.TTL_TRACKED, `${at}.ttlSecondsAfterFinished`, `ttlSecondsAfterFinished is ${spec.ttlSecondsAfterFinished} on a Job Argo CD tracks (not a hook): once the TTL deleted it, Argo CD shows it missing and auto-sync re-creates it, so it runs again after every TTL`);
   }
   if (named && spec.suspend === true && hook && metadata.labels?.[KUEUE_QUEUE_LABEL] === undefined) {
@@ -211,32 +210,14 @@ export function backoffSeconds(limit: number): number {
   return total;
 }
 
+/** The shape the pattern catalogue gives `pattern` (lib/core/catalogue.ts). */
 function checkPatternShape(pattern: string, spec: Obj, at: string, hit: Hit): void {
-  const c = spec.completions;
-  const p = spec.parallelism;
-  const one = (v: unknown) => v === undefined || v === 1;
-  const shape = `completions ${c ?? 'unset'}, parallelism ${p ?? 'unset'}, completionMode ${spec.completionMode ?? 'unset'}`;
-  const wrong = (expected: string) => hit(RULES.PATTERN_SHAPE, at, `pattern '${pattern}' needs ${expected}, found ${shape}`);
-  switch (pattern) {
-    case JobPattern.SINGLE_BATCH:
-    case JobPattern.TEMPLATE_EXPANSION:
-    case JobPattern.CONTROLLER_POD:
-      if (!one(c) || !one(p)) wrong('completions 1 and parallelism 1');
-      break;
-    case JobPattern.FIXED_COMPLETION:
-    case JobPattern.WORK_QUEUE_POD_PER_ITEM:
-      if (c === undefined) wrong('completions set to the number of successes (work items)');
-      break;
-    case JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT:
-      if (c !== undefined) wrong('completions unset (any success ends the Job once all pods ended)');
-      break;
-    case JobPattern.STATIC_WORK_ASSIGNMENT:
-      if (c === undefined || spec.completionMode !== 'Indexed') wrong("completionMode 'Indexed' and completions set to the number of work items");
-      break;
-    case JobPattern.CUSTOM:
-      break;
-    default:
-      hit(RULES.UNKNOWN_PATTERN, `metadata.annotations.${JobPatternLabels.PATTERN_ANNOTATION}`, `unknown pattern '${pattern}'`);
+  const entry = patternEntry(pattern);
+  if (entry === undefined) {
+    hit(RULES.UNKNOWN_PATTERN, `metadata.annotations.${JobPatternLabels.PATTERN_ANNOTATION}`, `unknown pattern '${pattern}'`);
+  } else if (!entry.matches(spec)) {
+    const found = `completions ${spec.completions ?? 'unset'}, parallelism ${spec.parallelism ?? 'unset'}, completionMode ${spec.completionMode ?? 'unset'}`;
+    hit(RULES.PATTERN_SHAPE, at, `pattern '${pattern}' needs ${entry.shape}, found ${found}`);
   }
 }
 
@@ -316,6 +297,13 @@ export function hookTypes(annotations: Obj): string[] {
 function isSkipped(annotations: Obj): boolean {
   const types = hookTypes(annotations);
   return types.length === 1 && types[0] === 'Skip';
+}
+
+/** How Argo CD treats an object with these annotations: hooks and Skip are not tracked; `gitops-policy: none` says no Argo CD. */
+function argoCdTrackingOf(annotations: Obj): ArgoCdTracking {
+  if (isArgoCdHook(annotations)) return ArgoCdTracking.HOOK;
+  if (isSkipped(annotations)) return ArgoCdTracking.SKIPPED;
+  return annotations[JobPatternLabels.GITOPS_POLICY_ANNOTATION] === GitOpsMode.NONE ? ArgoCdTracking.NONE : ArgoCdTracking.TRACKED;
 }
 
 /** True when Argo CD treats the object as a hook (gitops-engine hook.IsHook). */

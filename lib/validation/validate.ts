@@ -134,6 +134,11 @@ const INSTANCE = Symbol.for('cdk8s-job-patterns.ManifestValidation');
  *
  * Every construct of this library switches it on for its app; call {@link ManifestValidation.enable}
  * yourself for an app that has none, or to pass options.
+ *
+ * The library's one run-time seam is here (cdk8s has no hook for "once per synth, before writing"):
+ * it wraps the app's own `synth`/`synthYaml` (this instance only) to validate once per synth
+ * instead of once per chart, and during that synth it gives each object's `toJson` the manifest it
+ * already rendered for validation, so nothing is rendered twice. Both are undone when synth ends.
  */
 export class ManifestValidation implements IValidation {
   /** Switches validation on for the app `scope` belongs to (idempotent) and merges `options`. */

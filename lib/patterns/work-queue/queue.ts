@@ -7,7 +7,7 @@ import { propError } from '../../core/errors';
 import { patchPodTemplate } from '../../core/job-spec';
 import { ArgoCdAnnotations, GitOpsPolicy } from '../../core/gitops';
 import { JobPatternLabels } from '../../core/labels';
-import { MAX_JOB_NAME_LENGTH, toDnsLabel } from '../../core/names';
+import { MAX_JOB_NAME_LENGTH } from '../../core/names';
 
 /** Where workers reach a work queue. */
 export interface WorkQueueAddress {
@@ -59,8 +59,6 @@ export const SYNC_WAVE_ANNOTATION = ArgoCdAnnotations.SYNC_WAVE;
  * @internal
  */
 export interface QueueBindOptions {
-  /** The worker Job's `metadata.name`, or its construct id: the start of every created name. */
-  readonly baseName: string;
   /** Sync wave of the queue server (Deployment and Service). */
   readonly queueWave: number;
   /** Sync wave of the filler Job. */
@@ -69,8 +67,6 @@ export interface QueueBindOptions {
   readonly partOf?: string;
   /** The workers' `omitDefaults`, applied to the filler Job as well. */
   readonly omitDefaults?: JobDefault[];
-  /** The workers' GitOps policy: the filler Job gets it too, and under a hook the queue's objects become hooks. */
-  readonly gitOps: GitOpsPolicy;
 }
 
 /**
@@ -83,14 +79,6 @@ export function queueEnvVariables(address: WorkQueueAddress): Record<string, kpl
     [WorkQueueEnv.PORT]: kplus.EnvValue.fromValue(`${address.port}`),
     [WorkQueueEnv.NAME]: kplus.EnvValue.fromValue(address.name),
   };
-}
-
-/**
- * `<baseName>-<suffix>`, shortened (with a hash) to a DNS label when it is too long.
- * @internal
- */
-export function derivedName(baseName: string, suffix: string): string {
-  return toDnsLabel(`${baseName}-${suffix}`);
 }
 
 /**

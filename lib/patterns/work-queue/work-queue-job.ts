@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions } from '../../core/batch-job';
+import { BatchJob, JobOptions, PatternPod } from '../../core/batch-job';
 import { propError, rejectReservedEnv } from '../../core/errors';
 import { JobPattern, JobPatternLabels } from '../../core/labels';
-import { toDnsLabel } from '../../core/names';
-import { IWorkQueue, queueEnvVariables, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from './queue';
+import { IWorkQueue, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from './queue';
 import { WorkQueue } from './work-queue';
 
 // The queue API is part of this pattern's public surface.
@@ -84,7 +83,7 @@ export interface WorkQueueJobProps extends JobOptions {
  * **Ordering.** A queue the library creates comes before the workers in the synthesized YAML
  * (queue Deployment and Service, then the filler Job, then the workers) and in Argo CD sync waves
  * (`syncWave - 2`, `syncWave - 1`, `syncWave`). Its objects are named after the worker Job's
- * `metadata.name` (or the construct id): `<name>-queue`, `<name>-filler`. The filler gets the
+ * base name (its `metadata.name`, or the name cdk8s generates for it): `<name>-queue`, `<name>-filler`. The filler gets the
  * workers' `gitOps` policy; under `GitOpsPolicy.hook()` the queue's Deployment and Service are hooks
  * of the same phase too (in their waves), re-created empty on each sync. The workers name their
  * queue's host in the annotation `job-patterns.cdk8s.io/queue`, and the queue's objects carry the
@@ -116,48 +115,43 @@ export class WorkQueueJob extends BatchJob {
   public readonly queue: IWorkQueue;
   /** Effective `syncWave` of the worker Job. */
   public readonly syncWave: number;
+  declare protected readonly props: WorkQueueJobProps;
 
   constructor(scope: Construct, id: string, props: WorkQueueJobProps) {
     const mode = props.mode ?? (props.completions !== undefined || props.queue.itemCount !== undefined
       ? WorkQueueMode.POD_PER_ITEM
       : WorkQueueMode.VARIABLE_POD_COUNT);
-    const baseName = props.metadata?.name ?? toDnsLabel(id);
-    const env = queueEnvVariables(props.queue._address(baseName));
+    const syncWave = props.syncWave ?? 0;
     super(scope, id, {
       ...props,
+      // The Job's own wave, so that its identity (and every child's wave) knows it.
+      metadata: { ...props.metadata, annotations: { ...props.metadata?.annotations, [SYNC_WAVE_ANNOTATION]: `${syncWave}` } },
       // Contradictions are rejected below; until then BatchJob only gets what it may check itself.
       completions: mode === WorkQueueMode.POD_PER_ITEM ? props.completions ?? positive(props.queue.itemCount) : undefined,
       parallelism: props.parallelism ?? 1,
       pattern: mode === WorkQueueMode.POD_PER_ITEM ? JobPattern.WORK_QUEUE_POD_PER_ITEM : JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT,
-      component: 'worker',
-      container: { ...props.container, envVariables: { ...env, ...props.container.envVariables } },
-      initContainers: [
-        ...props.queue._workerInitContainers().map(init => ({ ...init, envVariables: { ...env, ...init.envVariables } })),
-        ...props.initContainers ?? [],
-      ],
     });
     this.mode = mode;
-    this.syncWave = props.syncWave ?? 0;
+    this.syncWave = syncWave;
     this.checkWorkQueueProps(props);
 
-    this.queue = props.queue._bind(this, {
-      baseName,
+    this.queue = props.queue._bind(this, this.identity, {
       queueWave: this.syncWave - 2,
       fillerWave: this.syncWave - 1,
       partOf: props.partOf,
       omitDefaults: props.omitDefaults,
-      gitOps: this.gitOps,
     });
-    this.apiObject.metadata.addAnnotation(SYNC_WAVE_ANNOTATION, `${this.syncWave}`);
     this.apiObject.metadata.addAnnotation(JobPatternLabels.QUEUE, this.queue.address.host);
-    for (const [key, value] of Object.entries(props.queue._workerPodAnnotations(this.gitOps))) {
-      this.podMetadata.addAnnotation(key, value);
-    }
     for (const before of [this.queue.deployment, this.queue.service, this.queue.filler]) {
       if (before !== undefined) {
         this.apiObject.addDependency(before);
       }
     }
+  }
+
+  /** The queue's address in the workers' environment, and what they wait on (see `WorkQueue`). */
+  protected patternPod(): PatternPod {
+    return this.props.queue._workerPod(this.identity);
   }
 
   private checkWorkQueueProps(props: WorkQueueJobProps): void {

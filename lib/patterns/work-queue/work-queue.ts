@@ -1,10 +1,11 @@
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { PatternPod } from '../../core/batch-job';
 import { canonicalJson, GitOpsPolicy } from '../../core/gitops';
+import { JobIdentity } from '../../core/identity';
 import { JobPatternLabels } from '../../core/labels';
 import { shortHash } from '../../core/names';
 import {
-  checkNotEmpty, checkPort, checkServiceName, derivedName, IWorkQueue, QueueBindOptions, WorkQueueAddress,
+  checkNotEmpty, checkPort, checkServiceName, IWorkQueue, QueueBindOptions, queueEnvVariables, WorkQueueAddress,
 } from './queue';
 import { RedisQueue, RedisQueueOptions } from './redis-queue';
 import { TicketQueue, TicketQueueOptions } from './ticket-queue';
@@ -50,54 +51,47 @@ export abstract class WorkQueue {
   public abstract readonly itemCount?: number;
 
   /**
-   * The address workers use when the worker Job is named `baseName`.
+   * What each worker of the Job `workers` needs in its pod: the queue's address in its environment
+   * (`QUEUE_HOST`, `QUEUE_PORT`, `QUEUE_NAME`), the init containers that wait for the queue (with
+   * that environment), and for a queue the library fills under a policy that replaces the Job on
+   * change, the hash of its items (new items are a new worker spec). Decides nothing new: the same
+   * identity always gives the same pod.
    * @internal
    */
-  public abstract _address(baseName: string): WorkQueueAddress;
-
-  /**
-   * Init containers each worker runs before it may consume (they get the queue's environment).
-   * @internal
-   */
-  public abstract _workerInitContainers(): kplus.ContainerProps[];
-
-  /**
-   * Pod-template annotations of the workers under `gitOps`: a queue the library fills names its
-   * items' hash when a changed spec replaces the Job, so new items are a new worker spec.
-   * @internal
-   */
-  public _workerPodAnnotations(_gitOps: GitOpsPolicy): Record<string, string> {
-    return {};
+  public _workerPod(workers: JobIdentity): PatternPod {
+    return { env: queueEnvVariables(this.address(workers)) };
   }
 
   /**
    * Checks the options, naming `scope` and `queue.<option>`, and creates the queue's objects
-   * under `scope`. Called once, by the WorkQueueJob `scope`.
+   * under `scope`, named after `workers`. Called once, by the WorkQueueJob `scope`.
    * @internal
    */
-  public abstract _bind(scope: Construct, options: QueueBindOptions): IWorkQueue;
+  public abstract _bind(scope: Construct, workers: JobIdentity, options: QueueBindOptions): IWorkQueue;
+
+  /**
+   * The address the workers of `workers` use.
+   * @internal
+   */
+  protected abstract address(workers: JobIdentity): WorkQueueAddress;
 }
 
 class ExternalQueue extends WorkQueue {
   public readonly itemCount = undefined;
 
-  constructor(private readonly address: WorkQueueAddress) {
+  constructor(private readonly given: WorkQueueAddress) {
     super();
   }
 
-  public _address(): WorkQueueAddress {
-    return this.address;
-  }
-
-  public _workerInitContainers(): kplus.ContainerProps[] {
-    return [];
-  }
-
   public _bind(scope: Construct): IWorkQueue {
-    checkNotEmpty(scope, 'queue.host', this.address.host, 'Pass the queue\'s Service name or DNS name to WorkQueue.fromAddress().');
-    checkPort(scope, 'queue.port', this.address.port);
-    checkNotEmpty(scope, 'queue.name', this.address.name, 'Pass the name of the queue on the server to WorkQueue.fromAddress().');
-    return { address: this.address };
+    checkNotEmpty(scope, 'queue.host', this.given.host, 'Pass the queue\'s Service name or DNS name to WorkQueue.fromAddress().');
+    checkPort(scope, 'queue.port', this.given.port);
+    checkNotEmpty(scope, 'queue.name', this.given.name, 'Pass the name of the queue on the server to WorkQueue.fromAddress().');
+    return { address: this.given };
+  }
+
+  protected address(): WorkQueueAddress {
+    return this.given;
   }
 }
 
@@ -108,20 +102,8 @@ class TicketSource extends WorkQueue {
     super();
   }
 
-  public _address(baseName: string): WorkQueueAddress {
-    return {
-      host: this.options.serviceName ?? derivedName(baseName, 'queue'),
-      port: this.options.port ?? TicketQueue.DEFAULT_PORT,
-      name: TicketQueue.QUEUE_NAME,
-    };
-  }
-
-  public _workerInitContainers(): kplus.ContainerProps[] {
-    return [];
-  }
-
-  public _bind(scope: Construct, options: QueueBindOptions): IWorkQueue {
-    const address = this._address(options.baseName);
+  public _bind(scope: Construct, workers: JobIdentity, options: QueueBindOptions): IWorkQueue {
+    const address = this.address(workers);
     checkServiceName(scope, 'queue.serviceName', address.host, serviceNameFix('ticket'));
     checkPort(scope, 'queue.port', address.port);
     return new TicketQueue(scope, 'Queue', {
@@ -130,8 +112,16 @@ class TicketSource extends WorkQueue {
       image: this.options.image ?? TicketQueue.DEFAULT_IMAGE,
       syncWave: options.queueWave,
       partOf: options.partOf,
-      gitOps: options.gitOps,
+      gitOps: workers.gitOps,
     });
+  }
+
+  protected address(workers: JobIdentity): WorkQueueAddress {
+    return {
+      host: this.options.serviceName ?? workers.childName('queue'),
+      port: this.options.port ?? TicketQueue.DEFAULT_PORT,
+      name: TicketQueue.QUEUE_NAME,
+    };
   }
 }
 
@@ -143,24 +133,18 @@ class RedisSource extends WorkQueue {
     this.itemCount = options.items.length;
   }
 
-  public _address(baseName: string): WorkQueueAddress {
+  public _workerPod(workers: JobIdentity): PatternPod {
+    const env = queueEnvVariables(this.address(workers));
+    const wait = RedisQueue.waitContainer(this.image);
     return {
-      host: this.options.serviceName ?? derivedName(baseName, 'queue'),
-      port: this.options.port ?? RedisQueue.DEFAULT_PORT,
-      name: this.options.key ?? RedisQueue.DEFAULT_KEY,
+      env,
+      initContainers: [{ ...wait, envVariables: { ...env, ...wait.envVariables } }],
+      podAnnotations: this.podAnnotations(workers.gitOps),
     };
   }
 
-  public _workerInitContainers(): kplus.ContainerProps[] {
-    return [RedisQueue.waitContainer(this.image)];
-  }
-
-  public _workerPodAnnotations(gitOps: GitOpsPolicy): Record<string, string> {
-    return gitOps.replacesOnChange ? { [JobPatternLabels.QUEUE_ITEMS]: this.itemsHash } : {};
-  }
-
-  public _bind(scope: Construct, options: QueueBindOptions): IWorkQueue {
-    const address = this._address(options.baseName);
+  public _bind(scope: Construct, workers: JobIdentity, options: QueueBindOptions): IWorkQueue {
+    const address = this.address(workers);
     this.options.items.check(scope, 'queue.items');
     checkServiceName(scope, 'queue.serviceName', address.host, serviceNameFix('redis'));
     checkPort(scope, 'queue.port', address.port);
@@ -169,16 +153,32 @@ class RedisSource extends WorkQueue {
       items: this.options.items,
       key: address.name,
       serviceName: address.host,
-      fillerName: derivedName(options.baseName, 'filler'),
+      fillerName: workers.childName('filler'),
       port: address.port,
       image: this.image,
       queueWave: options.queueWave,
       fillerWave: options.fillerWave,
       partOf: options.partOf,
       omitDefaults: options.omitDefaults,
-      gitOps: options.gitOps,
-      podAnnotations: this._workerPodAnnotations(options.gitOps),
+      gitOps: workers.gitOps,
+      podAnnotations: this.podAnnotations(workers.gitOps),
     });
+  }
+
+  protected address(workers: JobIdentity): WorkQueueAddress {
+    return {
+      host: this.options.serviceName ?? workers.childName('queue'),
+      port: this.options.port ?? RedisQueue.DEFAULT_PORT,
+      name: this.options.key ?? RedisQueue.DEFAULT_KEY,
+    };
+  }
+
+  /**
+   * Pod-template annotations of the workers and of Redis: the items' hash when a changed spec
+   * replaces the Job, so new items are a new worker spec and restart Redis empty.
+   */
+  private podAnnotations(gitOps: GitOpsPolicy): Record<string, string> {
+    return gitOps.replacesOnChange ? { [JobPatternLabels.QUEUE_ITEMS]: this.itemsHash } : {};
   }
 
   /** A hash of the items (a change restarts Redis empty and replaces the workers and the filler). */

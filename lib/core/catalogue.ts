@@ -1,0 +1,94 @@
+import { CompletionMode } from './job-spec';
+import { JobPattern } from './labels';
+
+/** The fields of a Job spec that make a pattern's shape, as a manifest has them. */
+export interface JobShape {
+  readonly completions?: number;
+  readonly parallelism?: number;
+  readonly completionMode?: string;
+}
+
+/** The shape fields a pattern's construct fixes, as `BatchJobProps`. */
+export interface FixedShape {
+  readonly completions?: number;
+  readonly parallelism?: number;
+  readonly completionMode?: CompletionMode;
+}
+
+/** One pattern: what it is called, which construct makes it, and the shape its Job must have. */
+export interface PatternEntry {
+  /** Its name in the Kubernetes docs (the job-patterns table, or the page's own words). */
+  readonly title: string;
+  /** The construct that makes it, as the README's pattern table shows it. */
+  readonly construct: string;
+  /** `completions` as the README's pattern table shows it. */
+  readonly completions: string;
+  /** `parallelism` as the README's pattern table shows it. */
+  readonly parallelism: string;
+  /** The `app.kubernetes.io/component` of its Job (its pods do the pattern's work). */
+  readonly component: string;
+  /** Fields its construct always writes (the pattern fixes them). */
+  readonly fixed: FixedShape;
+  /** What its Job's spec must have, in words (for the message of `job/pattern-shape`). */
+  readonly shape: string;
+  /** True when a Job spec has that shape (the rule `job/pattern-shape`). */
+  matches(spec: JobShape): boolean;
+}
+
+const unsetOrOne = (value: number | undefined) => value === undefined || value === 1;
+const ONE_POD = (spec: JobShape) => unsetOrOne(spec.completions) && unsetOrOne(spec.parallelism);
+
+/**
+ * Every pattern, in one table: the constructors take their fixed fields and component from it,
+ * the rule `job/pattern-shape` checks Jobs against it, and the README's pattern table is tested
+ * against it. A new pattern starts with a row here (and a `JobPattern` value).
+ * @internal
+ */
+export const PATTERN_CATALOGUE: Readonly<Record<JobPattern, PatternEntry>> = {
+  [JobPattern.SINGLE_BATCH]: {
+    title: 'Non-parallel Job (single batch)', construct: '`SingleBatchJob`', completions: '1', parallelism: '1',
+    component: 'job', fixed: { completions: 1, parallelism: 1 },
+    shape: 'completions 1 and parallelism 1', matches: ONE_POD,
+  },
+  [JobPattern.FIXED_COMPLETION]: {
+    title: 'Fixed completion count', construct: '`FixedCompletionJob`', completions: 'N', parallelism: 'P (default 1)',
+    component: 'job', fixed: {},
+    shape: 'completions set to the number of successes (work items)', matches: spec => spec.completions !== undefined,
+  },
+  [JobPattern.WORK_QUEUE_POD_PER_ITEM]: {
+    title: 'Queue with pod per work item', construct: '`WorkQueueJob` (`WorkQueueMode.POD_PER_ITEM`)', completions: 'W (derived from the items)', parallelism: 'P (default 1)',
+    component: 'worker', fixed: {},
+    shape: 'completions set to the number of successes (work items)', matches: spec => spec.completions !== undefined,
+  },
+  [JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT]: {
+    title: 'Queue with variable pod count', construct: '`WorkQueueJob` (`WorkQueueMode.VARIABLE_POD_COUNT`)', completions: 'unset', parallelism: 'P (default 1)',
+    component: 'worker', fixed: {},
+    shape: 'completions unset (any success ends the Job once all pods ended)', matches: spec => spec.completions === undefined,
+  },
+  [JobPattern.TEMPLATE_EXPANSION]: {
+    title: 'Job template expansion', construct: '`JobTemplateExpansion` (one Job per item)', completions: '1 each', parallelism: '1 each',
+    component: 'job', fixed: { completions: 1, parallelism: 1 },
+    shape: 'completions 1 and parallelism 1', matches: ONE_POD,
+  },
+  [JobPattern.STATIC_WORK_ASSIGNMENT]: {
+    title: 'Single Job with static work assignment', construct: '`StaticWorkAssignmentJob` (Indexed)', completions: 'W (derived from the items)', parallelism: 'P (default W, at most 10)',
+    component: 'job', fixed: { completionMode: CompletionMode.INDEXED },
+    shape: "completionMode 'Indexed' and completions set to the number of work items",
+    matches: spec => spec.completions !== undefined && spec.completionMode === CompletionMode.INDEXED,
+  },
+  [JobPattern.CONTROLLER_POD]: {
+    title: 'Single Job starts a controller pod', construct: '`ControllerPodJob`', completions: '1', parallelism: '1',
+    component: 'controller', fixed: { completions: 1, parallelism: 1 },
+    shape: 'completions 1 and parallelism 1', matches: ONE_POD,
+  },
+  [JobPattern.CUSTOM]: {
+    title: 'Any other shape', construct: '`BatchJob`', completions: 'any', parallelism: 'any',
+    component: 'job', fixed: {},
+    shape: 'any shape', matches: () => true,
+  },
+};
+
+/** The catalogue's row of `pattern`, or undefined for a value that names no pattern. */
+export function patternEntry(pattern: string): PatternEntry | undefined {
+  return (PATTERN_CATALOGUE as Record<string, PatternEntry | undefined>)[pattern];
+}
