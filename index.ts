@@ -22,7 +22,8 @@ export { type TicketQueueOptions } from './lib/patterns/work-queue/ticket-queue'
 
 // GitOps: the policies, and the names and annotations the YAML carries.
 export { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, HookDeletePolicy, type HookOptions, HookPhase, jobBaseName } from './lib/core/gitops';
-export { JobPattern, JobPatternLabels } from './lib/core/labels';
+export { JobPattern } from './lib/core/catalogue';
+export { JobPatternLabels } from './lib/core/labels';
 
 // Validation: in the app, as a cdk8s-cli plugin, and as a function.
 export { JobPatternsError } from './lib/core/errors';

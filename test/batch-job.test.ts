@@ -202,6 +202,18 @@ describe('BatchJob pod model (cdk8s-plus)', () => {
     expect(b.name).not.toBe(before);
     expect(job(c).metadata.name).toBe(b.name);
   });
+
+  test('dns: the subdomain and hostname are written, and the object model has them', () => {
+    // GIVEN
+    const c = chart();
+
+    // WHEN
+    const b = new BatchJob(c, 'job', { container: CONTAINER, dns: { subdomain: 'peers', hostname: 'leader' } });
+
+    // THEN
+    expect(podSpec(c)).toMatchObject({ subdomain: 'peers', hostname: 'leader', dnsPolicy: 'ClusterFirst' });
+    expect([b.dns.subdomain, b.dns.hostname]).toEqual(['peers', 'leader']);
+  });
 });
 
 describe('BatchJob metadata', () => {

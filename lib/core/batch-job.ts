@@ -1,15 +1,15 @@
 import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { JobPattern, PATTERN_CATALOGUE } from './catalogue';
 import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './defaults';
 import { checkDuration, checkInteger, propError } from './errors';
 import {
   CompletionMode, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy, renderJobSpec,
 } from './job-spec';
-import { PATTERN_CATALOGUE } from './catalogue';
 import { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, JobApiObject, syncWaveOf } from './gitops';
 import { JobIdentity } from './identity';
-import { JobPattern, JobPatternLabels } from './labels';
+import { JobPatternLabels } from './labels';
 import { isDnsLabel, MAX_JOB_NAME_LENGTH } from './names';
 import { ManifestValidation } from '../validation/validate';
 
@@ -53,6 +53,14 @@ export interface JobOptions {
    * @default - none
    */
   readonly volumes?: kplus.Volume[];
+
+  /**
+   * The pod's DNS settings (cdk8s-plus' own): `hostname`, `subdomain` (the headless Service its
+   * pods are found through), `policy`, nameservers, searches and options.
+   *
+   * @default - the cluster's DNS (`dnsPolicy: ClusterFirst`); an Indexed Job's pods are named `<job>-<index>`
+   */
+  readonly dns?: kplus.PodDnsProps;
 
   /**
    * What the kubelet does when a container exits: `Never` (a failed attempt becomes a new pod, its
@@ -310,6 +318,7 @@ export class BatchJob extends kplus.AbstractPod {
       serviceAccount: props.serviceAccount,
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
       volumes: props.volumes,
+      dns: props.dns,
     });
     this.omitted = omitted;
     this.props = props;

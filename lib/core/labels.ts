@@ -46,23 +46,3 @@ export class JobPatternLabels {
 
   private constructor() {}
 }
-
-/** The documented Job patterns. The value is written to the `job-patterns.cdk8s.io/pattern` annotation. */
-export enum JobPattern {
-  /** One pod runs to completion (non-parallel Job). */
-  SINGLE_BATCH = 'single-batch',
-  /** A fixed number of successful pods (`completions` N, `parallelism` P). */
-  FIXED_COMPLETION = 'fixed-completion',
-  /** Queue with pod per work item: `completions` = number of items. */
-  WORK_QUEUE_POD_PER_ITEM = 'work-queue-pod-per-item',
-  /** Queue with variable pod count: `completions` unset, workers exit 0 when the queue is drained. */
-  WORK_QUEUE_VARIABLE_POD_COUNT = 'work-queue-variable-pod-count',
-  /** Template expansion: one Job per work item. */
-  TEMPLATE_EXPANSION = 'template-expansion',
-  /** Static work assignment: one Indexed Job, one index per work item. */
-  STATIC_WORK_ASSIGNMENT = 'static-work-assignment',
-  /** A single controller pod that creates and manages other pods or Jobs. */
-  CONTROLLER_POD = 'controller-pod',
-  /** A `BatchJob` used directly, with no pattern rules beyond the Job's own. */
-  CUSTOM = 'custom',
-}

@@ -1,10 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { JobPattern, PATTERN_CATALOGUE } from '../core/catalogue';
 import { BatchJob, JobOptions } from '../core/batch-job';
-import { PATTERN_CATALOGUE } from '../core/catalogue';
 import { propError, rejectReservedEnv } from '../core/errors';
-import { JobPattern } from '../core/labels';
 
 /**
  * Properties of a {@link ControllerPodJob}.

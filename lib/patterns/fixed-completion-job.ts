@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../core/batch-job';
 import { CompletionMode } from '../core/job-spec';
-import { JobPattern } from '../core/labels';
+import { JobPattern } from '../core/catalogue';
 
 /**
  * Properties of a {@link FixedCompletionJob}.

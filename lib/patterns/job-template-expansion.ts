@@ -1,12 +1,12 @@
 import { ApiObject, ApiObjectMetadata, Duration, Names } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { JobPattern, PATTERN_CATALOGUE } from '../core/catalogue';
 import { BatchJob, JobOptions } from '../core/batch-job';
-import { PATTERN_CATALOGUE } from '../core/catalogue';
 import { propError } from '../core/errors';
 import { GitOpsPolicy, JobApiObject } from '../core/gitops';
 import { JobIdentity } from '../core/identity';
-import { JobPattern, JobPatternLabels } from '../core/labels';
+import { JobPatternLabels } from '../core/labels';
 import { isDnsLabel, isLabelValue, MAX_JOB_NAME_LENGTH, toDnsLabel } from '../core/names';
 import { WorkItem, WorkItems } from '../core/work-items';
 

@@ -1,7 +1,6 @@
 import { Construct } from 'constructs';
+import { JobPattern, PATTERN_CATALOGUE } from '../core/catalogue';
 import { BatchJob, JobOptions } from '../core/batch-job';
-import { PATTERN_CATALOGUE } from '../core/catalogue';
-import { JobPattern } from '../core/labels';
 
 /**
  * Properties of a {@link SingleBatchJob}.

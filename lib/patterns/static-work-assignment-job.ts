@@ -1,12 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { JobPattern, PATTERN_CATALOGUE } from '../core/catalogue';
 import { BatchJob, JobOptions } from '../core/batch-job';
-import { PATTERN_CATALOGUE } from '../core/catalogue';
 import { propError, rejectReservedEnv } from '../core/errors';
 import { canonicalJson, GitOpsPolicy } from '../core/gitops';
 import { JobIdentity } from '../core/identity';
-import { JobPattern } from '../core/labels';
 import { shortHash } from '../core/names';
 import { WorkItems } from '../core/work-items';
 

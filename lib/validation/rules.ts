@@ -1,6 +1,6 @@
-import { patternEntry } from '../core/catalogue';
+import { JobPattern, patternEntry } from '../core/catalogue';
 import { ArgoCdAnnotations, ArgoCdTracking, GitOpsMode, HookPhase, ttlAllowed } from '../core/gitops';
-import { JobPattern, JobPatternLabels } from '../core/labels';
+import { JobPatternLabels } from '../core/labels';
 import { isDnsLabel } from '../core/names';
 
 /** How bad a finding is. Errors fail synth; warnings do not unless `warningsAsErrors` is set. */

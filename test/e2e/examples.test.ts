@@ -16,7 +16,8 @@ import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { Testing } from 'cdk8s';
 import { buildExampleApp } from '../../app';
 import { jobBaseName } from '../../lib/core/gitops';
-import { JobPattern, JobPatternLabels } from '../../lib/core/labels';
+import { JobPattern } from '../../lib/core/catalogue';
+import { JobPatternLabels } from '../../lib/core/labels';
 import {
   applyManifests, expandIndexes, JobReport, JobState, jobTargets, JobVerifier, Manifest, verifyJobs, VerifyOutcome, VerifyResult,
 } from '../../lib/runtime';

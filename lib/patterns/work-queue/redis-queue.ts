@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { BatchJob } from '../../core/batch-job';
 import { JobDefault } from '../../core/defaults';
 import { GitOpsPolicy } from '../../core/gitops';
-import { JobPattern, JobPatternLabels } from '../../core/labels';
+import { JobPattern } from '../../core/catalogue';
+import { JobPatternLabels } from '../../core/labels';
 import { WorkItems } from '../../core/work-items';
 import { IWorkQueue, QueueServer, queueEnvVariables, SYNC_WAVE_ANNOTATION, WorkQueueAddress, WorkQueueEnv } from './queue';
 

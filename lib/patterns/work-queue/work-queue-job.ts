@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions, PatternPod } from '../../core/batch-job';
 import { propError, rejectReservedEnv } from '../../core/errors';
-import { JobPattern, JobPatternLabels } from '../../core/labels';
+import { JobPattern } from '../../core/catalogue';
+import { JobPatternLabels } from '../../core/labels';
 import { IWorkQueue, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from './queue';
 import { WorkQueue } from './work-queue';
 
