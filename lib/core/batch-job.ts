@@ -248,6 +248,14 @@ export interface PatternPod {
    * @default - none
    */
   readonly podAnnotations?: Record<string, string>;
+
+  /**
+   * The pods' `subdomain`: the headless Service they are found through as `<hostname>.<subdomain>`.
+   * It replaces `dns.subdomain`.
+   *
+   * @default - `dns.subdomain`
+   */
+  readonly subdomain?: string;
 }
 
 /**
@@ -307,6 +315,8 @@ export class BatchJob extends kplus.AbstractPod {
   /** The props the Job was made with (a pattern narrows their type with `declare`). */
   protected readonly props: BatchJobProps;
   private readonly omitted: ReadonlySet<JobDefault>;
+  /** What {@link patternPod} returned: the parts of the pod the pattern decided. */
+  private readonly patternParts: PatternPod;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     const omitted = new Set(props.omitDefaults ?? []);
@@ -373,6 +383,7 @@ export class BatchJob extends kplus.AbstractPod {
 
     // The pod: what the pattern adds for this identity first, then what the user wrote.
     const pattern = this.patternPod();
+    this.patternParts = pattern;
     for (const [key, value] of Object.entries(pattern.podAnnotations ?? {})) {
       this.podMetadata.addAnnotation(key, value);
     }
@@ -425,9 +436,16 @@ export class BatchJob extends kplus.AbstractPod {
   private renderSpec(): unknown {
     const scheduling = this.scheduling._toKube();
     const props = this.props;
+    const pod = this._toPodSpec();
     return renderJobSpec({
       metadata: this.podMetadata.toJson(),
-      pod: { ...this._toPodSpec(), affinity: scheduling.affinity, nodeName: scheduling.nodeName, tolerations: scheduling.tolerations },
+      pod: {
+        ...pod,
+        affinity: scheduling.affinity,
+        nodeName: scheduling.nodeName,
+        subdomain: this.patternParts.subdomain ?? pod.subdomain,
+        tolerations: scheduling.tolerations,
+      },
     }, {
       activeDeadlineSeconds: this.activeDeadline?.toSeconds(),
       backoffLimit: this.backoffLimit,

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { MAX_JOB_NAME_LENGTH } from './names';
 
 /**
  * Renders a value the way a user wrote it, so an error can quote it.
@@ -102,5 +103,22 @@ export function rejectReservedEnv(scope: IConstruct, prefix: string, env: Readon
     if (own !== undefined) {
       propError(scope, { prop: `${prefix}.envVariables.${name}`, value: own.value ?? own.valueFrom, allowed: setBy, fix });
     }
+  }
+}
+
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/**
+ * Rejects a name that cannot be a Service name (a DNS-1035 label); `service` says which Service
+ * it names ("the queue's Service").
+ */
+export function checkServiceName(scope: IConstruct, prop: string, name: string, service: string, fix: string): void {
+  if (name.length > MAX_JOB_NAME_LENGTH || !DNS_1035_LABEL.test(name)) {
+    propError(scope, {
+      prop,
+      value: name,
+      allowed: `must be a DNS-1035 label of at most ${MAX_JOB_NAME_LENGTH} characters (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit), because it names ${service}`,
+      fix,
+    });
   }
 }

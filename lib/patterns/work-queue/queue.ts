@@ -7,7 +7,6 @@ import { propError } from '../../core/errors';
 import { patchPodTemplate } from '../../core/job-spec';
 import { ArgoCdAnnotations, GitOpsPolicy } from '../../core/gitops';
 import { JobPatternLabels } from '../../core/labels';
-import { MAX_JOB_NAME_LENGTH } from '../../core/names';
 
 /** Where workers reach a work queue. */
 export interface WorkQueueAddress {
@@ -92,23 +91,6 @@ export function checkPort(scope: IConstruct, prop: string, port: number): void {
       value: port,
       allowed: 'must be a whole number from 1 to 65535',
       fix: 'Give the TCP port the queue listens on.',
-    });
-  }
-}
-
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-
-/**
- * Rejects a name that cannot be a Service name (a DNS-1035 label).
- * @internal
- */
-export function checkServiceName(scope: IConstruct, prop: string, name: string, fix: string): void {
-  if (name.length > MAX_JOB_NAME_LENGTH || !DNS_1035_LABEL.test(name)) {
-    propError(scope, {
-      prop,
-      value: name,
-      allowed: `must be a DNS-1035 label of at most ${MAX_JOB_NAME_LENGTH} characters (lower-case letters, digits and '-', starting with a letter and ending with a letter or digit), because it names the queue's Service`,
-      fix,
     });
   }
 }

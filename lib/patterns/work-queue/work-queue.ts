@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
 import { PatternPod } from '../../core/batch-job';
+import { checkServiceName } from '../../core/errors';
 import { canonicalJson, GitOpsPolicy } from '../../core/gitops';
 import { JobIdentity } from '../../core/identity';
 import { JobPatternLabels } from '../../core/labels';
 import { shortHash } from '../../core/names';
 import {
-  checkNotEmpty, checkPort, checkServiceName, IWorkQueue, QueueBindOptions, queueEnvVariables, WorkQueueAddress,
+  checkNotEmpty, checkPort, IWorkQueue, QueueBindOptions, queueEnvVariables, WorkQueueAddress,
 } from './queue';
 import { RedisQueue, RedisQueueOptions } from './redis-queue';
 import { TicketQueue, TicketQueueOptions } from './ticket-queue';
@@ -104,7 +105,7 @@ class TicketSource extends WorkQueue {
 
   public _bind(scope: Construct, workers: JobIdentity, options: QueueBindOptions): IWorkQueue {
     const address = this.address(workers);
-    checkServiceName(scope, 'queue.serviceName', address.host, serviceNameFix('ticket'));
+    checkServiceName(scope, 'queue.serviceName', address.host, 'the queue\'s Service', serviceNameFix('ticket'));
     checkPort(scope, 'queue.port', address.port);
     return new TicketQueue(scope, 'Queue', {
       serviceName: address.host,
@@ -146,7 +147,7 @@ class RedisSource extends WorkQueue {
   public _bind(scope: Construct, workers: JobIdentity, options: QueueBindOptions): IWorkQueue {
     const address = this.address(workers);
     this.options.items.check(scope, 'queue.items');
-    checkServiceName(scope, 'queue.serviceName', address.host, serviceNameFix('redis'));
+    checkServiceName(scope, 'queue.serviceName', address.host, 'the queue\'s Service', serviceNameFix('redis'));
     checkPort(scope, 'queue.port', address.port);
     checkNotEmpty(scope, 'queue.key', address.name, 'Name the Redis list, or leave key unset for \'items\'.');
     return new RedisQueue(scope, 'Queue', {
