@@ -10,6 +10,7 @@ export { WorkQueueJob, type WorkQueueJobProps, WorkQueueMode } from './lib/patte
 export { JobTemplateExpansion, type JobTemplateExpansionProps } from './lib/patterns/job-template-expansion';
 export { StaticWorkAssignmentJob, type StaticWorkAssignmentJobProps } from './lib/patterns/static-work-assignment-job';
 export { ControllerPodJob, type ControllerPodJobProps } from './lib/patterns/controller-pod-job';
+export { PodToPodJob, type PodToPodJobProps } from './lib/patterns/pod-to-pod-job';
 
 // What their props take.
 export { JobDefault, JOB_DEFAULTS } from './lib/core/defaults';

@@ -28,6 +28,7 @@ describe('the pattern catalogue', () => {
     [JobPattern.TEMPLATE_EXPANSION, { completions: 1, parallelism: 1 }],
     [JobPattern.STATIC_WORK_ASSIGNMENT, { completions: 5, parallelism: 3, completionMode: 'Indexed' }],
     [JobPattern.CONTROLLER_POD, {}],
+    [JobPattern.POD_TO_POD, { completions: 4, parallelism: 4, completionMode: 'Indexed' }],
     [JobPattern.CUSTOM, { completions: 4, parallelism: 9 }],
   ])('accepts a %s Job of its shape', (pattern, spec) => {
     expect(PATTERN_CATALOGUE[pattern].matches(spec)).toBe(true);
@@ -43,6 +44,7 @@ describe('the pattern catalogue', () => {
     [JobPattern.WORK_QUEUE_POD_PER_ITEM, {}],
     [JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT, { completions: 3 }],
     [JobPattern.STATIC_WORK_ASSIGNMENT, { completions: 3 }],
+    [JobPattern.POD_TO_POD, { completions: 3, parallelism: 1, completionMode: 'Indexed' }],
   ])('rejects a %s Job of another shape', (pattern, spec) => {
     expect(PATTERN_CATALOGUE[pattern].matches(spec)).toBe(false);
   });

@@ -16,6 +16,8 @@ export enum JobPattern {
   STATIC_WORK_ASSIGNMENT = 'static-work-assignment',
   /** A single controller pod that creates and manages other pods or Jobs. */
   CONTROLLER_POD = 'controller-pod',
+  /** Pod-to-pod communication: an Indexed Job whose pods all run at once and find each other through a headless Service. */
+  POD_TO_POD = 'pod-to-pod',
   /** A `BatchJob` used directly, with no pattern rules beyond the Job's own. */
   CUSTOM = 'custom',
 }
@@ -99,6 +101,12 @@ export const PATTERN_CATALOGUE: Readonly<Record<JobPattern, PatternEntry>> = {
     title: 'Single Job starts a controller pod', construct: '`ControllerPodJob`', completions: '1', parallelism: '1',
     component: 'controller', fixed: { completions: 1, parallelism: 1 },
     shape: 'completions 1 and parallelism 1', matches: ONE_POD,
+  },
+  [JobPattern.POD_TO_POD]: {
+    title: 'Job with pod-to-pod communication', construct: '`PodToPodJob` (Indexed, headless Service)', completions: 'N', parallelism: 'N (all at once)',
+    component: 'peer', fixed: { completionMode: CompletionMode.INDEXED },
+    shape: "completionMode 'Indexed' and parallelism equal to completions (every pod runs at once)",
+    matches: spec => spec.completions !== undefined && spec.completionMode === CompletionMode.INDEXED && spec.parallelism === spec.completions,
   },
   [JobPattern.CUSTOM]: {
     title: 'Any other shape', construct: '`BatchJob`', completions: 'any', parallelism: 'any',
