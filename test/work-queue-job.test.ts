@@ -2,7 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  JobDefault, JobPattern, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
+  JobDefault, JobPattern, ManifestValidation, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
 } from '../index';
 import { RedisQueue } from '../lib/patterns/work-queue/redis-queue';
 import { TicketQueue } from '../lib/patterns/work-queue/ticket-queue';
@@ -247,6 +247,25 @@ describe('WorkQueueJob queue wiring', () => {
     expect(manifest(c, 'Deployment', 'workers-queue').spec.template.metadata.labels['app.kubernetes.io/part-of']).toBe('fruit-shop');
     expect(job(c, 'workers-filler').spec).not.toHaveProperty('ttlSecondsAfterFinished');
     expect(job(c, 'workers').spec).not.toHaveProperty('ttlSecondsAfterFinished');
+  });
+
+  test('the queue server leaves out the resource and security defaults the workers omit', () => {
+    // GIVEN
+    const omitDefaults = [JobDefault.RESOURCES, JobDefault.SECURITY_CONTEXT];
+
+    // WHEN
+    const { c } = workQueueJob({ queue: WorkQueue.redis({ items: FRUIT }), omitDefaults });
+    ManifestValidation.enable(c, { skipRules: ['pss/*'] });
+
+    // THEN the Redis pod is as the workers': none of the library's resources or restricted context
+    const server = manifest(c, 'Deployment', 'workers-queue').spec.template.spec;
+    const worker = job(c, 'workers').spec.template.spec;
+    expect(server.containers[0].resources).toEqual(worker.containers[0].resources);
+    expect(server.containers[0].resources).toBeUndefined();
+    expect(server.containers[0].securityContext).toEqual(worker.containers[0].securityContext);
+    expect(server.containers[0].securityContext).not.toHaveProperty('capabilities');
+    expect(server.securityContext).toEqual(worker.securityContext);
+    expect(server.securityContext).not.toHaveProperty('seccompProfile');
   });
 });
 

@@ -2,7 +2,7 @@ import { ApiObject, ApiObjectMetadata, ApiObjectMetadataDefinition, Duration, La
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from './catalogue';
-import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './defaults';
+import { JobDefault, JOB_DEFAULTS, withContainerDefaults, withPodSecurityDefaults } from './defaults';
 import { checkDuration, checkInteger, propError } from './errors';
 import {
   CompletionMode, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy, renderJobSpec,
@@ -320,11 +320,10 @@ export class BatchJob extends kplus.AbstractPod {
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     const omitted = new Set(props.omitDefaults ?? []);
-    const secure = !omitted.has(JobDefault.SECURITY_CONTEXT);
     const restartPolicy = props.restartPolicy ?? JOB_DEFAULTS.restartPolicy;
     super(scope, id, {
       restartPolicy,
-      securityContext: secure ? restrictedPodSecurityContext(props.securityContext) : props.securityContext,
+      securityContext: withPodSecurityDefaults(props.securityContext, omitted),
       serviceAccount: props.serviceAccount,
       automountServiceAccountToken: props.automountServiceAccountToken ?? false,
       volumes: props.volumes,
@@ -419,14 +418,14 @@ export class BatchJob extends kplus.AbstractPod {
    * own settings.
    */
   public addContainer(container: kplus.ContainerProps): kplus.Container {
-    return super.addContainer(this.withDefaults(container));
+    return super.addContainer(withContainerDefaults(container, this.omitted));
   }
 
   /**
    * Adds an init container with the same defaults as {@link addContainer}.
    */
   public addInitContainer(container: kplus.ContainerProps): kplus.Container {
-    return super.addInitContainer(this.withDefaults(container));
+    return super.addInitContainer(withContainerDefaults(container, this.omitted));
   }
 
   /**
@@ -460,16 +459,6 @@ export class BatchJob extends kplus.AbstractPod {
       podReplacementPolicy: props.podReplacementPolicy,
       podSeccompProfileType: this.omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
     });
-  }
-
-  private withDefaults(container: kplus.ContainerProps): kplus.ContainerProps {
-    return {
-      ...container,
-      resources: container.resources ?? (this.omitted.has(JobDefault.RESOURCES) ? {} : JOB_DEFAULTS.resources),
-      securityContext: this.omitted.has(JobDefault.SECURITY_CONTEXT)
-        ? container.securityContext
-        : restrictedContainerSecurityContext(container.securityContext),
-    };
   }
 
   private defaultUnlessOmitted<T>(which: JobDefault, value: T): T | undefined {

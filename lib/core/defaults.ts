@@ -45,6 +45,24 @@ export const JOB_DEFAULTS = {
   } as kplus.ContainerResources,
 } as const;
 
+/**
+ * `container` with the library's resource and security defaults underneath its own settings,
+ * less those in `omitted`: what every container of every pod the library makes gets (Jobs, init
+ * containers, queue servers).
+ */
+export function withContainerDefaults(container: kplus.ContainerProps, omitted: ReadonlySet<JobDefault>): kplus.ContainerProps {
+  return {
+    ...container,
+    resources: container.resources ?? (omitted.has(JobDefault.RESOURCES) ? {} : JOB_DEFAULTS.resources),
+    securityContext: omitted.has(JobDefault.SECURITY_CONTEXT) ? container.securityContext : restrictedContainerSecurityContext(container.securityContext),
+  };
+}
+
+/** The pod security context the library gives a pod: the restricted profile under `own`, unless omitted. */
+export function withPodSecurityDefaults(own: kplus.PodSecurityContextProps | undefined, omitted: ReadonlySet<JobDefault>): kplus.PodSecurityContextProps | undefined {
+  return omitted.has(JobDefault.SECURITY_CONTEXT) ? own : restrictedPodSecurityContext(own);
+}
+
 /** The restricted-profile container security context, with the user's own settings on top. */
 export function restrictedContainerSecurityContext(own: kplus.ContainerSecurityContextProps = {}): kplus.ContainerSecurityContextProps {
   return {

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { BatchJob } from '../../core/batch-job';
-import { JobDefault, JOB_DEFAULTS, restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../../core/defaults';
+import { JobDefault, withContainerDefaults, withPodSecurityDefaults } from '../../core/defaults';
 import { propError } from '../../core/errors';
 import { patchPodTemplate } from '../../core/job-spec';
 import { ArgoCdAnnotations, GitOpsPolicy } from '../../core/gitops';
@@ -126,11 +126,13 @@ export interface QueueServerProps {
   readonly gitOps: GitOpsPolicy;
   /** Annotations of the server's pod template (a change restarts the server). */
   readonly podAnnotations?: Record<string, string>;
+  /** The workers' `omitDefaults`: the server's pod leaves out the same defaults. */
+  readonly omitDefaults?: JobDefault[];
 }
 
 /**
  * A queue server: a Deployment of one replica and a Service in front of it, with the library's
- * resources and restricted-profile security context.
+ * resources and restricted-profile security context (less the defaults the workers omit).
  *
  * A Deployment rather than a bare Pod, so an evicted or lost queue pod is replaced; `Recreate`,
  * so an update never runs two queues behind one Service. The selector and the pod labels are
@@ -157,13 +159,14 @@ export class QueueServer extends Construct {
     // On the objects only, not the pod template: the rule gitops/queue-wave-order finds them by it.
     const objectLabels = { ...labels, [JobPatternLabels.QUEUE]: props.name };
     const annotations = { [SYNC_WAVE_ANNOTATION]: `${props.syncWave}`, ...props.gitOps._dependencyAnnotations(props.syncWave) };
+    const omitted = new Set(props.omitDefaults ?? []);
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: props.name, labels: objectLabels, annotations },
       replicas: 1,
       strategy: kplus.DeploymentStrategy.recreate(),
       select: false,
-      securityContext: restrictedPodSecurityContext(),
+      securityContext: withPodSecurityDefaults(undefined, omitted),
       automountServiceAccountToken: false,
       volumes: props.volumes,
     });
@@ -174,15 +177,10 @@ export class QueueServer extends Construct {
     for (const [key, value] of Object.entries(props.podAnnotations ?? {})) {
       this.deployment.podMetadata.addAnnotation(key, value);
     }
-    this.deployment.addContainer({
-      ...props.container,
-      ports: [{ number: props.port }],
-      resources: JOB_DEFAULTS.resources,
-      securityContext: restrictedContainerSecurityContext(),
-    });
+    this.deployment.addContainer(withContainerDefaults({ ...props.container, ports: [{ number: props.port }] }, omitted));
     // Its pod-template fields apply to any pod template: pod-level seccomp, and no path-derived label.
     patchPodTemplate(ApiObject.of(this.deployment), {
-      podSeccompProfileType: kplus.SeccompProfileType.RUNTIME_DEFAULT,
+      podSeccompProfileType: omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
       removeTemplateLabels: [kplus.Pod.ADDRESS_LABEL],
     });
 

@@ -139,6 +139,7 @@ export class RedisQueue extends Construct implements IWorkQueue {
       partOf: props.partOf,
       gitOps: props.gitOps,
       podAnnotations: props.podAnnotations,
+      omitDefaults: props.omitDefaults,
       volumes: [data],
       container: {
         name: 'redis',

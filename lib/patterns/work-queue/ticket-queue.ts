@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { JobDefault } from '../../core/defaults';
 import { GitOpsPolicy } from '../../core/gitops';
 import { QueueServer, WorkQueueAddress, IWorkQueue } from './queue';
 import * as kplus from 'cdk8s-plus-28';
@@ -39,6 +40,7 @@ export interface TicketQueueProps {
   readonly syncWave: number;
   readonly partOf?: string;
   readonly gitOps: GitOpsPolicy;
+  readonly omitDefaults?: JobDefault[];
 }
 
 /**
@@ -72,6 +74,7 @@ export class TicketQueue extends Construct implements IWorkQueue {
       syncWave: props.syncWave,
       partOf: props.partOf,
       gitOps: props.gitOps,
+      omitDefaults: props.omitDefaults,
       container: {
         name: 'tickets',
         image: props.image,

@@ -114,6 +114,7 @@ class TicketSource extends WorkQueue {
       syncWave: options.queueWave,
       partOf: options.partOf,
       gitOps: workers.gitOps,
+      omitDefaults: options.omitDefaults,
     });
   }
 
