@@ -44,6 +44,22 @@ const manifests: Array<[string, Mutate, string, string, string]> = [
   ['hostNetwork', m => { pod(m).hostNetwork = true; }, 'pss/host-namespaces', 'spec.template.spec.hostNetwork', 'hostNetwork is true'],
   ['a hostPath volume', m => { pod(m).volumes = [{ name: 'root', hostPath: { path: '/' } }]; }, 'pss/volume-types', 'spec.template.spec.volumes[0].hostPath', "volume 'root' is of type hostPath"],
   ['a hostPort', m => { container(m).ports = [{ containerPort: 8080, hostPort: 80 }]; }, 'pss/host-ports', 'spec.template.spec.containers[0].ports[0].hostPort', "container 'main' uses hostPort 80"],
+  // What the API server (or the kubelet) rejects that the schema lets through.
+  ['an empty image', m => { container(m).image = ''; }, 'image/reference', 'spec.template.spec.containers[0].image', "container 'main' has an empty image: the API server requires one"],
+  ['an image name with a space', m => { container(m).image = 'busy box:1.36.1'; }, 'image/reference', 'spec.template.spec.containers[0].image', "container 'main' image 'busy box:1.36.1' is not a valid image reference: the kubelet fails it with InvalidImageName"],
+  ['an upper-case image repository', m => { container(m).image = 'BusyBox:1.36.1'; }, 'image/reference', 'spec.template.spec.containers[0].image', "container 'main' image 'BusyBox:1.36.1' is not a valid image reference: the kubelet fails it with InvalidImageName"],
+  ['a podFailurePolicy In rule with exit code 0', m => { m.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [0, 42] } }] }; }, 'job/pod-failure-policy-rule', 'spec.podFailurePolicy.rules[0].onExitCodes.values[0]', "exit code 0 is not allowed with the operator 'In' (a succeeded container is not a failure)"],
+  ['podFailurePolicy exit codes out of order', m => { m.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42, 3] } }] }; }, 'job/pod-failure-policy-rule', 'spec.podFailurePolicy.rules[0].onExitCodes.values[1]', 'exit codes must be in increasing order, found 42 before 3'],
+  ['a podFailurePolicy exit code listed twice', m => { m.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { operator: 'NotIn', values: [3, 3] } }] }; }, 'job/pod-failure-policy-rule', 'spec.podFailurePolicy.rules[0].onExitCodes.values[1]', 'exit code 3 is listed twice'],
+  ['a podFailurePolicy containerName that names no container', m => { m.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'mian', operator: 'In', values: [42] } }] }; }, 'job/pod-failure-policy-rule', 'spec.podFailurePolicy.rules[0].onExitCodes.containerName', "containerName 'mian' names no container or init container of the pod"],
+  ['an upper-case container name', m => { container(m).name = 'Main'; }, 'api/container-name', 'spec.template.spec.containers[0].name', "container name 'Main' is not a DNS-1123 label"],
+  ['two containers with the same name', m => { pod(m).initContainers = [{ ...container(m) }]; }, 'api/container-name', 'spec.template.spec.initContainers[0].name', "container name 'main' is used twice in the pod"],
+  ['an invalid namespace', m => { m.metadata.namespace = 'Data_Team'; }, 'api/namespace', 'metadata.namespace', "namespace 'Data_Team' is not a DNS-1123 label of at most 63 characters"],
+  ['a pod label value with a space', m => { m.spec.template.metadata = { labels: { team: 'data science' } }; }, 'api/labels', 'spec.template.metadata.labels.team', "label 'team' has the value 'data science', which is not a valid label value"],
+  ['an invalid label key', m => { m.metadata.labels = { 'Example.com/team': 'data' }; }, 'api/labels', 'metadata.labels.Example.com/team', "label key 'Example.com/team' is not a valid qualified name"],
+  ['an env var name starting with a digit', m => { container(m).env = [{ name: '2FA_TOKEN', value: 'x' }]; }, 'api/env-name', 'spec.template.spec.containers[0].env[0].name', "environment variable name '2FA_TOKEN' is not valid on Kubernetes 1.28 (letters, digits, '_', '-', '.'; not starting with a digit)"],
+  ['a Service name starting with a digit', m => { Object.assign(m, { apiVersion: 'v1', kind: 'Service', metadata: { name: '2queue' }, spec: { clusterIP: 'None' } }); }, 'api/name', 'metadata.name', "Service name '2queue' is not a DNS-1035 label (a letter first) of at most 63 characters"],
+  ['a ConfigMap name with upper case', m => { Object.assign(m, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Items' }, data: {} }); delete m.spec; }, 'api/name', 'metadata.name', "ConfigMap name 'Items' is not a DNS-1123 subdomain of at most 253 characters"],
   ['a privileged Deployment pod', m => {
     const template = m.spec.template;
     template.spec.restartPolicy = 'Always';
@@ -98,7 +114,7 @@ describe('bad-input matrix: raw manifests', () => {
       // THEN
       expect(report.errors.map(f => [f.ruleId, f.path, f.message])).toEqual([[ruleId, jsonPath, message]]);
       expect(report.ok).toBe(false);
-      expect(written.error?.message).toContain(`${ruleId} ${m.kind}/${m.metadata.name} (bad/hand-written) at ${jsonPath}: ${message}`);
+      expect(written.error?.message).toContain(`${ruleId} ${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name} (bad/hand-written) at ${jsonPath}: ${message}`);
       expect(written.files).toEqual([]);
     });
 
