@@ -269,6 +269,18 @@ describe('WorkQueueJob queue wiring', () => {
   });
 });
 
+describe('WorkQueueJob size', () => {
+  test('fails when the items make the Redis filler Job larger than etcd stores (1.5 MiB)', () => {
+    // GIVEN 50,000 items of 40 characters: about 2 MB of arguments in the filler Job
+    const c = chart();
+    const items = WorkItems.fromList(Array.from({ length: 50_000 }, (_, i) => `s3://bucket/images/${String(i).padStart(8, '0')}.png`));
+    new WorkQueueJob(c, 'thumbs', { metadata: { name: 'thumbs' }, queue: WorkQueue.redis({ items }), container: CONTAINER });
+
+    // THEN synth stops, naming the filler and the way out
+    expect(() => synth(c)).toThrow(/error size\/request Job\/thumbs-filler-[0-9a-f]{8} \(test\/thumbs\/Queue\/Filler\/Resource\): the object is \d+ KiB, over etcd's request limit of 1\.5 MiB: the API server refuses to store it \("etcdserver: request is too large"\)\. Fix: Make the object smaller than 1\.5 MiB \(etcd's request limit\): for work items, a ConfigMap-fed worker, fewer items per object, or a queue of your own\./);
+  });
+});
+
 describe('WorkQueueJob ordering', () => {
   test('in the YAML: queue Deployment and Service, then the filler, then the workers', () => {
     // GIVEN / WHEN (the worker Job is created first in the construct tree)

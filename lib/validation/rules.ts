@@ -2,24 +2,10 @@ import { JobPattern, patternEntry } from '../core/catalogue';
 import { ArgoCdAnnotations, ArgoCdTracking, GitOpsMode, HookPhase, ttlAllowed } from '../core/gitops';
 import { JobPatternLabels } from '../core/labels';
 import { isDnsLabel } from '../core/names';
+import { API_RULES, checkJobApi, checkLabels, checkObjectApi, checkPodApi } from './api-rules';
+import { Rule, Severity } from './rule';
 
-/** How bad a finding is. Errors fail synth; warnings do not unless `warningsAsErrors` is set. */
-export enum Severity {
-  /** Kubernetes would reject it, or it breaks a pattern's promise. */
-  ERROR = 'error',
-  /** Legal, but probably not what you meant. */
-  WARNING = 'warning',
-}
-
-/** A rule: a stable id, a severity, and the fix to apply. */
-export interface Rule {
-  /** Stable id, e.g. `job/restart-policy`; use it in `skipRules`. */
-  readonly id: string;
-  /** Severity of its findings. */
-  readonly severity: Severity;
-  /** How to fix what it finds. */
-  readonly fix: string;
-}
+export { type Rule, Severity } from './rule';
 
 /** What a rule found in one object. */
 export interface RuleHit {
@@ -59,14 +45,8 @@ export const RULES = {
   VOLUMES: { id: 'pss/volume-types', severity: Severity.ERROR, fix: 'Use only configMap, csi, downwardAPI, emptyDir, ephemeral, persistentVolumeClaim, projected or secret volumes.' },
   HOST_PORTS: { id: 'pss/host-ports', severity: Severity.ERROR, fix: 'Remove hostPort from container ports.' },
   IMAGE_TAG: { id: 'image/tag', severity: Severity.WARNING, fix: 'Pin the image to a version tag or a digest.' },
-  IMAGE_REFERENCE: { id: 'image/reference', severity: Severity.ERROR, fix: "Write the image as [registry/]repository[:tag][@digest], lower-case repository, no blanks (e.g. 'busybox:1.36.1')." },
-  OBJECT_NAME: { id: 'api/name', severity: Severity.ERROR, fix: 'Use lower-case letters, digits and \'-\' (and \'.\' where the kind allows it), starting and ending with a letter or digit.' },
-  NAMESPACE: { id: 'api/namespace', severity: Severity.ERROR, fix: 'Use a DNS-1123 label: lower-case letters, digits and \'-\', at most 63 characters.' },
-  LABELS: { id: 'api/labels', severity: Severity.ERROR, fix: "Label values: at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty); keys: an optional DNS subdomain prefix and '/', then such a name." },
-  CONTAINER_NAME: { id: 'api/container-name', severity: Severity.ERROR, fix: 'Give every container and init container a distinct DNS-1123 label as its name (lower-case letters, digits and \'-\').' },
-  ENV_NAME: { id: 'api/env-name', severity: Severity.ERROR, fix: "Name environment variables with letters, digits, '_', '-' and '.', not starting with a digit (Kubernetes 1.28)." },
-  POD_FAILURE_POLICY_RULE: { id: 'job/pod-failure-policy-rule', severity: Severity.ERROR, fix: "Give onExitCodes values that are distinct, in increasing order, without 0 for 'In'; name only containers of the pod in containerName." },
   REQUESTS: { id: 'resources/requests', severity: Severity.WARNING, fix: 'Set resources.requests (cpu and memory) so the scheduler can place the pod.' },
+  ...API_RULES,
 } as const satisfies Record<string, Rule>;
 
 type Obj = Record<string, any>;
@@ -127,7 +107,7 @@ export function checkRules(object: Obj): RuleHit[] {
   const hits: RuleHit[] = [];
   const hit = (rule: Rule, path: string, message: string) => hits.push({ rule, path, message });
 
-  checkMetadata(object, hit);
+  checkObjectApi(object, hit);
   if (object.kind === 'Job') {
     checkJob(object, 'spec', object.metadata ?? {}, hit);
   }
@@ -138,6 +118,7 @@ export function checkRules(object: Obj): RuleHit[] {
   if (podPath) {
     const pod = podPath.reduce<any>((o, k) => o?.[k], object);
     if (pod && typeof pod === 'object') {
+      checkPodApi(pod, podPath.join('.'), hit);
       checkPod(pod, podPath.join('.'), hit);
     }
     const templatePath = podPath.slice(0, -1);
@@ -171,7 +152,8 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, named = true): 
   if (typeof spec.parallelism === 'number' && typeof spec.completions === 'number' && spec.parallelism > spec.completions) {
     hit(RULES.PARALLELISM, `${at}.parallelism`, `parallelism (${spec.parallelism}) is greater than completions (${spec.completions}): at most ${spec.completions} pods run at once`);
   }
-  if (spec.completionMode === 'Indexed' && spec.completions === undefined) {
+  // With neither completions nor parallelism the API server defaults both to 1 (one index).
+  if (spec.completionMode === 'Indexed' && spec.completions === undefined && spec.parallelism !== undefined) {
     hit(RULES.INDEXED, `${at}.completions`, "completionMode is 'Indexed' but completions is not set");
   }
   if (spec.backoffLimitPerIndex !== undefined && spec.completionMode !== 'Indexed') {
@@ -183,7 +165,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, named = true): 
   if (spec.podFailurePolicy !== undefined && pod.restartPolicy !== 'Never') {
     hit(RULES.POD_FAILURE_POLICY, `${at}.podFailurePolicy`, `a podFailurePolicy needs restartPolicy 'Never', found '${pod.restartPolicy}'`);
   }
-  checkPodFailurePolicyRules(spec.podFailurePolicy?.rules ?? [], pod, `${at}.podFailurePolicy.rules`, hit);
+  checkJobApi(spec, pod, at, hit);
   const alpha: Array<[string, string]> = [['backoffLimitPerIndex', 'JobBackoffLimitPerIndex'], ['maxFailedIndexes', 'JobBackoffLimitPerIndex'], ['podReplacementPolicy', 'JobPodReplacementPolicy']];
   for (const [field, gate] of alpha) {
     if (spec[field] !== undefined) {
@@ -253,26 +235,7 @@ function checkPod(pod: Obj, at: string, hit: Hit): void {
   if (podSc.runAsNonRoot === false) hit(RULES.NON_ROOT, `${at}.securityContext.runAsNonRoot`, 'runAsNonRoot is false');
   if (podSc.seccompProfile?.type === 'Unconfined') hit(RULES.SECCOMP, `${at}.securityContext.seccompProfile.type`, 'the pod seccomp profile is Unconfined');
 
-  const seen = new Set<string>();
   for (const [path, c] of all) {
-    if (typeof c.name === 'string' && !isDnsLabel(c.name)) {
-      hit(RULES.CONTAINER_NAME, `${path}.name`, `container name '${c.name}' is not a DNS-1123 label`);
-    } else if (seen.has(c.name)) {
-      hit(RULES.CONTAINER_NAME, `${path}.name`, `container name '${c.name}' is used twice in the pod`);
-    }
-    seen.add(c.name);
-    for (const [j, env] of (c.env ?? []).entries()) {
-      if (typeof env?.name === 'string' && !ENV_VAR_NAME.test(env.name)) {
-        hit(RULES.ENV_NAME, `${path}.env[${j}].name`, `environment variable name '${env.name}' is not valid on Kubernetes 1.28 (letters, digits, '_', '-', '.'; not starting with a digit)`);
-      }
-    }
-    if (!path.includes('.ephemeralContainers[') && typeof c.image === 'string') {
-      if (c.image.trim().length === 0) {
-        hit(RULES.IMAGE_REFERENCE, `${path}.image`, `container '${c.name}' has an empty image: the API server requires one`);
-      } else if (!IMAGE_REFERENCE.test(c.image)) {
-        hit(RULES.IMAGE_REFERENCE, `${path}.image`, `container '${c.name}' image '${c.image}' is not a valid image reference: the kubelet fails it with InvalidImageName`);
-      }
-    }
     const sc: Obj = c.securityContext ?? {};
     const name = `container '${c.name}'`;
     if (sc.privileged === true) hit(RULES.PRIVILEGED, `${path}.securityContext.privileged`, `${name} is privileged`);
@@ -293,87 +256,6 @@ function checkPod(pod: Obj, at: string, hit: Hit): void {
     if (typeof c.image === 'string' && c.image.trim().length > 0 && !hasPinnedTag(c.image)) hit(RULES.IMAGE_TAG, `${path}.image`, `${name} uses image '${c.image}' without a pinned tag`);
     const requests: Obj = c.resources?.requests ?? {};
     if (requests.cpu === undefined || requests.memory === undefined) hit(RULES.REQUESTS, `${path}.resources.requests`, `${name} does not request both cpu and memory`);
-  }
-}
-
-/** Environment variable names as Kubernetes 1.28 accepts them (IsEnvVarName). */
-const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
-
-/**
- * An image reference (the distribution/reference grammar the kubelet parses): an optional registry
- * host, lower-case path components, an optional tag and an optional digest.
- */
-const IMAGE_REFERENCE = (() => {
-  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
-  const host = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?';
-  const tag = '[\\w][\\w.-]{0,127}';
-  const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}';
-  return new RegExp(`^(?:${host}/)?${component}(?:/${component})*(?::${tag})?(?:@${digest})?$`);
-})();
-
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-
-/** Kinds whose names the API server checks, and how (Job names are the rule job/name's). */
-const NAME_RULES: Record<string, { readonly test: (name: string) => boolean; readonly what: string }> = {
-  Service: { test: n => n.length <= 63 && DNS_1035_LABEL.test(n), what: 'a DNS-1035 label (a letter first) of at most 63 characters' },
-  Namespace: { test: n => isDnsLabel(n), what: 'a DNS-1123 label of at most 63 characters' },
-  CronJob: { test: n => n.length <= 52 && DNS_1123_SUBDOMAIN.test(n), what: 'a DNS-1123 subdomain of at most 52 characters' },
-  ...Object.fromEntries(['ConfigMap', 'Secret', 'ServiceAccount', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'PersistentVolumeClaim']
-    .map(kind => [kind, { test: (n: string) => n.length <= 253 && DNS_1123_SUBDOMAIN.test(n), what: 'a DNS-1123 subdomain of at most 253 characters' }])),
-};
-
-/** The object's name (by kind), namespace and labels, as the API server validates them. */
-function checkMetadata(object: Obj, hit: Hit): void {
-  const metadata: Obj = object.metadata ?? {};
-  const rule = NAME_RULES[object.kind];
-  if (rule && typeof metadata.name === 'string' && !rule.test(metadata.name)) {
-    hit(RULES.OBJECT_NAME, 'metadata.name', `${object.kind} name '${metadata.name}' is not ${rule.what}`);
-  }
-  if (typeof metadata.namespace === 'string' && !isDnsLabel(metadata.namespace)) {
-    hit(RULES.NAMESPACE, 'metadata.namespace', `namespace '${metadata.namespace}' is not a DNS-1123 label of at most 63 characters`);
-  }
-  if (metadata.labels && typeof metadata.labels === 'object') {
-    checkLabels(metadata.labels, 'metadata.labels', hit);
-  }
-}
-
-function checkLabels(labels: Obj, at: string, hit: Hit): void {
-  for (const [key, value] of Object.entries(labels)) {
-    const slash = key.lastIndexOf('/');
-    const [prefix, name] = slash === -1 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
-    if (name.length > 63 || !LABEL_NAME.test(name) || (prefix !== undefined && (prefix.length > 253 || !DNS_1123_SUBDOMAIN.test(prefix)))) {
-      hit(RULES.LABELS, `${at}.${key}`, `label key '${key}' is not a valid qualified name`);
-    }
-    if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
-      hit(RULES.LABELS, `${at}.${key}`, `label '${key}' has the value '${value}', which is not a valid label value`);
-    }
-  }
-}
-
-/** The onExitCodes of podFailurePolicy rules, as the API server validates them. */
-function checkPodFailurePolicyRules(rules: Obj[], pod: Obj, at: string, hit: Hit): void {
-  const names = new Set([...(pod.containers ?? []), ...(pod.initContainers ?? [])].map((c: Obj) => c.name));
-  for (const [i, rule] of rules.entries()) {
-    const codes: Obj | undefined = rule?.onExitCodes;
-    if (!codes) continue;
-    const path = `${at}[${i}].onExitCodes`;
-    if (typeof codes.containerName === 'string' && !names.has(codes.containerName)) {
-      hit(RULES.POD_FAILURE_POLICY_RULE, `${path}.containerName`, `containerName '${codes.containerName}' names no container or init container of the pod`);
-    }
-    const values: unknown[] = Array.isArray(codes.values) ? codes.values : [];
-    for (const [j, value] of values.entries()) {
-      if (codes.operator === 'In' && value === 0) {
-        hit(RULES.POD_FAILURE_POLICY_RULE, `${path}.values[${j}]`, "exit code 0 is not allowed with the operator 'In' (a succeeded container is not a failure)");
-      }
-      if (values.indexOf(value) !== j) {
-        hit(RULES.POD_FAILURE_POLICY_RULE, `${path}.values[${j}]`, `exit code ${value} is listed twice`);
-      } else if (j > 0 && (values[j - 1] as number) > (value as number)) {
-        hit(RULES.POD_FAILURE_POLICY_RULE, `${path}.values[${j}]`, `exit codes must be in increasing order, found ${values[j - 1]} before ${value}`);
-      }
-    }
   }
 }
 

@@ -116,7 +116,7 @@ function validateEntries(entries: readonly Entry[], options: ValidationOptions):
 /** One line a person can act on: `error job/restart-policy Job/unlucky (app/unlucky) at spec...: message. Fix: ...` */
 export function formatFinding(f: Finding): string {
   const where = `${f.kind}/${f.namespace ? `${f.namespace}/` : ''}${f.name}${f.constructPath ? ` (${f.constructPath})` : ''}`;
-  return `${f.severity} ${f.ruleId} ${where} at ${f.path}: ${f.message}. Fix: ${f.fix}`;
+  return `${f.severity} ${f.ruleId} ${where}${f.path ? ` at ${f.path}` : ''}: ${f.message}. Fix: ${f.fix}`;
 }
 
 /** The report as text, one finding a line, with a closing count. */

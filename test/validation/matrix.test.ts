@@ -24,7 +24,7 @@ const manifests: Array<[string, Mutate, string, string, string]> = [
   ['restartPolicy Always', m => { pod(m).restartPolicy = 'Always'; }, 'job/restart-policy', 'spec.template.spec.restartPolicy', "restartPolicy is 'Always'; a Job allows only 'Never' or 'OnFailure'"],
   ['manualSelector without a selector', m => { m.spec.manualSelector = true; }, 'job/manual-selector', 'spec.manualSelector', 'manualSelector is true but there is no selector'],
   ['a selector without manualSelector', m => { m.spec.selector = { matchLabels: { a: 'b' } }; }, 'job/manual-selector', 'spec.selector', 'a selector is given without manualSelector: true; the API server rejects it'],
-  ['Indexed without completions', m => { m.spec.completionMode = 'Indexed'; }, 'job/indexed-needs-completions', 'spec.completions', "completionMode is 'Indexed' but completions is not set"],
+  ['Indexed without completions', m => { m.spec.completionMode = 'Indexed'; m.spec.parallelism = 2; }, 'job/indexed-needs-completions', 'spec.completions', "completionMode is 'Indexed' but completions is not set"],
   ['backoffLimitPerIndex without Indexed', m => { m.spec.completions = 2; m.spec.backoffLimitPerIndex = 1; }, 'job/per-index-needs-indexed', 'spec.backoffLimitPerIndex', "backoffLimitPerIndex is 1 but completionMode is not 'Indexed'"],
   ['podFailurePolicy with OnFailure', m => { pod(m).restartPolicy = 'OnFailure'; m.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [2] } }] }; }, 'job/pod-failure-policy-needs-never', 'spec.podFailurePolicy', "a podFailurePolicy needs restartPolicy 'Never', found 'OnFailure'"],
   ['a name longer than 63 characters', m => { m.metadata.name = 'j'.repeat(64); }, 'job/name', 'metadata.name', `Job name '${'j'.repeat(64)}' is not a DNS-1123 label of at most 63 characters`],
@@ -45,7 +45,7 @@ const manifests: Array<[string, Mutate, string, string, string]> = [
   ['a hostPath volume', m => { pod(m).volumes = [{ name: 'root', hostPath: { path: '/' } }]; }, 'pss/volume-types', 'spec.template.spec.volumes[0].hostPath', "volume 'root' is of type hostPath"],
   ['a hostPort', m => { container(m).ports = [{ containerPort: 8080, hostPort: 80 }]; }, 'pss/host-ports', 'spec.template.spec.containers[0].ports[0].hostPort', "container 'main' uses hostPort 80"],
   // What the API server (or the kubelet) rejects that the schema lets through.
-  ['an empty image', m => { container(m).image = ''; }, 'image/reference', 'spec.template.spec.containers[0].image', "container 'main' has an empty image: the API server requires one"],
+  ['an empty image', m => { container(m).image = ''; }, 'image/reference', 'spec.template.spec.containers[0].image', "container 'main' has no image: the API server requires one"],
   ['an image name with a space', m => { container(m).image = 'busy box:1.36.1'; }, 'image/reference', 'spec.template.spec.containers[0].image', "container 'main' image 'busy box:1.36.1' is not a valid image reference: the kubelet fails it with InvalidImageName"],
   ['an upper-case image repository', m => { container(m).image = 'BusyBox:1.36.1'; }, 'image/reference', 'spec.template.spec.containers[0].image', "container 'main' image 'BusyBox:1.36.1' is not a valid image reference: the kubelet fails it with InvalidImageName"],
   ['a podFailurePolicy In rule with exit code 0', m => { m.spec.podFailurePolicy = { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [0, 42] } }] }; }, 'job/pod-failure-policy-rule', 'spec.podFailurePolicy.rules[0].onExitCodes.values[0]', "exit code 0 is not allowed with the operator 'In' (a succeeded container is not a failure)"],
@@ -59,6 +59,12 @@ const manifests: Array<[string, Mutate, string, string, string]> = [
   ['an invalid label key', m => { m.metadata.labels = { 'Example.com/team': 'data' }; }, 'api/labels', 'metadata.labels.Example.com/team', "label key 'Example.com/team' is not a valid qualified name"],
   ['an env var name starting with a digit', m => { container(m).env = [{ name: '2FA_TOKEN', value: 'x' }]; }, 'api/env-name', 'spec.template.spec.containers[0].env[0].name', "environment variable name '2FA_TOKEN' is not valid on Kubernetes 1.28 (letters, digits, '_', '-', '.'; not starting with a digit)"],
   ['a Service name starting with a digit', m => { Object.assign(m, { apiVersion: 'v1', kind: 'Service', metadata: { name: '2queue' }, spec: { clusterIP: 'None' } }); }, 'api/name', 'metadata.name', "Service name '2queue' is not a DNS-1035 label (a letter first) of at most 63 characters"],
+  ['an env var given twice', m => { container(m).env = [{ name: 'A', value: '1' }, { name: 'A', value: '2' }]; }, 'api/env', 'spec.template.spec.containers[0].env[1].name', "environment variable 'A' is given twice: server-side apply (kubectl --server-side, Argo CD's ServerSideApply) refuses the pod, client-side apply keeps the last"],
+  ['a port name in upper case', m => { container(m).ports = [{ containerPort: 80, name: 'HTTP' }]; }, 'api/ports', 'spec.template.spec.containers[0].ports[0].name', "port name 'HTTP' is not at most 15 lower-case letters, digits and '-' with at least one letter"],
+  ['a cpu request above its limit', m => { container(m).resources = { requests: { cpu: '2', memory: '64Mi' }, limits: { cpu: '1500m' } }; }, 'api/resources', 'spec.template.spec.containers[0].resources.requests.cpu', 'the cpu request 2 is above its limit 1500m'],
+  ['a probe with two handlers', m => { container(m).readinessProbe = { exec: { command: ['true'] }, tcpSocket: { port: 80 } }; }, 'api/probe', 'spec.template.spec.containers[0].readinessProbe', 'the probe has 2 handlers (exec, tcpSocket)'],
+  ['a negative backoffLimit', m => { m.spec.backoffLimit = -1; }, 'api/non-negative', 'spec.backoffLimit', 'backoffLimit is -1'],
+  ['a Job of 1.6 MB', m => { container(m).args = ['x'.repeat(1_600_000)]; }, 'size/request', '', 'the object is 1563 KiB, over etcd\'s request limit of 1.5 MiB: the API server refuses to store it ("etcdserver: request is too large")'],
   ['a ConfigMap name with upper case', m => { Object.assign(m, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'Items' }, data: {} }); delete m.spec; }, 'api/name', 'metadata.name', "ConfigMap name 'Items' is not a DNS-1123 subdomain of at most 253 characters"],
   ['a privileged Deployment pod', m => {
     const template = m.spec.template;
@@ -76,6 +82,7 @@ const warnings: Array<[string, Mutate, string, string, string]> = [
   ['parallelism above completions', m => { m.spec.completions = 2; m.spec.parallelism = 3; }, 'job/parallelism-exceeds-completions', 'spec.parallelism', 'parallelism (3) is greater than completions (2): at most 2 pods run at once'],
   ['a deadline shorter than the back-off', m => { m.spec.backoffLimit = 6; m.spec.activeDeadlineSeconds = 600; }, 'job/deadline-shorter-than-backoff', 'spec.activeDeadlineSeconds', 'activeDeadlineSeconds (600) is shorter than the 630 s of back-off that backoffLimit 6 allows'],
   ['a TTL on a Job Argo CD tracks', m => { m.spec.ttlSecondsAfterFinished = 60; }, 'gitops/ttl-on-tracked-job', 'spec.ttlSecondsAfterFinished', 'ttlSecondsAfterFinished is 60 on a Job Argo CD tracks (not a hook): once the TTL deleted it, Argo CD shows it missing and auto-sync re-creates it, so it runs again after every TTL'],
+  ['a work-items ConfigMap of 600 KiB', m => { Object.assign(m, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'items' }, data: { 0: 'x'.repeat(600 * 1024) } }); delete m.spec; }, 'size/last-applied', '', 'the object is 600 KiB: kubectl apply and Argo CD\'s default client-side apply copy it into the annotation kubectl.kubernetes.io/last-applied-configuration, which may hold at most 256 KiB'],
   ['an alpha field on 1.28', m => { m.spec.podReplacementPolicy = 'Failed'; }, 'job/alpha-field', 'spec.podReplacementPolicy', 'podReplacementPolicy is alpha on Kubernetes 1.28: without the JobPodReplacementPolicy feature gate the API server drops it silently (beta and on by default from 1.29)'],
 ];
 
@@ -114,7 +121,7 @@ describe('bad-input matrix: raw manifests', () => {
       // THEN
       expect(report.errors.map(f => [f.ruleId, f.path, f.message])).toEqual([[ruleId, jsonPath, message]]);
       expect(report.ok).toBe(false);
-      expect(written.error?.message).toContain(`${ruleId} ${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name} (bad/hand-written) at ${jsonPath}: ${message}`);
+      expect(written.error?.message).toContain(`${ruleId} ${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name} (bad/hand-written)${jsonPath ? ` at ${jsonPath}` : ''}: ${message}`);
       expect(written.files).toEqual([]);
     });
 

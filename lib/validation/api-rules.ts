@@ -1,0 +1,347 @@
+import { isDnsLabel } from '../core/names';
+import { Rule, Severity } from './rule';
+
+// What the Kubernetes API server validates (pkg/apis/core/validation, pkg/apis/batch/validation,
+// apimachinery's validation helpers) beyond what its OpenAPI schema says, and what the kubelet
+// refuses at once: the rules that keep validateManifests() in agreement with a strict
+// server-side dry run. The differential corpus (test/validation/corpus.ts, run against the real
+// API server by test/e2e/validation-corpus.test.ts) pins that agreement.
+
+type Obj = Record<string, any>;
+type Hit = (rule: Rule, path: string, message: string) => void;
+
+/** The rules of this file, by id. */
+export const API_RULES = {
+  IMAGE_REFERENCE: { id: 'image/reference', severity: Severity.ERROR, fix: "Write the image as [registry/]repository[:tag][@digest], lower-case repository, no blanks (e.g. 'busybox:1.36.1')." },
+  OBJECT_NAME: { id: 'api/name', severity: Severity.ERROR, fix: 'Use lower-case letters, digits and \'-\' (and \'.\' where the kind allows it), starting and ending with a letter or digit.' },
+  NAMESPACE: { id: 'api/namespace', severity: Severity.ERROR, fix: 'Use a DNS-1123 label: lower-case letters, digits and \'-\', at most 63 characters.' },
+  LABELS: { id: 'api/labels', severity: Severity.ERROR, fix: "Label values: at most 63 characters of letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty); keys: an optional DNS subdomain prefix and '/', then such a name." },
+  ANNOTATIONS: { id: 'api/annotations', severity: Severity.ERROR, fix: 'Use qualified names as annotation keys, and keep all annotations of an object under 256 KiB (put large data in a ConfigMap).' },
+  CONTAINER_NAME: { id: 'api/container-name', severity: Severity.ERROR, fix: 'Give every container and init container a distinct DNS-1123 label as its name (lower-case letters, digits and \'-\').' },
+  CONTAINERS: { id: 'api/containers', severity: Severity.ERROR, fix: 'Give the pod at least one container.' },
+  ENV_NAME: { id: 'api/env-name', severity: Severity.ERROR, fix: "Name environment variables with letters, digits, '_', '-' and '.', not starting with a digit (Kubernetes 1.28)." },
+  ENV: { id: 'api/env', severity: Severity.ERROR, fix: 'Give each variable once, with either value or valueFrom; a fieldRef names one of the fields the downward API supports.' },
+  PORTS: { id: 'api/ports', severity: Severity.ERROR, fix: "Use containerPort 1-65535, protocol TCP, UDP or SCTP, and distinct port names of at most 15 lower-case letters, digits and '-' with at least one letter." },
+  RESOURCES: { id: 'api/resources', severity: Severity.ERROR, fix: "Use quantities such as '500m', '1', '128Mi', not negative, requests at most the limits, and resource names cpu, memory, ephemeral-storage, hugepages-<size> or <domain>/<name>." },
+  PROBE: { id: 'api/probe', severity: Severity.ERROR, fix: 'Give a probe exactly one handler (exec, httpGet, tcpSocket or grpc) and no negative times or thresholds.' },
+  VOLUME_NAMES: { id: 'api/volumes', severity: Severity.ERROR, fix: 'Name volumes with distinct DNS-1123 labels, and mount only volumes of the pod.' },
+  NON_NEGATIVE: { id: 'api/non-negative', severity: Severity.ERROR, fix: 'Use 0 or more.' },
+  POD_FIELDS: { id: 'api/pod-fields', severity: Severity.ERROR, fix: 'Use a DNS-1123 subdomain for serviceAccountName, DNS-1123 labels (no dots) for hostname and subdomain, and Equal/Exists with NoSchedule, PreferNoSchedule or NoExecute in tolerations.' },
+  CONFIG_MAP: { id: 'api/config-map', severity: Severity.ERROR, fix: "Use keys of letters, digits, '-', '_' and '.', and keep a ConfigMap's data under 1 MiB (split it, or pass references instead of contents)." },
+  POD_FAILURE_POLICY_RULE: { id: 'job/pod-failure-policy-rule', severity: Severity.ERROR, fix: "Give onExitCodes values that are distinct, in increasing order, without 0 for 'In'; name only containers of the pod in containerName." },
+  SIZE_ANNOTATION: { id: 'size/last-applied', severity: Severity.WARNING, fix: 'Apply it server-side (kubectl apply --server-side, Argo CD sync option ServerSideApply=true), or make it smaller: client-side apply copies the object into an annotation of at most 256 KiB.' },
+  SIZE_REQUEST: { id: 'size/request', severity: Severity.ERROR, fix: 'Make the object smaller than 1.5 MiB (etcd\'s request limit): for work items, a ConfigMap-fed worker, fewer items per object, or a queue of your own.' },
+} as const satisfies Record<string, Rule>;
+
+/** Bytes of annotations an object may carry (keys and values). */
+const MAX_ANNOTATIONS_BYTES = 256 * 1024;
+/** Bytes of data a ConfigMap may hold. */
+const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
+/** Client-side apply keeps the whole object in this annotation, which the API server caps. */
+const LAST_APPLIED_BYTES = 256 * 1024;
+/** etcd's default --max-request-bytes: a larger object is refused when it is stored. */
+const ETCD_REQUEST_BYTES = 1.5 * 1024 * 1024;
+
+const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
+const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
+const HUGE_PAGES = /^hugepages-/;
+const FIELD_PATHS = new Set(['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.labels', 'metadata.annotations', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs']);
+const FIELD_PATH_OF_KEY = /^metadata\.(labels|annotations)\['[^']+'\]$/;
+
+/**
+ * An image reference (the distribution/reference grammar the kubelet parses): an optional registry
+ * host, lower-case path components, an optional tag and an optional digest.
+ */
+const IMAGE_REFERENCE = (() => {
+  const component = '[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*';
+  const host = '(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?';
+  const tag = '[\\w][\\w.-]{0,127}';
+  const digest = '[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9A-Fa-f]{32,}';
+  return new RegExp(`^(?:${host}/)?${component}(?:/${component})*(?::${tag})?(?:@${digest})?$`);
+})();
+
+/** Kinds whose names the API server checks, and how (Job names are the rule job/name's). */
+const NAME_RULES: Record<string, { readonly test: (name: string) => boolean; readonly what: string }> = {
+  Service: { test: n => n.length <= 63 && DNS_1035_LABEL.test(n), what: 'a DNS-1035 label (a letter first) of at most 63 characters' },
+  Namespace: { test: n => isDnsLabel(n), what: 'a DNS-1123 label of at most 63 characters' },
+  CronJob: { test: n => n.length <= 52 && DNS_1123_SUBDOMAIN.test(n), what: 'a DNS-1123 subdomain of at most 52 characters' },
+  ...Object.fromEntries(['ConfigMap', 'Secret', 'ServiceAccount', 'Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'PersistentVolumeClaim']
+    .map(kind => [kind, { test: (n: string) => n.length <= 253 && DNS_1123_SUBDOMAIN.test(n), what: 'a DNS-1123 subdomain of at most 253 characters' }])),
+};
+
+/** The object as a whole: its name (by kind), namespace, labels, annotations and size. */
+export function checkObjectApi(object: Obj, hit: Hit): void {
+  const metadata: Obj = object.metadata ?? {};
+  const rule = NAME_RULES[object.kind];
+  if (rule && typeof metadata.name === 'string' && !rule.test(metadata.name)) {
+    hit(API_RULES.OBJECT_NAME, 'metadata.name', `${object.kind} name '${metadata.name}' is not ${rule.what}`);
+  }
+  if (typeof metadata.namespace === 'string' && !isDnsLabel(metadata.namespace)) {
+    hit(API_RULES.NAMESPACE, 'metadata.namespace', `namespace '${metadata.namespace}' is not a DNS-1123 label of at most 63 characters`);
+  }
+  if (metadata.labels && typeof metadata.labels === 'object') {
+    checkLabels(metadata.labels, 'metadata.labels', hit);
+  }
+  if (metadata.annotations && typeof metadata.annotations === 'object') {
+    checkAnnotations(metadata.annotations, 'metadata.annotations', hit);
+  }
+  if (object.kind === 'ConfigMap') {
+    checkConfigMap(object, hit);
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(object));
+  if (bytes > ETCD_REQUEST_BYTES) {
+    hit(API_RULES.SIZE_REQUEST, '', `the object is ${kib(bytes)}, over etcd's request limit of 1.5 MiB: the API server refuses to store it ("etcdserver: request is too large")`);
+  } else if (bytes > LAST_APPLIED_BYTES) {
+    hit(API_RULES.SIZE_ANNOTATION, '', `the object is ${kib(bytes)}: kubectl apply and Argo CD's default client-side apply copy it into the annotation kubectl.kubernetes.io/last-applied-configuration, which may hold at most 256 KiB`);
+  }
+}
+
+function kib(bytes: number): string {
+  return `${(bytes / 1024).toFixed(0)} KiB`;
+}
+
+/** Label keys and values (objects, pod templates, node selectors). */
+export function checkLabels(labels: Obj, at: string, hit: Hit): void {
+  for (const [key, value] of Object.entries(labels)) {
+    if (!isQualifiedName(key)) {
+      hit(API_RULES.LABELS, `${at}.${key}`, `label key '${key}' is not a valid qualified name`);
+    }
+    if (typeof value === 'string' && (value.length > 63 || !LABEL_VALUE.test(value))) {
+      hit(API_RULES.LABELS, `${at}.${key}`, `label '${key}' has the value '${value}', which is not a valid label value`);
+    }
+  }
+}
+
+function checkAnnotations(annotations: Obj, at: string, hit: Hit): void {
+  let bytes = 0;
+  for (const [key, value] of Object.entries(annotations)) {
+    if (!isQualifiedName(key.toLowerCase())) {
+      hit(API_RULES.ANNOTATIONS, `${at}.${key}`, `annotation key '${key}' is not a valid qualified name`);
+    }
+    bytes += key.length + (typeof value === 'string' ? value.length : 0);
+  }
+  if (bytes > MAX_ANNOTATIONS_BYTES) {
+    hit(API_RULES.ANNOTATIONS, at, `the annotations hold ${kib(bytes)}, more than the 256 KiB the API server allows`);
+  }
+}
+
+/** `[prefix/]name`: a DNS-1123 subdomain prefix of at most 253 characters, a name of at most 63. */
+function isQualifiedName(key: string): boolean {
+  const slash = key.indexOf('/');
+  const [prefix, name] = slash === -1 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+  return name.length <= 63 && QUALIFIED_NAME_PART.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_1123_SUBDOMAIN.test(prefix)));
+}
+
+function checkConfigMap(object: Obj, hit: Hit): void {
+  let bytes = 0;
+  for (const field of ['data', 'binaryData']) {
+    for (const [key, value] of Object.entries<unknown>(object[field] ?? {})) {
+      if (key.length > 253 || !CONFIG_MAP_KEY.test(key)) {
+        hit(API_RULES.CONFIG_MAP, `${field}.${key}`, `key '${key}' is not a valid ConfigMap key`);
+      }
+      bytes += key.length + (typeof value === 'string' ? value.length : 0);
+    }
+  }
+  if (bytes > MAX_CONFIG_MAP_BYTES) {
+    hit(API_RULES.CONFIG_MAP, 'data', `the data holds ${kib(bytes)}, more than the 1 MiB a ConfigMap may hold`);
+  }
+}
+
+/** A pod spec: containers, env, ports, resources, probes, volumes and the pod-level names. */
+export function checkPodApi(pod: Obj, at: string, hit: Hit): void {
+  // A missing list is the schema's to report (a required field); an empty one is the API server's.
+  if (Array.isArray(pod.containers) && pod.containers.length === 0) {
+    hit(API_RULES.CONTAINERS, `${at}.containers`, 'the pod has no container');
+  }
+  const volumes = new Set<string>();
+  for (const [i, volume] of (pod.volumes ?? []).entries()) {
+    if (typeof volume?.name !== 'string' || !isDnsLabel(volume.name)) {
+      hit(API_RULES.VOLUME_NAMES, `${at}.volumes[${i}].name`, `volume name '${volume?.name}' is not a DNS-1123 label`);
+    } else if (volumes.has(volume.name)) {
+      hit(API_RULES.VOLUME_NAMES, `${at}.volumes[${i}].name`, `volume name '${volume.name}' is used twice`);
+    }
+    volumes.add(volume?.name);
+  }
+  if (typeof pod.serviceAccountName === 'string' && !(pod.serviceAccountName.length <= 253 && DNS_1123_SUBDOMAIN.test(pod.serviceAccountName))) {
+    hit(API_RULES.POD_FIELDS, `${at}.serviceAccountName`, `serviceAccountName '${pod.serviceAccountName}' is not a DNS-1123 subdomain`);
+  }
+  for (const field of ['hostname', 'subdomain']) {
+    if (typeof pod[field] === 'string' && !isDnsLabel(pod[field])) {
+      hit(API_RULES.POD_FIELDS, `${at}.${field}`, `${field} '${pod[field]}' is not a DNS-1123 label (lower-case letters, digits and '-', no dots)`);
+    }
+  }
+  if (pod.nodeSelector && typeof pod.nodeSelector === 'object') {
+    checkLabels(pod.nodeSelector, `${at}.nodeSelector`, hit);
+  }
+  for (const [i, t] of (pod.tolerations ?? []).entries()) {
+    if (t?.operator !== undefined && !['Equal', 'Exists'].includes(t.operator)) {
+      hit(API_RULES.POD_FIELDS, `${at}.tolerations[${i}].operator`, `toleration operator '${t.operator}' is not Equal or Exists`);
+    }
+    if (t?.effect !== undefined && !['', 'NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
+      hit(API_RULES.POD_FIELDS, `${at}.tolerations[${i}].effect`, `toleration effect '${t.effect}' is not NoSchedule, PreferNoSchedule or NoExecute`);
+    }
+  }
+
+  const groups: Array<[string, Obj[]]> = [['containers', pod.containers ?? []], ['initContainers', pod.initContainers ?? []]];
+  const seen = new Set<string>();
+  for (const [field, list] of groups) {
+    for (const [i, c] of list.entries()) {
+      const path = `${at}.${field}[${i}]`;
+      if (typeof c.name === 'string' && !isDnsLabel(c.name)) {
+        hit(API_RULES.CONTAINER_NAME, `${path}.name`, `container name '${c.name}' is not a DNS-1123 label`);
+      } else if (seen.has(c.name)) {
+        hit(API_RULES.CONTAINER_NAME, `${path}.name`, `container name '${c.name}' is used twice in the pod`);
+      }
+      seen.add(c.name);
+      checkImage(c, path, hit);
+      checkEnv(c, path, hit);
+      checkPorts(c, path, hit);
+      checkResources(c, path, hit);
+      for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
+        if (c[probe]) checkProbe(c[probe], `${path}.${probe}`, hit);
+      }
+      for (const [j, mount] of (c.volumeMounts ?? []).entries()) {
+        if (typeof mount?.name === 'string' && !volumes.has(mount.name)) {
+          hit(API_RULES.VOLUME_NAMES, `${path}.volumeMounts[${j}].name`, `container '${c.name}' mounts the volume '${mount.name}', which the pod does not have`);
+        }
+      }
+    }
+  }
+}
+
+function checkImage(c: Obj, path: string, hit: Hit): void {
+  if (c.image === undefined || c.image === '') {
+    hit(API_RULES.IMAGE_REFERENCE, `${path}.image`, `container '${c.name}' has no image: the API server requires one`);
+  } else if (!IMAGE_REFERENCE.test(c.image)) {
+    hit(API_RULES.IMAGE_REFERENCE, `${path}.image`, `container '${c.name}' image '${c.image}' is not a valid image reference: the kubelet fails it with InvalidImageName`);
+  }
+}
+
+function checkEnv(c: Obj, path: string, hit: Hit): void {
+  const names = new Set<string>();
+  for (const [j, env] of (c.env ?? []).entries()) {
+    const at = `${path}.env[${j}]`;
+    if (typeof env?.name === 'string' && !ENV_VAR_NAME.test(env.name)) {
+      hit(API_RULES.ENV_NAME, `${at}.name`, `environment variable name '${env.name}' is not valid on Kubernetes 1.28 (letters, digits, '_', '-', '.'; not starting with a digit)`);
+    }
+    if (names.has(env?.name)) {
+      hit(API_RULES.ENV, `${at}.name`, `environment variable '${env.name}' is given twice: server-side apply (kubectl --server-side, Argo CD's ServerSideApply) refuses the pod, client-side apply keeps the last`);
+    }
+    names.add(env?.name);
+    if (typeof env?.value === 'string' && env.value.length > 0 && env.valueFrom !== undefined) {
+      hit(API_RULES.ENV, `${at}.valueFrom`, `environment variable '${env.name}' has both value and valueFrom`);
+    }
+    const fieldPath = env?.valueFrom?.fieldRef?.fieldPath;
+    if (typeof fieldPath === 'string' && !FIELD_PATHS.has(fieldPath) && !FIELD_PATH_OF_KEY.test(fieldPath)) {
+      hit(API_RULES.ENV, `${at}.valueFrom.fieldRef.fieldPath`, `environment variable '${env.name}' reads the field '${fieldPath}', which the downward API does not offer`);
+    }
+  }
+}
+
+function checkPorts(c: Obj, path: string, hit: Hit): void {
+  const names = new Set<string>();
+  for (const [j, port] of (c.ports ?? []).entries()) {
+    const at = `${path}.ports[${j}]`;
+    if (typeof port?.containerPort === 'number' && (port.containerPort < 1 || port.containerPort > 65535)) {
+      hit(API_RULES.PORTS, `${at}.containerPort`, `containerPort ${port.containerPort} is not from 1 to 65535`);
+    }
+    if (port?.protocol !== undefined && !['TCP', 'UDP', 'SCTP'].includes(port.protocol)) {
+      hit(API_RULES.PORTS, `${at}.protocol`, `protocol '${port.protocol}' is not TCP, UDP or SCTP`);
+    }
+    if (typeof port?.name === 'string') {
+      if (port.name.length > 15 || !PORT_NAME.test(port.name) || !/[a-z]/.test(port.name) || port.name.includes('--')) {
+        hit(API_RULES.PORTS, `${at}.name`, `port name '${port.name}' is not at most 15 lower-case letters, digits and '-' with at least one letter`);
+      } else if (names.has(port.name)) {
+        hit(API_RULES.PORTS, `${at}.name`, `port name '${port.name}' is used twice`);
+      }
+      names.add(port.name);
+    }
+  }
+}
+
+function checkResources(c: Obj, path: string, hit: Hit): void {
+  const requests: Obj = c.resources?.requests ?? {};
+  const limits: Obj = c.resources?.limits ?? {};
+  for (const [field, values] of [['requests', requests], ['limits', limits]] as Array<[string, Obj]>) {
+    for (const [name, value] of Object.entries(values)) {
+      const at = `${path}.resources.${field}.${name}`;
+      if (!['cpu', 'memory', 'ephemeral-storage'].includes(name) && !HUGE_PAGES.test(name) && !(name.includes('/') && isQualifiedName(name))) {
+        hit(API_RULES.RESOURCES, at, `'${name}' is not a resource name (cpu, memory, ephemeral-storage, hugepages-<size>, or <domain>/<name>)`);
+      }
+      const quantity = toQuantity(value);
+      if (quantity === undefined) {
+        hit(API_RULES.RESOURCES, at, `'${value}' is not a quantity`);
+      } else if (quantity < 0) {
+        hit(API_RULES.RESOURCES, at, `${name} ${value} is negative`);
+      }
+    }
+  }
+  for (const [name, value] of Object.entries(requests)) {
+    const request = toQuantity(value);
+    const limit = limits[name] === undefined ? undefined : toQuantity(limits[name]);
+    if (request !== undefined && limit !== undefined && request > limit) {
+      hit(API_RULES.RESOURCES, `${path}.resources.requests.${name}`, `the ${name} request ${value} is above its limit ${limits[name]}`);
+    }
+  }
+}
+
+const SUFFIX: Record<string, number> = {
+  n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+
+/** A Kubernetes quantity as a number, or undefined when it is not one. */
+function toQuantity(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string' || !QUANTITY.test(value)) return undefined;
+  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$/.exec(value)!;
+  const suffix = match[2];
+  return /^[eE]/.test(suffix) ? Number(`${match[1]}${suffix}`) : Number(match[1]) * SUFFIX[suffix];
+}
+
+function checkProbe(probe: Obj, at: string, hit: Hit): void {
+  const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter(h => probe[h] !== undefined);
+  if (handlers.length !== 1) {
+    hit(API_RULES.PROBE, at, handlers.length === 0 ? 'the probe has no handler (exec, httpGet, tcpSocket or grpc)' : `the probe has ${handlers.length} handlers (${handlers.join(', ')})`);
+  }
+  for (const field of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold', 'terminationGracePeriodSeconds']) {
+    if (typeof probe[field] === 'number' && probe[field] < 0) {
+      hit(API_RULES.PROBE, `${at}.${field}`, `${field} is ${probe[field]}`);
+    }
+  }
+}
+
+/** The Job spec's numbers the API server wants non-negative, and its podFailurePolicy onExitCodes. */
+export function checkJobApi(spec: Obj, pod: Obj, at: string, hit: Hit): void {
+  for (const field of ['parallelism', 'completions', 'backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished']) {
+    if (typeof spec[field] === 'number' && spec[field] < 0) {
+      hit(API_RULES.NON_NEGATIVE, `${at}.${field}`, `${field} is ${spec[field]}`);
+    }
+  }
+  const names = new Set([...(pod.containers ?? []), ...(pod.initContainers ?? [])].map((c: Obj) => c.name));
+  for (const [i, rule] of (spec.podFailurePolicy?.rules ?? []).entries()) {
+    const codes: Obj | undefined = rule?.onExitCodes;
+    if (!codes) continue;
+    const path = `${at}.podFailurePolicy.rules[${i}].onExitCodes`;
+    if (typeof codes.containerName === 'string' && !names.has(codes.containerName)) {
+      hit(API_RULES.POD_FAILURE_POLICY_RULE, `${path}.containerName`, `containerName '${codes.containerName}' names no container or init container of the pod`);
+    }
+    const values: unknown[] = Array.isArray(codes.values) ? codes.values : [];
+    for (const [j, value] of values.entries()) {
+      if (codes.operator === 'In' && value === 0) {
+        hit(API_RULES.POD_FAILURE_POLICY_RULE, `${path}.values[${j}]`, "exit code 0 is not allowed with the operator 'In' (a succeeded container is not a failure)");
+      }
+      if (values.indexOf(value) !== j) {
+        hit(API_RULES.POD_FAILURE_POLICY_RULE, `${path}.values[${j}]`, `exit code ${value} is listed twice`);
+      } else if (j > 0 && (values[j - 1] as number) > (value as number)) {
+        hit(API_RULES.POD_FAILURE_POLICY_RULE, `${path}.values[${j}]`, `exit codes must be in increasing order, found ${values[j - 1]} before ${value}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,63 @@
+// The differential corpus (test/validation/corpus.ts): every manifest is judged by
+// validateManifests() and by a strict server-side dry run of the real API server. Prints the
+// agreement table and the figure "agreement N/M"; fails on a disagreement that the reviewed
+// allow-list (test/validation/corpus-allow.ts) does not give a reason for, and on an allow-list
+// entry that no longer disagrees.
+import { Testing } from 'cdk8s';
+import { buildExampleApp } from '../../app';
+import { validateManifests } from '../../index';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { applyManifests, Manifest } from '../../lib/runtime';
+import { k8s } from '../../lib/runtime/k8s';
+import { KNOWN_DIFFERENCES } from '../validation/corpus-allow';
+import { corpusCases } from '../validation/corpus';
+import { kubeConfig, restrictedNamespace, serverMinor } from './cluster';
+
+type Verdict = { readonly accept: boolean; readonly why: string };
+
+/** Deletes what a case created for real (a Job with its pods, or a ConfigMap). */
+async function deleteObject(kc: KubeConfig, object: Manifest): Promise<void> {
+  const client = k8s.KubernetesObjectApi.makeApiClient(kc);
+  await client.delete(object as any, undefined, undefined, undefined, undefined, 'Background');
+}
+
+const short = (text: string) => (text.length > 160 ? `${text.slice(0, 157)}...` : text).replace(/\s+/g, ' ');
+
+test('validateManifests() and the API server agree on accept/reject for the corpus', async () => {
+  // GIVEN
+  const kc = kubeConfig();
+  const namespace = await restrictedNamespace(kc, 'corpus');
+  const example = Testing.app();
+  buildExampleApp(example);
+  const exampleObjects = example.charts.flatMap(c => c.toJson()) as Manifest[];
+  const cases = corpusCases(exampleObjects);
+  const minor = serverMinor();
+  const allowed = KNOWN_DIFFERENCES[minor] ?? {};
+
+  // WHEN each is judged by both
+  const rows: Array<{ name: string; library: Verdict; server: Verdict }> = [];
+  for (const { name, manifest, create } of cases) {
+    const object = { ...manifest, metadata: { namespace, ...manifest.metadata } } as Manifest;
+    const report = validateManifests([object]);
+    const library: Verdict = { accept: report.ok, why: report.errors.map(e => `${e.ruleId}: ${e.message}`).join('; ') };
+    const [applied] = await applyManifests(kc, [object], { namespace, dryRun: !create });
+    if (create && applied.error === undefined) await deleteObject(kc, object);
+    rows.push({ name, library, server: { accept: applied.error === undefined, why: applied.error ?? '' } });
+  }
+
+  // THEN
+  const word = (v: Verdict) => (v.accept ? 'accept' : 'reject');
+  const differ = rows.filter(r => r.library.accept !== r.server.accept);
+  const lines = [
+    `| case | library | API server 1.${minor} |`,
+    '| --- | --- | --- |',
+    ...rows.map(r => `| ${r.name.slice(0, 70)} | ${word(r.library)} | ${word(r.server)}${r.library.accept === r.server.accept ? '' : ' (DIFFERS)'} |`),
+    '',
+    ...differ.map(r => `DIFFERS ${r.name}\n  library: ${word(r.library)} ${short(r.library.why)}\n  server:  ${word(r.server)} ${short(r.server.why)}\n  allow-list: ${allowed[r.name] ?? '(none)'}`),
+    `agreement ${rows.length - differ.length}/${rows.length} on Kubernetes 1.${minor} (${differ.length} difference(s), ${differ.filter(r => allowed[r.name]).length} of them in the allow-list with a reason)`,
+  ];
+  process.stdout.write(`\n${lines.join('\n')}\n`);
+  expect(rows.length).toBeGreaterThanOrEqual(150);
+  expect(differ.filter(r => allowed[r.name] === undefined).map(r => r.name)).toEqual([]);
+  expect(Object.keys(allowed).filter(name => !differ.some(r => r.name === name))).toEqual([]);
+}, 300_000);

@@ -1,0 +1,23 @@
+// The reviewed differences between validateManifests() and the API server on the differential
+// corpus (test/validation/corpus.ts), per Kubernetes minor version: case name -> why the library
+// answers differently on purpose. test/e2e/validation-corpus.test.ts fails on any other
+// difference, and on an entry here that no longer differs.
+
+/** The kubelet, not the API server, parses image references: such a pod never starts. */
+const KUBELET_IMAGE = 'The API server only checks that an image is given; the kubelet cannot parse this reference, so the pod stays in InvalidImageName and the Job never runs. The library stops it before the cluster (image/reference).';
+
+/** backoffLimitPerIndex and maxFailedIndexes are alpha on 1.28. */
+const ALPHA_PER_INDEX = 'On 1.28 backoffLimitPerIndex and maxFailedIndexes are alpha (JobBackoffLimitPerIndex is off): the API server drops them and admits the Job, and from 1.29 it rejects this combination. The library rejects a field the server would silently ignore (job/per-index-needs-indexed).';
+
+export const KNOWN_DIFFERENCES: Readonly<Record<number, Readonly<Record<string, string>>>> = {
+  28: {
+    "Job name 'dot.name'": 'The API server admits a dotted Job name, but an Indexed Job\'s pods get the hostname <job>-<index>, which must be a DNS-1123 label, and the name is also the pods\' job-name label: the library keeps every Job name a DNS-1123 label (job/name).',
+    "image ' '": KUBELET_IMAGE,
+    "image 'busy box:1.36.1'": KUBELET_IMAGE,
+    "image 'BusyBox:1.36.1'": KUBELET_IMAGE,
+    "image 'busybox:'": KUBELET_IMAGE,
+    "image 'busybox:tag with space'": KUBELET_IMAGE,
+    'backoffLimitPerIndex without Indexed': ALPHA_PER_INDEX,
+    'maxFailedIndexes without backoffLimitPerIndex': ALPHA_PER_INDEX,
+  },
+};
