@@ -29,6 +29,7 @@ export const API_RULES = {
   POD_FIELDS: { id: 'api/pod-fields', severity: Severity.ERROR, fix: 'Use a DNS-1123 subdomain for serviceAccountName, DNS-1123 labels (no dots) for hostname and subdomain, and Equal/Exists with NoSchedule, PreferNoSchedule or NoExecute in tolerations.' },
   CONFIG_MAP: { id: 'api/config-map', severity: Severity.ERROR, fix: "Use keys of letters, digits, '-', '_' and '.', and keep a ConfigMap's data under 1 MiB (split it, or pass references instead of contents)." },
   POD_FAILURE_POLICY_RULE: { id: 'job/pod-failure-policy-rule', severity: Severity.ERROR, fix: "Give onExitCodes values that are distinct, in increasing order, without 0 for 'In'; name only containers of the pod in containerName." },
+  DUPLICATE_OBJECT: { id: 'api/duplicate-object', severity: Severity.ERROR, fix: 'Give one of the two objects another name (metadata.name, or a different construct id where the name is generated), or another namespace.' },
   SIZE_ANNOTATION: { id: 'size/last-applied', severity: Severity.WARNING, fix: 'Apply it server-side (kubectl apply --server-side, Argo CD sync option ServerSideApply=true), or make it smaller: client-side apply copies the object into an annotation of at most 256 KiB.' },
   SIZE_REQUEST: { id: 'size/request', severity: Severity.ERROR, fix: 'Make the object smaller than 1.5 MiB (etcd\'s request limit): for work items, a ConfigMap-fed worker, fewer items per object, or a queue of your own.' },
 } as const satisfies Record<string, Rule>;

@@ -79,7 +79,7 @@ function validateEntries(entries: readonly Entry[], options: ValidationOptions):
 
   // Rules that read the whole set (a Job and its queue) report on one object each, in object order.
   const setHits = new Map<number, SetRuleHit[]>();
-  for (const hit of checkManifestSet(entries.map(e => e.manifest))) {
+  for (const hit of [...checkManifestSet(entries.map(e => e.manifest)), ...duplicateObjects(entries)]) {
     setHits.set(hit.index, [...setHits.get(hit.index) ?? [], hit]);
   }
 
@@ -111,6 +111,35 @@ function validateEntries(entries: readonly Entry[], options: ValidationOptions):
   }
   const errors = findings.filter(f => strict || f.severity === Severity.ERROR);
   return { findings, errors, warnings: findings.filter(f => !errors.includes(f)), ok: errors.length === 0 };
+}
+
+/**
+ * Two objects of one group, kind, namespace and name: applied together, the second overwrites the
+ * first. Objects that name no namespace go to the same one. Reported on each later object, naming
+ * the first by its construct path when it has one.
+ */
+function duplicateObjects(entries: readonly Entry[]): SetRuleHit[] {
+  const first = new Map<string, number>();
+  const hits: SetRuleHit[] = [];
+  for (const [index, { manifest }] of entries.entries()) {
+    const name = manifest.metadata?.name;
+    if (typeof name !== 'string') continue;
+    const group = String(manifest.apiVersion ?? '').includes('/') ? String(manifest.apiVersion).split('/')[0] : '';
+    const key = `${group}\0${manifest.kind}\0${manifest.metadata?.namespace ?? ''}\0${name}`;
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, index);
+      continue;
+    }
+    const other = entries[earlier].constructPath;
+    hits.push({
+      index,
+      rule: RULES.DUPLICATE_OBJECT,
+      path: 'metadata.name',
+      message: `${manifest.kind} '${name}' is also written by ${other ? `the construct ${other}` : `object ${earlier + 1} of the set`}: applied together, one overwrites the other`,
+    });
+  }
+  return hits;
 }
 
 /** One line a person can act on: `error job/restart-policy Job/unlucky (app/unlucky) at spec...: message. Fix: ...` */

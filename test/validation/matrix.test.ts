@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Duration } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BatchJob, CompletionMode, formatFinding, JobDefault, ManifestValidation, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests,
+  BatchJob, CompletionMode, formatFinding, JobDefault, ManifestValidation, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests, WorkItems, WorkQueue, WorkQueueJob,
 } from '../../index';
 import { jobManifest } from './good-job';
 
@@ -192,5 +192,40 @@ describe('bad-input matrix: construct props', () => {
     const written = synthInto(chart => { new BatchJob(chart, 'job', { container: CONTAINER, ...bad }); });
     expect(written.error?.message).toContain(message);
     expect(written.files).toEqual([]);
+  });
+});
+
+describe('one object per name', () => {
+  test('fails when two charts write the same object, naming both construct paths', () => {
+    // GIVEN two charts that each run a work queue named 'fruit' in the same namespace
+    const app = Testing.app();
+    for (const id of ['shop', 'farm']) {
+      new WorkQueueJob(new Chart(app, id), 'fruit', { metadata: { name: 'fruit' }, queue: WorkQueue.redis({ items: WorkItems.fromList(['apple']) }), container: CONTAINER });
+    }
+
+    // WHEN
+    const report = ManifestValidation.enable(app).report();
+
+    // THEN every object of the second is reported (the same spec gives the same hashed Job names), with the first one's path
+    expect(report.errors.filter(f => f.ruleId === 'api/duplicate-object').map(f => `${f.constructPath}: ${f.message}`).sort()).toEqual([
+      "farm/fruit/Queue/Filler/Resource: Job 'fruit-filler-7fa5ac1a' is also written by the construct shop/fruit/Queue/Filler/Resource: applied together, one overwrites the other",
+      "farm/fruit/Queue/Server/Deployment/Resource: Deployment 'fruit-queue' is also written by the construct shop/fruit/Queue/Server/Deployment/Resource: applied together, one overwrites the other",
+      "farm/fruit/Queue/Server/Service/Resource: Service 'fruit-queue' is also written by the construct shop/fruit/Queue/Server/Service/Resource: applied together, one overwrites the other",
+      "farm/fruit/Resource: Job 'fruit-49b71d94' is also written by the construct shop/fruit/Resource: applied together, one overwrites the other",
+    ]);
+  });
+
+  test('the same name in another namespace or of another kind is no duplicate', () => {
+    const objects = [
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'items', namespace: 'a' }, data: {} },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'items', namespace: 'b' }, data: {} },
+      { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'items', namespace: 'a' }, data: {} },
+    ];
+    expect(validateManifests(objects).findings.filter(f => f.ruleId === 'api/duplicate-object')).toEqual([]);
+  });
+
+  test('fails on two objects of one name in one manifest set, without construct paths', () => {
+    const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'items' }, data: {} };
+    expect(validateManifests([cm, cm]).errors.map(f => f.message)).toEqual(["ConfigMap 'items' is also written by object 1 of the set: applied together, one overwrites the other"]);
   });
 });
