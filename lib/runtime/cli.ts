@@ -4,7 +4,9 @@ import { k8s } from './k8s';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyManifests } from './apply';
 import { jobTargets, loadManifests } from './manifests';
+import { htmlReport } from './html-report';
 import { junitReport, progressTable, textReport } from './report';
+import { markdownSummary } from './summary';
 import { EXIT_CODES, JobReport, JobVerifier, VerifyOutcome, VerifyResult } from './verify';
 
 /** Where the CLI writes; injectable for tests. */
@@ -41,6 +43,8 @@ interface VerifyFlags {
   readonly allowSuspended: boolean;
   readonly output: 'text' | 'json';
   readonly junit?: string;
+  readonly html?: string;
+  readonly summary?: string;
   readonly logLines: number;
 }
 
@@ -72,6 +76,8 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
       return v;
     }, 'text')
     .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--html <file>', 'also write a self-contained HTML report: a timeline of every Job\'s pods')
+    .option('--summary <file>', 'also append a Markdown summary (for $GITHUB_STEP_SUMMARY)')
     .option('--log-lines <n>', 'log lines to show per failed pod', positiveInteger, 10)
     .action(async (manifests: string[], flags: VerifyFlags) => {
       exitCode = await verifyCommand(manifests, flags, io);
@@ -185,6 +191,13 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
   }
   if (flags.junit) {
     fs.writeFileSync(flags.junit, junitReport(result));
+  }
+  if (flags.html) {
+    fs.writeFileSync(flags.html, htmlReport(result));
+  }
+  if (flags.summary) {
+    // Appended: GitHub Actions hands each step an empty $GITHUB_STEP_SUMMARY file to add to.
+    fs.appendFileSync(flags.summary, markdownSummary(result));
   }
   return result.exitCode;
 }
