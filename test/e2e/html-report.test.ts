@@ -21,6 +21,8 @@ import { k8s } from '../../lib/runtime/k8s';
 import { PodOutcome } from '../../lib/runtime/pods';
 import { OUTCOME_COLOURS } from '../../lib/runtime/html-report';
 import { formatSeconds } from '../../lib/runtime/timeline';
+import { JobState } from '../../lib/runtime/verdict';
+import { attempt, jobReport, verifyResult } from '../runtime/report-builders';
 import { kubeConfig, restrictedNamespace, SimulatedOutcome, withOutcome } from './cluster';
 
 // The functions given to page.evaluate() run in the browser. The project compiles without the DOM
@@ -302,5 +304,51 @@ describe('job-patterns verify --html, in Chromium', () => {
     const drawn = await page.evaluate(() => [...document.querySelectorAll('svg.timeline')].map(svg => svg.querySelectorAll('g.pod').length));
     expect(drawn).toEqual(ordered.map(r => r.jobs[0].stats.podsCreated));
     await page.close();
+  });
+
+  test('usable on a 1280-px screen: 100 Jobs collapsed in groups, and one Job of 200 pods', async () => {
+    // GIVEN 100 template-expansion Jobs (one failed) in 4 groups, and a Job that ran 200 pods, 20 at a time
+    const many = Array.from({ length: 100 }, (_, i) => jobReport(`process-item-${i}-0a1b2c3d`, [attempt(`process-item-${i}-0a1b2c3d-x7k2p`, i % 7, (i % 7) + 5, i === 42 ? PodOutcome.FAILED : PodOutcome.SUCCEEDED)],
+      i === 42 ? { state: JobState.FAILED, reason: 'BackoffLimitExceeded' } : {}, {}, { group: `process-item-${Math.floor(i / 25)}` }));
+    const wide = jobReport('wide', Array.from({ length: 200 }, (_, i) => attempt(`wide-${i}`, Math.floor(i / 20) * 6, Math.floor(i / 20) * 6 + 5, PodOutcome.SUCCEEDED)), {}, { completions: 200, parallelism: 20 });
+    const pages = { many: path.join(OUT, 'synthetic-100-jobs.html'), wide: path.join(OUT, 'synthetic-200-pods.html') };
+    fs.writeFileSync(pages.many, htmlReport(verifyResult(many)));
+    fs.writeFileSync(pages.wide, htmlReport(verifyResult([wide])));
+
+    // WHEN Chromium shows them in a 1280 x 800 window
+    const { page, errors } = await open(pages.many);
+    const before = await page.evaluate(() => ({
+      scrollWidth: document.documentElement.scrollWidth,
+      height: document.documentElement.scrollHeight,
+      openGroups: [...document.querySelectorAll('details.group[open]')].map(d => d.getAttribute('data-group')),
+      visibleTimelines: [...document.querySelectorAll('svg.timeline')].filter(svg => svg.checkVisibility()).length,
+    }));
+    await page.screenshot({ path: path.join(OUT, 'synthetic-100-jobs.png'), fullPage: true });
+    await page.click('details.group[data-group="template expansion process-item-0"] > summary');
+    const opened = await page.evaluate(() => document.querySelectorAll('details.group[data-group="template expansion process-item-0"] details.job').length);
+    await page.goto(`file://${pages.wide}`);
+    const wideShown = await page.evaluate(() => {
+      const svg = document.querySelector('svg.timeline');
+      return {
+        scrollWidth: document.documentElement.scrollWidth,
+        svgHeight: svg.getBoundingClientRect().height,
+        lanes: svg.querySelectorAll('rect.lane').length,
+        bars: [...svg.querySelectorAll('g.pod rect.bar')].map(r => r.getBoundingClientRect()).filter(b => b.width >= 2 && b.height >= 3).length,
+      };
+    });
+    await page.screenshot({ path: path.join(OUT, 'synthetic-200-pods.png'), fullPage: true });
+    await page.close();
+
+    // THEN nothing scrolls sideways; 100 Jobs are a short list, only the failed one's group and timeline open
+    expect(errors).toEqual([]);
+    expect(before.scrollWidth).toBeLessThanOrEqual(1280);
+    expect(before.openGroups).toEqual(['template expansion process-item-1']);
+    expect(before.visibleTimelines).toBe(1);
+    expect(before.height).toBeLessThan(2 * 800);
+    expect(opened).toBe(25);
+    // ... and the 200 pods in 20 lanes, every bar visible, in less than a screen
+    expect(wideShown).toEqual({ scrollWidth: expect.any(Number), svgHeight: expect.any(Number), lanes: 20, bars: 200 });
+    expect(wideShown.scrollWidth).toBeLessThanOrEqual(1280);
+    expect(wideShown.svgHeight).toBeLessThanOrEqual(800);
   });
 });
