@@ -1,4 +1,5 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import * as readline from 'readline';
 import { k8s } from './k8s';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -106,6 +107,14 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
   }
   if (flags.apply && paths.length === 0) {
     return fail(io, '--apply needs manifests');
+  }
+  // Report files are written after verification: a bad path must not cost the whole wait.
+  for (const [flag, file] of [['--junit', flags.junit], ['--html', flags.html], ['--summary', flags.summary]] as const) {
+    if (file === undefined) continue;
+    const dir = path.dirname(path.resolve(file));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      return fail(io, `${flag} ${file}: the directory ${dir} does not exist; create it first or give a file in an existing directory`);
+    }
   }
   const kubeConfig = new k8s.KubeConfig();
   try {

@@ -16,13 +16,14 @@ import { Testing, Yaml } from 'cdk8s';
 import { BrowserContext, chromium, Page } from 'playwright-core';
 import { buildExampleApp } from '../../app';
 import { jobBaseName } from '../../lib/gitops';
-import { htmlReport, main, Manifest, VerifyOutcome, VerifyResult } from '../../lib/runtime';
+import { htmlReport, Manifest, VerifyOutcome, VerifyResult } from '../../lib/runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { PodOutcome } from '../../lib/runtime/pods';
 import { OUTCOME_COLOURS } from '../../lib/runtime/html-report';
 import { formatSeconds } from '../../lib/runtime/timeline';
 import { JobState } from '../../lib/runtime/verdict';
 import { attempt, jobReport, verifyResult } from '../runtime/report-builders';
+import { runCli as cli } from '../runtime/run-cli';
 import { kubeConfig, restrictedNamespace, SimulatedOutcome, withOutcome } from './cluster';
 
 // The functions given to page.evaluate() run in the browser. The project compiles without the DOM
@@ -150,17 +151,6 @@ async function readJob(page: Page, job: string): Promise<Rendered> {
 function rgb(hex: string): string {
   const n = parseInt(hex.slice(1), 16);
   return `rgb(${n >> 16}, ${(n >> 8) & 255}, ${n & 255})`;
-}
-
-/** Runs the CLI in-process; returns its exit code and output. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdout: { write: (s: string) => { stdout += s; return true; }, isTTY: false } as any,
-    stderr: { write: (s: string) => { stderr += s; return true; } } as any,
-  });
-  return { code, stdout, stderr };
 }
 
 let kc: KubeConfig;
