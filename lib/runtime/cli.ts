@@ -1,11 +1,14 @@
 import * as fs from 'fs';
+import * as path from 'path';
 import * as readline from 'readline';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { contextNamespace, loadKubeConfig } from './k8s';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyManifests } from './apply';
 import { jobTargets, loadManifests } from './manifests';
+import { htmlReport } from './html-report';
 import { junitReport, progressTable, textReport } from './report';
+import { markdownSummary } from './summary';
 import { EXIT_CODES, JobReport, JobVerifier, VerifyOutcome, VerifyResult } from './verify';
 
 /** Where the CLI writes; injectable for tests. */
@@ -42,6 +45,8 @@ interface VerifyFlags {
   readonly allowSuspended: boolean;
   readonly output: 'text' | 'json';
   readonly junit?: string;
+  readonly html?: string;
+  readonly summary?: string;
   readonly logLines: number;
 }
 
@@ -73,6 +78,8 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
       return v;
     }, 'text')
     .option('--junit <file>', 'also write a JUnit XML report')
+    .option('--html <file>', 'also write a self-contained HTML report: a timeline of every Job\'s pods')
+    .option('--summary <file>', 'also append a Markdown summary (for $GITHUB_STEP_SUMMARY)')
     .option('--log-lines <n>', 'log lines to show per failed pod', positiveInteger, 10)
     .action(async (manifests: string[], flags: VerifyFlags) => {
       exitCode = await verifyCommand(manifests, flags, io);
@@ -101,6 +108,14 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
   }
   if (flags.apply && paths.length === 0) {
     return fail(io, '--apply needs manifests');
+  }
+  // Report files are written after verification: a bad path must not cost the whole wait.
+  for (const [flag, file] of [['--junit', flags.junit], ['--html', flags.html], ['--summary', flags.summary]] as const) {
+    if (file === undefined) continue;
+    const dir = path.dirname(path.resolve(file));
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      return fail(io, `${flag} ${file}: the directory ${dir} does not exist; create it first or give a file in an existing directory`);
+    }
   }
   let kubeConfig: KubeConfig;
   try {
@@ -180,6 +195,13 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
   }
   if (flags.junit) {
     fs.writeFileSync(flags.junit, junitReport(result));
+  }
+  if (flags.html) {
+    fs.writeFileSync(flags.html, htmlReport(result));
+  }
+  if (flags.summary) {
+    // Appended: GitHub Actions hands each step an empty $GITHUB_STEP_SUMMARY file to add to.
+    fs.appendFileSync(flags.summary, markdownSummary(result));
   }
   return result.exitCode;
 }

@@ -14,6 +14,8 @@ export interface JobTarget {
   readonly pattern?: string;
   /** The template-expansion group (`job-patterns.cdk8s.io/group` label), when present. */
   readonly group?: string;
+  /** The work queue's host (`job-patterns.cdk8s.io/queue`: annotation of the workers, label of a filler), when present. */
+  readonly queue?: string;
 }
 
 /** Reads every YAML document of the given files and directories (recursively, *.yaml / *.yml, sorted). */
@@ -41,5 +43,12 @@ export function jobTargets(manifests: readonly Manifest[], defaultNamespace: str
     namespace: m.metadata.namespace ?? defaultNamespace,
     ...(m.metadata.annotations?.[JobPatternLabels.PATTERN_ANNOTATION] ? { pattern: m.metadata.annotations[JobPatternLabels.PATTERN_ANNOTATION] } : {}),
     ...(m.metadata.labels?.[JobPatternLabels.GROUP] ? { group: m.metadata.labels[JobPatternLabels.GROUP] } : {}),
+    ...queueOf(m.metadata),
   }));
+}
+
+/** `{ queue }` from a Job's metadata (the workers' annotation or a filler's label), or nothing. */
+export function queueOf(metadata: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> }): { queue?: string } {
+  const queue = metadata.annotations?.[JobPatternLabels.QUEUE] ?? metadata.labels?.[JobPatternLabels.QUEUE];
+  return queue ? { queue } : {};
 }

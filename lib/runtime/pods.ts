@@ -69,3 +69,93 @@ export function summarizePod(pod: V1Pod): PodSummary {
     ...(stuck ? { stuck } : {}),
   };
 }
+
+/** How a pod attempt ended, for the timeline. */
+export enum PodOutcome {
+  /** Created, not running yet. */
+  PENDING = 'pending',
+  /** Running (still, when the verification ended). */
+  RUNNING = 'running',
+  /** Phase Succeeded. */
+  SUCCEEDED = 'succeeded',
+  /** Phase Failed: a container exited non-zero (`exitCode`). */
+  FAILED = 'failed',
+  /** Deleted before it ended by itself: by the deadline, by the Job controller after the back-off limit, or with its Job. */
+  KILLED = 'killed',
+}
+
+/** At most this many restart times are kept per pod (the count goes on). */
+const MAX_RESTART_TIMES = 50;
+
+/**
+ * One pod of a Job on the timeline: a few numbers, so memory stays small. Times are milliseconds
+ * since the epoch, from the API server's timestamps (whole seconds), except `endedAt` of a pod
+ * that vanished without one (the verifier's clock).
+ */
+export interface PodAttempt {
+  readonly name: string;
+  readonly createdAt: number;
+  /** When its first container started running. */
+  readonly startedAt?: number;
+  /** When it succeeded, failed, or its deletion was requested. */
+  readonly endedAt?: number;
+  readonly outcome: PodOutcome;
+  /** The non-zero exit code of a failed pod. */
+  readonly exitCode?: number;
+  /** Indexed Jobs: the pod's completion index. */
+  readonly index?: number;
+  /** Container restarts in place (restartPolicy OnFailure). */
+  readonly restarts: number;
+  /** When each restart happened (the restarted run's end), at most the first 50. */
+  readonly restartsAt: readonly number[];
+}
+
+function ms(time: Date | string | undefined): number | undefined {
+  if (time === undefined) return undefined;
+  const value = new Date(time).getTime();
+  return Number.isNaN(value) ? undefined : value;
+}
+
+/**
+ * The timeline entry of a pod from its latest state, given what was recorded before. An ended
+ * attempt keeps its outcome; `deleted` says the pod is gone (a watch DELETED event), `now` is
+ * the verifier's clock for an end the pod does not say.
+ */
+export function podAttempt(previous: PodAttempt | undefined, pod: V1Pod, deleted: boolean, now: number): PodAttempt {
+  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const restarts = Math.max(previous?.restarts ?? 0, statuses.reduce((sum, s) => sum + (s.restartCount ?? 0), 0));
+  const restartsAt = [...(previous?.restartsAt ?? [])];
+  const lastRestart = Math.max(0, ...statuses.map(s => ms(s.lastState?.terminated?.finishedAt) ?? 0)) || now;
+  while (restartsAt.length < Math.min(restarts, MAX_RESTART_TIMES)) restartsAt.push(lastRestart);
+  const index = pod.metadata?.annotations?.['batch.kubernetes.io/job-completion-index'];
+  const started = Math.min(...statuses.map(s => ms(s.state?.running?.startedAt ?? s.state?.terminated?.startedAt) ?? Infinity));
+  const base = {
+    name: pod.metadata?.name ?? '',
+    createdAt: previous?.createdAt ?? ms(pod.metadata?.creationTimestamp) ?? now,
+    ...(previous?.startedAt !== undefined ? { startedAt: previous.startedAt } : Number.isFinite(started) ? { startedAt: started } : {}),
+    ...(index !== undefined && /^\d+$/.test(index) ? { index: Number(index) } : {}),
+    restarts,
+    restartsAt,
+  };
+  if (previous && previous.outcome !== PodOutcome.PENDING && previous.outcome !== PodOutcome.RUNNING) {
+    return { ...previous, restarts, restartsAt };
+  }
+  const phase = pod.status?.phase;
+  if (phase === 'Succeeded' || phase === 'Failed') {
+    const finished = Math.max(0, ...statuses.map(s => ms(s.state?.terminated?.finishedAt) ?? 0)) || now;
+    const exit = statuses.map(s => s.state?.terminated?.exitCode).find(code => code !== undefined && code !== 0);
+    return {
+      ...base,
+      endedAt: finished,
+      outcome: phase === 'Succeeded' ? PodOutcome.SUCCEEDED : PodOutcome.FAILED,
+      ...(phase === 'Failed' && exit !== undefined ? { exitCode: exit } : {}),
+    };
+  }
+  const deletion = ms(pod.metadata?.deletionTimestamp);
+  if (deleted || deletion !== undefined) {
+    // deletionTimestamp is the request time plus the grace period.
+    const requested = deletion !== undefined ? deletion - (pod.metadata?.deletionGracePeriodSeconds ?? 0) * 1000 : now;
+    return { ...base, endedAt: Math.min(requested, now), outcome: PodOutcome.KILLED };
+  }
+  return { ...base, outcome: phase === 'Running' ? PodOutcome.RUNNING : PodOutcome.PENDING };
+}

@@ -3,8 +3,8 @@ import { k8s } from './k8s';
 import { JobPatternLabels } from '../core/labels';
 import { describeApiError } from './apply';
 import { ArgoCdHealth, argoCdJobHealth } from './argocd-health';
-import { JobTarget } from './manifests';
-import { ContainerExit, PodSummary, summarizePod } from './pods';
+import { JobTarget, queueOf } from './manifests';
+import { ContainerExit, PodAttempt, podAttempt, PodSummary, summarizePod } from './pods';
 import { Reflector } from './reflector';
 import { JobLike, JobState, JobVerdict, judgeDeleted, judgeJob } from './verdict';
 
@@ -52,12 +52,30 @@ export interface JobStats {
   readonly durationSeconds?: number;
 }
 
+/** What a timeline of the Job's pods needs (see `htmlReport`). Times in ms since the epoch. */
+export interface JobTimeline {
+  /** The Job's `status.startTime`. */
+  readonly startedAt?: number;
+  /** `spec.activeDeadlineSeconds`. */
+  readonly activeDeadlineSeconds?: number;
+  /** `spec.completionMode` (`Indexed` or `NonIndexed`). */
+  readonly completionMode?: string;
+  readonly completions?: number;
+  readonly parallelism?: number;
+  /** When each condition the verdict reads turned True: Complete, Failed, SuccessCriteriaMet, FailureTarget, Suspended. */
+  readonly conditions: ReadonlyArray<{ readonly type: string; readonly reason?: string; readonly at: number }>;
+  /** Every pod the Job created, in creation order. */
+  readonly pods: readonly PodAttempt[];
+}
+
 /** The verifier's report on one Job. */
 export interface JobReport {
   readonly name: string;
   readonly namespace: string;
   readonly pattern?: string;
   readonly group?: string;
+  /** The work queue the Job reads (see {@link JobTarget.queue}). */
+  readonly queue?: string;
   readonly verdict: JobVerdict;
   readonly stats: JobStats;
   readonly failedPods: readonly FailedPod[];
@@ -73,6 +91,8 @@ export interface JobReport {
    * a resumed Job is Healthy to Argo CD while it still runs.
    */
   readonly argoCdHealth?: ArgoCdHealth;
+  /** The Job's pods over time. */
+  readonly timeline: JobTimeline;
 }
 
 /** A template-expansion group: converged when every member completed. */
@@ -116,9 +136,12 @@ export interface VerifyResult {
   /** API requests made: lists and watches (and log reads for failed pods). */
   readonly requests: { readonly lists: number; readonly watches: number; readonly logs: number };
   readonly durationMs: number;
+  /** When verification ended (ms since the epoch): the timeline's "now" for pods still running. */
+  readonly finishedAt: number;
 }
 
 const MAX_FAILED_PODS_KEPT = 20;
+const TIMELINE_CONDITIONS = ['Complete', 'Failed', 'SuccessCriteriaMet', 'FailureTarget', 'Suspended'];
 const MAX_LOGGED_PODS = 5;
 
 interface Tracked {
@@ -126,8 +149,10 @@ interface Tracked {
   uid?: string;
   verdict: JobVerdict;
   status?: V1Job['status'];
+  spec?: V1Job['spec'];
   argoCdHealth?: ArgoCdHealth;
-  readonly podUids: Set<string>;
+  /** By pod uid. */
+  readonly pods: Map<string, PodAttempt>;
   readonly running: Set<string>;
   maxRunning: number;
   readonly restarts: Map<string, number>;
@@ -236,7 +261,7 @@ export class JobVerifier {
       t = {
         target,
         verdict: { state: JobState.MISSING, terminal: false, early: false },
-        podUids: new Set(),
+        pods: new Map(),
         running: new Set(),
         maxRunning: 0,
         restarts: new Map(),
@@ -259,6 +284,7 @@ export class JobVerifier {
         name, namespace,
         ...(annotations[JobPatternLabels.PATTERN_ANNOTATION] ? { pattern: annotations[JobPatternLabels.PATTERN_ANNOTATION] } : {}),
         ...(labels[JobPatternLabels.GROUP] ? { group: labels[JobPatternLabels.GROUP] } : {}),
+        ...queueOf({ labels, annotations }),
       });
     }
     if (!t) return;
@@ -270,6 +296,7 @@ export class JobVerifier {
       }
       t.uid = job.metadata?.uid;
       t.status = job.status;
+      t.spec = job.spec;
       t.argoCdHealth = argoCdJobHealth(job as JobLike);
       if (!t.verdict.terminal || t.verdict.state === JobState.DELETED) {
         t.verdict = judgeJob(job as JobLike);
@@ -285,7 +312,7 @@ export class JobVerifier {
     if (!t) return;
     const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'Job')?.uid;
     if (t.uid !== undefined && owner !== undefined && owner !== t.uid) return;
-    t.podUids.add(summary.uid);
+    t.pods.set(summary.uid, podAttempt(t.pods.get(summary.uid), pod, type === 'DELETED', Date.now()));
     if (type !== 'DELETED' && summary.phase === 'Running') t.running.add(summary.uid); else t.running.delete(summary.uid);
     t.maxRunning = Math.max(t.maxRunning, t.running.size);
     t.restarts.set(summary.uid, Math.max(t.restarts.get(summary.uid) ?? 0, summary.restarts));
@@ -347,9 +374,10 @@ export class JobVerifier {
       namespace: t.target.namespace,
       ...(t.target.pattern ? { pattern: t.target.pattern } : {}),
       ...(t.target.group ? { group: t.target.group } : {}),
+      ...(t.target.queue ? { queue: t.target.queue } : {}),
       verdict: t.verdict,
       stats: {
-        podsCreated: Math.max(t.podUids.size, (s.succeeded ?? 0) + (s.failed ?? 0) + (s.active ?? 0)),
+        podsCreated: Math.max(t.pods.size, (s.succeeded ?? 0) + (s.failed ?? 0) + (s.active ?? 0)),
         maxRunning: t.maxRunning,
         failedAttempts: (s.failed ?? 0) + restarts,
         ...(start ? { durationSeconds: Math.round(((end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime()) / 1000) } : {}),
@@ -359,6 +387,24 @@ export class JobVerifier {
       ...(terminalCondition?.lastTransitionTime ? { terminalAt: new Date(terminalCondition.lastTransitionTime).toISOString() } : {}),
       ...(t.verdictAt ? { verdictAt: t.verdictAt.toISOString() } : {}),
       ...(t.argoCdHealth ? { argoCdHealth: t.argoCdHealth } : {}),
+      timeline: this.timeline(t),
+    };
+  }
+
+  private timeline(t: Tracked): JobTimeline {
+    const spec: Partial<NonNullable<V1Job['spec']>> = t.spec ?? {};
+    const at = (time: Date | string | undefined) => (time === undefined ? undefined : new Date(time).getTime());
+    const conditions = (t.status?.conditions ?? [])
+      .filter(c => c.status === 'True' && TIMELINE_CONDITIONS.includes(c.type) && c.lastTransitionTime !== undefined)
+      .map(c => ({ type: c.type, ...(c.reason ? { reason: c.reason } : {}), at: at(c.lastTransitionTime)! }));
+    return {
+      ...(t.status?.startTime ? { startedAt: at(t.status.startTime) } : {}),
+      ...(spec.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: spec.activeDeadlineSeconds } : {}),
+      ...(spec.completionMode ? { completionMode: spec.completionMode } : {}),
+      ...(spec.completions !== undefined ? { completions: spec.completions } : {}),
+      ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}),
+      conditions,
+      pods: [...t.pods.values()].sort((a, b) => a.createdAt - b.createdAt),
     };
   }
 
@@ -386,6 +432,7 @@ export class JobVerifier {
       groups: [...groups.values()],
       requests: { ...this.requests },
       durationMs: Date.now() - this.started,
+      finishedAt: Date.now(),
     };
   }
 

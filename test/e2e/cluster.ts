@@ -49,6 +49,8 @@ export interface SimulatedOutcome {
   readonly duration?: string;
   /** restartPolicy OnFailure: the first K runs fail, then it succeeds. */
   readonly failAttempts?: number;
+  /** Indexed Jobs, restartPolicy Never: every attempt of these completion indexes fails, the others succeed. */
+  readonly failIndexes?: readonly number[];
 }
 
 /** A copy of `job` whose pods get the simulated outcome. */
@@ -57,6 +59,7 @@ export function withOutcome(job: Manifest, outcome: SimulatedOutcome): Manifest 
     ...(outcome.exitCode !== undefined ? { 'job-patterns.test/exit-code': String(outcome.exitCode) } : {}),
     ...(outcome.duration !== undefined ? { 'job-patterns.test/duration': outcome.duration } : {}),
     ...(outcome.failAttempts !== undefined ? { 'job-patterns.test/fail-attempts': String(outcome.failAttempts) } : {}),
+    ...(outcome.failIndexes !== undefined ? { 'job-patterns.test/fail-indexes': outcome.failIndexes.join(',') } : {}),
   };
   const template = job.spec.template;
   return {

@@ -7,7 +7,8 @@ import { Duration, Testing, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { restartApiServer, kubeConfig, restrictedNamespace, SimulatedOutcome, withOutcome } from './cluster';
 import { GitOpsPolicy, JobDefault, SingleBatchJob } from '../../index';
-import { applyManifests, JobState, JobVerifier, main, Manifest, VerifyOutcome } from '../../lib/runtime';
+import { applyManifests, JobState, JobVerifier, Manifest, VerifyOutcome } from '../../lib/runtime';
+import { runCli as cli } from '../runtime/run-cli';
 
 /**
  * A single-batch Job from the library itself, with a simulated outcome for its pods. Applied
@@ -28,18 +29,6 @@ function job(name: string, outcome: SimulatedOutcome = {}, props: Partial<Constr
 async function apply(kc: KubeConfig, namespace: string, manifests: Manifest[]): Promise<void> {
   const rejected = (await applyManifests(kc, manifests, { namespace })).filter(r => r.error);
   expect(rejected).toEqual([]);
-}
-
-/** Runs the CLI in-process; returns its exit code and what it printed. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const io = {
-    stdout: { write: (s: string) => { stdout += s; return true; }, isTTY: false } as any,
-    stderr: { write: (s: string) => { stderr += s; return true; } } as any,
-  };
-  const code = await main(args, io);
-  return { code, stdout, stderr };
 }
 
 function writeManifests(manifests: Manifest[]): string {

@@ -17,6 +17,7 @@ function reportOf(name: string): JobReport {
     namespace: 'capture',
     verdict: judgeJob(job),
     stats: { podsCreated: 1, maxRunning: 1, failedAttempts: 0 },
+    timeline: { conditions: [], pods: [] },
     failedPods: [],
     stuckPods: [],
     argoCdHealth: argoCdJobHealth(job),
@@ -24,7 +25,7 @@ function reportOf(name: string): JobReport {
 }
 
 function result(jobs: JobReport[]): VerifyResult {
-  return { outcome: VerifyOutcome.TIMEOUT, exitCode: 2, summary: 'timed out after 1 s', jobs, groups: [], requests: { lists: 2, watches: 2, logs: 0 }, durationMs: 1000 };
+  return { outcome: VerifyOutcome.TIMEOUT, exitCode: 2, summary: 'timed out after 1 s', jobs, groups: [], requests: { lists: 2, watches: 2, logs: 0 }, durationMs: 1000, finishedAt: Date.parse('2026-11-29T00:00:01Z') };
 }
 
 describe('textReport and Argo CD', () => {

@@ -1,0 +1,110 @@
+import { htmlReport } from '../../lib/runtime/html-report';
+import { PodOutcome } from '../../lib/runtime/pods';
+import { JobState } from '../../lib/runtime/verdict';
+import { attempt, evenSeconds, jobReport, T0, unluckyNever, verifyResult } from './report-builders';
+
+const count = (html: string, pattern: RegExp) => (html.match(new RegExp(pattern.source, 'g')) ?? []).length;
+/** The <details class="job"> section of one Job. */
+function section(html: string, name: string): string {
+  const start = html.indexOf(`<details class="job" data-job="${name}"`);
+  if (start < 0) throw new Error(`no section for Job ${name}`);
+  return html.slice(start, html.indexOf('</details>', start));
+}
+
+describe('htmlReport', () => {
+  test('self-contained: no script, no external resource, a policy that forbids any request', () => {
+    // GIVEN / WHEN
+    const html = htmlReport(verifyResult([evenSeconds(), unluckyNever()]));
+    // THEN
+    expect(html).toContain('<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">');
+    expect(html).not.toMatch(/<script|<link|<img|@import|url\(/i);
+    // The only URL is the SVG namespace.
+    expect(html.match(/https?:\/\/[^\s"']+/g)).toEqual(['http://www.w3.org/2000/svg', 'http://www.w3.org/2000/svg']);
+  });
+
+  test('even-seconds: 2 lanes, 6 bars coloured succeeded, the Complete condition marked', () => {
+    const job = section(htmlReport(verifyResult([evenSeconds()])), 'even-seconds');
+    expect(job).toContain('data-lanes="2" data-pods="6"');
+    expect(count(job, /<rect class="lane" /)).toBe(2);
+    expect(count(job, /<g class="pod succeeded" /)).toBe(6);
+    expect(count(job, /<g class="condition" data-type="Complete">/)).toBe(1);
+    expect(job).toContain('<dt>completions / parallelism</dt><dd>6 / 2</dd>');
+  });
+
+  test('unlucky: 4 failed bars with exit code in 1 lane, 3 back-off gaps, early and terminal conditions, deadline off the chart', () => {
+    const job = section(htmlReport(verifyResult([unluckyNever()])), 'unlucky');
+    expect(job).toContain('data-lanes="1" data-pods="4"');
+    expect(count(job, /<g class="pod failed" data-outcome="failed" data-lane="0" data-name="unlucky-\w" data-exit-code="1"/)).toBe(4);
+    expect([...job.matchAll(/<g class="backoff" data-seconds="(\d+)">/g)].map(m => m[1])).toEqual(['10', '20', '40']);
+    expect(job).toContain('<g class="condition early" data-type="FailureTarget">');
+    expect(job).toContain('<g class="condition" data-type="Failed">');
+    expect(job).toContain('>deadline at 1 h (off the chart) →</text>');
+    expect(job).not.toContain('<g class="deadline"');
+    expect(job).toContain('<span class="verdict failed">failed</span> <span class="reason">BackoffLimitExceeded</span>');
+  });
+
+  test('a deadline that cut the Job short is a line at its time, and the killed pod says by what', () => {
+    const job = jobReport('pi-with-timeout', [attempt('pi-x', 0, 100, PodOutcome.KILLED)], { state: JobState.FAILED, reason: 'DeadlineExceeded' },
+      { activeDeadlineSeconds: 100, conditions: [{ type: 'Failed', reason: 'DeadlineExceeded', at: T0 + 100_000 }] });
+    const html = section(htmlReport(verifyResult([job])), 'pi-with-timeout');
+    expect(html).toMatch(/<g class="deadline" data-seconds="100"><line x1="764" /);
+    expect(html).toContain('>deadline 1 min 40 s</text>');
+    expect(html).toContain('pi-x: killed by DeadlineExceeded');
+  });
+
+  test('OnFailure: one bar with a tick per restart in place', () => {
+    const job = jobReport('onfailure', [attempt('o', 0, 10, PodOutcome.KILLED, { restartsAt: [3, 6, 9] })], { state: JobState.FAILED, reason: 'BackoffLimitExceeded' });
+    const html = section(htmlReport(verifyResult([job])), 'onfailure');
+    expect(count(html, /<line class="restart" /)).toBe(3);
+    expect(html).toContain('data-restarts="3"');
+  });
+
+  test('Indexed: bars labelled with their index, the indexes with failed attempts listed', () => {
+    const pods = [
+      attempt('x0', 0, 3, PodOutcome.SUCCEEDED, { index: 0 }),
+      attempt('x1', 0, 3, PodOutcome.FAILED, { index: 1, exitCode: 3 }),
+      attempt('x1b', 13, 16, PodOutcome.FAILED, { index: 1, exitCode: 3 }),
+    ];
+    const html = section(htmlReport(verifyResult([jobReport('ix', pods, { state: JobState.FAILED }, { completionMode: 'Indexed', completions: 2, parallelism: 2 })])), 'ix');
+    expect([...html.matchAll(/<text class="bar-label[^"]*"[^>]*>([^<]*)<\/text>/g)].map(m => m[1])).toEqual(['#0', '#1 exit 3', '#1 exit 3']);
+    expect(html).toContain('<p class="failed-indexes">indexes with failed attempts: 1 (2×)</p>');
+    // The API's failedIndexes (backoffLimitPerIndex) wins when set.
+    const perIndex = htmlReport(verifyResult([jobReport('ix', pods, { state: JobState.FAILED, failedIndexes: '1' })]));
+    expect(perIndex).toContain('<p class="failed-indexes">failed indexes: 1</p>');
+  });
+
+  test('100 Jobs in template-expansion groups: one collapsed group each, a failed member opens its group and itself', () => {
+    const jobs = Array.from({ length: 100 }, (_, i) => jobReport(`item-${i}`, [attempt(`item-${i}-p`, 0, 2, PodOutcome.SUCCEEDED)], i === 42 ? { state: JobState.FAILED } : {}, {}, { group: `g${Math.floor(i / 25)}` }));
+    const html = htmlReport(verifyResult(jobs));
+    expect(count(html, /<details class="job" /)).toBe(100);
+    expect([...html.matchAll(/<details class="group" data-group="([^"]+)"( open)?>/g)].map(m => [m[1], m[2] === ' open'])).toEqual([
+      ['template expansion g0', false], ['template expansion g1', true], ['template expansion g2', false], ['template expansion g3', false],
+    ]);
+    expect([...html.matchAll(/<details class="job" data-job="([^"]+)"[^>]*?( open)?>/g)].filter(m => m[2]).map(m => m[1])).toEqual(['item-42']);
+  });
+
+  test('the Jobs of one work queue form a group', () => {
+    const html = htmlReport(verifyResult([
+      jobReport('fill', [], {}, {}, { queue: 'redis' }), jobReport('work', [], {}, {}, { queue: 'redis' }), jobReport('alone', []),
+    ]));
+    expect(html).toMatch(/<details class="group" data-group="work queue redis" open><summary><b>work queue redis<\/b> <span class="line">2 Job\(s\): 2 complete, 0 failed/);
+  });
+
+  test('one Job of 200 pods stays within a screen: thinner lanes, every bar drawn', () => {
+    const pods = Array.from({ length: 200 }, (_, i) => attempt(`p${i}`, i % 5, 60, PodOutcome.SUCCEEDED));
+    const html = htmlReport(verifyResult([jobReport('wide', pods)]));
+    const height = Number(/<svg class="timeline"[^>]* height="(\d+)"/.exec(html)![1]);
+    expect(html).toContain('data-lanes="200" data-pods="200"');
+    expect(count(html, /<g class="pod succeeded" /)).toBe(200);
+    expect(height).toBeLessThanOrEqual(700);
+  });
+
+  test('text from the cluster is escaped', () => {
+    const job = jobReport('x', [], { state: JobState.FAILED, message: '<script>alert(1)</script>' }, {}, {
+      failedPods: [{ name: 'x-1', exits: [{ container: 'main', exitCode: 1 }], logTail: ['a < b & "c"'] }],
+    });
+    const html = htmlReport(verifyResult([job]));
+    expect(html).toContain('<p class="message">&lt;script&gt;alert(1)&lt;/script&gt;</p>');
+    expect(html).toContain('<pre class="log">a &lt; b &amp; &quot;c&quot;</pre>');
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Small builders of verifier results for the report tests: Jobs described by their pods' times
+ * in seconds from the Job's start.
+ */
+import { PodAttempt, PodOutcome } from '../../lib/runtime/pods';
+import { JobState, JobVerdict } from '../../lib/runtime/verdict';
+import { JobReport, JobTimeline, VerifyOutcome, VerifyResult } from '../../lib/runtime/verify';
+
+/** The Jobs' start in these tests. */
+export const T0 = Date.parse('2026-11-29T10:00:00Z');
+const at = (seconds: number) => T0 + seconds * 1000;
+
+/** A pod attempt created at `from` s and ended at `to` s (undefined: still running). */
+export function attempt(name: string, from: number, to: number | undefined, outcome: PodOutcome, extra: Partial<Omit<PodAttempt, 'restartsAt'>> & { restartsAt?: number[] } = {}): PodAttempt {
+  return {
+    name,
+    createdAt: at(from),
+    startedAt: at(from),
+    ...(to !== undefined ? { endedAt: at(to) } : {}),
+    outcome,
+    restarts: extra.restartsAt?.length ?? 0,
+    ...extra,
+    restartsAt: (extra.restartsAt ?? []).map(at),
+  };
+}
+
+/** A Job's report with the given pods, verdict and timeline fields. */
+export function jobReport(name: string, pods: PodAttempt[], verdict: Partial<JobVerdict> = {}, timeline: Partial<JobTimeline> = {}, extra: Partial<JobReport> = {}): JobReport {
+  const state = verdict.state ?? JobState.COMPLETE;
+  const ends = pods.map(p => p.endedAt ?? T0);
+  return {
+    name,
+    namespace: 'ns',
+    verdict: { state, terminal: state === JobState.COMPLETE || state === JobState.FAILED, early: false, ...verdict },
+    stats: {
+      podsCreated: pods.length,
+      maxRunning: 1,
+      failedAttempts: pods.filter(p => p.outcome === PodOutcome.FAILED || p.outcome === PodOutcome.KILLED).length + pods.reduce((n, p) => n + p.restarts, 0),
+      durationSeconds: Math.round((Math.max(T0, ...ends) - T0) / 1000),
+    },
+    failedPods: [],
+    stuckPods: [],
+    timeline: { startedAt: T0, conditions: [], pods, ...timeline },
+    ...extra,
+  };
+}
+
+/** A verify result of the given Jobs, ended `endedAfter` s after T0. */
+export function verifyResult(jobs: JobReport[], endedAfter = 120, outcome = VerifyOutcome.CONVERGED): VerifyResult {
+  return {
+    outcome,
+    exitCode: 0,
+    summary: `${jobs.length} Job(s) converged`,
+    jobs,
+    groups: [],
+    requests: { lists: 2, watches: 2, logs: 0 },
+    durationMs: endedAfter * 1000,
+    finishedAt: at(endedAfter),
+  };
+}
+
+/** The seed "unlucky" (restartPolicy Never, backoffLimit 3): four attempts exit 1, back-off 10 s, 20 s, 40 s. */
+export function unluckyNever(): JobReport {
+  const pods = [
+    attempt('unlucky-a', 0, 1, PodOutcome.FAILED, { exitCode: 1 }),
+    attempt('unlucky-b', 11, 12, PodOutcome.FAILED, { exitCode: 1 }),
+    attempt('unlucky-c', 32, 33, PodOutcome.FAILED, { exitCode: 1 }),
+    attempt('unlucky-d', 73, 74, PodOutcome.FAILED, { exitCode: 1 }),
+  ];
+  return jobReport('unlucky', pods, { state: JobState.FAILED, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
+    { activeDeadlineSeconds: 3600, conditions: [{ type: 'FailureTarget', reason: 'BackoffLimitExceeded', at: at(74) }, { type: 'Failed', reason: 'BackoffLimitExceeded', at: at(74) }] });
+}
+
+/** The seed "even-seconds": 6 completions, 2 at a time, 1 s each. */
+export function evenSeconds(): JobReport {
+  const pods = [0, 0, 1, 1, 2, 2].map((from, i) => attempt(`even-${i}`, from, from + 1, PodOutcome.SUCCEEDED));
+  return jobReport('even-seconds', pods, {}, { completions: 6, parallelism: 2, conditions: [{ type: 'Complete', at: at(3) }] });
+}

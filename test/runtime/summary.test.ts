@@ -1,0 +1,39 @@
+import { PodOutcome } from '../../lib/runtime/pods';
+import { markdownSummary, sparkline } from '../../lib/runtime/summary';
+import { JobState } from '../../lib/runtime/verdict';
+import { VerifyOutcome } from '../../lib/runtime/verify';
+import { attempt, evenSeconds, jobReport, T0, unluckyNever, verifyResult } from './report-builders';
+
+describe('markdownSummary', () => {
+  test('a table row per Job, those that did not converge first, with a sparkline', () => {
+    // GIVEN
+    const unlucky = { ...unluckyNever(), failedPods: [{ name: 'unlucky-a', exits: [{ container: 'main', exitCode: 1, reason: 'Error' }], logTail: ['unlucky-a failed'] }] };
+    // WHEN
+    const md = markdownSummary(verifyResult([evenSeconds(), unlucky], 80, VerifyOutcome.FAILED));
+    // THEN
+    const rows = md.split('\n').filter(l => l.startsWith('| ✅') || l.startsWith('| ❌'));
+    expect(rows).toEqual([
+      '| ❌ | `ns/unlucky` | failed (BackoffLimitExceeded) | 4 | 1 | 4 | 1 min 14 s | `✕··✕······✕············✕` |',
+      '| ✅ | `ns/even-seconds` | complete | 6 | 2 | 0 | 3 s | `████████████████████████` |',
+    ]);
+    expect(md.startsWith('### job-patterns verify: ❌ failed\n')).toBe(true);
+    expect(md).toContain('<details><summary>ns/unlucky: failed (BackoffLimitExceeded)</summary>\n\nJob has reached the specified backoff limit\n\n- `unlucky-a`: container main exit 1 (Error)\n  ```\n  unlucky-a failed\n  ```\n\n</details>');
+    expect(md.endsWith('\n\n')).toBe(true);
+  });
+
+  test('pipes in a cell are escaped; rows beyond maxRows are counted', () => {
+    const jobs = [jobReport('a', [], { state: JobState.FAILED, reason: 'x|y' }), jobReport('b', []), jobReport('c', [])];
+    const md = markdownSummary(verifyResult(jobs), { maxRows: 2 });
+    expect(md).toContain('| failed (x\\|y) |');
+    expect(md).toContain('… and 1 more Job(s)');
+  });
+});
+
+test('sparkline: levels scale to the Job\'s peak; a slice with a failed attempt is ✕', () => {
+  const job = jobReport('s', [
+    attempt('a', 0, 4, PodOutcome.SUCCEEDED),
+    attempt('b', 2, 4, PodOutcome.FAILED, { exitCode: 1 }),
+  ]);
+  // Slices of 1 s: a; a; a and b; b failed at its end (4 s).
+  expect(sparkline(job, T0, 4)).toBe('▄▄█✕');
+});
