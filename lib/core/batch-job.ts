@@ -9,6 +9,7 @@ import {
 } from './job-spec';
 import { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, JobApiObject, syncWaveOf } from './gitops';
 import { JobIdentity } from './identity';
+import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from './props';
 import { JobPatternLabels } from './labels';
 import { isDnsLabel, MAX_JOB_NAME_LENGTH } from './names';
 import { ManifestValidation } from '../validation/validate';
@@ -319,6 +320,8 @@ export class BatchJob extends kplus.AbstractPod {
   private readonly patternParts: PatternPod;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
+    // JavaScript callers may pass nothing: the props check below then says what is missing.
+    props = props ?? ({} as BatchJobProps);
     const omitted = new Set(props.omitDefaults ?? []);
     const restartPolicy = props.restartPolicy ?? JOB_DEFAULTS.restartPolicy;
     super(scope, id, {
@@ -329,6 +332,8 @@ export class BatchJob extends kplus.AbstractPod {
       volumes: props.volumes,
       dns: props.dns,
     });
+    // A pattern passes its own props on, with the Job fields it fixes: those are known too.
+    checkPropsOf(this, new.target.name, props, PROP_NAMES_OF_BATCH_JOB);
     this.omitted = omitted;
     this.props = props;
     ManifestValidation.enable(this);

@@ -82,6 +82,9 @@ export function checkDuration(scope: IConstruct, prop: string, value: Duration |
   if (value === undefined) {
     return;
   }
+  if (typeof (value as Partial<Duration> | null)?.toSeconds !== 'function') {
+    propError(scope, { prop, value, allowed: 'must be a cdk8s Duration', fix: `Use Duration.seconds(${typeof value === 'number' ? value : 'n'}), Duration.minutes(n) or Duration.hours(n).` });
+  }
   const seconds = value.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds < minSeconds) {
     propError(scope, {

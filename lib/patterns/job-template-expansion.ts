@@ -6,6 +6,7 @@ import { BatchJob, JobOptions } from '../core/batch-job';
 import { propError } from '../core/errors';
 import { GitOpsPolicy, JobApiObject } from '../core/gitops';
 import { JobIdentity } from '../core/identity';
+import { checkPropsOf } from '../core/props';
 import { JobPatternLabels } from '../core/labels';
 import { isDnsLabel, isLabelValue, MAX_JOB_NAME_LENGTH, toDnsLabel } from '../core/names';
 import { WorkItem, WorkItems } from '../core/work-items';
@@ -101,6 +102,7 @@ export class JobTemplateExpansion extends Construct {
 
   constructor(scope: Construct, id: string, props: JobTemplateExpansionProps) {
     super(scope, id);
+    checkPropsOf(this, 'JobTemplateExpansion', props);
     props.items.check(this, 'items');
     this.items = props.items;
     if (props.metadata?.name !== undefined) {
@@ -127,8 +129,9 @@ export class JobTemplateExpansion extends Construct {
 
     // The template is built once, with every default and check of BatchJob, and then removed from
     // the tree: only its rendered manifest is used. Warnings come from the Jobs' manifests.
+    const { items: _items, baseName: _baseName, ...jobOptions } = props;
     const template = new BatchJob(this, 'Template', {
-      ...props,
+      ...jobOptions,
       metadata: { ...props.metadata, name: this.baseName },
       gitOps: this.gitOps,
       completions: this.completions,

@@ -98,8 +98,8 @@ export class StaticWorkAssignmentJob extends BatchJob {
       ...props,
       // An empty list is reported by items.check() below, once `this` exists; at least 1 here
       // keeps BatchJob from reporting it as a completions error first.
-      completions: Math.max(props.items.length, 1),
-      parallelism: props.parallelism ?? Math.min(props.items.length, DEFAULT_MAX_PARALLELISM),
+      completions: Math.max(props.items?.length ?? 0, 1),
+      parallelism: props.parallelism ?? Math.min(props.items?.length ?? 0, DEFAULT_MAX_PARALLELISM),
       ...PATTERN_CATALOGUE[JobPattern.STATIC_WORK_ASSIGNMENT].fixed,
       pattern: JobPattern.STATIC_WORK_ASSIGNMENT,
     });

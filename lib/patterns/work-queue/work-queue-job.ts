@@ -119,7 +119,8 @@ export class WorkQueueJob extends BatchJob {
   declare protected readonly props: WorkQueueJobProps;
 
   constructor(scope: Construct, id: string, props: WorkQueueJobProps) {
-    const mode = props.mode ?? (props.completions !== undefined || props.queue.itemCount !== undefined
+    // `queue?.`: a JavaScript caller may leave it out; BatchJob's props check then names it.
+    const mode = props.mode ?? (props.completions !== undefined || props.queue?.itemCount !== undefined
       ? WorkQueueMode.POD_PER_ITEM
       : WorkQueueMode.VARIABLE_POD_COUNT);
     const syncWave = props.syncWave ?? 0;
@@ -128,7 +129,7 @@ export class WorkQueueJob extends BatchJob {
       // The Job's own wave, so that its identity (and every child's wave) knows it.
       metadata: { ...props.metadata, annotations: { ...props.metadata?.annotations, [SYNC_WAVE_ANNOTATION]: `${syncWave}` } },
       // Contradictions are rejected below; until then BatchJob only gets what it may check itself.
-      completions: mode === WorkQueueMode.POD_PER_ITEM ? props.completions ?? positive(props.queue.itemCount) : undefined,
+      completions: mode === WorkQueueMode.POD_PER_ITEM ? props.completions ?? positive(props.queue?.itemCount) : undefined,
       parallelism: props.parallelism ?? 1,
       pattern: mode === WorkQueueMode.POD_PER_ITEM ? JobPattern.WORK_QUEUE_POD_PER_ITEM : JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT,
     });
