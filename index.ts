@@ -29,5 +29,5 @@ export { JobPatternLabels } from './lib/core/labels';
 // Validation: in the app, as a cdk8s-cli plugin, and as a function.
 export { JobPatternsError } from './lib/core/errors';
 export { warningsOf, type Warning } from './lib/validation/warnings';
-export { type Finding, formatFinding, formatReport, ManifestValidation, Severity, validateManifests, type ValidationOptions, type ValidationReport } from './lib/validation';
+export { type Finding, formatFinding, formatFindingBlock, formatReport, ManifestValidation, Severity, validateManifests, type ValidationOptions, type ValidationReport } from './lib/validation';
 export { type Cdk8sPluginContext, JobPatternsValidation, type ViolatingResource } from './lib/validation/cdk8s-plugin';

@@ -148,11 +148,28 @@ export function formatFinding(f: Finding): string {
   return `${f.severity} ${f.ruleId} ${where}${f.path ? ` at ${f.path}` : ''}: ${f.message}. Fix: ${f.fix}`;
 }
 
-/** The report as text, one finding a line, with a closing count. */
+/**
+ * One error as a block a person can act on: the rule, then the object, its construct path, the
+ * field, what is wrong and the fix, each on a line of its own.
+ */
+export function formatFindingBlock(f: Finding): string {
+  return [
+    `${f.severity} ${f.ruleId}`,
+    `  object:    ${f.kind}/${f.namespace ? `${f.namespace}/` : ''}${f.name}`,
+    ...(f.constructPath ? [`  construct: ${f.constructPath}`] : []),
+    ...(f.path ? [`  field:     ${f.path}`] : []),
+    `  problem:   ${f.message}`,
+    `  fix:       ${f.fix}`,
+  ].join('\n');
+}
+
+/** The report as text: each error a block, each warning a line, and a closing count. */
 export function formatReport(report: ValidationReport): string {
-  const lines = report.findings.map(formatFinding);
-  lines.push(`${report.errors.length} error(s), ${report.warnings.length} warning(s)`);
-  return lines.join('\n');
+  return [
+    ...report.errors.map(formatFindingBlock),
+    ...report.warnings.map(formatFinding),
+    `${report.errors.length} error(s), ${report.warnings.length} warning(s)`,
+  ].join('\n');
 }
 
 const INSTANCE = Symbol.for('cdk8s-job-patterns.ManifestValidation');
@@ -210,6 +227,8 @@ export class ManifestValidation implements IValidation {
           const outer = !this.synthesizing;
           if (outer) this.synthesizing = method;
           try {
+            // Validate first: an error stops synth with a readable report, before cdk8s writes.
+            if (outer) this.failOnErrors();
             return original.apply(root, args);
           } finally {
             if (outer) {
@@ -237,6 +256,15 @@ export class ManifestValidation implements IValidation {
     }
     this.lastReport = report;
     return report.errors.map(formatFinding);
+  }
+
+  /** Throws the errors of this synth's report, each a block (the warnings are printed by then). */
+  private failOnErrors(): void {
+    this.validate();
+    const report = this.lastReport!;
+    if (!report.ok) {
+      throw new Error(`cdk8s-job-patterns: ${report.errors.length} error(s) in the manifests; nothing was written.\n\n${report.errors.map(formatFindingBlock).join('\n\n')}\n`);
+    }
   }
 
   /** Validates every ApiObject below the root now and returns the report. */

@@ -26,7 +26,7 @@ function objectsIn(outdir: string): string[] {
 
 const EXPECTED_OBJECTS = ['Deployment/fruit-queue', 'Job/even-seconds-<hash>', 'Job/fruit-<hash>', 'Job/fruit-filler-<hash>', 'Job/pi-<hash>', 'Service/fruit-queue'];
 const WARNING = 'warning job/parallelism-exceeds-completions Job/batch/even-seconds-';
-const BAD_JOB_ERROR = "error job/restart-policy Job/batch/manual (batch/manual) at spec.template.spec.restartPolicy: restartPolicy is 'Always'; a Job allows only 'Never' or 'OnFailure'. Fix: ";
+const BAD_JOB_ERROR = "error job/restart-policy\n  object:    Job/batch/manual\n  construct: batch/manual\n  field:     spec.template.spec.restartPolicy\n  problem:   restartPolicy is 'Always'; a Job allows only 'Never' or 'OnFailure'\n  fix:       ";
 
 let packDir: string;
 let tarball: string;

@@ -33,14 +33,15 @@ describe('cdk8s synth of an app with a hand-written Job', () => {
   test('fails on an unknown spec field, with a readable report, and writes nothing', () => {
     const result = cdk8sSynth('unknown-field', handWrittenJob(`{ completionz: 2, template: { spec: ${podSpec('Never')} } }`));
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain('error schema/invalid Job/manual (hand/manual) at spec.completionz: unknown field "completionz".');
+    expect(result.output).toContain('cdk8s-job-patterns: 1 error(s) in the manifests; nothing was written.\n\nerror schema/invalid\n  object:    Job/manual\n  construct: hand/manual\n  field:     spec.completionz\n  problem:   unknown field "completionz"\n  fix:       ');
+    expect(result.output).not.toContain('[]');
     expect(result.written).toEqual([]);
   }, 60_000);
 
   test('fails on restartPolicy Always, with a readable report, and writes nothing', () => {
     const result = cdk8sSynth('restart-always', handWrittenJob(`{ template: { spec: ${podSpec('Always')} } }`));
     expect(result.status).not.toBe(0);
-    expect(result.output).toContain("error job/restart-policy Job/manual (hand/manual) at spec.template.spec.restartPolicy: restartPolicy is 'Always'; a Job allows only 'Never' or 'OnFailure'.");
+    expect(result.output).toContain("error job/restart-policy\n  object:    Job/manual\n  construct: hand/manual\n  field:     spec.template.spec.restartPolicy\n  problem:   restartPolicy is 'Always'; a Job allows only 'Never' or 'OnFailure'\n  fix:       Set restartPolicy to 'Never' (each attempt a new pod) or 'OnFailure'.");
     expect(result.written).toEqual([]);
   }, 60_000);
 

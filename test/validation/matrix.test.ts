@@ -121,7 +121,15 @@ describe('bad-input matrix: raw manifests', () => {
       // THEN
       expect(report.errors.map(f => [f.ruleId, f.path, f.message])).toEqual([[ruleId, jsonPath, message]]);
       expect(report.ok).toBe(false);
-      expect(written.error?.message).toContain(`${ruleId} ${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name} (bad/hand-written)${jsonPath ? ` at ${jsonPath}` : ''}: ${message}`);
+      expect(written.error?.message).toContain([
+        `${asError ? 'warning' : 'error'} ${ruleId}`,
+        `  object:    ${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`,
+        '  construct: bad/hand-written',
+        ...(jsonPath ? [`  field:     ${jsonPath}`] : []),
+        `  problem:   ${message}`,
+        '',
+      ].join('\n'));
+      expect(written.error?.message).not.toContain('[]');
       expect(written.files).toEqual([]);
     });
 

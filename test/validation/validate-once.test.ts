@@ -60,7 +60,7 @@ test('a failed app.synth() leaves no remembered renders behind', () => {
   const bad = new ApiObject(chart, 'bad', {
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bad' }, data: Lazy.any({ produce: () => ({ renders: ++renders }) }),
   });
-  expect(() => app.synth()).toThrow(/schema\/invalid ConfigMap\/bad/);
+  expect(() => app.synth()).toThrow(/error schema\/invalid\n  object:    ConfigMap\/bad\n/);
   expect(bad.toJson().data.renders).toBe(2);
   fs.rmSync(app.outdir, { recursive: true, force: true });
 });
