@@ -316,6 +316,8 @@ export class BatchJob extends kplus.AbstractPod {
   /** The props the Job was made with (a pattern narrows their type with `declare`). */
   protected readonly props: BatchJobProps;
   private readonly omitted: ReadonlySet<JobDefault>;
+  /** Names of the containers whose `imagePullPolicy` the user set (cdk8s-plus writes `Always` for every other). */
+  private readonly pullPolicySetFor = new Set<string>();
   /** What {@link patternPod} returned: the parts of the pod the pattern decided. */
   private readonly patternParts: PatternPod;
 
@@ -423,14 +425,20 @@ export class BatchJob extends kplus.AbstractPod {
    * own settings.
    */
   public addContainer(container: kplus.ContainerProps): kplus.Container {
-    return super.addContainer(withContainerDefaults(container, this.omitted));
+    return this.ownPullPolicy(super.addContainer(withContainerDefaults(container, this.omitted)), container);
   }
 
   /**
    * Adds an init container with the same defaults as {@link addContainer}.
    */
   public addInitContainer(container: kplus.ContainerProps): kplus.Container {
-    return super.addInitContainer(withContainerDefaults(container, this.omitted));
+    return this.ownPullPolicy(super.addInitContainer(withContainerDefaults(container, this.omitted)), container);
+  }
+
+  /** Remembers the containers whose `imagePullPolicy` the user set: the others leave it to Kubernetes. */
+  private ownPullPolicy(added: kplus.Container, props: kplus.ContainerProps): kplus.Container {
+    if (props.imagePullPolicy !== undefined) this.pullPolicySetFor.add(added.name);
+    return added;
   }
 
   /**
@@ -463,6 +471,7 @@ export class BatchJob extends kplus.AbstractPod {
       maxFailedIndexes: props.maxFailedIndexes,
       podReplacementPolicy: props.podReplacementPolicy,
       podSeccompProfileType: this.omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
+      imagePullPolicySetFor: this.pullPolicySetFor,
     });
   }
 

@@ -85,6 +85,12 @@ export interface JobSpecFields {
   readonly podReplacementPolicy?: PodReplacementPolicy;
   /** Pod-level `seccompProfile.type`; cdk8s-plus only renders it per container. */
   readonly podSeccompProfileType?: string;
+  /**
+   * The containers whose `imagePullPolicy` the user set. cdk8s-plus writes `Always` on every
+   * container; for the others it is left out, so Kubernetes applies its own default
+   * (`IfNotPresent` for a tagged image, `Always` for `:latest` or no tag).
+   */
+  readonly imagePullPolicySetFor?: ReadonlySet<string>;
 }
 
 /**
@@ -112,7 +118,7 @@ export function renderJobSpec(template: { readonly metadata: unknown; readonly p
     podFailurePolicy: fields.podFailurePolicy,
     podReplacementPolicy: fields.podReplacementPolicy,
     suspend: fields.suspend,
-    template: { metadata: template.metadata, spec: toManifestJson(pod, 'io.k8s.api.core.v1.PodSpec') },
+    template: { metadata: template.metadata, spec: withContainerPolicies(toManifestJson(pod, 'io.k8s.api.core.v1.PodSpec') as Record<string, unknown>, fields) },
     ttlSecondsAfterFinished: fields.ttlSecondsAfterFinished,
   };
   for (const key of Object.keys(spec)) {
@@ -121,15 +127,34 @@ export function renderJobSpec(template: { readonly metadata: unknown; readonly p
   return spec;
 }
 
+/** The containers of a rendered pod spec, with the pull policy left to Kubernetes where the user set none. */
+function withContainerPolicies(pod: Record<string, unknown>, fields: JobSpecFields): Record<string, unknown> {
+  const own = fields.imagePullPolicySetFor ?? new Set<string>();
+  const render = (containers: unknown) => (containers as Array<Record<string, unknown>> | undefined)?.map(c => {
+    if (own.has(c.name as string)) return c;
+    const { imagePullPolicy: _dropped, ...rest } = c;
+    return rest;
+  });
+  return {
+    ...pod,
+    containers: render(pod.containers),
+    ...(pod.initContainers ? { initContainers: render(pod.initContainers) } : {}),
+  };
+}
+
 /**
  * What the library changes in the pod template of a cdk8s-plus workload it does not render itself
  * (the work queue's Deployment): the pod-level seccomp profile, and labels to remove (the
  * construct-path label). JSON patches on the synthesized object.
  * @internal
  */
-export function patchPodTemplate(workload: ApiObject, changes: { readonly podSeccompProfileType?: string; readonly removeTemplateLabels?: string[] }): void {
+export function patchPodTemplate(workload: ApiObject, changes: { readonly podSeccompProfileType?: string; readonly removeTemplateLabels?: string[]; readonly removeContainerFields?: string[] }): void {
   if (changes.podSeccompProfileType !== undefined) {
     workload.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: changes.podSeccompProfileType }));
+  }
+  for (const field of changes.removeContainerFields ?? []) {
+    // The workloads it patches have one container.
+    workload.addJsonPatch(JsonPatch.remove(`/spec/template/spec/containers/0/${field}`));
   }
   for (const label of changes.removeTemplateLabels ?? []) {
     workload.addJsonPatch(JsonPatch.remove(`/spec/template/metadata/labels/${label.replace(/~/g, '~0').replace(/\//g, '~1')}`));

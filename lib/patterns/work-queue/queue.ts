@@ -182,6 +182,8 @@ export class QueueServer extends Construct {
     patchPodTemplate(ApiObject.of(this.deployment), {
       podSeccompProfileType: omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
       removeTemplateLabels: [kplus.Pod.ADDRESS_LABEL],
+      // cdk8s-plus writes Always; the Jobs leave the pull policy to Kubernetes, and so does the queue.
+      removeContainerFields: ['imagePullPolicy'],
     });
 
     this.service = new kplus.Service(this, 'Service', {
