@@ -3,6 +3,7 @@ import * as readline from 'readline';
 import { k8s } from './k8s';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyManifests } from './apply';
+import { ArgoCdVersion } from './argocd-health';
 import { jobTargets, loadManifests } from './manifests';
 import { junitReport, progressTable, textReport } from './report';
 import { EXIT_CODES, JobReport, JobVerifier, VerifyOutcome, VerifyResult } from './verify';
@@ -21,6 +22,14 @@ export function parseDuration(text: string): number {
   }
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(match[1]) * unit;
+}
+
+function argoCdVersion(text: string): ArgoCdVersion {
+  try {
+    return ArgoCdVersion.of(text);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function positiveInteger(text: string): number {
@@ -42,6 +51,7 @@ interface VerifyFlags {
   readonly output: 'text' | 'json';
   readonly junit?: string;
   readonly logLines: number;
+  readonly argoCdVersion: ArgoCdVersion;
 }
 
 /**
@@ -73,6 +83,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     }, 'text')
     .option('--junit <file>', 'also write a JUnit XML report')
     .option('--log-lines <n>', 'log lines to show per failed pod', positiveInteger, 10)
+    .option('--argo-cd-version <version>', 'Argo CD release whose health wording the report follows (e.g. 3.5.4)', argoCdVersion, ArgoCdVersion.NEWEST)
     .action(async (manifests: string[], flags: VerifyFlags) => {
       exitCode = await verifyCommand(manifests, flags, io);
     });
@@ -171,6 +182,7 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
     failFast: flags.failFast,
     allowSuspended: flags.allowSuspended,
     logLines: flags.logLines,
+    argoCdVersion: flags.argoCdVersion,
     onProgress,
   });
   const result: VerifyResult = await verifier.run();
