@@ -137,3 +137,40 @@ describe('argoCdJobHealth beyond the captured statuses', () => {
     expect(argoCdDisagreement({ state: JobState.DELETED, terminal: true, early: false }, argoCdJobHealth(captured('running')))).toBeUndefined();
   });
 });
+
+describe('argoCdJobHealth on Jobs as the real Argo CD 3.6.1 judged them', () => {
+  const ARGOCD_FIXTURES = path.join(__dirname, '..', 'fixtures', 'argocd-3.6.1');
+  const judged = (name: string): { argoCd: { version: string; health: { status: string; message: string } }; job: JobLike } =>
+    JSON.parse(fs.readFileSync(path.join(ARGOCD_FIXTURES, `${name}.json`), 'utf-8'));
+  const NAMES = fs.readdirSync(ARGOCD_FIXTURES).filter(f => f.endsWith('.json')).map(f => f.replace(/\.json$/, '')).sort();
+
+  test('the captures cover every case the version rules and the hook finalizer decide', () => {
+    expect(NAMES).toEqual([
+      'complete', 'deleted-by-ttl', 'deletion-blocked-by-finalizer', 'failed', 'hook-complete', 'hook-deleted-by-ttl',
+      'hook-failed', 'hook-running', 'running', 'suspended',
+    ]);
+  });
+
+  test.each(NAMES)('%s: argoCdJobHealth() says what Argo CD 3.6.1 said', name => {
+    const { argoCd, job } = judged(name);
+    expect(argoCd.version).toBe('3.6.1');
+    expect(argoCdJobHealth(job, { version: ArgoCdVersion.of(argoCd.version) })).toEqual(argoCd.health);
+    expect(argoCdJobHealth(job)).toEqual(argoCd.health);
+  });
+
+  test('a hook deleted by its TTL while Argo CD\'s finalizer holds it succeeded, as Argo CD says', () => {
+    const { job } = judged('hook-deleted-by-ttl');
+    expect(job.metadata?.deletionTimestamp).toBeDefined();
+    expect(job.metadata?.finalizers).toEqual([ARGOCD_HOOK_FINALIZER]);
+    expect(argoCdHookPhase(argoCdJobHealth(job))).toBe(ArgoCdHookPhase.SUCCEEDED);
+  });
+
+  test.each([
+    ['deleted-by-ttl', 'Pending deletion'],
+    ['deletion-blocked-by-finalizer', 'Pending deletion'],
+    ['suspended', ''],
+  ])('%s: Argo CD 3.2-3.5 word it "%s"', (name, message) => {
+    const { argoCd, job } = judged(name);
+    expect(argoCdJobHealth(job, { version: ArgoCdVersion.V3_2 })).toEqual({ status: argoCd.health.status, message });
+  });
+});
