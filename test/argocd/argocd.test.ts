@@ -13,14 +13,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import { buildExampleApp } from '../../app';
 import {
   GitOpsPolicy, HookDeletePolicy, HookPhase, SingleBatchJob, WorkItems, WorkQueue, WorkQueueJob, WorkQueueMode,
 } from '../../index';
 import { jobBaseName } from '../../lib/gitops';
 import { JobState, jobTargets, Manifest, verifyJobs } from '../../lib/runtime';
-import { argoCdHookPhase } from '../../lib/runtime/argocd-health';
+import { ARGOCD_HOOK_FINALIZER, argoCdHookPhase } from '../../lib/runtime/argocd-health';
 import { k8s } from '../../lib/runtime/k8s';
 import { validateManifests } from '../../lib/validation';
 import { kubeConfig, restrictedNamespace, withOutcome } from '../e2e/cluster';
@@ -80,6 +80,12 @@ async function readJob(namespace: string, name: string) {
     if ((error as { code?: number }).code === 404) return undefined;
     throw error;
   }
+}
+
+/** Sets the Job's finalizers (a JSON merge patch). */
+async function applyFinalizers(namespace: string, name: string, finalizers: string[]): Promise<void> {
+  const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
+  await objects.patch({ apiVersion: 'batch/v1', kind: 'Job', metadata: { name, namespace, finalizers } }, undefined, undefined, undefined, undefined, k8s.PatchStrategy.MergePatch);
 }
 
 const secondsBetween = (a: string | Date | undefined, b: string | Date | undefined) => (new Date(b!).getTime() - new Date(a!).getTime()) / 1000;
@@ -270,6 +276,17 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     expect(result?.message).toMatch(/^error when patching .*: Job.batch "immutable" is invalid: spec.template: Invalid value: .*: field is immutable$/);
     const message = result!.message!.replace(/Invalid value: .*: field/, 'Invalid value: ...: field');
     expect(observer.runsOf(none.namespace, 'immutable')).toHaveLength(1);
+    // WHEN only another object changes (a ConfigMap)
+    const withConfig = (command: string) => [...job(GitOpsPolicy.recreateOnChange(), command), { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { at: String(Date.now()) } } as Manifest];
+    const before = observer.runsOf(recreate.namespace, 'immutable').length;
+    const r3 = recreate.repo.commit(withConfig('echo 2'), 'change another object');
+    await refresh(kc, recreate.app);
+    await syncedAt(kc, recreate.app, r3);
+    await sleep(3000);
+    // THEN Argo CD applies every resource of a sync, and Replace=true deletes and re-creates: the Job runs again
+    const unrelated = observer.runsOf(recreate.namespace, 'immutable').length - before;
+    expect(unrelated).toBeGreaterThanOrEqual(1);
+    figure(`recreateOnChange: a sync that changed only a ConfigMap re-ran the Job ${unrelated} time(s)`);
     figure(`recreateOnChange: ${atCreation} run(s) at creation, immutable change -> sync ${recreated.status?.operationState?.phase}, ${afterChange.length} more run; none(): sync failed (${refused.status?.operationState?.phase}, retry ${refused.status?.operationState?.retryCount ?? 0}): ${message}`);
   }, 300_000);
 
@@ -336,13 +353,31 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     figure(`failed hook: sync failed (${synced.status?.operationState?.phase}, retry ${synced.status?.operationState?.retryCount ?? 0}: "${synced.status?.operationState?.message}"), hook ${hook?.hookPhase} ("${hook?.message}"), Sync-phase Job not created`);
   }, 300_000);
 
-  test('the example app (app.ts) syncs; job-patterns verify afterwards agrees with the Jobs\' real outcomes', async () => {
+  test('the example app (app.ts): its failing seed fails the sync, each retry re-runs the recreateOnChange Job; job-patterns verify agrees with the Jobs\' real outcomes', async () => {
+    // GIVEN the example app; unlucky-onfailure fails as its seed means (exit 1, 3 s runs)
     const app = Testing.app();
     buildExampleApp(app);
     const manifests = (app.charts.flatMap(c => c.toJson()) as Manifest[])
       .map(m => (isJob(m) && jobBaseName(m) === 'unlucky-onfailure' ? withOutcome(m, { exitCode: 1, duration: '3s' }) : m));
     const deployed = await deploy('ao-example', manifests);
-    const synced = await syncedAt(kc, deployed.app, deployed.revision, 240_000);
+
+    // WHEN Argo CD syncs it, until the first retry of the failed sync has run
+    const failed = await syncFailedAt(kc, deployed.app, deployed.revision, 240_000);
+    await waitFor('the first retry', 120_000, async () => {
+      const op = (await getApplication(kc, deployed.app)).status?.operationState;
+      return (op?.retryCount ?? 0) >= 2 || op?.phase === 'Failed' ? true : undefined;
+    });
+    // Argo CD stops here: the Application goes (without a finalizer its resources stay).
+    await kc.makeApiClient(k8s.CustomObjectsApi).deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', name: deployed.app });
+
+    // THEN the sync failed on the failing seed, and the retry replaced indexed-job once more
+    expect(failed.status?.operationState?.syncResult?.resources?.find(r => r.name.startsWith('unlucky-onfailure-'))?.hookPhase).toBe('Failed');
+    const indexedRuns = observer.runsOf(deployed.namespace, 'indexed-job').length;
+    expect(indexedRuns).toBeGreaterThanOrEqual(2);
+
+    // THEN job-patterns verify agrees with each Job's own conditions
+    await waitFor('indexed-job to complete', 60_000, async () =>
+      ((await readJob(deployed.namespace, 'indexed-job'))?.status?.conditions?.some(c => c.type === 'Complete') ? true : undefined));
     const jobs = manifests.filter(m => isJob(m) && !m.metadata.annotations?.['argocd.argoproj.io/hook']);
     const result = await verifyJobs({ kubeConfig: kc, targets: jobTargets(jobs, deployed.namespace), namespace: deployed.namespace, timeoutMs: 120_000, logLines: 0 });
     const outcomes = await Promise.all(result.jobs.map(async j => {
@@ -350,9 +385,50 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
       const real = live.status?.conditions?.find(c => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True')?.type;
       return [j.name, j.verdict.state, real === 'Complete' ? JobState.COMPLETE : real === 'Failed' ? JobState.FAILED : 'none'];
     }));
-    for (const [name, ours, real] of outcomes) expect([name, ours]).toEqual([name, real]);
-    figure(`example app: sync ${synced.status?.operationState?.phase} (${healthOf(await getApplication(kc, deployed.app))}), verify: ${outcomes.length} Jobs, ${outcomes.filter(o => o[1] === o[2]).length} agree with the Jobs' conditions (${result.summary})`);
-  }, 420_000);
+    expect(outcomes.map(([name, ours]) => [name, ours])).toEqual(outcomes.map(([name, , real]) => [name, real]));
+    expect(outcomes.filter(o => o[2] === JobState.FAILED).map(o => String(o[0]).replace(/-[0-9a-f]{8}$/, ''))).toEqual(['unlucky-onfailure']);
+    figure(`example app: sync failed ("${failed.status?.operationState?.message}"), Argo CD retried (limit 5); indexed-job (recreateOnChange) ran ${indexedRuns} times by the first retry; verify: ${outcomes.filter(o => o[1] === o[2]).length}/${outcomes.length} Jobs agree with their conditions (${result.summary})`);
+  }, 480_000);
+
+  test('health Argo CD words by version: a suspended Job, a Job whose deletion a finalizer blocks, a hook deleted by its TTL', async () => {
+    // GIVEN a suspended Job (alone: the sync waits for it, Suspended is not healthy), and a Job
+    // that carries a finalizer of ours next to a PostSync hook with a 1 s TTL
+    const paused = synth(chart => {
+      new SingleBatchJob(chart, 'paused', { metadata: { name: 'paused' }, suspend: true, container: { name: 'c', image: BUSYBOX, command: ['true'] } });
+    });
+    const held = synth(chart => {
+      new SingleBatchJob(chart, 'held', { metadata: { name: 'held' }, container: { name: 'c', image: BUSYBOX, command: ['true'] } });
+      new SingleBatchJob(chart, 'short-ttl-hook', {
+        metadata: { name: 'short-ttl-hook' }, gitOps: GitOpsPolicy.hook({ phase: HookPhase.POST_SYNC }), ttlAfterFinished: Duration.seconds(1),
+        container: { name: 'c', image: BUSYBOX, command: ['true'] },
+      });
+    }).map(m => (isJob(m) && jobBaseName(m) === 'held' ? { ...m, metadata: { ...m.metadata, finalizers: ['job-patterns.test/hold'] } } : m));
+    const pausedName = named(paused, 'paused').metadata.name;
+    const heldName = named(held, 'held').metadata.name;
+    const p = await deploy('ao-paused', paused);
+    const h = await deploy('ao-held', held);
+
+    // WHEN the held Job is deleted after the sync, and the hook's TTL deletes it
+    await syncedAt(kc, h.app, h.revision);
+    await kc.makeApiClient(k8s.BatchV1Api).deleteNamespacedJob({ name: heldName, namespace: h.namespace, propagationPolicy: 'Background' });
+
+    // THEN Argo CD's words are those of 3.6
+    const judged = (namespace: string, job: string, deleting: boolean) => waitFor(`Argo CD to judge ${namespace}/${job}${deleting ? ' being deleted' : ''}`, 60_000, async () =>
+      [...observer.comparisons.values()].find(c => c.job === `${namespace}/${job}` && (c.object.metadata?.deletionTimestamp !== undefined) === deleting
+        && (deleting || c.argoCd.status === 'Suspended')));
+    const suspended = await judged(p.namespace, pausedName, false);
+    const deleting = await judged(h.namespace, heldName, true);
+    const hookDeleting = await judged(h.namespace, 'short-ttl-hook', true);
+    expect(suspended.argoCd).toEqual({ status: 'Suspended', message: 'Job suspended' });
+    expect(deleting.argoCd).toEqual({ status: 'Progressing', message: 'Pending deletion; blocked by finalizers: job-patterns.test/hold' });
+    expect(hookDeleting.object.metadata?.finalizers).toContain(ARGOCD_HOOK_FINALIZER);
+    expect(hookDeleting.argoCd).toEqual({ status: 'Healthy', message: '' });
+
+    // Let the held Job go, and keep Argo CD from re-creating it.
+    await kc.makeApiClient(k8s.CustomObjectsApi).deleteNamespacedCustomObject({ group: 'argoproj.io', version: 'v1alpha1', namespace: 'argocd', plural: 'applications', name: h.app });
+    await applyFinalizers(h.namespace, heldName, []);
+    figure(`health words (3.6.1): suspended Job -> ${suspended.argoCd.status} "${suspended.argoCd.message}"; deletion blocked by a finalizer -> ${deleting.argoCd.status} "${deleting.argoCd.message}"; hook deleted by its TTL, finalizers [${hookDeleting.object.metadata?.finalizers?.join(', ')}] -> ${hookDeleting.argoCd.status}`);
+  }, 180_000);
 
   test('Argo CD\'s health of every Job, at every observed step, equals argoCdJobHealth() of the same Job object', async () => {
     await sleep(1000);
