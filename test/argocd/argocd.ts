@@ -105,8 +105,11 @@ export interface Application {
   };
 }
 
-/** Creates an Application syncing `repo` (branch main, the repository's root) into `namespace`: automated sync with prune and self-heal. */
-export async function createApplication(kc: KubeConfig, name: string, repo: GitRepo, namespace: string): Promise<void> {
+/**
+ * Creates an Application syncing `repo` (branch main, the repository's root) into `namespace`:
+ * automated sync with prune and self-heal, and the Application-level `syncOptions` given.
+ */
+export async function createApplication(kc: KubeConfig, name: string, repo: GitRepo, namespace: string, syncOptions: readonly string[] = []): Promise<void> {
   const [result] = await applyManifests(kc, [{
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -115,7 +118,7 @@ export async function createApplication(kc: KubeConfig, name: string, repo: GitR
       project: 'default',
       source: { repoURL: repo.url, targetRevision: 'main', path: '.' },
       destination: { server: 'https://kubernetes.default.svc', namespace },
-      syncPolicy: { automated: { prune: true, selfHeal: true } },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, ...(syncOptions.length > 0 ? { syncOptions } : {}) },
     },
   }], { namespace: ARGOCD_NAMESPACE, fieldManager: 'job-patterns-test' });
   if (result.error) throw new Error(`cannot create Application ${name}: ${result.error}`);
