@@ -6,7 +6,7 @@ const argocd = require('./argocd-env');
 
 module.exports = async () => {
   const started = Date.now();
-  process.stderr.write(`\n[argocd] starting the control plane in ${argocd.dir} and Argo CD in ${argocd.argocdDir} (a first run builds Argo CD: about 6 minutes more)\n`);
+  process.stderr.write(`\n[argocd] starting the control plane in ${argocd.dir} and Argo CD in ${argocd.argocdDir} (a first run builds Argo CD too: 6-16 minutes more on 2 cores)\n`);
   const up = spawnSync('bash', [path.join(argocd.root, 'scripts', 'argocd', 'up.sh')], {
     env: argocd.env,
     stdio: ['ignore', 'pipe', 'inherit'],
