@@ -1,6 +1,7 @@
 // `npm test` runs every project. unit: no cluster. consumer (test/consumer): the packed library in
 // users' apps. e2e (test/e2e): a real local control plane,
 // started by test/e2e/global-setup.js (built first on a fresh machine) and stopped afterwards.
+// argocd (test/argocd): a real Argo CD beside a control plane of its own (other ports and dir).
 // The e2e project runs with --runInBand (package.json): its verifier suite kills and restarts the
 // API server, which must not hit a test of another suite running at the same time.
 const common = {
@@ -25,7 +26,7 @@ module.exports = {
   // The e2e suites wait on a real Job controller; two workers keep the 2-core machine responsive.
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/consumer/'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/consumer/', '<rootDir>/test/argocd/'] },
     // The packed library installed into users' apps (npm installs: minutes, not seconds).
     { ...common, displayName: 'consumer', testMatch: ['<rootDir>/test/consumer/**/*.test.ts'] },
     {
@@ -34,6 +35,15 @@ module.exports = {
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/test/e2e/global-setup.js',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts'],
+    },
+    {
+      // A real Argo CD beside its own control plane (scripts/argocd; docs/argo-cd.md).
+      ...common,
+      displayName: 'argocd',
+      testMatch: ['<rootDir>/test/argocd/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/argocd/global-setup.js',
+      globalTeardown: '<rootDir>/test/argocd/global-teardown.js',
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts'],
     },
   ],

@@ -3,12 +3,14 @@
 // Every name here is public API, recorded in api/runtime.api.md; helpers stay inside lib/runtime.
 
 export { type KubeConfigOptions, loadKubeConfig } from './lib/runtime/k8s';
-export { EXIT_CODES, type FailedPod, type GroupReport, type JobReport, type JobStats, type JobTimeline, JobVerifier, verifyJobs, type VerifyOptions, type VerifyOutcome, type VerifyResult } from './lib/runtime/verify';
-export { type JobLike, type JobState, type JobVerdict, judgeJob } from './lib/runtime/verdict';
+export { EXIT_CODES, type FailedPod, type GroupReport, type JobReport, type JobStats, type JobTimeline, JobVerifier, verifyJobs, type VerifyOptions, VerifyOutcome, type VerifyResult } from './lib/runtime/verify';
+export { type JobLike, JobState, type JobVerdict, judgeJob } from './lib/runtime/verdict';
 export { type ContainerExit, type PodAttempt, PodOutcome } from './lib/runtime/pods';
 export { type ApplyOptions, type ApplyResult, applyManifests } from './lib/runtime/apply';
 export { type JobTarget, jobTargets, loadManifests, type Manifest } from './lib/runtime/manifests';
 export { junitReport, textReport } from './lib/runtime/report';
 export { htmlReport, type HtmlReportOptions } from './lib/runtime/html-report';
 export { markdownSummary, type MarkdownSummaryOptions } from './lib/runtime/summary';
-export { type ArgoCdHealth, type ArgoCdHealthStatus, type ArgoCdHookPhase, argoCdDisagreement, argoCdHookPhase, argoCdJobHealth } from './lib/runtime/argocd-health';
+export {
+  type ArgoCdHealth, type ArgoCdHealthOptions, ArgoCdHealthStatus, ArgoCdHookPhase, ArgoCdVersion, argoCdDisagreement, argoCdHookPhase, argoCdJobHealth,
+} from './lib/runtime/argocd-health';

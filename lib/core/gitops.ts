@@ -155,9 +155,12 @@ export class GitOpsPolicy {
   /**
    * Recreate on change: a stable name and `argocd.argoproj.io/sync-options: Force=true,Replace=true`,
    * so Argo CD deletes and re-creates the Job when its spec in Git changes (a plain apply fails:
-   * the template is immutable). Needs Argo CD 2.12 or newer; before Argo CD 3.2 the dry run of a
-   * forced replace could create the Job a second time. Deleting a running Job stops it. No TTL, as
-   * with {@link runOncePerSpec}.
+   * the template is immutable). Argo CD applies every resource of a sync, and a replace always
+   * deletes and re-creates: give the Application `syncPolicy.syncOptions: [ApplyOutOfSyncOnly=true]`,
+   * or every sync (another object changed, an automated retry, a self-heal) runs the Job again
+   * (seen on Argo CD 3.6.1: docs/argo-cd.md). Needs Argo CD 2.12 or newer; before Argo CD 3.2 the
+   * dry run of a forced replace could create the Job a second time. Deleting a running Job stops
+   * it. No TTL, as with {@link runOncePerSpec}.
    */
   public static recreateOnChange(): GitOpsPolicy {
     return new GitOpsPolicy(GitOpsMode.RECREATE_ON_CHANGE);

@@ -8,7 +8,7 @@ import { JobLike, JobState, JobVerdict } from './verdict';
 export enum ArgoCdHealthStatus {
   /** Finished with Complete, or with a Suspended condition that is not True (a resumed Job). */
   HEALTHY = 'Healthy',
-  /** No Complete, Failed or Suspended condition yet (or the Job is being deleted). */
+  /** No Complete, Failed or Suspended condition yet (or the Job is being deleted, unless it is an Argo CD hook). */
   PROGRESSING = 'Progressing',
   /** A Failed condition. */
   DEGRADED = 'Degraded',
@@ -23,26 +23,87 @@ export interface ArgoCdHealth {
   readonly message: string;
 }
 
+/** The finalizer Argo CD puts on every hook it creates (gitops-engine `pkg/sync/hook`). */
+export const ARGOCD_HOOK_FINALIZER = 'argocd.argoproj.io/hook-finalizer';
+
+/**
+ * The Argo CD release whose rules {@link argoCdJobHealth} follows. The Job health rules changed in
+ * Argo CD 3.6.0; releases checked against gitops-engine's code: 3.2-3.5 (the gitops-engine that
+ * Argo CD 3.2.12 ships, pseudo-version v0.7.1-0.20260512161450-ff8d2f5207dc) and 3.6.1
+ * (`github.com/argoproj/argo-cd/gitops-engine/v3` v3.6.1, also run for real by the project's
+ * Argo CD end-to-end suite). Releases before 3.2 were not checked and get the 3.2 rules.
+ */
+export class ArgoCdVersion {
+  /** Argo CD 3.2 to 3.5: no message on a Suspended Job; a Job being deleted is "Pending deletion". */
+  public static readonly V3_2 = new ArgoCdVersion(3, 2);
+  /**
+   * Argo CD 3.6 (argo-cd PR 28738): a Suspended Job shows its condition's message ("Job
+   * suspended"); a Job being deleted names the finalizers that block it.
+   */
+  public static readonly V3_6 = new ArgoCdVersion(3, 6);
+  /** The newest release line checked: the default. */
+  public static readonly NEWEST = ArgoCdVersion.V3_6;
+
+  /**
+   * The release line of a version as Argo CD prints it: `'3.5.4'`, `'v3.6.1'`, `'3.6'`.
+   * @throws if `version` does not start with `<major>.<minor>`
+   */
+  public static of(version: string): ArgoCdVersion {
+    const match = /^v?(\d+)\.(\d+)(\.\d+)?([-+].*)?$/.exec(version.trim());
+    if (!match) {
+      throw new Error(`ArgoCdVersion.of: 'version' must be an Argo CD version such as '3.6.1' or 'v3.5', got '${version}'. Pass the version \`argocd version\` prints for the server.`);
+    }
+    return new ArgoCdVersion(Number(match[1]), Number(match[2]));
+  }
+
+  private constructor(public readonly major: number, public readonly minor: number) {}
+
+  /** True when this release line is `other` or newer. */
+  public isAtLeast(other: ArgoCdVersion): boolean {
+    return this.major > other.major || (this.major === other.major && this.minor >= other.minor);
+  }
+
+  /** `3.6`. */
+  public toString(): string {
+    return `${this.major}.${this.minor}`;
+  }
+}
+
+/** Options of {@link argoCdJobHealth}. */
+export interface ArgoCdHealthOptions {
+  /**
+   * The Argo CD release to follow (its words differ between releases).
+   *
+   * @default ArgoCdVersion.NEWEST (3.6)
+   */
+  readonly version?: ArgoCdVersion;
+}
+
 /**
  * Argo CD's health of a Job, as gitops-engine computes it (`pkg/health/health.go` and
- * `pkg/health/health_job.go`):
+ * `pkg/health/health_job.go`) in the release `options.version`:
  *
- * - a Job with `metadata.deletionTimestamp` is Progressing, "Pending deletion";
+ * - a Job with `metadata.deletionTimestamp` is Progressing, "Pending deletion" (3.6: "Pending
+ *   deletion; blocked by finalizers: a, b" when it has finalizers), unless it carries Argo CD's
+ *   hook finalizer ({@link ARGOCD_HOOK_FINALIZER}, on every hook Argo CD creates): such a hook Job
+ *   deleted by its TTL or delete policy keeps the health its conditions give;
  * - otherwise the conditions are walked in order, whatever their status: Failed sets failed and
  *   complete (message: its message), Complete sets complete, Suspended sets complete and, only
  *   when its status is True, suspended (Complete and Suspended both set the message, the last one wins);
- * - not complete: Progressing; failed: Degraded; suspended: Suspended; otherwise Healthy.
+ * - not complete: Progressing; failed: Degraded; suspended: Suspended (3.6: with the message;
+ *   3.2-3.5: none, they return the empty failure message); otherwise Healthy.
  *
  * So FailureTarget and SuccessCriteriaMet are ignored (Progressing until Failed or Complete
  * arrives), and a resumed Job (Suspended=False, reason JobResumed) is Healthy while it still runs.
- * A Resource Health customization (Lua) in `argocd-cm` replaces this assessment. Follows
- * gitops-engine at commit 7ee0bef; older releases showed no message for a Suspended Job
- * (they returned the empty failure message) and, before the Suspended case was added, called a
- * suspended Job Progressing.
+ * A Resource Health customization (Lua) in `argocd-cm` replaces this assessment.
  */
-export function argoCdJobHealth(job: JobLike): ArgoCdHealth {
-  if (job.metadata?.deletionTimestamp !== undefined && job.metadata.deletionTimestamp !== null) {
-    return { status: ArgoCdHealthStatus.PROGRESSING, message: 'Pending deletion' };
+export function argoCdJobHealth(job: JobLike, options: ArgoCdHealthOptions = {}): ArgoCdHealth {
+  const version = options.version ?? ArgoCdVersion.NEWEST;
+  const finalizers = job.metadata?.finalizers ?? [];
+  if (job.metadata?.deletionTimestamp !== undefined && job.metadata.deletionTimestamp !== null
+    && !finalizers.includes(ARGOCD_HOOK_FINALIZER)) {
+    const blocked = version.isAtLeast(ArgoCdVersion.V3_6) && finalizers.length > 0 ? `; blocked by finalizers: ${finalizers.join(', ')}` : '';
+    return { status: ArgoCdHealthStatus.PROGRESSING, message: `Pending deletion${blocked}` };
   }
   let failed = false;
   let failMessage = '';
@@ -76,7 +137,7 @@ export function argoCdJobHealth(job: JobLike): ArgoCdHealth {
     return { status: ArgoCdHealthStatus.DEGRADED, message: failMessage };
   }
   if (suspended) {
-    return { status: ArgoCdHealthStatus.SUSPENDED, message };
+    return { status: ArgoCdHealthStatus.SUSPENDED, message: version.isAtLeast(ArgoCdVersion.V3_6) ? message : failMessage };
   }
   return { status: ArgoCdHealthStatus.HEALTHY, message };
 }

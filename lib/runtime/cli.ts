@@ -5,6 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { contextNamespace, loadKubeConfig } from './k8s';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyManifests } from './apply';
+import { ArgoCdVersion } from './argocd-health';
 import { jobTargets, loadManifests } from './manifests';
 import { htmlReport } from './html-report';
 import { junitReport, progressTable, textReport } from './report';
@@ -25,6 +26,14 @@ export function parseDuration(text: string): number {
   }
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(match[1]) * unit;
+}
+
+function argoCdVersion(text: string): ArgoCdVersion {
+  try {
+    return ArgoCdVersion.of(text);
+  } catch (error) {
+    throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
+  }
 }
 
 function positiveInteger(text: string): number {
@@ -48,6 +57,7 @@ interface VerifyFlags {
   readonly html?: string;
   readonly summary?: string;
   readonly logLines: number;
+  readonly argoCdVersion: ArgoCdVersion;
 }
 
 /**
@@ -81,6 +91,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     .option('--html <file>', 'also write a self-contained HTML report: a timeline of every Job\'s pods')
     .option('--summary <file>', 'also append a Markdown summary (for $GITHUB_STEP_SUMMARY)')
     .option('--log-lines <n>', 'log lines to show per failed pod', positiveInteger, 10)
+    .option('--argo-cd-version <version>', 'Argo CD release whose health wording the report follows (e.g. 3.5.4)', argoCdVersion, ArgoCdVersion.NEWEST)
     .action(async (manifests: string[], flags: VerifyFlags) => {
       exitCode = await verifyCommand(manifests, flags, io);
     });
@@ -181,6 +192,7 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
     failFast: flags.failFast,
     allowSuspended: flags.allowSuspended,
     logLines: flags.logLines,
+    argoCdVersion: flags.argoCdVersion,
     onProgress,
   });
   const result: VerifyResult = await verifier.run();

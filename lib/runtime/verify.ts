@@ -2,7 +2,7 @@ import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
 import { k8s } from './k8s';
 import { JobPatternLabels } from '../core/labels';
 import { describeApiError } from './apply';
-import { ArgoCdHealth, argoCdJobHealth } from './argocd-health';
+import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
 import { JobTarget, queueOf } from './manifests';
 import { ContainerExit, PodAttempt, podAttempt, PodSummary, summarizePod } from './pods';
 import { Reflector } from './reflector';
@@ -26,6 +26,8 @@ export interface VerifyOptions {
   readonly allowSuspended?: boolean;
   /** Lines of log to fetch from each failed pod (at most 5 pods a Job); 0 fetches none. @default 10 */
   readonly logLines?: number;
+  /** The Argo CD release whose health rules `argoCdHealth` follows. @default ArgoCdVersion.NEWEST */
+  readonly argoCdVersion?: ArgoCdVersion;
   /** Called when a Job's state changes (at most every 200 ms), with every Job's report. */
   readonly onProgress?: (jobs: readonly JobReport[]) => void;
 }
@@ -297,7 +299,7 @@ export class JobVerifier {
       t.uid = job.metadata?.uid;
       t.status = job.status;
       t.spec = job.spec;
-      t.argoCdHealth = argoCdJobHealth(job as JobLike);
+      t.argoCdHealth = argoCdJobHealth(job as JobLike, { version: this.options.argoCdVersion });
       if (!t.verdict.terminal || t.verdict.state === JobState.DELETED) {
         t.verdict = judgeJob(job as JobLike);
       }

@@ -96,7 +96,7 @@ describe.each(PEERS)('a user\'s cdk8s app on %s, installed from the tarball', (_
 
   test('`cdk8s-job-patterns/runtime` can be imported', () => {
     const imported = runOk(app, 'npx', ['ts-node', 'runtime-check.ts']);
-    expect(JSON.parse(imported.stdout)).toEqual({ verifyJobs: 'function', jobTargets: 'function', argoCdJobHealth: 'function' });
+    expect(JSON.parse(imported.stdout)).toEqual({ verifyJobs: 'function', jobTargets: 'function', argoCdJobHealth: 'function', complete: 'complete' });
   });
 });
 

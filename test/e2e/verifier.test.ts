@@ -70,6 +70,12 @@ describe('job-patterns verify (CLI)', () => {
     expect(result.stderr).toBe("job-patterns verify: cannot load the kubeconfig: Error: ENOENT: no such file or directory, open '/nonexistent/kubeconfig'\n");
   });
 
+  test('fails when --argo-cd-version is not a version: exit 3, naming the flag, the value and the form', async () => {
+    const result = await cli('verify', '--selector', 'a=b', '--argo-cd-version', 'latest');
+    expect(result.code).toBe(3);
+    expect(result.stderr).toBe("error: option '--argo-cd-version <version>' argument 'latest' is invalid. ArgoCdVersion.of: 'version' must be an Argo CD version such as '3.6.1' or 'v3.5', got 'latest'. Pass the version `argocd version` prints for the server.\n");
+  });
+
   test('exits 3 when the API server cannot be reached', async () => {
     const unreachable = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kc-')), 'kubeconfig');
     fs.writeFileSync(unreachable, fs.readFileSync(kubeconfigFile(), 'utf-8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'));

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  argoCdDisagreement, ArgoCdHealthStatus, argoCdHookPhase, ArgoCdHookPhase, argoCdJobHealth,
+  ARGOCD_HOOK_FINALIZER, argoCdDisagreement, ArgoCdHealthStatus, argoCdHookPhase, ArgoCdHookPhase, argoCdJobHealth, ArgoCdVersion,
 } from '../../lib/runtime/argocd-health';
 import { JobLike, JobState, judgeJob } from '../../lib/runtime/verdict';
 
@@ -57,10 +57,51 @@ describe('argoCdJobHealth on statuses captured from Kubernetes 1.28', () => {
 });
 
 describe('argoCdJobHealth beyond the captured statuses', () => {
+  const deleting = (name: string, finalizers?: string[]) => {
+    const job = captured(name);
+    return { ...job, metadata: { ...job.metadata, deletionTimestamp: '2026-11-22T15:30:00Z', ...(finalizers ? { finalizers } : {}) } };
+  };
+
   test('a Job being deleted is Progressing, "Pending deletion", whatever its conditions', () => {
-    const job = captured('complete');
-    expect(argoCdJobHealth({ ...job, metadata: { ...job.metadata, deletionTimestamp: '2026-11-22T15:30:00Z' } }))
-      .toEqual({ status: ArgoCdHealthStatus.PROGRESSING, message: 'Pending deletion' });
+    expect(argoCdJobHealth(deleting('complete'))).toEqual({ status: ArgoCdHealthStatus.PROGRESSING, message: 'Pending deletion' });
+    expect(argoCdJobHealth(deleting('complete'), { version: ArgoCdVersion.V3_2 })).toEqual({ status: ArgoCdHealthStatus.PROGRESSING, message: 'Pending deletion' });
+  });
+
+  test('a Job being deleted with finalizers: 3.6 names them, 3.2-3.5 do not', () => {
+    const job = deleting('complete', ['example.com/keep', 'foregroundDeletion']);
+    expect(argoCdJobHealth(job)).toEqual({
+      status: ArgoCdHealthStatus.PROGRESSING, message: 'Pending deletion; blocked by finalizers: example.com/keep, foregroundDeletion',
+    });
+    expect(argoCdJobHealth(job, { version: ArgoCdVersion.of('3.5.4') })).toEqual({ status: ArgoCdHealthStatus.PROGRESSING, message: 'Pending deletion' });
+  });
+
+  test('a hook Job being deleted (TTL, delete policy) keeps its health: Argo CD\'s hook finalizer exempts it', () => {
+    for (const version of [ArgoCdVersion.V3_2, ArgoCdVersion.V3_6]) {
+      const done = argoCdJobHealth(deleting('complete', [ARGOCD_HOOK_FINALIZER]), { version });
+      expect(done).toEqual({ status: ArgoCdHealthStatus.HEALTHY, message: '' });
+      expect(argoCdHookPhase(done)).toBe(ArgoCdHookPhase.SUCCEEDED);
+      const failed = argoCdJobHealth(deleting('backoff-limit-exceeded', ['foregroundDeletion', ARGOCD_HOOK_FINALIZER]), { version });
+      expect(failed).toEqual({ status: ArgoCdHealthStatus.DEGRADED, message: 'Job has reached the specified backoff limit' });
+      expect(argoCdHookPhase(failed)).toBe(ArgoCdHookPhase.FAILED);
+    }
+  });
+
+  test('a Suspended Job: 3.6 shows the condition\'s message, 3.2-3.5 none', () => {
+    expect(argoCdJobHealth(captured('suspended'))).toEqual({ status: ArgoCdHealthStatus.SUSPENDED, message: 'Job suspended' });
+    expect(argoCdJobHealth(captured('suspended'), { version: ArgoCdVersion.of('v3.2.12') })).toEqual({ status: ArgoCdHealthStatus.SUSPENDED, message: '' });
+  });
+
+  test('ArgoCdVersion.of reads the release line; newer lines follow 3.6, older ones 3.2', () => {
+    expect(ArgoCdVersion.of('3.6.1').toString()).toBe('3.6');
+    expect(ArgoCdVersion.of('v3.7.0-rc1').isAtLeast(ArgoCdVersion.V3_6)).toBe(true);
+    expect(ArgoCdVersion.of('4.0').isAtLeast(ArgoCdVersion.V3_6)).toBe(true);
+    expect(ArgoCdVersion.of('2.14.9').isAtLeast(ArgoCdVersion.V3_6)).toBe(false);
+    expect(ArgoCdVersion.NEWEST).toBe(ArgoCdVersion.V3_6);
+  });
+
+  test('fails when ArgoCdVersion.of gets something that is not a version', () => {
+    expect(() => ArgoCdVersion.of('latest')).toThrow(
+      "ArgoCdVersion.of: 'version' must be an Argo CD version such as '3.6.1' or 'v3.5', got 'latest'. Pass the version `argocd version` prints for the server.");
   });
 
   test('FailureTarget alone (pods still terminating) is Progressing: Argo CD waits for Failed', () => {
@@ -94,5 +135,42 @@ describe('argoCdJobHealth beyond the captured statuses', () => {
   test('nothing to compare for a Job never seen or deleted before it finished', () => {
     expect(argoCdDisagreement({ state: JobState.MISSING, terminal: false, early: false }, undefined)).toBeUndefined();
     expect(argoCdDisagreement({ state: JobState.DELETED, terminal: true, early: false }, argoCdJobHealth(captured('running')))).toBeUndefined();
+  });
+});
+
+describe('argoCdJobHealth on Jobs as the real Argo CD 3.6.1 judged them', () => {
+  const ARGOCD_FIXTURES = path.join(__dirname, '..', 'fixtures', 'argocd-3.6.1');
+  const judged = (name: string): { argoCd: { version: string; health: { status: string; message: string } }; job: JobLike } =>
+    JSON.parse(fs.readFileSync(path.join(ARGOCD_FIXTURES, `${name}.json`), 'utf-8'));
+  const NAMES = fs.readdirSync(ARGOCD_FIXTURES).filter(f => f.endsWith('.json')).map(f => f.replace(/\.json$/, '')).sort();
+
+  test('the captures cover every case the version rules and the hook finalizer decide', () => {
+    expect(NAMES).toEqual([
+      'complete', 'deleted-by-ttl', 'deletion-blocked-by-finalizer', 'failed', 'hook-complete', 'hook-deleted-by-ttl',
+      'hook-failed', 'hook-running', 'running', 'suspended',
+    ]);
+  });
+
+  test.each(NAMES)('%s: argoCdJobHealth() says what Argo CD 3.6.1 said', name => {
+    const { argoCd, job } = judged(name);
+    expect(argoCd.version).toBe('3.6.1');
+    expect(argoCdJobHealth(job, { version: ArgoCdVersion.of(argoCd.version) })).toEqual(argoCd.health);
+    expect(argoCdJobHealth(job)).toEqual(argoCd.health);
+  });
+
+  test('a hook deleted by its TTL while Argo CD\'s finalizer holds it succeeded, as Argo CD says', () => {
+    const { job } = judged('hook-deleted-by-ttl');
+    expect(job.metadata?.deletionTimestamp).toBeDefined();
+    expect(job.metadata?.finalizers).toEqual([ARGOCD_HOOK_FINALIZER]);
+    expect(argoCdHookPhase(argoCdJobHealth(job))).toBe(ArgoCdHookPhase.SUCCEEDED);
+  });
+
+  test.each([
+    ['deleted-by-ttl', 'Pending deletion'],
+    ['deletion-blocked-by-finalizer', 'Pending deletion'],
+    ['suspended', ''],
+  ])('%s: Argo CD 3.2-3.5 word it "%s"', (name, message) => {
+    const { argoCd, job } = judged(name);
+    expect(argoCdJobHealth(job, { version: ArgoCdVersion.V3_2 })).toEqual({ status: argoCd.health.status, message });
   });
 });

@@ -1,0 +1,378 @@
+/**
+ * Helpers of the Argo CD suite: Git repositories served to Argo CD, Applications, the resource
+ * tree Argo CD keeps in Redis (its health of every resource, at the resourceVersion it saw) and an
+ * observer of every Job and pod of the cluster.
+ */
+import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
+import { Yaml } from 'cdk8s';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as net from 'net';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { applyManifests, Manifest } from '../../lib/runtime';
+import { ArgoCdHealth, argoCdJobHealth } from '../../lib/runtime/argocd-health';
+import { k8s } from '../../lib/runtime/k8s';
+import { Reflector } from '../../lib/runtime/reflector';
+import { JobLike } from '../../lib/runtime/verdict';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const env = require('./argocd-env');
+
+export const ARGOCD_NAMESPACE = 'argocd';
+const APPLICATIONS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'applications', namespace: ARGOCD_NAMESPACE };
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise(r => setTimeout(r, ms));
+}
+
+/** Polls `probe` every 250 ms until it returns a value other than undefined; throws after `timeoutMs`, naming `what`. */
+export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Git
+
+/** A bare repository served by the git daemon as git://127.0.0.1:<port>/<name>.git, and a work tree to commit into. */
+export class GitRepo {
+  public readonly url: string;
+  private readonly work: string;
+
+  constructor(public readonly name: string) {
+    const bare = path.join(env.argocdDir, 'git', `${name}.git`);
+    this.work = path.join(env.argocdDir, 'work', name);
+    this.url = `git://127.0.0.1:${env.gitPort}/${name}.git`;
+    fs.rmSync(bare, { recursive: true, force: true });
+    fs.rmSync(this.work, { recursive: true, force: true });
+    git(path.dirname(bare), 'init', '-q', '--bare', '-b', 'main', bare);
+    fs.mkdirSync(this.work, { recursive: true });
+    git(this.work, 'init', '-q', '-b', 'main');
+    git(this.work, 'remote', 'add', 'origin', bare);
+  }
+
+  /**
+   * Replaces the repository's content by `manifests` (one YAML file, written as `cdk8s synth` writes
+   * it: YAML 1.1, so `yes` stays a string for Argo CD's YAML 1.1 parser), commits and pushes;
+   * returns the commit's SHA.
+   */
+  public commit(manifests: readonly Manifest[], message: string): string {
+    fs.writeFileSync(path.join(this.work, 'app.yaml'), Yaml.stringify(...manifests));
+    git(this.work, 'add', '-A');
+    git(this.work, '-c', 'user.name=job-patterns', '-c', 'user.email=job-patterns@localhost', 'commit', '-q', '--allow-empty', '-m', message);
+    git(this.work, 'push', '-q', 'origin', 'main');
+    return git(this.work, 'rev-parse', 'HEAD').trim();
+  }
+}
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, { cwd, encoding: 'utf-8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applications
+
+/** What the suite reads of an Application. */
+export interface Application {
+  readonly metadata: { readonly name: string; readonly annotations?: Record<string, string> };
+  readonly status?: {
+    readonly sync?: { readonly status?: string; readonly revision?: string };
+    readonly health?: { readonly status?: string; readonly message?: string };
+    readonly reconciledAt?: string;
+    readonly history?: ReadonlyArray<{ readonly revision?: string; readonly deployedAt?: string; readonly id?: number }>;
+    readonly conditions?: ReadonlyArray<{ readonly type: string; readonly message?: string }>;
+    readonly resources?: ReadonlyArray<{ readonly kind: string; readonly name: string; readonly status?: string; readonly health?: { readonly status?: string } }>;
+    readonly operationState?: {
+      readonly phase?: string;
+      readonly message?: string;
+      readonly startedAt?: string;
+      readonly finishedAt?: string;
+      readonly retryCount?: number;
+      readonly syncResult?: {
+        readonly revision?: string;
+        readonly resources?: ReadonlyArray<{
+          readonly kind: string; readonly name: string; readonly status?: string; readonly message?: string;
+          readonly hookType?: string; readonly hookPhase?: string; readonly syncPhase?: string;
+        }>;
+      };
+    };
+  };
+}
+
+/**
+ * Creates an Application syncing `repo` (branch main, the repository's root) into `namespace`:
+ * automated sync with prune and self-heal, and the Application-level `syncOptions` given.
+ */
+export async function createApplication(kc: KubeConfig, name: string, repo: GitRepo, namespace: string, syncOptions: readonly string[] = []): Promise<void> {
+  const [result] = await applyManifests(kc, [{
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: ARGOCD_NAMESPACE },
+    spec: {
+      project: 'default',
+      source: { repoURL: repo.url, targetRevision: 'main', path: '.' },
+      destination: { server: 'https://kubernetes.default.svc', namespace },
+      syncPolicy: { automated: { prune: true, selfHeal: true }, ...(syncOptions.length > 0 ? { syncOptions } : {}) },
+    },
+  }], { namespace: ARGOCD_NAMESPACE, fieldManager: 'job-patterns-test' });
+  if (result.error) throw new Error(`cannot create Application ${name}: ${result.error}`);
+}
+
+export async function getApplication(kc: KubeConfig, name: string): Promise<Application> {
+  const api = kc.makeApiClient(k8s.CustomObjectsApi);
+  return await api.getNamespacedCustomObject({ ...APPLICATIONS, name }) as Application;
+}
+
+/** Asks Argo CD to compare the Application with Git now (instead of at its next poll, ~2 min). */
+export async function refresh(kc: KubeConfig, name: string, kind: 'normal' | 'hard' = 'normal'): Promise<void> {
+  const [result] = await applyManifests(kc, [{
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Application',
+    metadata: { name, namespace: ARGOCD_NAMESPACE, annotations: { 'argocd.argoproj.io/refresh': kind } },
+  }], { namespace: ARGOCD_NAMESPACE, fieldManager: 'job-patterns-refresh' });
+  if (result.error) throw new Error(`cannot refresh Application ${name}: ${result.error}`);
+}
+
+/** Waits until the last sync operation ran at `revision` and ended (Succeeded, Failed or Error); returns the Application then. */
+export async function syncedAt(kc: KubeConfig, name: string, revision: string, timeoutMs = 120_000): Promise<Application> {
+  return waitFor(`Application ${name} to finish a sync at ${revision.slice(0, 8)}`, timeoutMs, async () => {
+    const app = await getApplication(kc, name);
+    const op = app.status?.operationState;
+    return op?.syncResult?.revision === revision && ['Succeeded', 'Failed', 'Error'].includes(op.phase ?? '') ? app : undefined;
+  });
+}
+
+/**
+ * Waits until a sync at `revision` failed once: Argo CD's automated sync then retries (limit 5,
+ * back-off from 5 s) with the operation still Running, or it has given up (Failed). Returns the
+ * Application then.
+ */
+export async function syncFailedAt(kc: KubeConfig, name: string, revision: string, timeoutMs = 120_000): Promise<Application> {
+  return waitFor(`a sync of Application ${name} at ${revision.slice(0, 8)} to fail`, timeoutMs, async () => {
+    const app = await getApplication(kc, name);
+    const op = app.status?.operationState;
+    const failed = op?.phase === 'Failed' || op?.phase === 'Error' || (op?.phase === 'Running' && (op.retryCount ?? 0) >= 1);
+    return op?.syncResult?.revision === revision && failed ? app : undefined;
+  });
+}
+
+/** Kills the application controller (SIGTERM) and starts it again through scripts/argocd/up.sh. */
+export async function restartController(): Promise<void> {
+  const pidFile = path.join(env.argocdDir, 'pids', 'argocd-application-controller.pid');
+  const pid = Number(fs.readFileSync(pidFile, 'utf-8').trim());
+  process.kill(pid, 'SIGTERM');
+  await waitFor('the application controller to exit', 30_000, async () =>
+    (!fs.existsSync(`/proc/${pid}`) || fs.readFileSync(`/proc/${pid}/stat`, 'utf-8').includes(') Z') ? true : undefined));
+  const up = spawnSync('bash', [path.join(env.root, 'scripts', 'argocd', 'up.sh')], { env: env.env, encoding: 'utf-8' });
+  if (up.status !== 0) throw new Error(`scripts/argocd/up.sh did not restart the controller: ${up.stderr}`);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The resource tree in Redis
+
+/** A node of Argo CD's resource tree (what the UI shows): Argo CD's health of the object at `resourceVersion`. */
+export interface TreeNode {
+  readonly group?: string;
+  readonly kind: string;
+  readonly namespace?: string;
+  readonly name: string;
+  readonly uid?: string;
+  readonly resourceVersion?: string;
+  readonly health?: { readonly status?: string; readonly message?: string };
+}
+
+/** One Redis command over RESP; resolves with the reply (a bulk string as a Buffer, an array of them, or null). */
+function redis(...args: string[]): Promise<Buffer | Buffer[] | null> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(env.redisPort, '127.0.0.1');
+    let data = Buffer.alloc(0);
+    socket.on('error', reject);
+    socket.on('data', chunk => {
+      data = Buffer.concat([data, chunk]);
+      const parsed = parseReply(data, 0);
+      if (parsed) {
+        socket.end();
+        if (parsed.value instanceof Error) reject(parsed.value);
+        else resolve(parsed.value);
+      }
+    });
+    socket.write(`*${args.length}\r\n${args.map(a => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`);
+  });
+}
+
+type Reply = Buffer | Buffer[] | null | Error;
+function parseReply(data: Buffer, at: number): { value: Reply; end: number } | undefined {
+  const eol = data.indexOf('\r\n', at);
+  if (eol < 0) return undefined;
+  const head = data.toString('utf-8', at + 1, eol);
+  switch (data[at]) {
+    case 0x2d: return { value: new Error(head), end: eol + 2 }; // -ERR
+    case 0x2b: case 0x3a: return { value: Buffer.from(head), end: eol + 2 }; // +OK, :1
+    case 0x24: { // $len
+      const len = Number(head);
+      if (len < 0) return { value: null, end: eol + 2 };
+      if (data.length < eol + 2 + len + 2) return undefined;
+      return { value: data.subarray(eol + 2, eol + 2 + len), end: eol + 2 + len + 2 };
+    }
+    case 0x2a: { // *n
+      const items: Buffer[] = [];
+      let end = eol + 2;
+      for (let i = 0; i < Number(head); i++) {
+        const item = parseReply(data, end);
+        if (!item) return undefined;
+        items.push(item.value as Buffer);
+        end = item.end;
+      }
+      return { value: items, end };
+    }
+    default: return { value: new Error(`unexpected Redis reply ${data.toString('utf-8', at, eol)}`), end: eol + 2 };
+  }
+}
+
+/** The Application's resource tree as the controller last wrote it to Redis (gzip JSON); undefined before the first. */
+export async function resourceTree(app: string): Promise<TreeNode[] | undefined> {
+  const keys = await redis('KEYS', `app|resources-tree|${app}|*`) as Buffer[];
+  if (keys.length === 0) return undefined;
+  const value = await redis('GET', keys[0].toString('utf-8')) as Buffer | null;
+  if (!value) return undefined;
+  const json = keys[0].toString('utf-8').endsWith('.gz') ? zlib.gunzipSync(value) : value;
+  return (JSON.parse(json.toString('utf-8')).nodes ?? []) as TreeNode[];
+}
+
+// ---------------------------------------------------------------------------------------------
+// The observer
+
+/** A Job as first and last seen. */
+export interface JobRun {
+  readonly uid: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly created: string;
+  last: V1Job;
+  deletedAt?: number;
+}
+
+/** One comparison of Argo CD's health of a Job (from the resource tree) with argoCdJobHealth() of the same Job object. */
+export interface HealthComparison {
+  readonly app: string;
+  readonly job: string;
+  readonly resourceVersion: string;
+  readonly argoCd: ArgoCdHealth;
+  readonly ours: ArgoCdHealth;
+  readonly object: V1Job;
+}
+
+/**
+ * Watches every Job and pod of the cluster (keeping each Job's every version by resourceVersion)
+ * and polls the resource trees of the Applications it is told about: each Job node whose
+ * resourceVersion it has seen is compared with argoCdJobHealth() of that very object.
+ */
+export class Observer {
+  public readonly runs = new Map<string, JobRun>();
+  public readonly pods = new Map<string, { namespace: string; job?: string; name: string }>();
+  public readonly comparisons = new Map<string, HealthComparison>();
+  /** Job nodes whose resourceVersion the watch never delivered (compacted away): not compared. */
+  public readonly unmatched = new Set<string>();
+  private readonly versions = new Map<string, V1Job>();
+  private readonly apps = new Set<string>();
+  private readonly reflectors: Array<Reflector<any>> = [];
+  private timer?: NodeJS.Timeout;
+  private polling = false;
+  private readonly errors: unknown[] = [];
+
+  constructor(private readonly kc: KubeConfig) {}
+
+  public async start(): Promise<void> {
+    const batch = this.kc.makeApiClient(k8s.BatchV1Api);
+    const core = this.kc.makeApiClient(k8s.CoreV1Api);
+    const requests = { lists: 0, watches: 0 };
+    const jobs = new Reflector<V1Job>({
+      kubeConfig: this.kc, path: '/apis/batch/v1/jobs', requests,
+      list: async () => { const l = await batch.listJobForAllNamespaces(); return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' }; },
+      onEvent: (type, job) => this.onJob(type, job),
+      onDisconnect: error => this.errors.push(error),
+    });
+    const pods = new Reflector<V1Pod>({
+      kubeConfig: this.kc, path: '/api/v1/pods', requests,
+      list: async () => { const l = await core.listPodForAllNamespaces(); return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' }; },
+      onEvent: (type, pod) => {
+        if (type !== 'DELETED' && pod.metadata?.uid && !this.pods.has(pod.metadata.uid)) {
+          this.pods.set(pod.metadata.uid, { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', job: pod.metadata.labels?.['job-name'] });
+        }
+      },
+      onDisconnect: error => this.errors.push(error),
+    });
+    this.reflectors.push(jobs, pods);
+    await Promise.all([jobs.start(), pods.start()]);
+    this.timer = setInterval(() => void this.poll(), 300);
+  }
+
+  public stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    for (const r of this.reflectors) r.stop();
+  }
+
+  /** Compare the Jobs of this Application's resource tree from now on. */
+  public watchApplication(name: string): void {
+    this.apps.add(name);
+  }
+
+  /** The runs (distinct Job objects) in `namespace` whose name is `name` or, with `prefix`, starts with `name-`. */
+  public runsOf(namespace: string, name: string, prefix = false): JobRun[] {
+    return [...this.runs.values()].filter(r => r.namespace === namespace && (prefix ? r.name.startsWith(`${name}-`) : r.name === name));
+  }
+
+  /** Pods ever seen of the Job `job` in `namespace`. */
+  public podsOf(namespace: string, job: string): number {
+    return [...this.pods.values()].filter(p => p.namespace === namespace && p.job === job).length;
+  }
+
+  /** Errors of the watches (a silent outage would make the counts wrong). */
+  public watchErrors(): unknown[] {
+    return this.errors;
+  }
+
+  private onJob(type: string, job: V1Job): void {
+    const m = job.metadata ?? {};
+    if (!m.uid) return;
+    if (type === 'DELETED') {
+      const run = this.runs.get(m.uid);
+      if (run) run.deletedAt = Date.now();
+      return;
+    }
+    this.versions.set(`${m.namespace}/${m.name}@${m.resourceVersion}`, job);
+    const run = this.runs.get(m.uid);
+    if (run) run.last = job;
+    else this.runs.set(m.uid, { uid: m.uid, namespace: m.namespace ?? '', name: m.name ?? '', created: String(m.creationTimestamp ?? ''), last: job });
+  }
+
+  private async poll(): Promise<void> {
+    if (this.polling) return;
+    this.polling = true;
+    try {
+      for (const app of this.apps) {
+        for (const node of (await resourceTree(app)) ?? []) {
+          if (node.kind !== 'Job' || node.group !== 'batch' || !node.health?.status || !node.resourceVersion) continue;
+          const key = `${node.namespace}/${node.name}@${node.resourceVersion}`;
+          const job = this.versions.get(key);
+          if (!job) {
+            this.unmatched.add(key);
+            continue;
+          }
+          const argoCd = { status: node.health.status, message: node.health.message ?? '' } as ArgoCdHealth;
+          this.comparisons.set(`${app} ${key} ${argoCd.status}`, { app, job: `${node.namespace}/${node.name}`, resourceVersion: node.resourceVersion, argoCd, ours: argoCdJobHealth(job as JobLike), object: job });
+        }
+      }
+    } catch (error) {
+      this.errors.push(error);
+    } finally {
+      this.polling = false;
+    }
+  }
+}
