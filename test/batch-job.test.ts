@@ -21,6 +21,9 @@ describe('BatchJob defaults', () => {
     // The default GitOps policy runs the Job once per spec, tracked by Argo CD: no TTL.
     expect(spec).not.toHaveProperty('ttlSecondsAfterFinished');
     expect(spec.template.spec.restartPolicy).toBe('Never');
+    // A failed container's log tail is kept in the pod status; the pull policy is Kubernetes' own.
+    expect(spec.template.spec.containers[0].terminationMessagePolicy).toBe('FallbackToLogsOnError');
+    expect(spec.template.spec.containers[0]).not.toHaveProperty('imagePullPolicy');
     expect(b.backoffLimit).toBe(3);
     expect(b.activeDeadline?.toSeconds()).toBe(3600);
     expect(b.ttlAfterFinished).toBeUndefined();

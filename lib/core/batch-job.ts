@@ -472,6 +472,7 @@ export class BatchJob extends kplus.AbstractPod {
       podReplacementPolicy: props.podReplacementPolicy,
       podSeccompProfileType: this.omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
       imagePullPolicySetFor: this.pullPolicySetFor,
+      terminationMessagePolicy: this.defaultUnlessOmitted(JobDefault.TERMINATION_MESSAGE_POLICY, JOB_DEFAULTS.terminationMessagePolicy),
     });
   }
 

@@ -19,6 +19,12 @@ export enum JobDefault {
    * no privilege escalation, all capabilities dropped, seccomp RuntimeDefault.
    */
   SECURITY_CONTEXT = 'securityContext',
+  /**
+   * `terminationMessagePolicy: FallbackToLogsOnError` on every container: a failed container's
+   * last log lines become its termination message, in the pod's status, so the verifier can show
+   * them without permission to read logs (and after the node is gone).
+   */
+  TERMINATION_MESSAGE_POLICY = 'terminationMessagePolicy',
 }
 
 /**
@@ -38,6 +44,8 @@ export const JOB_DEFAULTS = {
   runAsUser: 65532,
   /** @see runAsUser */
   runAsGroup: 65532,
+  /** What a failed container leaves in the pod's status: its log tail, when it wrote no message of its own. */
+  terminationMessagePolicy: 'FallbackToLogsOnError',
   /** Requests that let the scheduler place the pod, a memory limit that protects the node, no cpu limit (no throttling). */
   resources: {
     cpu: { request: kplus.Cpu.millis(100) },

@@ -91,6 +91,8 @@ export interface JobSpecFields {
    * (`IfNotPresent` for a tagged image, `Always` for `:latest` or no tag).
    */
   readonly imagePullPolicySetFor?: ReadonlySet<string>;
+  /** `terminationMessagePolicy` of every container (cdk8s-plus writes none). */
+  readonly terminationMessagePolicy?: string;
 }
 
 /**
@@ -130,10 +132,10 @@ export function renderJobSpec(template: { readonly metadata: unknown; readonly p
 /** The containers of a rendered pod spec, with the pull policy left to Kubernetes where the user set none. */
 function withContainerPolicies(pod: Record<string, unknown>, fields: JobSpecFields): Record<string, unknown> {
   const own = fields.imagePullPolicySetFor ?? new Set<string>();
+  const policy = fields.terminationMessagePolicy === undefined ? {} : { terminationMessagePolicy: fields.terminationMessagePolicy };
   const render = (containers: unknown) => (containers as Array<Record<string, unknown>> | undefined)?.map(c => {
-    if (own.has(c.name as string)) return c;
-    const { imagePullPolicy: _dropped, ...rest } = c;
-    return rest;
+    const { imagePullPolicy, ...rest } = c;
+    return { ...rest, ...(own.has(c.name as string) ? { imagePullPolicy } : {}), ...policy };
   });
   return {
     ...pod,

@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { BatchJob } from '../../core/batch-job';
-import { JobDefault, withContainerDefaults, withPodSecurityDefaults } from '../../core/defaults';
+import { JobDefault, JOB_DEFAULTS, withContainerDefaults, withPodSecurityDefaults } from '../../core/defaults';
 import { propError } from '../../core/errors';
 import { patchPodTemplate } from '../../core/job-spec';
 import { ArgoCdAnnotations, GitOpsPolicy } from '../../core/gitops';
@@ -178,6 +178,9 @@ export class QueueServer extends Construct {
       this.deployment.podMetadata.addAnnotation(key, value);
     }
     this.deployment.addContainer(withContainerDefaults({ ...props.container, ports: [{ number: props.port }] }, omitted));
+    if (!omitted.has(JobDefault.TERMINATION_MESSAGE_POLICY)) {
+      ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/terminationMessagePolicy', JOB_DEFAULTS.terminationMessagePolicy));
+    }
     // Its pod-template fields apply to any pod template: pod-level seccomp, and no path-derived label.
     patchPodTemplate(ApiObject.of(this.deployment), {
       podSeccompProfileType: omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
