@@ -14,7 +14,8 @@ export { PodToPodJob, type PodToPodJobProps } from './lib/patterns/pod-to-pod-jo
 
 // What their props take.
 export { JobDefault, JOB_DEFAULTS } from './lib/core/defaults';
-export { CompletionMode, PodFailurePolicyAction, type PodFailurePolicyOnExitCodes, type PodFailurePolicyOnPodCondition, PodFailurePolicyOperator, type PodFailurePolicyRule, PodReplacementPolicy } from './lib/core/job-spec';
+export { KubernetesVersion } from './lib/core/kubernetes-version';
+export { CompletionMode, PodFailurePolicyAction, type PodFailurePolicyOnExitCodes, type PodFailurePolicyOnPodCondition, PodFailurePolicyOperator, type PodFailurePolicyRule, PodReplacementPolicy, type SuccessPolicyRule } from './lib/core/job-spec';
 export { type WorkItem, type WorkItemRecordOptions, WorkItems } from './lib/core/work-items';
 export { type IWorkQueue, type WorkQueueAddress, WorkQueueEnv } from './lib/patterns/work-queue/queue';
 export { WorkQueue } from './lib/patterns/work-queue/work-queue';

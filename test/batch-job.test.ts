@@ -281,7 +281,7 @@ describe('BatchJob warnings', () => {
     const c = chart();
     new BatchJob(c, 'job', { container: CONTAINER, completions: 2, completionMode: CompletionMode.INDEXED, backoffLimitPerIndex: 1 });
     expect(warningsOf(c).map(w => w.message)).toEqual([
-      'backoffLimitPerIndex is alpha on Kubernetes 1.28: without the JobBackoffLimitPerIndex feature gate the API server drops it silently (beta and on by default from 1.29)',
+      'backoffLimitPerIndex is alpha on Kubernetes 1.28: without the JobBackoffLimitPerIndex feature gate the API server drops it silently (on by default from 1.29)',
     ]);
   });
 

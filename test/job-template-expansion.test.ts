@@ -183,8 +183,8 @@ describe('JobTemplateExpansion', () => {
       baseName: 'p', items: WorkItems.fromList(['a', 'b']), container: ECHO, podReplacementPolicy: PodReplacementPolicy.FAILED,
     });
     expect(warningsOf(c, { skipRules: ['gitops/ttl-on-tracked-job'] }).map(w => [w.path, w.ruleId])).toEqual([
-      ['test/process/p-a', 'job/alpha-field'],
-      ['test/process/p-b', 'job/alpha-field'],
+      ['test/process/p-a', 'version/field'],
+      ['test/process/p-b', 'version/field'],
     ]);
   });
 

@@ -146,8 +146,8 @@ describe('StaticWorkAssignmentJob', () => {
     new StaticWorkAssignmentJob(c, 'render', { metadata: { name: 'render' }, items: FRAMES, backoffLimitPerIndex: 1, maxFailedIndexes: 1, container: CONTAINER });
     expect(job(c).spec).toMatchObject({ backoffLimitPerIndex: 1, maxFailedIndexes: 1 });
     expect(warningsOf(c, { skipRules: ['gitops/ttl-on-tracked-job'] }).map(w => w.message)).toEqual([
-      'backoffLimitPerIndex is alpha on Kubernetes 1.28: without the JobBackoffLimitPerIndex feature gate the API server drops it silently (beta and on by default from 1.29)',
-      'maxFailedIndexes is alpha on Kubernetes 1.28: without the JobBackoffLimitPerIndex feature gate the API server drops it silently (beta and on by default from 1.29)',
+      'backoffLimitPerIndex is alpha on Kubernetes 1.28: without the JobBackoffLimitPerIndex feature gate the API server drops it silently (on by default from 1.29)',
+      'maxFailedIndexes is alpha on Kubernetes 1.28: without the JobBackoffLimitPerIndex feature gate the API server drops it silently (on by default from 1.29)',
     ]);
   });
 

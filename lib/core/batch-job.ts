@@ -5,7 +5,7 @@ import { JobPattern, PATTERN_CATALOGUE } from './catalogue';
 import { JobDefault, JOB_DEFAULTS, withContainerDefaults, withPodSecurityDefaults } from './defaults';
 import { checkDuration, checkInteger, propError } from './errors';
 import {
-  CompletionMode, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy, renderJobSpec,
+  CompletionMode, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy, renderJobSpec, SuccessPolicyRule,
 } from './job-spec';
 import { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, JobApiObject, syncWaveOf } from './gitops';
 import { JobIdentity } from './identity';
@@ -132,6 +132,27 @@ export interface JobOptions {
   readonly podReplacementPolicy?: PodReplacementPolicy;
 
   /**
+   * The controller that runs the Job instead of Kubernetes' own Job controller, as a
+   * domain-prefixed path (`kueue.x-k8s.io/multikueue`). Kubernetes 1.32+ (on by default; GA in
+   * 1.35): validation refuses it for an older target, where the built-in controller would run the
+   * Job as well.
+   *
+   * @default - Kubernetes' Job controller
+   */
+  readonly managedBy?: string;
+
+  /**
+   * Containers that run beside the main one for the pod's whole life (native sidecars: init
+   * containers with `restartPolicy: Always`, started first and stopped once the main container
+   * ended, so the Job still finishes). They get the library's defaults. Kubernetes 1.29+ (GA in
+   * 1.33): validation refuses them for 1.28, where the API server drops the restart policy and
+   * the sidecar never ends.
+   *
+   * @default - none
+   */
+  readonly sidecars?: kplus.ContainerProps[];
+
+  /**
    * Pod security context settings, applied on top of the restricted-profile defaults.
    *
    * @default - runAsNonRoot, uid and gid 65532, fsGroup 65532, seccomp RuntimeDefault
@@ -207,6 +228,15 @@ export interface BatchJobProps extends JobOptions {
    * @default - no limit on failed indexes
    */
   readonly maxFailedIndexes?: number;
+
+  /**
+   * When an Indexed Job succeeds before all its indexes did: each rule names indexes
+   * (`succeededIndexes: '0,2-3'`) and/or how many must succeed (`succeededCount`). Needs
+   * completionMode Indexed. Kubernetes 1.31+ (on by default; GA in 1.33).
+   *
+   * @default - the Job succeeds when every index succeeded
+   */
+  readonly successPolicy?: SuccessPolicyRule[];
 
   /**
    * The pattern this Job implements, written to the `job-patterns.cdk8s.io/pattern` annotation.
@@ -393,6 +423,10 @@ export class BatchJob extends kplus.AbstractPod {
     for (const [key, value] of Object.entries(pattern.podAnnotations ?? {})) {
       this.podMetadata.addAnnotation(key, value);
     }
+    // Sidecars start first, so the pattern's and the user's init containers can use them.
+    for (const sidecar of props.sidecars ?? []) {
+      this.addInitContainer({ ...sidecar, restartPolicy: kplus.ContainerRestartPolicy.ALWAYS });
+    }
     for (const init of [...pattern.initContainers ?? [], ...props.initContainers ?? []]) {
       this.addInitContainer(init);
     }
@@ -470,6 +504,8 @@ export class BatchJob extends kplus.AbstractPod {
       backoffLimitPerIndex: props.backoffLimitPerIndex,
       maxFailedIndexes: props.maxFailedIndexes,
       podReplacementPolicy: props.podReplacementPolicy,
+      successPolicy: props.successPolicy ? { rules: props.successPolicy.map(r => ({ ...r })) } : undefined,
+      managedBy: props.managedBy,
       podSeccompProfileType: this.omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
       imagePullPolicySetFor: this.pullPolicySetFor,
       terminationMessagePolicy: this.defaultUnlessOmitted(JobDefault.TERMINATION_MESSAGE_POLICY, JOB_DEFAULTS.terminationMessagePolicy),
@@ -568,6 +604,32 @@ export class BatchJob extends kplus.AbstractPod {
         value: props.backoffLimitPerIndex,
         allowed: "needs completionMode 'Indexed'",
         fix: 'Set completionMode: CompletionMode.INDEXED, or remove backoffLimitPerIndex.',
+      });
+    }
+    if (props.successPolicy !== undefined && props.completionMode !== CompletionMode.INDEXED) {
+      propError(this, {
+        prop: 'successPolicy',
+        value: props.successPolicy,
+        allowed: "needs completionMode 'Indexed'",
+        fix: 'Set completionMode: CompletionMode.INDEXED, or remove successPolicy.',
+      });
+    }
+    for (const [i, rule] of (props.successPolicy ?? []).entries()) {
+      if (rule.succeededIndexes === undefined && rule.succeededCount === undefined) {
+        propError(this, {
+          prop: `successPolicy[${i}]`,
+          value: rule,
+          allowed: 'must name succeededIndexes, succeededCount or both',
+          fix: "Give the indexes that must succeed (succeededIndexes: '0,2-3') and/or how many (succeededCount: 1).",
+        });
+      }
+    }
+    if (props.managedBy !== undefined && !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?\/[^/]+$/.test(props.managedBy)) {
+      propError(this, {
+        prop: 'managedBy',
+        value: props.managedBy,
+        allowed: 'must be a domain-prefixed path of the controller that runs the Job',
+        fix: "Name the controller as its docs say, e.g. 'kueue.x-k8s.io/multikueue'.",
       });
     }
     if (props.maxFailedIndexes !== undefined && props.backoffLimitPerIndex === undefined) {

@@ -58,6 +58,23 @@ export enum CompletionMode {
   INDEXED = 'Indexed',
 }
 
+/** A rule of a Job's `successPolicy`: the Job succeeds once the rule is met. */
+export interface SuccessPolicyRule {
+  /**
+   * Indexes that must have succeeded, as intervals: `'0,2-3'`.
+   *
+   * @default - any indexes
+   */
+  readonly succeededIndexes?: string;
+
+  /**
+   * How many of them (of `succeededIndexes`, else of all) must have succeeded.
+   *
+   * @default - all of `succeededIndexes`
+   */
+  readonly succeededCount?: number;
+}
+
 /** `podReplacementPolicy` of a Job (alpha on Kubernetes 1.28). */
 export enum PodReplacementPolicy {
   /** Replace a pod as soon as it is terminating or failed. */
@@ -83,6 +100,9 @@ export interface JobSpecFields {
   readonly backoffLimitPerIndex?: number;
   readonly maxFailedIndexes?: number;
   readonly podReplacementPolicy?: PodReplacementPolicy;
+  /** As JSON. */
+  readonly successPolicy?: { readonly rules: unknown[] };
+  readonly managedBy?: string;
   /** Pod-level `seccompProfile.type`; cdk8s-plus only renders it per container. */
   readonly podSeccompProfileType?: string;
   /**
@@ -119,6 +139,8 @@ export function renderJobSpec(template: { readonly metadata: unknown; readonly p
     parallelism: fields.parallelism,
     podFailurePolicy: fields.podFailurePolicy,
     podReplacementPolicy: fields.podReplacementPolicy,
+    managedBy: fields.managedBy,
+    successPolicy: fields.successPolicy,
     suspend: fields.suspend,
     template: { metadata: template.metadata, spec: withContainerPolicies(toManifestJson(pod, 'io.k8s.api.core.v1.PodSpec') as Record<string, unknown>, fields) },
     ttlSecondsAfterFinished: fields.ttlSecondsAfterFinished,

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../core/batch-job';
-import { CompletionMode } from '../core/job-spec';
+import { CompletionMode, SuccessPolicyRule } from '../core/job-spec';
 import { JobPattern } from '../core/catalogue';
 
 /**
@@ -40,6 +40,14 @@ export interface FixedCompletionJobProps extends JobOptions {
    * @default - no limit
    */
   readonly maxFailedIndexes?: number;
+
+  /**
+   * When the Job succeeds before every index did (Indexed only; Kubernetes 1.31+): each rule names
+   * indexes (`succeededIndexes: '0,2-3'`) and/or how many must succeed (`succeededCount`).
+   *
+   * @default - the Job succeeds when every index succeeded
+   */
+  readonly successPolicy?: SuccessPolicyRule[];
 }
 
 /**

@@ -3,6 +3,7 @@ import { ArgoCdAnnotations, ArgoCdTracking, GitOpsMode, HookPhase, ttlAllowed } 
 import { JobPatternLabels } from '../core/labels';
 import { isDnsLabel } from '../core/names';
 import { API_RULES, checkJobApi, checkLabels, checkObjectApi, checkPodApi } from './api-rules';
+import { checkFieldVersions, VERSION_RULE } from './maturity';
 import { Rule, Severity } from './rule';
 
 export { type Rule, Severity } from './rule';
@@ -14,6 +15,8 @@ export interface RuleHit {
   readonly path: string;
   /** What is wrong, with the value found. */
   readonly message: string;
+  /** The severity of this finding, where the rule's own varies (version/field). @default the rule's */
+  readonly severity?: Severity;
 }
 
 /** Every rule, by id. The README lists them. */
@@ -29,7 +32,7 @@ export const RULES = {
   PER_INDEX: { id: 'job/per-index-needs-indexed', severity: Severity.ERROR, fix: "Use backoffLimitPerIndex and maxFailedIndexes only with completionMode 'Indexed' (maxFailedIndexes also needs backoffLimitPerIndex)." },
   POD_FAILURE_POLICY: { id: 'job/pod-failure-policy-needs-never', severity: Severity.ERROR, fix: "Use restartPolicy 'Never' with a podFailurePolicy." },
   NAME: { id: 'job/name', severity: Severity.ERROR, fix: 'Use a DNS-1123 label of at most 63 characters: it is also the pods\' job-name label.' },
-  ALPHA: { id: 'job/alpha-field', severity: Severity.WARNING, fix: 'Enable the feature gate on the cluster, or remove the field.' },
+  VERSION: VERSION_RULE,
   DEADLINE: { id: 'job/deadline-shorter-than-backoff', severity: Severity.WARNING, fix: 'Raise activeDeadlineSeconds above the back-off total, or lower backoffLimit: otherwise the deadline, not the backoff limit, ends the Job.' },
   TTL_TRACKED: { id: 'gitops/ttl-on-tracked-job', severity: Severity.WARNING, fix: 'Remove ttlSecondsAfterFinished (GitOpsPolicy.runOncePerSpec(): a hash of the spec in the name, and Argo CD prunes the old Job), or make the Job an Argo CD hook (GitOpsPolicy.hook()); without Argo CD, use GitOpsPolicy.none().' },
   SUSPENDED_HOOK: { id: 'gitops/suspended-hook', severity: Severity.ERROR, fix: 'Remove spec.suspend (or set it to false), or do not make the Job a hook: Argo CD waits for a hook until it is Healthy or Degraded.' },
@@ -103,16 +106,16 @@ export function checkManifestSet(objects: readonly Obj[]): SetRuleHit[] {
 }
 
 /** Runs every rule on one object. Schema checks are separate (see schema.ts). */
-export function checkRules(object: Obj): RuleHit[] {
+export function checkRules(object: Obj, minor = 28): RuleHit[] {
   const hits: RuleHit[] = [];
-  const hit = (rule: Rule, path: string, message: string) => hits.push({ rule, path, message });
+  const hit = (rule: Rule, path: string, message: string, severity?: Severity) => hits.push({ rule, path, message, ...(severity ? { severity } : {}) });
 
   checkObjectApi(object, hit);
   if (object.kind === 'Job') {
-    checkJob(object, 'spec', object.metadata ?? {}, hit);
+    checkJob(object, 'spec', object.metadata ?? {}, hit, minor);
   }
   if (object.kind === 'CronJob' && object.spec?.jobTemplate?.spec) {
-    checkJob({ ...object, spec: object.spec.jobTemplate.spec }, 'spec.jobTemplate.spec', object.spec.jobTemplate.metadata ?? {}, hit, false);
+    checkJob({ ...object, spec: object.spec.jobTemplate.spec }, 'spec.jobTemplate.spec', object.spec.jobTemplate.metadata ?? {}, hit, minor, false);
   }
   const podPath = POD_SPEC_PATHS[object.kind];
   if (podPath) {
@@ -130,9 +133,9 @@ export function checkRules(object: Obj): RuleHit[] {
   return hits;
 }
 
-type Hit = (rule: Rule, path: string, message: string) => void;
+type Hit = (rule: Rule, path: string, message: string, severity?: Severity) => void;
 
-function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, named = true): void {
+function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, named = true): void {
   const spec: Obj = job.spec ?? {};
   const pod: Obj = spec.template?.spec ?? {};
   const name = job.metadata?.name;
@@ -166,12 +169,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, named = true): 
     hit(RULES.POD_FAILURE_POLICY, `${at}.podFailurePolicy`, `a podFailurePolicy needs restartPolicy 'Never', found '${pod.restartPolicy}'`);
   }
   checkJobApi(spec, pod, at, hit);
-  const alpha: Array<[string, string]> = [['backoffLimitPerIndex', 'JobBackoffLimitPerIndex'], ['maxFailedIndexes', 'JobBackoffLimitPerIndex'], ['podReplacementPolicy', 'JobPodReplacementPolicy']];
-  for (const [field, gate] of alpha) {
-    if (spec[field] !== undefined) {
-      hit(RULES.ALPHA, `${at}.${field}`, `${field} is alpha on Kubernetes 1.28: without the ${gate} feature gate the API server drops it silently (beta and on by default from 1.29)`);
-    }
-  }
+  checkFieldVersions(spec, pod, at, `${at}.template.spec`, minor, hit);
   if (typeof spec.activeDeadlineSeconds === 'number') {
     const backoff = backoffSeconds(spec.backoffLimit ?? 6);
     if (spec.activeDeadlineSeconds < backoff) {

@@ -1,9 +1,14 @@
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-// The committed, generated schema (scripts/schema/generate.js): no network at synth time.
-import SCHEMA from './k8s-1.28.15.schema.json';
 
-/** The Kubernetes version whose API schema manifests are checked against. */
+/**
+ * The committed, generated schemas (scripts/schema/generate.js): no network at synth time. 1.28
+ * has its own; 1.29-1.37 share the newest (the field maturity table, maturity.ts, says which
+ * fields each of them lacks or drops). Each is loaded when a manifest first needs it.
+ */
+const SCHEMA_OF_MINOR = (minor: number) => (minor <= 28 ? '1.28.15' : '1.37.2');
+
+/** The Kubernetes version whose API schema manifests are checked against by default. */
 export const SCHEMA_KUBERNETES_VERSION = '1.28.15';
 
 interface SchemaDocument {
@@ -19,13 +24,30 @@ export interface SchemaProblem {
   readonly message: string;
 }
 
-let document: SchemaDocument | undefined;
-let ajv: Ajv | undefined;
-const validators = new Map<string, ValidateFunction>();
+/** One schema version: its document, its Ajv (for kinds not compiled ahead of time) and validators. */
+interface Loaded {
+  readonly document: SchemaDocument;
+  readonly precompiled: Record<string, ValidateFunction>;
+  readonly validators: Map<string, ValidateFunction>;
+  ajv?: Ajv;
+}
 
-function load(): SchemaDocument {
-  document ??= SCHEMA as unknown as SchemaDocument;
-  return document;
+const loaded = new Map<string, Loaded>();
+
+function load(minor: number): Loaded {
+  const version = SCHEMA_OF_MINOR(minor);
+  let entry = loaded.get(version);
+  if (!entry) {
+    entry = {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      document: require(`./k8s-${version}.schema.json`) as SchemaDocument,
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      precompiled: require(`./k8s-${version}.validators.js`) as Record<string, ValidateFunction>,
+      validators: new Map(),
+    };
+    loaded.set(version, entry);
+  }
+  return entry;
 }
 
 /**
@@ -33,43 +55,42 @@ function load(): SchemaDocument {
  * (scripts/schema/precompile.js: compiling the Job schema costs every synth process 150-250 ms),
  * compiled by Ajv, with the same options, when first met otherwise.
  */
-function validatorOf(kind: string, definition: string): ValidateFunction {
-  let validate = validators.get(kind);
+function validatorOf(schema: Loaded, kind: string, definition: string): ValidateFunction {
+  let validate = schema.validators.get(kind);
   if (!validate) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const precompiled = (require('./k8s-1.28.15.validators.js') as Record<string, ValidateFunction>)[kind];
-    validate = precompiled ?? compile(definition);
-    validators.set(kind, validate);
+    validate = schema.precompiled[kind] ?? compile(schema, definition);
+    schema.validators.set(kind, validate);
   }
   return validate;
 }
 
-function compile(definition: string): ValidateFunction {
-  if (!ajv) {
+function compile(schema: Loaded, definition: string): ValidateFunction {
+  if (!schema.ajv) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const Compiler = (require('ajv') as typeof import('ajv')).default;
-    ajv = new Compiler({ allErrors: true, strict: false, validateFormats: false });
-    ajv.addSchema({ definitions: load().definitions }, 'k8s');
+    schema.ajv = new Compiler({ allErrors: true, strict: false, validateFormats: false });
+    schema.ajv.addSchema({ definitions: schema.document.definitions }, 'k8s');
   }
-  return ajv.getSchema(`k8s#/definitions/${definition}`)!;
+  return schema.ajv.getSchema(`k8s#/definitions/${definition}`)!;
 }
 
-/** True when the schema knows `apiVersion`/`kind` (custom resources are not known). */
-export function isKnownKind(apiVersion: string, kind: string): boolean {
-  return load().kinds[`${apiVersion}/${kind}`] !== undefined;
+/** True when the schema of Kubernetes 1.`minor` knows `apiVersion`/`kind` (custom resources are not known). */
+export function isKnownKind(apiVersion: string, kind: string, minor = 28): boolean {
+  return load(minor).document.kinds[`${apiVersion}/${kind}`] !== undefined;
 }
 
 /**
- * Checks one object against the Kubernetes schema, rejecting unknown fields as
+ * Checks one object against the Kubernetes 1.`minor` schema, rejecting unknown fields as
  * `kubectl apply --validate=strict` does. Returns no problems for kinds the schema does not know.
  */
-export function checkSchema(object: { apiVersion?: unknown; kind?: unknown }): SchemaProblem[] {
+export function checkSchema(object: { apiVersion?: unknown; kind?: unknown }, minor = 28): SchemaProblem[] {
   const key = `${object.apiVersion}/${object.kind}`;
-  const definition = load().kinds[key];
+  const schema = load(minor);
+  const definition = schema.document.kinds[key];
   if (definition === undefined) {
     return [];
   }
-  const validate = validatorOf(key, definition);
+  const validate = validatorOf(schema, key, definition);
   if (validate(object)) {
     return [];
   }

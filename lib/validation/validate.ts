@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { parseAllDocuments } from 'yaml';
 import { checkManifestSet, checkRules, RULES, Severity, SetRuleHit } from './rules';
+import { KubernetesVersion } from '../core/kubernetes-version';
 import { checkSchema, isKnownKind } from './schema';
 
 /** One problem found in one object. */
@@ -49,6 +50,14 @@ export interface ValidationOptions {
   readonly warningsAsErrors?: boolean;
 
   /**
+   * The Kubernetes version the manifests are for (`'1.28'` to `'1.37'`): its API schema, and which
+   * fields it lacks or drops. An app or chart's own version (`KubernetesVersion.applyTo`) wins.
+   *
+   * @default '1.28'
+   */
+  readonly kubernetesVersion?: string;
+
+  /**
    * Rule ids to skip, e.g. `['gitops/ttl-on-tracked-job']`; `pss/*` skips every rule whose id
    * starts with `pss/`.
    *
@@ -58,7 +67,7 @@ export interface ValidationOptions {
 }
 
 type Manifest = Record<string, any>;
-interface Entry { readonly manifest: Manifest; readonly constructPath?: string }
+interface Entry { readonly manifest: Manifest; readonly constructPath?: string; readonly minor?: number }
 
 /**
  * Validates manifests against the Kubernetes 1.28 schema (unknown fields rejected) and the
@@ -68,8 +77,14 @@ interface Entry { readonly manifest: Manifest; readonly constructPath?: string }
 export function validateManifests(input: string | ReadonlyArray<Record<string, any> | ApiObject>, options: ValidationOptions = {}): ValidationReport {
   const entries: Entry[] = typeof input === 'string'
     ? parseAllDocuments(input).map(d => d.toJS()).filter(m => m !== null && m !== undefined).map(manifest => ({ manifest }))
-    : input.map(o => o instanceof ApiObject ? { manifest: o.toJson(), constructPath: o.node.path } : { manifest: o });
+    : input.map(o => o instanceof ApiObject ? entryOf(o, o.toJson(), options) : { manifest: o });
   return validateEntries(entries, options);
+}
+
+/** An object of an app: its manifest, its construct path, and the Kubernetes version of its app or chart. */
+function entryOf(object: ApiObject, manifest: Manifest, options: ValidationOptions): Entry {
+  const fallback = KubernetesVersion.of(options.kubernetesVersion ?? '1.28');
+  return { manifest, constructPath: object.node.path, minor: KubernetesVersion.targetOf(object, fallback).minor };
 }
 
 function validateEntries(entries: readonly Entry[], options: ValidationOptions): ValidationReport {
@@ -84,7 +99,8 @@ function validateEntries(entries: readonly Entry[], options: ValidationOptions):
   }
 
   const findings: Finding[] = [];
-  for (const [index, { manifest, constructPath }] of entries.entries()) {
+  const defaultMinor = KubernetesVersion.of(options.kubernetesVersion ?? '1.28').minor;
+  for (const [index, { manifest, constructPath, minor = defaultMinor }] of entries.entries()) {
     const add = (ruleId: string, severity: Severity, path: string, message: string, fix: string) => {
       if (skipped(ruleId)) return;
       findings.push({
@@ -100,13 +116,16 @@ function validateEntries(entries: readonly Entry[], options: ValidationOptions):
       });
     };
     if (!isKnownKind(manifest.apiVersion, manifest.kind)) {
-      add(RULES.UNKNOWN_KIND.id, RULES.UNKNOWN_KIND.severity, 'kind', `${manifest.apiVersion}/${manifest.kind} is not in the Kubernetes 1.28 schema; not checked`, RULES.UNKNOWN_KIND.fix);
+      add(RULES.UNKNOWN_KIND.id, RULES.UNKNOWN_KIND.severity, 'kind', `${manifest.apiVersion}/${manifest.kind} is not in the Kubernetes 1.${minor} schema; not checked`, RULES.UNKNOWN_KIND.fix);
     }
-    for (const problem of checkSchema(manifest)) {
-      add(RULES.SCHEMA.id, RULES.SCHEMA.severity, problem.path, problem.message, RULES.SCHEMA.fix);
+    const hits = [...checkRules(manifest, minor), ...setHits.get(index) ?? []];
+    // A field newer than the target version: its rule says from which version it exists.
+    const explained = new Set(hits.filter(h => h.rule.id === RULES.VERSION.id).map(h => h.path));
+    for (const problem of checkSchema(manifest, minor)) {
+      if (!explained.has(problem.path)) add(RULES.SCHEMA.id, RULES.SCHEMA.severity, problem.path, problem.message, RULES.SCHEMA.fix);
     }
-    for (const hit of [...checkRules(manifest), ...setHits.get(index) ?? []]) {
-      add(hit.rule.id, hit.rule.severity, hit.path, hit.message, hit.rule.fix);
+    for (const hit of hits) {
+      add(hit.rule.id, hit.severity ?? hit.rule.severity, hit.path, hit.message, hit.rule.fix);
     }
   }
   const errors = findings.filter(f => strict || f.severity === Severity.ERROR);
@@ -199,6 +218,7 @@ export class ManifestValidation implements IValidation {
     validation.options = {
       warningsAsErrors: options.warningsAsErrors ?? validation.options.warningsAsErrors,
       skipRules: [...(validation.options.skipRules ?? []), ...(options.skipRules ?? [])],
+      kubernetesVersion: options.kubernetesVersion ?? validation.options.kubernetesVersion,
     };
     return validation;
   }
@@ -279,7 +299,7 @@ export class ManifestValidation implements IValidation {
     // validations run in between: they must not change objects either).
     const manifests = objects.map(o => o.toJson());
     objects.forEach((o, i) => this.rememberRendered(o, manifests[i]));
-    return validateEntries(manifests.map((manifest, i) => ({ manifest, constructPath: objects[i].node.path })), this.options);
+    return validateEntries(manifests.map((manifest, i) => entryOf(objects[i], manifest, this.options)), this.options);
   }
 
   private rememberRendered(object: ApiObject, manifest: unknown): void {

@@ -11,8 +11,9 @@ const out = path.join(root, 'dist-lib');
 fs.rmSync(out, { recursive: true, force: true });
 execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', path.join(root, 'tsconfig.build.json')], { cwd: root, stdio: 'inherit' });
 
-// tsc copies the JSON schemas it imports, not the precompiled validators (plain JavaScript).
+// The schemas and their precompiled validators are loaded by name when first needed (tsc copies
+// only the JSON files it sees imported).
 const validation = path.join(root, 'lib', 'validation');
-for (const file of fs.readdirSync(validation).filter(f => f.endsWith('.validators.js'))) {
+for (const file of fs.readdirSync(validation).filter(f => f.endsWith('.validators.js') || f.endsWith('.schema.json'))) {
   fs.copyFileSync(path.join(validation, file), path.join(out, 'lib', 'validation', file));
 }

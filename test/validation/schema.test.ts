@@ -5,10 +5,16 @@ import { checkSchema } from '../../lib/validation/schema';
 const ROOT = path.join(__dirname, '..', '..');
 
 describe('schema validators', () => {
-  test('the precompiled validators are what scripts/schema/precompile.js makes of the committed schema', () => {
-    // --check exits 1 (and execFileSync throws) when lib/validation/k8s-1.28.15.validators.js differs.
-    const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'schema', 'precompile.js'), '--check'], { cwd: ROOT }).toString();
-    expect(out).toMatch(/k8s-1\.28\.15\.validators\.js is up to date/);
+  test.each(['1.28.15', '1.37.2'])('the precompiled validators of %s are what scripts/schema/precompile.js makes of the committed schema', version => {
+    // --check exits 1 (and execFileSync throws) when lib/validation/k8s-<version>.validators.js differs.
+    const out = execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'schema', 'precompile.js'), version, '--check'], { cwd: ROOT }).toString();
+    expect(out).toContain(`k8s-${version}.validators.js is up to date`);
+  });
+
+  test('the 1.37 schema knows the Job fields 1.28 lacks', () => {
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { managedBy: 'kueue.x-k8s.io/multikueue', template: { spec: { containers: [{ name: 'c', image: 'i' }] } } } };
+    expect(checkSchema(job, 28)).toEqual([{ path: 'spec.managedBy', message: 'unknown field "managedBy"' }]);
+    expect(checkSchema(job, 37)).toEqual([]);
   });
 
   test('a precompiled kind (Job) rejects an unknown field', () => {
