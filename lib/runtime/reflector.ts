@@ -38,10 +38,13 @@ export interface ReflectorOptions<T extends Watched> {
   readonly list: () => Promise<{ items: T[]; resourceVersion: string }>;
   /** Called for every change; after a re-list, for every difference with what was known. */
   readonly onEvent: (type: ReflectorEvent, object: T) => void;
-  /** Called after each successful (re-)list, with whether it was the first. */
+  /** Called after each successful (re-)list, with whether it was the first: after an outage, the connection is back. */
   readonly onSynced?: (first: boolean) => void;
-  /** Called when the API server cannot be reached; the reflector keeps retrying. */
-  readonly onDisconnect?: (error: unknown) => void;
+  /**
+   * Called for every failed watch or re-list (the API server cannot be reached, or refuses); the
+   * reflector keeps retrying. Required: an outage must reach the report, not vanish.
+   */
+  readonly onDisconnect: (error: unknown) => void;
   readonly requests: RequestCounter;
 }
 
@@ -127,7 +130,7 @@ export class Reflector<T extends Watched> {
           await this.relist();
           this.backoffMs = 250;
         } catch (error) {
-          this.options.onDisconnect?.(error);
+          this.options.onDisconnect(error);
         }
       }
     }
@@ -163,7 +166,7 @@ export class Reflector<T extends Watched> {
         if (gone || error?.statusCode === HTTP_GONE || error?.code === HTTP_GONE) {
           resolve('gone');
         } else if (error && error.name !== 'AbortError' && error.type !== 'aborted') {
-          this.options.onDisconnect?.(error);
+          this.options.onDisconnect(error);
           resolve('error');
         } else {
           resolve('ended');
@@ -176,7 +179,7 @@ export class Reflector<T extends Watched> {
         if (error?.statusCode === HTTP_GONE || error?.code === HTTP_GONE) {
           resolve('gone');
         } else {
-          this.options.onDisconnect?.(error);
+          this.options.onDisconnect(error);
           resolve('error');
         }
       });

@@ -34,6 +34,10 @@ export function textReport(result: VerifyResult): string {
   for (const g of result.groups) {
     lines.push(`group ${g.namespace}/${g.group}: ${g.complete}/${g.members} complete, ${g.failed} failed${g.converged ? ', converged' : ''}`);
   }
+  for (const o of result.outages) {
+    const lasted = `${Math.max(1, Math.round(((o.to ?? result.finishedAt) - o.from) / 1000))} s`;
+    lines.push(`API server unreachable while watching ${o.watch}: ${o.to === undefined ? `for the last ${lasted}` : `for ${lasted}, then back`} (${o.failures} failed request(s); last: ${o.lastError})`);
+  }
   lines.push(`${result.outcome}: ${result.summary} (${Math.round(result.durationMs / 1000)} s, ${result.requests.lists} list(s), ${result.requests.watches} watch(es), ${result.requests.logs} log read(s))`);
   return lines.join('\n');
 }

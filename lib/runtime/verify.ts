@@ -127,6 +127,20 @@ export const EXIT_CODES: Record<VerifyOutcome, number> = {
   [VerifyOutcome.ERROR]: 3,
 };
 
+/** A time the verifier could not reach the API server (its watches and re-lists failed). */
+export interface Outage {
+  /** What it watched: `<namespace>/jobs` or `<namespace>/pods`. */
+  readonly watch: string;
+  /** When the first request failed (ms since the epoch). */
+  readonly from: number;
+  /** When a re-list succeeded again (ms since the epoch); undefined while it lasts. */
+  readonly to?: number;
+  /** Failed requests in it. */
+  readonly failures: number;
+  /** The last error, as the client said it. */
+  readonly lastError: string;
+}
+
 /** The result of a verification. */
 export interface VerifyResult {
   readonly outcome: VerifyOutcome;
@@ -137,6 +151,8 @@ export interface VerifyResult {
   readonly groups: readonly GroupReport[];
   /** API requests made: lists and watches (and log reads for failed pods). */
   readonly requests: { readonly lists: number; readonly watches: number; readonly logs: number };
+  /** The times the API server could not be reached while watching (restarts, network), in order. */
+  readonly outages: readonly Outage[];
   readonly durationMs: number;
   /** When verification ended (ms since the epoch): the timeline's "now" for pods still running. */
   readonly finishedAt: number;
@@ -171,6 +187,7 @@ export class JobVerifier {
   private readonly tracked = new Map<string, Tracked>();
   private readonly reflectors: Array<Reflector<any>> = [];
   private readonly requests = { lists: 0, watches: 0, logs: 0 };
+  private readonly outages: Outage[] = [];
   private readonly started = Date.now();
   private finish?: (outcome: VerifyOutcome, summary: string) => void;
   private lastProgress = 0;
@@ -190,7 +207,10 @@ export class JobVerifier {
       ? [...new Set(this.options.targets.map(t => t.namespace))]
       : [this.options.namespace];
     const ended = new Promise<[VerifyOutcome, string]>(resolve => { this.finish = (o, s) => resolve([o, s]); });
-    const timer = setTimeout(() => this.finish?.(VerifyOutcome.TIMEOUT, `timed out after ${Math.round(this.options.timeoutMs / 1000)} s`), this.options.timeoutMs);
+    const timer = setTimeout(() => {
+      const open = this.outages.find(o => o.to === undefined);
+      this.finish?.(VerifyOutcome.TIMEOUT, `timed out after ${Math.round(this.options.timeoutMs / 1000)} s${open ? `, with the API server unreachable for the last ${Math.round((Date.now() - open.from) / 1000)} s (${open.lastError})` : ''}`);
+    }, this.options.timeoutMs);
     try {
       try {
         await Promise.all(namespaces.map(ns => this.watchNamespace(ns)));
@@ -238,6 +258,8 @@ export class JobVerifier {
         return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
       },
       onEvent: (type, job) => this.onJob(type, job),
+      onDisconnect: error => this.onDisconnect(`${namespace}/jobs`, error),
+      onSynced: first => first || this.onReconnect(`${namespace}/jobs`),
     });
     const pods = new Reflector<V1Pod>({
       kubeConfig: kc,
@@ -249,11 +271,30 @@ export class JobVerifier {
         return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
       },
       onEvent: (type, pod) => this.onPod(type, pod),
+      onDisconnect: error => this.onDisconnect(`${namespace}/pods`, error),
+      onSynced: first => first || this.onReconnect(`${namespace}/pods`),
     });
     this.reflectors.push(jobs, pods);
     // Jobs first, so that pods find their Job tracked.
     await jobs.start();
     await pods.start();
+  }
+
+  /** A watch or re-list failed: the outage of `watch` begins, or goes on. */
+  private onDisconnect(watch: string, error: unknown): void {
+    const open = this.outages.findIndex(o => o.watch === watch && o.to === undefined);
+    const lastError = describeApiError(error);
+    if (open === -1) {
+      this.outages.push({ watch, from: Date.now(), failures: 1, lastError });
+    } else {
+      this.outages[open] = { ...this.outages[open], failures: this.outages[open].failures + 1, lastError };
+    }
+  }
+
+  /** A re-list after a failure succeeded: the outage of `watch` is over. */
+  private onReconnect(watch: string): void {
+    const open = this.outages.findIndex(o => o.watch === watch && o.to === undefined);
+    if (open !== -1) this.outages[open] = { ...this.outages[open], to: Date.now() };
   }
 
   private track(target: JobTarget): Tracked {
@@ -433,6 +474,7 @@ export class JobVerifier {
       jobs,
       groups: [...groups.values()],
       requests: { ...this.requests },
+      outages: [...this.outages],
       durationMs: Date.now() - this.started,
       finishedAt: Date.now(),
     };

@@ -53,6 +53,7 @@ export function verifyResult(jobs: JobReport[], endedAfter = 120, outcome = Veri
     summary: `${jobs.length} Job(s) converged`,
     jobs,
     groups: [],
+    outages: [],
     requests: { lists: 2, watches: 2, logs: 0 },
     durationMs: endedAfter * 1000,
     finishedAt: at(endedAfter),

@@ -4,7 +4,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { ArgoCdHealthStatus, argoCdJobHealth } from '../../lib/runtime/argocd-health';
 import { textReport } from '../../lib/runtime/report';
 import { judgeJob, JobLike } from '../../lib/runtime/verdict';
-import { JobReport, JobVerifier, VerifyOutcome, VerifyResult } from '../../lib/runtime/verify';
+import { JobReport, JobVerifier, Outage, VerifyOutcome, VerifyResult } from '../../lib/runtime/verify';
 
 function captured(name: string): JobLike {
   return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'jobs-1.28', `${name}.json`), 'utf-8'));
@@ -24,9 +24,23 @@ function reportOf(name: string): JobReport {
   };
 }
 
-function result(jobs: JobReport[]): VerifyResult {
-  return { outcome: VerifyOutcome.TIMEOUT, exitCode: 2, summary: 'timed out after 1 s', jobs, groups: [], requests: { lists: 2, watches: 2, logs: 0 }, durationMs: 1000, finishedAt: Date.parse('2026-11-29T00:00:01Z') };
+function result(jobs: JobReport[], outages: Outage[] = []): VerifyResult {
+  return { outcome: VerifyOutcome.TIMEOUT, exitCode: 2, summary: 'timed out after 1 s', jobs, groups: [], requests: { lists: 2, watches: 2, logs: 0 }, outages, durationMs: 1000, finishedAt: Date.parse('2026-11-29T00:00:01Z') };
 }
+
+describe('textReport and outages', () => {
+  test('says when the API server could not be reached, how long, and the last error', () => {
+    const end = Date.parse('2026-11-29T00:00:01Z');
+    const lines = textReport(result([], [
+      { watch: 'batch/jobs', from: end - 31_000, to: end - 20_000, failures: 4, lastError: 'connect ECONNREFUSED 127.0.0.1:17443' },
+      { watch: 'batch/pods', from: end - 12_000, failures: 2, lastError: 'connect ECONNREFUSED 127.0.0.1:17443' },
+    ])).split('\n');
+    expect(lines.filter(l => l.startsWith('API server'))).toEqual([
+      'API server unreachable while watching batch/jobs: for 11 s, then back (4 failed request(s); last: connect ECONNREFUSED 127.0.0.1:17443)',
+      'API server unreachable while watching batch/pods: for the last 12 s (2 failed request(s); last: connect ECONNREFUSED 127.0.0.1:17443)',
+    ]);
+  });
+});
 
 describe('textReport and Argo CD', () => {
   test('a line under the Job where Argo CD disagrees with the verdict (a resumed Job)', () => {
