@@ -273,8 +273,7 @@ export class GitOpsPolicy {
     if (!this.hashesName) {
       return baseName;
     }
-    const head = baseName.slice(0, GitOpsPolicy.MAX_BASE_NAME_LENGTH).replace(/-+$/, '');
-    return `${head}-${specHash(spec)}`;
+    return nameWithHash(baseName, spec);
   }
 }
 
@@ -327,9 +326,28 @@ function sortedJson(value: unknown): string {
   return `${out}}`;
 }
 
-/** The 8 hex digits (sha256) of a Job spec's canonical JSON, as used in {@link GitOpsPolicy.runOncePerSpec} names. */
+/**
+ * The content hash of the library, in one place: 8 hex digits (sha256) of a value's canonical
+ * JSON. It names runOncePerSpec Jobs after their spec, work-items ConfigMaps after their items, and
+ * annotates a Redis queue's pods with its items.
+ */
+export function contentHash(value: unknown): string {
+  return shortHash(canonicalJson(value), GitOpsPolicy.HASH_LENGTH);
+}
+
+/** The 8 hex digits of a Job spec, as used in {@link GitOpsPolicy.runOncePerSpec} names. */
 export function specHash(spec: unknown): string {
-  return shortHash(canonicalJson(spec), GitOpsPolicy.HASH_LENGTH);
+  return contentHash(spec);
+}
+
+/**
+ * `<base, cut to 54 characters>-<contentHash(content)>`: a name of at most 63 characters that
+ * changes with the content.
+ * @internal
+ */
+export function nameWithHash(base: string, content: unknown): string {
+  const head = base.slice(0, GitOpsPolicy.MAX_BASE_NAME_LENGTH).replace(/-+$/, '');
+  return `${head}-${contentHash(content)}`;
 }
 
 /**

@@ -4,9 +4,8 @@ import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from '../core/catalogue';
 import { BatchJob, JobOptions } from '../core/batch-job';
 import { propError, rejectReservedEnv } from '../core/errors';
-import { canonicalJson, GitOpsPolicy } from '../core/gitops';
+import { nameWithHash } from '../core/gitops';
 import { JobIdentity } from '../core/identity';
-import { shortHash } from '../core/names';
 import { WorkItems } from '../core/work-items';
 
 /** Most pods the Job runs at once unless `parallelism` says otherwise. */
@@ -176,6 +175,5 @@ function workItemsName(job: JobIdentity, data: Record<string, string>): string {
     return name;
   }
   // One hash of the full name and the items: two long names that share their first 54 characters stay apart.
-  const head = name.slice(0, GitOpsPolicy.MAX_BASE_NAME_LENGTH).replace(/-+$/, '');
-  return `${head}-${shortHash(canonicalJson({ name, data }), GitOpsPolicy.HASH_LENGTH)}`;
+  return nameWithHash(name, { name, data });
 }

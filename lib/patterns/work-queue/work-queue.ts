@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
 import { PatternPod } from '../../core/batch-job';
 import { checkServiceName } from '../../core/errors';
-import { canonicalJson, GitOpsPolicy } from '../../core/gitops';
+import { contentHash, GitOpsPolicy } from '../../core/gitops';
 import { JobIdentity } from '../../core/identity';
 import { JobPatternLabels } from '../../core/labels';
-import { shortHash } from '../../core/names';
 import {
   checkNotEmpty, checkPort, IWorkQueue, QueueBindOptions, queueEnvVariables, WorkQueueAddress,
 } from './queue';
@@ -185,7 +184,7 @@ class RedisSource extends WorkQueue {
 
   /** A hash of the items (a change restarts Redis empty and replaces the workers and the filler). */
   private get itemsHash(): string {
-    return shortHash(canonicalJson(this.options.items.items.map(item => item.params)), GitOpsPolicy.HASH_LENGTH);
+    return contentHash(this.options.items.items.map(item => item.params));
   }
 
   private get image(): string {
