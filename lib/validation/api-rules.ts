@@ -19,7 +19,7 @@ export const API_RULES = {
   ANNOTATIONS: { id: 'api/annotations', severity: Severity.ERROR, fix: 'Use qualified names as annotation keys, and keep all annotations of an object under 256 KiB (put large data in a ConfigMap).' },
   CONTAINER_NAME: { id: 'api/container-name', severity: Severity.ERROR, fix: 'Give every container and init container a distinct DNS-1123 label as its name (lower-case letters, digits and \'-\').' },
   CONTAINERS: { id: 'api/containers', severity: Severity.ERROR, fix: 'Give the pod at least one container.' },
-  ENV_NAME: { id: 'api/env-name', severity: Severity.ERROR, fix: "Name environment variables with letters, digits, '_', '-' and '.', not starting with a digit (Kubernetes 1.28)." },
+  ENV_NAME: { id: 'api/env-name', severity: Severity.ERROR, fix: "Name environment variables with letters, digits, '_', '-' and '.', not starting with a digit (from Kubernetes 1.32 any printable ASCII but '=')." },
   ENV: { id: 'api/env', severity: Severity.ERROR, fix: 'Give each variable once, with either value or valueFrom; a fieldRef names one of the fields the downward API supports.' },
   PORTS: { id: 'api/ports', severity: Severity.ERROR, fix: "Use containerPort 1-65535, protocol TCP, UDP or SCTP, and distinct port names of at most 15 lower-case letters, digits and '-' with at least one letter." },
   RESOURCES: { id: 'api/resources', severity: Severity.ERROR, fix: "Use quantities such as '500m', '1', '128Mi', not negative, requests at most the limits, and resource names cpu, memory, ephemeral-storage, hugepages-<size> or <domain>/<name>." },
@@ -48,6 +48,7 @@ const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const ENV_VAR_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
+const RELAXED_ENV_VAR_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
 const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
@@ -155,7 +156,7 @@ function checkConfigMap(object: Obj, hit: Hit): void {
 }
 
 /** A pod spec: containers, env, ports, resources, probes, volumes and the pod-level names. */
-export function checkPodApi(pod: Obj, at: string, hit: Hit): void {
+export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = 28): void {
   // A missing list is the schema's to report (a required field); an empty one is the API server's.
   if (Array.isArray(pod.containers) && pod.containers.length === 0) {
     hit(API_RULES.CONTAINERS, `${at}.containers`, 'the pod has no container');
@@ -201,7 +202,7 @@ export function checkPodApi(pod: Obj, at: string, hit: Hit): void {
       }
       seen.add(c.name);
       checkImage(c, path, hit);
-      checkEnv(c, path, hit);
+      checkEnv(c, path, hit, minor);
       checkPorts(c, path, hit);
       checkResources(c, path, hit);
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
@@ -224,12 +225,16 @@ function checkImage(c: Obj, path: string, hit: Hit): void {
   }
 }
 
-function checkEnv(c: Obj, path: string, hit: Hit): void {
+function checkEnv(c: Obj, path: string, hit: Hit, minor: number): void {
+  // RelaxedEnvironmentVariableValidation (KEP-4369): alpha 1.30, on by default from 1.32, GA 1.34.
+  const relaxed = minor >= 32;
   const names = new Set<string>();
   for (const [j, env] of (c.env ?? []).entries()) {
     const at = `${path}.env[${j}]`;
-    if (typeof env?.name === 'string' && !ENV_VAR_NAME.test(env.name)) {
-      hit(API_RULES.ENV_NAME, `${at}.name`, `environment variable name '${env.name}' is not valid on Kubernetes 1.28 (letters, digits, '_', '-', '.'; not starting with a digit)`);
+    if (typeof env?.name === 'string' && !(relaxed ? RELAXED_ENV_VAR_NAME : ENV_VAR_NAME).test(env.name)) {
+      hit(API_RULES.ENV_NAME, `${at}.name`, relaxed
+        ? `environment variable name '${env.name}' is not valid on Kubernetes 1.${minor} (printable ASCII characters other than '=')`
+        : `environment variable name '${env.name}' is not valid on Kubernetes 1.${minor} (letters, digits, '_', '-', '.'; not starting with a digit)`);
     }
     if (names.has(env?.name)) {
       hit(API_RULES.ENV, `${at}.name`, `environment variable '${env.name}' is given twice: server-side apply (kubectl --server-side, Argo CD's ServerSideApply) refuses the pod, client-side apply keeps the last`);

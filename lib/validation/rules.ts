@@ -121,7 +121,7 @@ export function checkRules(object: Obj, minor = 28): RuleHit[] {
   if (podPath) {
     const pod = podPath.reduce<any>((o, k) => o?.[k], object);
     if (pod && typeof pod === 'object') {
-      checkPodApi(pod, podPath.join('.'), hit);
+      checkPodApi(pod, podPath.join('.'), hit, minor);
       checkPod(pod, podPath.join('.'), hit);
     }
     const templatePath = podPath.slice(0, -1);

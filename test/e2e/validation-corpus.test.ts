@@ -3,15 +3,33 @@
 // agreement table and the figure "agreement N/M"; fails on a disagreement that the reviewed
 // allow-list (test/validation/corpus-allow.ts) does not give a reason for, and on an allow-list
 // entry that no longer disagrees.
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import { buildExampleApp } from '../../app';
-import { validateManifests } from '../../index';
+import { CompletionMode, FixedCompletionJob, KubernetesVersion, SingleBatchJob, validateManifests } from '../../index';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { applyManifests, Manifest } from '../../lib/runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { KNOWN_DIFFERENCES } from '../validation/corpus-allow';
 import { corpusCases } from '../validation/corpus';
 import { kubeConfig, restrictedNamespace, serverMinor } from './cluster';
+
+/** The kubernetes/website examples the README writes with typed props (success policy, native sidecar). */
+function websiteExamples(): Manifest[] {
+  const app = Testing.app();
+  KubernetesVersion.V1_37.applyTo(app);
+  const chart = new Chart(app, 'newer');
+  new FixedCompletionJob(chart, 'job-success', {
+    metadata: { name: 'job-success' }, completions: 10, parallelism: 10, completionMode: CompletionMode.INDEXED,
+    successPolicy: [{ succeededIndexes: '0,2-3', succeededCount: 1 }],
+    container: { image: 'python:3.12.7', command: ['python3', '-c', 'import sys; sys.exit(0)'] },
+  });
+  new SingleBatchJob(chart, 'myjob', {
+    metadata: { name: 'myjob' },
+    container: { image: 'alpine:3.20.3', command: ['sh', '-c', 'echo "logging" > /opt/logs.txt'] },
+    sidecars: [{ name: 'logshipper', image: 'alpine:3.20.3', command: ['sh', '-c', 'tail -F /opt/logs.txt'] }],
+  });
+  return Testing.synth(chart) as Manifest[];
+}
 
 type Verdict = { readonly accept: boolean; readonly why: string };
 
@@ -30,7 +48,7 @@ test('validateManifests() and the API server agree on accept/reject for the corp
   const example = Testing.app();
   buildExampleApp(example);
   const exampleObjects = example.charts.flatMap(c => c.toJson()) as Manifest[];
-  const cases = corpusCases(exampleObjects);
+  const cases = corpusCases(exampleObjects, websiteExamples());
   const minor = serverMinor();
   const allowed = KNOWN_DIFFERENCES[minor] ?? {};
 
@@ -38,7 +56,7 @@ test('validateManifests() and the API server agree on accept/reject for the corp
   const rows: Array<{ name: string; library: Verdict; server: Verdict }> = [];
   for (const { name, manifest, create } of cases) {
     const object = { ...manifest, metadata: { namespace, ...manifest.metadata } } as Manifest;
-    const report = validateManifests([object]);
+    const report = validateManifests([object], { kubernetesVersion: `1.${minor}` });
     const library: Verdict = { accept: report.ok, why: report.errors.map(e => `${e.ruleId}: ${e.message}`).join('; ') };
     const [applied] = await applyManifests(kc, [object], { namespace, dryRun: !create });
     if (create && applied.error === undefined) await deleteObject(kc, object);

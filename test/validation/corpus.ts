@@ -47,8 +47,11 @@ const PORTS: Array<[string, Obj]> = [
   ['port name all digits', { containerPort: 80, name: '8080' }], ['protocol SCTP', { containerPort: 80, protocol: 'SCTP' }], ['protocol ICMP', { containerPort: 80, protocol: 'ICMP' }],
 ];
 
+/** An object's name without a content hash (runOncePerSpec), so case names stay put when a spec changes. */
+const stableName = (o: Obj) => String(o.metadata.name).replace(/-[0-9a-f]{8}$/, '');
+
 /** Every case of the corpus. */
-export function corpusCases(exampleApp: readonly Obj[]): CorpusCase[] {
+export function corpusCases(exampleApp: readonly Obj[], newerExamples: readonly Obj[]): CorpusCase[] {
   return [
     job('the good Job', () => {}),
     ...JOB_NAMES.map(n => job(`Job name '${n}'`, m => { m.metadata.name = n; })),
@@ -141,6 +144,7 @@ export function corpusCases(exampleApp: readonly Obj[]): CorpusCase[] {
       create: true,
     })),
     { name: 'a ConfigMap key with a slash', manifest: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'keys' }, data: { 'a/b': '1' } } },
-    ...exampleApp.map(o => ({ name: `example app: ${o.kind} ${o.metadata.name}`, manifest: o })),
+    ...exampleApp.map(o => ({ name: `example app: ${o.kind} ${stableName(o)}`, manifest: o })),
+    ...newerExamples.map(o => ({ name: `website example with typed props: ${o.kind} ${stableName(o)}`, manifest: o })),
   ];
 }
