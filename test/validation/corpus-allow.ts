@@ -19,5 +19,6 @@ export const KNOWN_DIFFERENCES: Readonly<Record<number, Readonly<Record<string, 
     "image 'busybox:tag with space'": KUBELET_IMAGE,
     'backoffLimitPerIndex without Indexed': ALPHA_PER_INDEX,
     'maxFailedIndexes without backoffLimitPerIndex': ALPHA_PER_INDEX,
+    'website example with typed props: Job myjob': 'On 1.28 native sidecars are alpha (SidecarContainers is off): the API server drops the init container\'s restartPolicy and admits the Job, whose sidecar then never ends, so the Job hangs until its deadline. The library refuses it for 1.28, naming 1.29 (version/field).',
   },
 };
