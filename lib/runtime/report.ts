@@ -8,7 +8,7 @@ export function jobLine(job: JobReport): string {
   const s = job.stats;
   const indexes = v.completedIndexes || v.failedIndexes ? ` indexes done ${v.completedIndexes ?? '-'} failed ${v.failedIndexes ?? '-'}` : '';
   const stuck = job.stuckPods.length > 0 ? ` STUCK ${job.stuckPods.map(p => `${p.name}: ${p.reason}`).join(', ')}` : '';
-  return `${`${job.namespace}/${job.name}`.padEnd(40)} ${state.padEnd(34)} pods ${s.podsCreated} max-running ${s.maxRunning} failed ${s.failedAttempts}${s.durationSeconds !== undefined ? ` ${s.durationSeconds}s` : ''}${indexes}${stuck}`;
+  return `${`${job.namespace}/${job.name}`.padEnd(40)} ${state.padEnd(34)} pods ${s.podsCreated} max-running ${s.maxRunning}${s.maxTerminating > 0 ? ` max-terminating ${s.maxTerminating}` : ''} failed ${s.failedAttempts}${s.durationSeconds !== undefined ? ` ${s.durationSeconds}s` : ''}${indexes}${stuck}`;
 }
 
 /** The live table shown on a terminal while verifying. */

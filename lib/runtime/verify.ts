@@ -44,8 +44,14 @@ export interface FailedPod {
 export interface JobStats {
   /** Pods the Job created (distinct pods seen, or the controller's counts if higher). */
   readonly podsCreated: number;
-  /** Most of its pods seen running at once. */
+  /** Most of its pods seen running at once (pods being deleted are not counted: see maxTerminating). */
   readonly maxRunning: number;
+  /**
+   * Most of its pods seen terminating at once: deleted (by the Job controller after the verdict,
+   * past a deadline, or by anyone) but not yet ended. With `podReplacementPolicy: Failed` the
+   * controller creates no replacement until they end.
+   */
+  readonly maxTerminating: number;
   /** Failed pods plus container restarts (restartPolicy OnFailure). */
   readonly failedAttempts: number;
   /** From the Job's start to its end (or to now). */
@@ -130,6 +136,8 @@ interface Tracked {
   readonly podUids: Set<string>;
   readonly running: Set<string>;
   maxRunning: number;
+  readonly terminating: Set<string>;
+  maxTerminating: number;
   readonly restarts: Map<string, number>;
   readonly failedPods: Map<string, PodSummary>;
   readonly stuck: Map<string, { name: string; reason: string; message?: string }>;
@@ -239,6 +247,8 @@ export class JobVerifier {
         podUids: new Set(),
         running: new Set(),
         maxRunning: 0,
+        terminating: new Set(),
+        maxTerminating: 0,
         restarts: new Map(),
         failedPods: new Map(),
         stuck: new Map(),
@@ -286,13 +296,17 @@ export class JobVerifier {
     const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'Job')?.uid;
     if (t.uid !== undefined && owner !== undefined && owner !== t.uid) return;
     t.podUids.add(summary.uid);
-    if (type !== 'DELETED' && summary.phase === 'Running') t.running.add(summary.uid); else t.running.delete(summary.uid);
+    const alive = type !== 'DELETED' && (summary.phase === 'Pending' || summary.phase === 'Running');
+    const deleting = pod.metadata?.deletionTimestamp !== undefined;
+    if (alive && !deleting && summary.phase === 'Running') t.running.add(summary.uid); else t.running.delete(summary.uid);
+    if (alive && deleting) t.terminating.add(summary.uid); else t.terminating.delete(summary.uid);
     t.maxRunning = Math.max(t.maxRunning, t.running.size);
+    t.maxTerminating = Math.max(t.maxTerminating, t.terminating.size);
     t.restarts.set(summary.uid, Math.max(t.restarts.get(summary.uid) ?? 0, summary.restarts));
     if (summary.failures.length > 0 && (t.failedPods.has(summary.uid) || t.failedPods.size < MAX_FAILED_PODS_KEPT)) {
       t.failedPods.set(summary.uid, summary);
     }
-    const stuck = type !== 'DELETED' && (summary.phase === 'Pending' || summary.phase === 'Running') ? summary.stuck : undefined;
+    const stuck = alive ? summary.stuck : undefined;
     if (stuck) {
       t.stuck.set(summary.uid, { name: summary.name, reason: stuck.reason, ...(stuck.message ? { message: stuck.message } : {}) });
     } else {
@@ -351,6 +365,7 @@ export class JobVerifier {
       stats: {
         podsCreated: Math.max(t.podUids.size, (s.succeeded ?? 0) + (s.failed ?? 0) + (s.active ?? 0)),
         maxRunning: t.maxRunning,
+        maxTerminating: t.maxTerminating,
         failedAttempts: (s.failed ?? 0) + restarts,
         ...(start ? { durationSeconds: Math.round(((end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime()) / 1000) } : {}),
       },

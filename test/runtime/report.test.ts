@@ -16,7 +16,7 @@ function reportOf(name: string): JobReport {
     name,
     namespace: 'capture',
     verdict: judgeJob(job),
-    stats: { podsCreated: 1, maxRunning: 1, failedAttempts: 0 },
+    stats: { podsCreated: 1, maxRunning: 1, maxTerminating: 0, failedAttempts: 0 },
     failedPods: [],
     stuckPods: [],
     argoCdHealth: argoCdJobHealth(job),

@@ -30,7 +30,7 @@ describe('judgeJob on statuses captured from Kubernetes 1.28', () => {
     expect(judgeJob(early)).toMatchObject({ state: JobState.FAILED, terminal: true, reason: 'PodFailurePolicy', early: true });
   });
 
-  test('SuccessCriteriaMet alone (1.30+, pods still terminating) is an early success', () => {
+  test('SuccessCriteriaMet alone (1.31+, pods still terminating) is an early success', () => {
     const job = captured('running');
     const early = { ...job, status: { ...job.status, conditions: [{ type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached' }] } };
     expect(judgeJob(early)).toMatchObject({ state: JobState.COMPLETE, terminal: true, reason: 'CompletionsReached', early: true });
@@ -54,6 +54,26 @@ describe('judgeJob on statuses captured from Kubernetes 1.28', () => {
 
   test('a Job without status is pending', () => {
     expect(judgeJob({ metadata: { name: 'x' } })).toEqual({ state: JobState.PENDING, terminal: false, early: false });
+  });
+});
+
+describe('judgeJob and spec.managedBy', () => {
+  test('another controller: managed elsewhere, at once, with the reason and the fix', () => {
+    const job = captured('running');
+    expect(judgeJob({ ...job, spec: { ...job.spec, managedBy: 'kueue.x-k8s.io/multikueue' } })).toEqual({
+      state: JobState.MANAGED_ELSEWHERE, terminal: true, early: false, reason: 'ManagedByOtherController',
+      message: "spec.managedBy is 'kueue.x-k8s.io/multikueue', so the built-in Job controller does not run this Job; verify it where 'kueue.x-k8s.io/multikueue' runs it, or remove spec.managedBy",
+    });
+  });
+
+  test('the built-in controller named explicitly is judged as usual', () => {
+    const job = captured('running');
+    expect(judgeJob({ ...job, spec: { ...job.spec, managedBy: 'kubernetes.io/job-controller' } }).state).toBe(JobState.RUNNING);
+  });
+
+  test('a status the other controller wrote (Complete) is read first', () => {
+    const job = captured('complete');
+    expect(judgeJob({ ...job, spec: { ...job.spec, managedBy: 'kueue.x-k8s.io/multikueue' } }).state).toBe(JobState.COMPLETE);
   });
 });
 
