@@ -353,6 +353,10 @@ export class JobVerifier {
   private report(t: Tracked, failedPods: FailedPod[] = []): JobReport {
     const s = t.status ?? {};
     const restarts = [...t.restarts.values()].reduce((a, b) => a + b, 0);
+    // Pods the controller saw end but has not counted yet (it counts them once their tracking
+    // finalizer is removed; an early verdict can come before that).
+    const failed = (s.failed ?? 0) + (s.uncountedTerminatedPods?.failed?.length ?? 0);
+    const succeeded = (s.succeeded ?? 0) + (s.uncountedTerminatedPods?.succeeded?.length ?? 0);
     const terminalCondition = s.conditions?.find(c => ['Complete', 'Failed', 'SuccessCriteriaMet', 'FailureTarget'].includes(c.type) && c.status === 'True');
     const end = s.completionTime ?? terminalCondition?.lastTransitionTime;
     const start = s.startTime;
@@ -363,10 +367,10 @@ export class JobVerifier {
       ...(t.target.group ? { group: t.target.group } : {}),
       verdict: t.verdict,
       stats: {
-        podsCreated: Math.max(t.podUids.size, (s.succeeded ?? 0) + (s.failed ?? 0) + (s.active ?? 0)),
+        podsCreated: Math.max(t.podUids.size, succeeded + failed + (s.active ?? 0)),
         maxRunning: t.maxRunning,
         maxTerminating: t.maxTerminating,
-        failedAttempts: (s.failed ?? 0) + restarts,
+        failedAttempts: failed + restarts,
         ...(start ? { durationSeconds: Math.round(((end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime()) / 1000) } : {}),
       },
       failedPods,
