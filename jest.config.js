@@ -1,7 +1,12 @@
-// `npm test` runs both projects. unit: no cluster. e2e (test/e2e): a real local control plane,
-// started by test/e2e/global-setup.js (built first on a fresh machine) and stopped afterwards.
-// The e2e project runs with --runInBand (package.json): its verifier suite kills and restarts the
-// API server, which must not hit a test of another suite running at the same time.
+// `npm test` runs every project. unit: no cluster. e2e-<minor> (test/e2e), one per Kubernetes
+// version in test/e2e/cluster-env.js: a real local control plane of that version, started by
+// test/e2e/global-setup.js (built first on a fresh machine) and stopped afterwards. The same
+// suites run on every version.
+// The e2e projects run with --runInBand (package.json), one suite after the other: the verifier
+// suite kills and restarts its cluster's API server, which must not hit a test of another suite
+// running at the same time on that cluster.
+const { VERSIONS, minorOf } = require('./test/e2e/cluster-env');
+
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -25,13 +30,14 @@ module.exports = {
   maxWorkers: 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/'] },
-    {
+    ...VERSIONS.map(version => ({
       ...common,
-      displayName: 'e2e',
+      displayName: `e2e-${minorOf(version)}`,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
+      globals: { JOB_PATTERNS_E2E_VERSION: version },
       globalSetup: '<rootDir>/test/e2e/global-setup.js',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts'],
-    },
+    })),
   ],
 };
