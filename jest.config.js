@@ -1,7 +1,7 @@
 // `npm test` runs every project. unit: no cluster. e2e-<minor> (test/e2e), one per Kubernetes
-// version in test/e2e/cluster-env.js: a real local control plane of that version, started by
-// test/e2e/global-setup.js (built first on a fresh machine) and stopped afterwards. The same
-// suites run on every version.
+// version in test/e2e/cluster-env.js: a real local control plane of that version, started before
+// the project's first suite by test/e2e/cluster-setup.ts (built first on a fresh machine) and
+// stopped by test/e2e/global-teardown.js. The same suites run on every version.
 // The e2e projects run with --runInBand (package.json), one suite after the other: the verifier
 // suite kills and restarts its cluster's API server, which must not hit a test of another suite
 // running at the same time on that cluster.
@@ -35,9 +35,8 @@ module.exports = {
       displayName: `e2e-${minorOf(version)}`,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globals: { JOB_PATTERNS_E2E_VERSION: version },
-      globalSetup: '<rootDir>/test/e2e/global-setup.js',
       globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
-      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts', '<rootDir>/test/e2e/cluster-setup.ts'],
     })),
   ],
 };
