@@ -72,6 +72,8 @@ export interface SimulatedOutcome {
   readonly sidecarRestarts?: number;
   /** The exit code of native sidecars when the pod ends (143: stopped by SIGTERM). */
   readonly sidecarExitCode?: number;
+  /** A failing container's termination message (`state.terminated.message`). */
+  readonly terminationMessage?: string;
 }
 
 /**
@@ -103,6 +105,7 @@ export function withOutcome(job: Manifest, outcome: SimulatedOutcome): Manifest 
     ...(outcome.terminationDelay !== undefined ? { 'job-patterns.test/termination-delay': outcome.terminationDelay } : {}),
     ...(outcome.sidecarRestarts !== undefined ? { 'job-patterns.test/sidecar-restarts': String(outcome.sidecarRestarts) } : {}),
     ...(outcome.sidecarExitCode !== undefined ? { 'job-patterns.test/sidecar-exit-code': String(outcome.sidecarExitCode) } : {}),
+    ...(outcome.terminationMessage !== undefined ? { 'job-patterns.test/termination-message': outcome.terminationMessage } : {}),
   };
   const template = job.spec.template;
   return {

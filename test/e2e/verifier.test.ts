@@ -58,6 +58,24 @@ describe('job-patterns verify (CLI)', () => {
     expect(fs.readFileSync(path.join(dir, 'junit.xml'), 'utf-8')).toContain('<failure message="failed (BackoffLimitExceeded)">');
   });
 
+  test("shows a failed container's termination message when its log cannot be read", async () => {
+    // kwok runs no containers, so pods/log always fails here, as it does without the pods/log permission.
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'cli-message');
+    const dir = writeManifests([job('broken', { exitCode: 2, terminationMessage: 'Traceback (most recent call last):\nValueError: bad row 17' }, { backoffLimit: 0 })]);
+    const result = await cli('verify', '--apply', dir, '--kubeconfig', kubeconfigPath, '-n', ns, '--timeout', '2m');
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split('\n');
+    const at = lines.findIndex(l => /^ {4}failed pod broken-\w+: container main exit 2 \(Error\)$/.test(l));
+    expect(at).toBeGreaterThan(0);
+    expect(lines[at + 1]).toMatch(/^ {6}\(no logs: /);
+    expect(lines.slice(at + 2, at + 5)).toEqual([
+      '      termination message of container main:',
+      '      | Traceback (most recent call last):',
+      '      | ValueError: bad row 17',
+    ]);
+  });
+
   test('exits 3 when the kubeconfig cannot be read', async () => {
     const result = await cli('verify', '--selector', 'a=b', '--kubeconfig', '/nonexistent/kubeconfig');
     expect(result.code).toBe(3);
