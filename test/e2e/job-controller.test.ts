@@ -8,10 +8,11 @@
  * job-patterns.test/termination-delay), so "decided" and "every pod ended" are seconds apart,
  * as on a real kubelet with a termination grace period.
  *
- * Where 1.28 behaves otherwise, each test says so and asserts what 1.28 does (a field it drops,
- * or refuses). Fields whose feature gate is off on 1.28 (JOBS.md: JobBackoffLimitPerIndex,
- * JobPodReplacementPolicy alpha in 1.28; JobSuccessPolicy from 1.30; JobManagedBy from 1.30;
- * SidecarContainers alpha in 1.28) are dropped by its API server.
+ * Where 1.28 behaves otherwise, each test says so and asserts what 1.28 does: fields whose
+ * feature gate is alpha and off there (JobBackoffLimitPerIndex and its FailIndex rules,
+ * JobPodReplacementPolicy, SidecarContainers) are dropped by its API server; fields that only
+ * came later (successPolicy and managedBy, 1.30) are unknown to its schema, so a strict apply
+ * refuses them.
  *
  * With JOB_PATTERNS_CAPTURE_FIXTURES=<dir>, the Jobs seen are written there (test/fixtures/jobs-1.37).
  */
