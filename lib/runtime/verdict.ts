@@ -80,7 +80,9 @@ function condition(job: JobLike, type: string) {
  * - otherwise, `spec.managedBy` naming another controller -> managed elsewhere, at once: the
  *   built-in controller never acts on it (another controller may write its status, which the
  *   rules above read first).
- * - Suspended=True -> suspended (a Job resumed later shows Suspended=False and is running again).
+ * - Suspended=True -> suspended (a Job resumed later shows Suspended=False and is running again;
+ *   one whose spec.suspend was just set to false while the status still says Suspended=True is
+ *   not suspended either: the controller is about to resume it).
  * - otherwise running when pods are active, else pending.
  */
 export function judgeJob(job: JobLike): JobVerdict {
@@ -112,7 +114,9 @@ export function judgeJob(job: JobLike): JobVerdict {
       early: false, ...indexes,
     };
   }
-  const suspended = condition(job, 'Suspended');
+  // spec.suspend false with Suspended=True still in the status: just resumed, the controller has
+  // not caught up yet; the Job is about to run, not suspended.
+  const suspended = job.spec?.suspend === false ? undefined : condition(job, 'Suspended');
   if (suspended || (job.spec?.suspend === true && !(job.status?.active))) {
     return { state: JobState.SUSPENDED, terminal: false, reason: suspended?.reason ?? 'JobSuspended', message: suspended?.message, early: false, ...indexes };
   }

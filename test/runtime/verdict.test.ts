@@ -43,6 +43,12 @@ describe('judgeJob on statuses captured from Kubernetes 1.28', () => {
     expect(judgeJob(captured('suspended'))).toMatchObject({ state: JobState.SUSPENDED, terminal: false, reason: 'JobSuspended' });
   });
 
+  test('just resumed (spec.suspend false, the status still Suspended=True) is pending, not suspended', () => {
+    // The verifier may read the Job between the resume and the controller's next status update.
+    const job = captured('suspended');
+    expect(judgeJob({ ...job, spec: { ...job.spec, suspend: false } })).toEqual({ state: JobState.PENDING, terminal: false, early: false });
+  });
+
   test('resumed (Suspended=False, JobResumed) is running, not suspended', () => {
     expect(judgeJob(captured('resumed'))).toMatchObject({ state: JobState.RUNNING, terminal: false });
   });
