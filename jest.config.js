@@ -2,9 +2,10 @@
 // version in test/e2e/cluster-env.js: a real local control plane of that version, started before
 // the project's first suite by test/e2e/cluster-setup.ts (built first on a fresh machine) and
 // stopped by test/e2e/global-teardown.js. The same suites run on every version.
-// The e2e projects run with --runInBand (package.json), one suite after the other: the verifier
-// suite kills and restarts its cluster's API server, which must not hit a test of another suite
-// running at the same time on that cluster.
+// Each e2e project runs with --runInBand, one suite after the other: the verifier suite kills and
+// restarts its cluster's API server, which must not hit a test of another suite running at the
+// same time on that cluster. npm test runs the projects side by side, one jest process per
+// version (scripts/e2e.js).
 const { VERSIONS, minorOf } = require('./test/e2e/cluster-env');
 
 const common = {

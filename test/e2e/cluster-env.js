@@ -1,4 +1,4 @@
-// The e2e clusters: one per Kubernetes version in VERSIONS, each with its own state dir and ports,
+// The e2e clusters: one per Kubernetes version in ALL_VERSIONS, each with its own state dir and ports,
 // apart from a developer's `npm run cluster:up`. jest.config.js makes one e2e project per version
 // (e2e-1.28, e2e-1.37); the project's `globals.JOB_PATTERNS_E2E_VERSION` says which cluster its
 // global setup starts and its tests use.
@@ -12,7 +12,17 @@
 const path = require('path');
 
 /** The Kubernetes versions the e2e suites run on: the oldest supported and the newest that builds here. */
-const VERSIONS = ['1.28.15', '1.37.2'];
+const ALL_VERSIONS = ['1.28.15', '1.37.2'];
+
+/**
+ * The versions of this run: all, or those in JOB_PATTERNS_E2E_VERSIONS (comma-separated; set by
+ * scripts/e2e.js, which runs one jest process per version). Dirs and ports stay those of
+ * ALL_VERSIONS, so a version's cluster is the same whichever run starts it.
+ */
+const VERSIONS = process.env.JOB_PATTERNS_E2E_VERSIONS ? process.env.JOB_PATTERNS_E2E_VERSIONS.split(',').map(v => v.trim()) : ALL_VERSIONS;
+for (const v of VERSIONS) {
+  if (!ALL_VERSIONS.includes(v)) throw new Error(`JOB_PATTERNS_E2E_VERSIONS: no e2e cluster for Kubernetes '${v}'; test/e2e/cluster-env.js knows ${ALL_VERSIONS.join(', ')}`);
+}
 
 const baseDir = (process.env.JOB_PATTERNS_E2E_CLUSTER_DIR || '/tmp/job-patterns-e2e').replace(/\/+$/, '');
 const baseOffset = Number(process.env.JOB_PATTERNS_E2E_PORT_OFFSET || '0');
@@ -25,8 +35,8 @@ const minorOf = version => version.split('.').slice(0, 2).join('.');
 
 /** The cluster of one version: its state dir, kubeconfig and the environment for scripts/cluster. */
 function clusterFor(version) {
-  const index = VERSIONS.indexOf(version);
-  if (index < 0) throw new Error(`no e2e cluster for Kubernetes ${version}: test/e2e/cluster-env.js knows ${VERSIONS.join(', ')}`);
+  const index = ALL_VERSIONS.indexOf(version);
+  if (index < 0) throw new Error(`no e2e cluster for Kubernetes ${version}: test/e2e/cluster-env.js knows ${ALL_VERSIONS.join(', ')}`);
   const dir = index === 0 ? baseDir : `${baseDir}-${minorOf(version)}`;
   const offset = baseOffset + 1000 * index;
   const port = base => String(base + offset);
