@@ -1,9 +1,15 @@
 // `npm test` runs every project. unit: no cluster. consumer (test/consumer): the packed library in
-// users' apps. e2e (test/e2e): a real local control plane,
-// started by test/e2e/global-setup.js (built first on a fresh machine) and stopped afterwards.
-// argocd (test/argocd): a real Argo CD beside a control plane of its own (other ports and dir).
-// The e2e project runs with --runInBand (package.json): its verifier suite kills and restarts the
-// API server, which must not hit a test of another suite running at the same time.
+// users' apps. e2e-<minor> (test/e2e), one per Kubernetes version in test/e2e/cluster-env.js: a
+// real local control plane of that version, started before the project's first suite by
+// test/e2e/cluster-setup.ts (built first on a fresh machine) and stopped by
+// test/e2e/global-teardown.js; the same suites run on every version. argocd (test/argocd): a real
+// Argo CD beside a control plane of its own (other ports and dir).
+// Each e2e project runs with --runInBand, one suite after the other: the verifier suite kills and
+// restarts its cluster's API server, which must not hit a test of another suite running at the
+// same time on that cluster. npm test runs the e2e projects side by side, one jest process per
+// version (scripts/e2e.js).
+const { VERSIONS, minorOf } = require('./test/e2e/cluster-env');
+
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -29,14 +35,14 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/consumer/', '<rootDir>/test/argocd/'] },
     // The packed library installed into users' apps (npm installs: minutes, not seconds).
     { ...common, displayName: 'consumer', testMatch: ['<rootDir>/test/consumer/**/*.test.ts'] },
-    {
+    ...VERSIONS.map(version => ({
       ...common,
-      displayName: 'e2e',
+      displayName: `e2e-${minorOf(version)}`,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-      globalSetup: '<rootDir>/test/e2e/global-setup.js',
+      globals: { JOB_PATTERNS_E2E_VERSION: version },
       globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
-      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts'],
-    },
+      setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts', '<rootDir>/test/e2e/cluster-setup.ts'],
+    })),
     {
       // A real Argo CD beside its own control plane (scripts/argocd; docs/argo-cd.md).
       ...common,

@@ -16,9 +16,12 @@ export interface PodSummary {
   /** The Job that owns it (label `job-name`). */
   readonly jobName: string;
   readonly phase: string;
-  /** Terminated containers with a non-zero exit code, including earlier restarts (OnFailure). */
+  /**
+   * Terminated containers with a non-zero exit code, including earlier restarts (OnFailure).
+   * Native sidecars are left out (see {@link sidecarNames}).
+   */
   readonly failures: ContainerExit[];
-  /** Container restarts (restartPolicy OnFailure retries in the same pod). */
+  /** Container restarts (restartPolicy OnFailure retries in the same pod); native sidecars' restarts are left out. */
   readonly restarts: number;
   /** Why the pod is stuck, if it is: ImagePullBackOff, CrashLoopBackOff, Unschedulable, ... */
   readonly stuck?: { readonly reason: string; readonly message?: string };
@@ -36,21 +39,38 @@ export function jobNameOf(pod: V1Pod): string | undefined {
   return labels['batch.kubernetes.io/job-name'] ?? labels['job-name'];
 }
 
+/**
+ * The pod's native sidecars: init containers with `restartPolicy: Always` (Kubernetes 1.29+ by
+ * default, GA in 1.33). The kubelet restarts them whenever they exit and stops them (SIGTERM, so
+ * often exit 143) after the main containers ended; neither is a failed attempt of the Job: the
+ * pod's phase, and so the Job controller's count, ignores them.
+ */
+export function sidecarNames(pod: V1Pod): Set<string> {
+  return new Set((pod.spec?.initContainers ?? []).filter(c => c.restartPolicy === 'Always').map(c => c.name));
+}
+
 /** Summarizes a pod for the verifier. */
 export function summarizePod(pod: V1Pod): PodSummary {
-  const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+  const sidecars = sidecarNames(pod);
+  const initStatuses = pod.status?.initContainerStatuses ?? [];
+  const containerStatuses = pod.status?.containerStatuses ?? [];
   const failures: ContainerExit[] = [];
   let restarts = 0;
-  let stuck: PodSummary['stuck'];
-  for (const s of statuses) {
+  for (const s of [...initStatuses.filter(i => !sidecars.has(i.name)), ...containerStatuses]) {
     restarts += s.restartCount ?? 0;
     for (const terminated of [s.state?.terminated, s.lastState?.terminated]) {
       if (terminated && terminated.exitCode !== 0) {
         failures.push({ container: s.name, exitCode: terminated.exitCode, reason: terminated.reason, message: terminated.message });
       }
     }
+  }
+  // A sidecar that cannot start (its image cannot be pulled) blocks the pod as much as any
+  // container; a sidecar in CrashLoopBackOff is only being restarted.
+  let stuck: PodSummary['stuck'];
+  for (const s of [...initStatuses, ...containerStatuses]) {
     const waiting = s.state?.waiting;
-    if (waiting?.reason && STUCK_REASONS.has(waiting.reason)) {
+    const restarting = sidecars.has(s.name) && initStatuses.includes(s) && waiting?.reason === 'CrashLoopBackOff';
+    if (waiting?.reason && STUCK_REASONS.has(waiting.reason) && !restarting) {
       stuck = { reason: waiting.reason, message: waiting.message };
     }
   }

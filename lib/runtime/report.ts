@@ -1,5 +1,5 @@
 import { argoCdDisagreement } from './argocd-health';
-import { JobReport, VerifyResult } from './verify';
+import { FailedPod, JobReport, VerifyResult } from './verify';
 
 /** One compact line per Job, for the live table and the final summary. */
 export function jobLine(job: JobReport): string {
@@ -8,13 +8,29 @@ export function jobLine(job: JobReport): string {
   const s = job.stats;
   const indexes = v.completedIndexes || v.failedIndexes ? ` indexes done ${v.completedIndexes ?? '-'} failed ${v.failedIndexes ?? '-'}` : '';
   const stuck = job.stuckPods.length > 0 ? ` STUCK ${job.stuckPods.map(p => `${p.name}: ${p.reason}`).join(', ')}` : '';
-  return `${`${job.namespace}/${job.name}`.padEnd(40)} ${state.padEnd(34)} pods ${s.podsCreated} max-running ${s.maxRunning} failed ${s.failedAttempts}${s.durationSeconds !== undefined ? ` ${s.durationSeconds}s` : ''}${indexes}${stuck}`;
+  return `${`${job.namespace}/${job.name}`.padEnd(40)} ${state.padEnd(34)} pods ${s.podsCreated} max-running ${s.maxRunning}${s.maxTerminating > 0 ? ` max-terminating ${s.maxTerminating}` : ''} failed ${s.failedAttempts}${s.durationSeconds !== undefined ? ` ${s.durationSeconds}s` : ''}${indexes}${stuck}`;
 }
 
 /** The live table shown on a terminal while verifying. */
 export function progressTable(jobs: readonly JobReport[], elapsedMs: number): string[] {
   const done = jobs.filter(j => j.verdict.terminal).length;
   return [`verifying ${jobs.length} Job(s), ${done} finished, ${Math.round(elapsedMs / 1000)} s`, ...jobs.map(jobLine)];
+}
+
+const MAX_MESSAGE_LINES = 10;
+
+/**
+ * What the containers left in the pod status when they ended (`terminated.message`): the file
+ * at terminationMessagePath, or with `terminationMessagePolicy: FallbackToLogsOnError` the
+ * end of a failed container's log. Shown when the log itself could not be read (no `pods/log`
+ * permission, the node gone): it needs nothing but the pod, which the verifier already watches.
+ */
+function terminationMessages(exits: FailedPod['exits']): string[] {
+  return exits.filter(e => e.message?.trim()).flatMap(e => {
+    const text = e.message!.split('\n').filter(l => l.length > 0);
+    return [`      termination message of container ${e.container}${text.length > MAX_MESSAGE_LINES ? ` (last ${MAX_MESSAGE_LINES} lines)` : ''}:`,
+      ...text.slice(-MAX_MESSAGE_LINES).map(l => `      | ${l}`)];
+  });
 }
 
 /** The final report as text: a line per Job, failed pods with exit codes and log tails, groups, summary. */
@@ -29,6 +45,7 @@ export function textReport(result: VerifyResult): string {
       lines.push(`    failed pod ${pod.name}: ${pod.exits.map(e => `container ${e.container} exit ${e.exitCode}${e.reason ? ` (${e.reason})` : ''}`).join(', ')}`);
       for (const line of pod.logTail ?? []) lines.push(`      | ${line}`);
       if (pod.logError) lines.push(`      (no logs: ${pod.logError})`);
+      if ((pod.logTail ?? []).length === 0) lines.push(...terminationMessages(pod.exits));
     }
   }
   for (const g of result.groups) {

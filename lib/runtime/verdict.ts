@@ -5,7 +5,7 @@
 /** The parts of a batch/v1 Job the verdict reads (a V1Job satisfies it). */
 export interface JobLike {
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string>; readonly labels?: Record<string, string>; readonly deletionTimestamp?: Date | string; readonly finalizers?: readonly string[] };
-  readonly spec?: { readonly completions?: number; readonly parallelism?: number; readonly completionMode?: string; readonly suspend?: boolean; readonly backoffLimit?: number };
+  readonly spec?: { readonly completions?: number; readonly parallelism?: number; readonly completionMode?: string; readonly suspend?: boolean; readonly backoffLimit?: number; readonly managedBy?: string };
   readonly status?: {
     readonly active?: number;
     readonly succeeded?: number;
@@ -30,10 +30,15 @@ export enum JobState {
   RUNNING = 'running',
   /** `spec.suspend` is true and the controller reports Suspended. */
   SUSPENDED = 'suspended',
-  /** Succeeded: the Complete condition (or, on 1.30+, SuccessCriteriaMet while pods terminate). */
+  /** Succeeded: the Complete condition (or SuccessCriteriaMet while pods terminate, from 1.31). */
   COMPLETE = 'complete',
-  /** Failed: the Failed condition (or, on 1.28+, FailureTarget while pods terminate). */
+  /** Failed: the Failed condition (or FailureTarget while pods terminate, from 1.31). */
   FAILED = 'failed',
+  /**
+   * `spec.managedBy` names another controller than the built-in one (1.32+ by default): the
+   * built-in Job controller never acts on the Job, so nothing here will make it converge.
+   */
+  MANAGED_ELSEWHERE = 'managed-elsewhere',
   /** Deleted (for example by its TTL) before it was ever seen Complete or Failed. */
   DELETED = 'deleted',
 }
@@ -58,6 +63,9 @@ export interface JobVerdict {
   readonly failedIndexes?: string;
 }
 
+/** The value of `spec.managedBy` that means the built-in Job controller (also the default). */
+export const BUILT_IN_JOB_CONTROLLER = 'kubernetes.io/job-controller';
+
 function condition(job: JobLike, type: string) {
   return job.status?.conditions?.find(c => c.type === type && c.status === 'True');
 }
@@ -66,9 +74,15 @@ function condition(job: JobLike, type: string) {
  * Judges a Job by its conditions and status.
  *
  * - Complete=True -> complete; Failed=True -> failed with its reason (they never coexist).
- * - SuccessCriteriaMet=True (1.30+) / FailureTarget=True (1.28+) -> the same verdict, marked early:
- *   the outcome is decided while pods still terminate.
- * - Suspended=True -> suspended (a Job resumed later shows Suspended=False and is running again).
+ * - SuccessCriteriaMet=True / FailureTarget=True -> the same verdict, marked early: the outcome is
+ *   decided while pods still terminate (from 1.31 the controller adds Complete / Failed only after
+ *   every pod terminated).
+ * - otherwise, `spec.managedBy` naming another controller -> managed elsewhere, at once: the
+ *   built-in controller never acts on it (another controller may write its status, which the
+ *   rules above read first).
+ * - Suspended=True -> suspended (a Job resumed later shows Suspended=False and is running again;
+ *   one whose spec.suspend was just set to false while the status still says Suspended=True is
+ *   not suspended either: the controller is about to resume it).
  * - otherwise running when pods are active, else pending.
  */
 export function judgeJob(job: JobLike): JobVerdict {
@@ -92,7 +106,17 @@ export function judgeJob(job: JobLike): JobVerdict {
   if (failureTarget) {
     return { state: JobState.FAILED, terminal: true, reason: failureTarget.reason, message: failureTarget.message, early: true, ...indexes };
   }
-  const suspended = condition(job, 'Suspended');
+  const managedBy = job.spec?.managedBy;
+  if (managedBy !== undefined && managedBy !== BUILT_IN_JOB_CONTROLLER) {
+    return {
+      state: JobState.MANAGED_ELSEWHERE, terminal: true, reason: 'ManagedByOtherController',
+      message: `spec.managedBy is '${managedBy}', so the built-in Job controller does not run this Job; verify it where '${managedBy}' runs it, or remove spec.managedBy`,
+      early: false, ...indexes,
+    };
+  }
+  // spec.suspend false with Suspended=True still in the status: just resumed, the controller has
+  // not caught up yet; the Job is about to run, not suspended.
+  const suspended = job.spec?.suspend === false ? undefined : condition(job, 'Suspended');
   if (suspended || (job.spec?.suspend === true && !(job.status?.active))) {
     return { state: JobState.SUSPENDED, terminal: false, reason: suspended?.reason ?? 'JobSuspended', message: suspended?.message, early: false, ...indexes };
   }

@@ -46,8 +46,14 @@ export interface FailedPod {
 export interface JobStats {
   /** Pods the Job created (distinct pods seen, or the controller's counts if higher). */
   readonly podsCreated: number;
-  /** Most of its pods seen running at once. */
+  /** Most of its pods seen running at once (pods being deleted are not counted: see maxTerminating). */
   readonly maxRunning: number;
+  /**
+   * Most of its pods seen terminating at once: deleted (by the Job controller after the verdict,
+   * past a deadline, or by anyone) but not yet ended. With `podReplacementPolicy: Failed` the
+   * controller creates no replacement until they end.
+   */
+  readonly maxTerminating: number;
   /** Failed pods plus container restarts (restartPolicy OnFailure). */
   readonly failedAttempts: number;
   /** From the Job's start to its end (or to now). */
@@ -173,6 +179,8 @@ interface Tracked {
   readonly pods: Map<string, PodAttempt>;
   readonly running: Set<string>;
   maxRunning: number;
+  readonly terminating: Set<string>;
+  maxTerminating: number;
   readonly restarts: Map<string, number>;
   readonly failedPods: Map<string, PodSummary>;
   readonly stuck: Map<string, { name: string; reason: string; message?: string }>;
@@ -307,6 +315,8 @@ export class JobVerifier {
         pods: new Map(),
         running: new Set(),
         maxRunning: 0,
+        terminating: new Set(),
+        maxTerminating: 0,
         restarts: new Map(),
         failedPods: new Map(),
         stuck: new Map(),
@@ -356,13 +366,17 @@ export class JobVerifier {
     const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'Job')?.uid;
     if (t.uid !== undefined && owner !== undefined && owner !== t.uid) return;
     t.pods.set(summary.uid, podAttempt(t.pods.get(summary.uid), pod, type === 'DELETED', Date.now()));
-    if (type !== 'DELETED' && summary.phase === 'Running') t.running.add(summary.uid); else t.running.delete(summary.uid);
+    const alive = type !== 'DELETED' && (summary.phase === 'Pending' || summary.phase === 'Running');
+    const deleting = pod.metadata?.deletionTimestamp !== undefined;
+    if (alive && !deleting && summary.phase === 'Running') t.running.add(summary.uid); else t.running.delete(summary.uid);
+    if (alive && deleting) t.terminating.add(summary.uid); else t.terminating.delete(summary.uid);
     t.maxRunning = Math.max(t.maxRunning, t.running.size);
+    t.maxTerminating = Math.max(t.maxTerminating, t.terminating.size);
     t.restarts.set(summary.uid, Math.max(t.restarts.get(summary.uid) ?? 0, summary.restarts));
     if (summary.failures.length > 0 && (t.failedPods.has(summary.uid) || t.failedPods.size < MAX_FAILED_PODS_KEPT)) {
       t.failedPods.set(summary.uid, summary);
     }
-    const stuck = type !== 'DELETED' && (summary.phase === 'Pending' || summary.phase === 'Running') ? summary.stuck : undefined;
+    const stuck = alive ? summary.stuck : undefined;
     if (stuck) {
       t.stuck.set(summary.uid, { name: summary.name, reason: stuck.reason, ...(stuck.message ? { message: stuck.message } : {}) });
     } else {
@@ -409,6 +423,10 @@ export class JobVerifier {
   private report(t: Tracked, failedPods: FailedPod[] = []): JobReport {
     const s = t.status ?? {};
     const restarts = [...t.restarts.values()].reduce((a, b) => a + b, 0);
+    // Pods the controller saw end but has not counted yet (it counts them once their tracking
+    // finalizer is removed; an early verdict can come before that).
+    const failed = (s.failed ?? 0) + (s.uncountedTerminatedPods?.failed?.length ?? 0);
+    const succeeded = (s.succeeded ?? 0) + (s.uncountedTerminatedPods?.succeeded?.length ?? 0);
     const terminalCondition = s.conditions?.find(c => ['Complete', 'Failed', 'SuccessCriteriaMet', 'FailureTarget'].includes(c.type) && c.status === 'True');
     const end = s.completionTime ?? terminalCondition?.lastTransitionTime;
     const start = s.startTime;
@@ -420,9 +438,10 @@ export class JobVerifier {
       ...(t.target.queue ? { queue: t.target.queue } : {}),
       verdict: t.verdict,
       stats: {
-        podsCreated: Math.max(t.pods.size, (s.succeeded ?? 0) + (s.failed ?? 0) + (s.active ?? 0)),
+        podsCreated: Math.max(t.pods.size, succeeded + failed + (s.active ?? 0)),
         maxRunning: t.maxRunning,
-        failedAttempts: (s.failed ?? 0) + restarts,
+        maxTerminating: t.maxTerminating,
+        failedAttempts: failed + restarts,
         ...(start ? { durationSeconds: Math.round(((end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime()) / 1000) } : {}),
       },
       failedPods,

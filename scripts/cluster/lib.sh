@@ -6,6 +6,13 @@ CLUSTER_DIR="${JOB_PATTERNS_CLUSTER_DIR:-/tmp/job-patterns-cluster}"
 CLUSTER_DIR="${CLUSTER_DIR%/}"
 CACHE_DIR="${JOB_PATTERNS_CACHE:-$HOME/.cache/cdk8s-job-patterns}"
 KWOK_VERSION="${KWOK_VERSION:-v0.7.0}"
+ETCD_VERSION="${JOB_PATTERNS_ETCD_VERSION:-v3.6.16}"
+
+# etcd_for_minor MINOR: the etcd a Kubernetes minor runs with. Debian's etcd-server (3.4.23) serves
+# 1.28-1.30; 1.31 and later need etcd >= 3.5.11, so build.sh builds $ETCD_VERSION into the cache.
+etcd_for_minor() {
+  if [ "$1" -ge 31 ]; then echo "$CACHE_DIR/etcd/$ETCD_VERSION/bin/etcd"; else command -v etcd || echo /usr/bin/etcd; fi
+}
 
 ETCD_PORT="${JOB_PATTERNS_ETCD_PORT:-23790}"
 ETCD_PEER_PORT="${JOB_PATTERNS_ETCD_PEER_PORT:-23800}"

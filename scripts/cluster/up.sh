@@ -50,7 +50,7 @@ fi
 # ---------------------------------------------------------------------------------------------
 bin="$("$here/build.sh" "$version" | tail -1)"
 kwok_bin="$CACHE_DIR/kwok/$KWOK_VERSION/bin/kwok"
-etcd_bin="$(command -v etcd)"
+etcd_bin="$(etcd_for_minor "$(echo "$version" | cut -d. -f2)")"
 for b in "$bin/kube-apiserver" "$bin/kube-controller-manager" "$bin/kube-scheduler" "$kwok_bin" "$etcd_bin"; do
   [ -x "$b" ] || { log "missing binary $b (see scripts/cluster/build.sh)"; exit 1; }
 done

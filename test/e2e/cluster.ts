@@ -2,16 +2,29 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { Testing } from 'cdk8s';
+import { GitOpsPolicy, JobDefault, SingleBatchJob } from '../../index';
 import { k8s } from '../../lib/runtime/k8s';
 import { applyManifests, Manifest } from '../../lib/runtime';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const cluster = require('./cluster-env');
+const { clusterFor } = require('./cluster-env');
+
+/** The Kubernetes version of this e2e project (jest.config.js `globals`), e.g. "1.37.2". */
+export const e2eVersion: string = (globalThis as { JOB_PATTERNS_E2E_VERSION?: string }).JOB_PATTERNS_E2E_VERSION ?? '';
+if (!e2eVersion) throw new Error('test/e2e runs in an e2e-<minor> jest project (jest.config.js sets globals.JOB_PATTERNS_E2E_VERSION)');
+const cluster: { dir: string; kubeconfig: string } = clusterFor(e2eVersion);
+
+/** The minor version of this project's cluster, e.g. 37. */
+export const e2eMinor = Number(e2eVersion.split('.')[1]);
+
+/** The path of the e2e cluster's admin kubeconfig. */
+export const kubeconfigPath: string = cluster.kubeconfig;
 
 /** The e2e cluster's admin kubeconfig. */
 export function kubeConfig(): KubeConfig {
   const kc = new k8s.KubeConfig();
-  kc.loadFromFile(process.env.JOB_PATTERNS_KUBECONFIG ?? cluster.kubeconfig);
+  kc.loadFromFile(kubeconfigPath);
   return kc;
 }
 
@@ -51,15 +64,51 @@ export interface SimulatedOutcome {
   readonly failAttempts?: number;
   /** Indexed Jobs, restartPolicy Never: every attempt of these completion indexes fails, the others succeed. */
   readonly failIndexes?: readonly number[];
+  /** Indexed Jobs: the time the pods of these indexes run, instead of `duration`. */
+  readonly indexDurations?: Readonly<Record<number, string>>;
+  /** Indexed Jobs: the exit code of the pods of these indexes, instead of `exitCode` (0: success). */
+  readonly indexExitCodes?: Readonly<Record<number, number>>;
+  /** A pod deleted while it runs takes this long to terminate (then exits 143, SIGTERM), e.g. "5s". */
+  readonly terminationDelay?: string;
+  /** Native sidecars fail and are restarted in place this many times before the pod ends. */
+  readonly sidecarRestarts?: number;
+  /** The exit code of native sidecars when the pod ends (143: stopped by SIGTERM). */
+  readonly sidecarExitCode?: number;
+  /** A failing container's termination message (`state.terminated.message`). */
+  readonly terminationMessage?: string;
+}
+
+/**
+ * A single-batch Job from the library itself (its pod passes the restricted Pod Security
+ * Standard), with a simulated outcome for its pods. Applied without Argo CD, under
+ * GitOpsPolicy.none(): its name is `name`, and a TTL may be set.
+ */
+export function libraryJob(name: string, outcome: SimulatedOutcome = {}, props: Partial<ConstructorParameters<typeof SingleBatchJob>[2]> = {}): Manifest {
+  const chart = Testing.chart();
+  new SingleBatchJob(chart, name, {
+    metadata: { name },
+    container: { image: 'busybox:1.36.1' },
+    gitOps: GitOpsPolicy.none(),
+    omitDefaults: [JobDefault.TTL_AFTER_FINISHED],
+    ...props,
+  } as ConstructorParameters<typeof SingleBatchJob>[2]);
+  return withOutcome(Testing.synth(chart)[0] as Manifest, outcome);
 }
 
 /** A copy of `job` whose pods get the simulated outcome. */
 export function withOutcome(job: Manifest, outcome: SimulatedOutcome): Manifest {
+  const byIndex = (values: Readonly<Record<number, string | number>>) => JSON.stringify(Object.fromEntries(Object.entries(values).map(([i, v]) => [i, String(v)])));
   const annotations: Record<string, string> = {
     ...(outcome.exitCode !== undefined ? { 'job-patterns.test/exit-code': String(outcome.exitCode) } : {}),
     ...(outcome.duration !== undefined ? { 'job-patterns.test/duration': outcome.duration } : {}),
     ...(outcome.failAttempts !== undefined ? { 'job-patterns.test/fail-attempts': String(outcome.failAttempts) } : {}),
     ...(outcome.failIndexes !== undefined ? { 'job-patterns.test/fail-indexes': outcome.failIndexes.join(',') } : {}),
+    ...(outcome.indexDurations !== undefined ? { 'job-patterns.test/index-durations': byIndex(outcome.indexDurations) } : {}),
+    ...(outcome.indexExitCodes !== undefined ? { 'job-patterns.test/index-exit-codes': byIndex(outcome.indexExitCodes) } : {}),
+    ...(outcome.terminationDelay !== undefined ? { 'job-patterns.test/termination-delay': outcome.terminationDelay } : {}),
+    ...(outcome.sidecarRestarts !== undefined ? { 'job-patterns.test/sidecar-restarts': String(outcome.sidecarRestarts) } : {}),
+    ...(outcome.sidecarExitCode !== undefined ? { 'job-patterns.test/sidecar-exit-code': String(outcome.sidecarExitCode) } : {}),
+    ...(outcome.terminationMessage !== undefined ? { 'job-patterns.test/termination-message': outcome.terminationMessage } : {}),
   };
   const template = job.spec.template;
   return {
@@ -96,11 +145,4 @@ export async function restartApiServer(kc: KubeConfig, downForMs = 2000): Promis
     }
   }
   throw new Error('kube-apiserver did not come back within 30 s');
-}
-
-/** The server's minor version, e.g. 28. */
-export function serverMinor(): number {
-  const out = fs.readFileSync(path.join(cluster.dir, 'env'), 'utf-8');
-  const match = /CLUSTER_VERSION=1\.(\d+)/.exec(out);
-  return match ? Number(match[1]) : 28;
 }

@@ -1,9 +1,14 @@
-// Stops the e2e control plane (KEEP_CLUSTER=1 keeps it running for a faster next run while developing).
+// Stops every e2e control plane this run may have started (test/e2e/cluster-setup.ts starts them,
+// one per version); a version whose cluster never started has nothing to stop. KEEP_CLUSTER=1
+// keeps them running for a faster next run while developing.
 const { spawnSync } = require('child_process');
+const fs = require('fs');
 const path = require('path');
-const cluster = require('./cluster-env');
+const { clusterFor, root, VERSIONS } = require('./cluster-env');
 
 module.exports = async () => {
   if (process.env.KEEP_CLUSTER === '1') return;
-  spawnSync('bash', [path.join(cluster.root, 'scripts', 'cluster', 'down.sh')], { env: cluster.env, stdio: 'inherit' });
+  for (const cluster of VERSIONS.map(clusterFor).filter(c => fs.existsSync(c.dir))) {
+    spawnSync('bash', [path.join(root, 'scripts', 'cluster', 'down.sh')], { env: cluster.env, stdio: 'inherit' });
+  }
 };

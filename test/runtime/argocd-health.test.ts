@@ -112,7 +112,7 @@ describe('argoCdJobHealth beyond the captured statuses', () => {
       'Argo CD shows Progressing while the Job is failed (PodFailurePolicy): it ignores FailureTarget and waits for the Failed condition');
   });
 
-  test('SuccessCriteriaMet alone (1.30+) is Progressing: Argo CD waits for Complete', () => {
+  test('SuccessCriteriaMet alone (1.31+) is Progressing: Argo CD waits for Complete', () => {
     const job = captured('running');
     const early = { ...job, status: { ...job.status, conditions: [{ type: 'SuccessCriteriaMet', status: 'True', reason: 'CompletionsReached' }] } };
     expect(argoCdJobHealth(early).status).toBe(ArgoCdHealthStatus.PROGRESSING);

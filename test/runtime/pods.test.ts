@@ -1,5 +1,5 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { podAttempt, PodOutcome } from '../../lib/runtime/pods';
+import { podAttempt, PodOutcome, sidecarNames, summarizePod } from '../../lib/runtime/pods';
 
 const T0 = Date.parse('2026-11-29T10:00:00Z');
 const iso = (s: number) => new Date(T0 + s * 1000) as unknown as Date;
@@ -49,5 +49,68 @@ describe('podAttempt', () => {
     attempt = podAttempt(attempt, restarted(1, 3), false, T0 + 3200);
     attempt = podAttempt(attempt, restarted(2, 6), false, T0 + 6100);
     expect(attempt).toMatchObject({ outcome: PodOutcome.RUNNING, restarts: 2, restartsAt: [T0 + 3000, T0 + 6000] });
+  });
+});
+
+// Native sidecars (Kubernetes 1.29+): their restarts and exits are not the Job's failed attempts.
+
+const ended = (exitCode: number) => ({ terminated: { exitCode, reason: exitCode === 0 ? 'Completed' : 'Error' } });
+
+/** A Job pod with a native sidecar `proxy`, an ordinary init container `setup` and the container `main`. */
+function sidecarPod(status: Partial<NonNullable<V1Pod['status']>>): V1Pod {
+  return {
+    metadata: { uid: 'u1', name: 'job-abc', namespace: 'ns', labels: { 'batch.kubernetes.io/job-name': 'job' } },
+    spec: {
+      initContainers: [{ name: 'setup', image: 'busybox' }, { name: 'proxy', image: 'busybox', restartPolicy: 'Always' }],
+      containers: [{ name: 'main', image: 'busybox' }],
+    },
+    status: { phase: 'Succeeded', ...status },
+  };
+}
+
+describe('summarizePod', () => {
+  test('native sidecars are the init containers with restartPolicy Always', () => {
+    expect([...sidecarNames(sidecarPod({}))]).toEqual(['proxy']);
+  });
+
+  test("a sidecar's restarts and its exit at pod end are not failures", () => {
+    // GIVEN a pod that succeeded; its sidecar was restarted twice (exit 1) and stopped with SIGTERM (143)
+    const summary = summarizePod(sidecarPod({
+      initContainerStatuses: [
+        { name: 'setup', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: ended(0) },
+        { name: 'proxy', image: 'busybox', imageID: '', ready: false, restartCount: 2, state: ended(143), lastState: ended(1) },
+      ],
+      containerStatuses: [{ name: 'main', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: ended(0) }],
+    }));
+    // THEN
+    expect([summary.failures, summary.restarts, summary.stuck]).toEqual([[], 0, undefined]);
+  });
+
+  test('an ordinary init container and the main container still count', () => {
+    const summary = summarizePod(sidecarPod({
+      phase: 'Failed',
+      initContainerStatuses: [
+        { name: 'setup', image: 'busybox', imageID: '', ready: false, restartCount: 1, state: ended(0), lastState: ended(2) },
+        { name: 'proxy', image: 'busybox', imageID: '', ready: false, restartCount: 1, state: ended(143), lastState: ended(1) },
+      ],
+      containerStatuses: [{ name: 'main', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: ended(3) }],
+    }));
+    expect(summary.failures).toEqual([
+      { container: 'setup', exitCode: 2, reason: 'Error', message: undefined },
+      { container: 'main', exitCode: 3, reason: 'Error', message: undefined },
+    ]);
+    expect(summary.restarts).toBe(1);
+  });
+
+  test('a sidecar whose image cannot be pulled makes the pod stuck; one in CrashLoopBackOff does not', () => {
+    const waiting = (reason: string) => sidecarPod({
+      phase: 'Pending',
+      initContainerStatuses: [
+        { name: 'setup', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: ended(0) },
+        { name: 'proxy', image: 'busybox', imageID: '', ready: false, restartCount: 3, state: { waiting: { reason } } },
+      ],
+    });
+    expect(summarizePod(waiting('ImagePullBackOff')).stuck).toEqual({ reason: 'ImagePullBackOff', message: undefined });
+    expect(summarizePod(waiting('CrashLoopBackOff')).stuck).toBeUndefined();
   });
 });

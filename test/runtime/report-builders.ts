@@ -35,6 +35,7 @@ export function jobReport(name: string, pods: PodAttempt[], verdict: Partial<Job
     stats: {
       podsCreated: pods.length,
       maxRunning: 1,
+      maxTerminating: 0,
       failedAttempts: pods.filter(p => p.outcome === PodOutcome.FAILED || p.outcome === PodOutcome.KILLED).length + pods.reduce((n, p) => n + p.restarts, 0),
       durationSeconds: Math.round((Math.max(T0, ...ends) - T0) / 1000),
     },

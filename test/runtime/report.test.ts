@@ -16,7 +16,7 @@ function reportOf(name: string): JobReport {
     name,
     namespace: 'capture',
     verdict: judgeJob(job),
-    stats: { podsCreated: 1, maxRunning: 1, failedAttempts: 0 },
+    stats: { podsCreated: 1, maxRunning: 1, maxTerminating: 0, failedAttempts: 0 },
     timeline: { conditions: [], pods: [] },
     failedPods: [],
     stuckPods: [],
@@ -80,5 +80,36 @@ describe('JobVerifier and Argo CD', () => {
     const last = reports[reports.length - 1][0];
     expect(last.verdict.state).toBe('running');
     expect(last.argoCdHealth).toEqual({ status: ArgoCdHealthStatus.HEALTHY, message: 'Job resumed' });
+  });
+});
+
+describe('textReport and termination messages', () => {
+  const failed = (pod: JobReport['failedPods'][number]): JobReport => ({ ...reportOf('backoff-limit-exceeded'), failedPods: [pod] });
+
+  test("a failed container's termination message is shown when its log could not be read", () => {
+    // GIVEN a failed pod whose log could not be read, its container's message in the pod status
+    const report = failed({
+      name: 'unlucky-abc', exits: [{ container: 'main', exitCode: 1, reason: 'Error', message: 'Traceback (most recent call last):\nValueError: bad row 17\n' }],
+      logError: 'pods "unlucky-abc" is forbidden',
+    });
+    // WHEN
+    const lines = textReport(result([report])).split('\n');
+    // THEN
+    const at = lines.indexOf('    failed pod unlucky-abc: container main exit 1 (Error)');
+    expect(lines.slice(at + 1, at + 5)).toEqual([
+      '      (no logs: pods "unlucky-abc" is forbidden)',
+      '      termination message of container main:',
+      '      | Traceback (most recent call last):',
+      '      | ValueError: bad row 17',
+    ]);
+  });
+
+  test('only its last 10 lines, and not when the log tail is there', () => {
+    const message = Array.from({ length: 15 }, (_, i) => `line ${i + 1}`).join('\n');
+    const withoutLog = textReport(result([failed({ name: 'p', exits: [{ container: 'main', exitCode: 2, message }], logError: 'x' })])).split('\n');
+    expect(withoutLog).toContain('      termination message of container main (last 10 lines):');
+    expect(withoutLog.filter(l => l.startsWith('      | line'))).toEqual(Array.from({ length: 10 }, (_, i) => `      | line ${i + 6}`));
+    const withLog = textReport(result([failed({ name: 'p', exits: [{ container: 'main', exitCode: 2, message }], logTail: ['from the log'] })]));
+    expect(withLog).not.toContain('termination message');
   });
 });
