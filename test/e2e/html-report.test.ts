@@ -24,7 +24,7 @@ import { formatSeconds } from '../../lib/runtime/timeline';
 import { JobState } from '../../lib/runtime/verdict';
 import { attempt, jobReport, verifyResult } from '../runtime/report-builders';
 import { runCli as cli } from '../runtime/run-cli';
-import { e2eMinor, kubeConfig, restrictedNamespace, SimulatedOutcome, withOutcome } from './cluster';
+import { e2eMinor, kubeConfig, kubeconfigPath, restrictedNamespace, SimulatedOutcome, withOutcome } from './cluster';
 
 // The functions given to page.evaluate() run in the browser. The project compiles without the DOM
 // library (so that no library code can use it): these two are declared for this file only.
@@ -208,7 +208,7 @@ onOneVersion(`job-patterns verify --html, in Chromium${e2eMinor === 28 ? '' : ' 
       fs.rmSync(summary, { force: true });
 
       // WHEN the CLI applies and verifies it, writing the HTML report and the Markdown summary
-      const kubeconfig = process.env.JOB_PATTERNS_KUBECONFIG!;
+      const kubeconfig = kubeconfigPath;
       const run = await cli('verify', '--apply', dir, '--kubeconfig', kubeconfig, '-n', namespace, '--timeout', '3m', '--html', html, '--summary', summary, '-o', 'json', '--log-lines', '0');
       expect(run.stderr).toBe('');
       const result = JSON.parse(run.stdout) as VerifyResult;

@@ -9,9 +9,12 @@ const KUBELET_IMAGE = 'The API server only checks that an image is given; the ku
 /** backoffLimitPerIndex and maxFailedIndexes are alpha on 1.28. */
 const ALPHA_PER_INDEX = 'On 1.28 backoffLimitPerIndex and maxFailedIndexes are alpha (JobBackoffLimitPerIndex is off): the API server drops them and admits the Job, and from 1.29 it rejects this combination. The library rejects a field the server would silently ignore (job/per-index-needs-indexed).';
 
+/** A dotted Job name: admitted, but not a label. */
+const DOTTED_JOB_NAME = 'The API server admits a dotted Job name, but an Indexed Job\'s pods get the hostname <job>-<index>, which must be a DNS-1123 label, and the name is also the pods\' job-name label: the library keeps every Job name a DNS-1123 label (job/name).';
+
 export const KNOWN_DIFFERENCES: Readonly<Record<number, Readonly<Record<string, string>>>> = {
   28: {
-    "Job name 'dot.name'": 'The API server admits a dotted Job name, but an Indexed Job\'s pods get the hostname <job>-<index>, which must be a DNS-1123 label, and the name is also the pods\' job-name label: the library keeps every Job name a DNS-1123 label (job/name).',
+    "Job name 'dot.name'": DOTTED_JOB_NAME,
     "image ' '": KUBELET_IMAGE,
     "image 'busy box:1.36.1'": KUBELET_IMAGE,
     "image 'BusyBox:1.36.1'": KUBELET_IMAGE,
@@ -20,5 +23,14 @@ export const KNOWN_DIFFERENCES: Readonly<Record<number, Readonly<Record<string, 
     'backoffLimitPerIndex without Indexed': ALPHA_PER_INDEX,
     'maxFailedIndexes without backoffLimitPerIndex': ALPHA_PER_INDEX,
     'website example with typed props: Job myjob': 'On 1.28 native sidecars are alpha (SidecarContainers is off): the API server drops the init container\'s restartPolicy and admits the Job, whose sidecar then never ends, so the Job hangs until its deadline. The library refuses it for 1.28, naming 1.29 (version/field).',
+  },
+  37: {
+    "Job name 'dot.name'": DOTTED_JOB_NAME,
+    "image ' '": KUBELET_IMAGE,
+    "image 'busy box:1.36.1'": KUBELET_IMAGE,
+    "image 'BusyBox:1.36.1'": KUBELET_IMAGE,
+    "image 'busybox:'": KUBELET_IMAGE,
+    "image 'busybox:tag with space'": KUBELET_IMAGE,
+    "Service name '1svc'": 'Kubernetes 1.37 admits a Service name that starts with a digit (a DNS-1123 label); older versions refuse it. The library keeps Service names DNS-1035 labels, valid on every version it supports, so the same YAML applies to every cluster (api/name).',
   },
 };
