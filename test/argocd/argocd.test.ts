@@ -23,9 +23,9 @@ import { JobState, jobTargets, Manifest, verifyJobs } from '../../lib/runtime';
 import { ARGOCD_HOOK_FINALIZER, argoCdHookPhase } from '../../lib/runtime/argocd-health';
 import { k8s } from '../../lib/runtime/k8s';
 import { validateManifests } from '../../lib/validation';
-import { kubeConfig, restrictedNamespace, withOutcome } from '../e2e/cluster';
+import { restrictedNamespace, withOutcome } from '../e2e/cluster-tools';
 import {
-  Application, createApplication, getApplication, GitRepo, HealthComparison, Observer, refresh, restartController, sleep, syncedAt, syncFailedAt, waitFor,
+  Application, createApplication, getApplication, GitRepo, HealthComparison, kubeConfig, Observer, refresh, restartController, sleep, syncedAt, syncFailedAt, waitFor,
 } from './argocd';
 
 const BUSYBOX = 'busybox:1.36.1';

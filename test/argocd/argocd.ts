@@ -20,6 +20,13 @@ import { JobLike } from '../../lib/runtime/verdict';
 const env = require('./argocd-env');
 
 export const ARGOCD_NAMESPACE = 'argocd';
+
+/** The admin kubeconfig of this suite's own control plane (test/argocd/argocd-env.js), not the e2e projects'. */
+export function kubeConfig(): KubeConfig {
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(env.kubeconfig);
+  return kc;
+}
 const APPLICATIONS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'applications', namespace: ARGOCD_NAMESPACE };
 
 export async function sleep(ms: number): Promise<void> {
