@@ -335,6 +335,19 @@ export class Observer {
     return [...this.runs.values()].filter(r => r.namespace === namespace && (prefix ? r.name.startsWith(`${name}-`) : r.name === name));
   }
 
+  /**
+   * The runs of `name` in `namespace` created at or after `since` (whole seconds, as creationTimestamp
+   * has them), split into those that finished (a Complete or Failed condition was seen) and those
+   * deleted before they finished: under Replace=true a self-heal right after a sync, before Argo CD's
+   * cache has seen the new Job, replaces it again and cuts the first new run short.
+   */
+  public runsSince(namespace: string, name: string, since: Date): { finished: JobRun[]; cutShort: JobRun[] } {
+    const from = Math.floor(since.getTime() / 1000) * 1000;
+    const runs = this.runsOf(namespace, name).filter(r => new Date(r.created).getTime() >= from);
+    const finished = (r: JobRun) => (r.last.status?.conditions ?? []).some(c => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True');
+    return { finished: runs.filter(finished), cutShort: runs.filter(r => !finished(r) && r.deletedAt !== undefined) };
+  }
+
   /** Pods ever seen of the Job `job` in `namespace`. */
   public podsOf(namespace: string, job: string): number {
     return [...this.pods.values()].filter(p => p.namespace === namespace && p.job === job).length;
