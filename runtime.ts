@@ -2,7 +2,7 @@
 // Kept apart from the construct library so that a cdk8s app never loads the Kubernetes client.
 // Every name here is public API, recorded in api/runtime.api.md; helpers stay inside lib/runtime.
 
-export { type KubeConfigOptions, loadKubeConfig } from './lib/runtime/k8s';
+export { type KubeConfigLike, type KubeConfigOptions, loadKubeConfig } from './lib/runtime/kubeconfig';
 export { EXIT_CODES, type FailedPod, type GroupReport, type JobReport, type JobStats, type JobTimeline, JobVerifier, type Outage, verifyJobs, type VerifyOptions, VerifyOutcome, type VerifyResult } from './lib/runtime/verify';
 export { type JobLike, JobState, type JobVerdict, judgeJob } from './lib/runtime/verdict';
 export { type ContainerExit, type PodAttempt, PodOutcome } from './lib/runtime/pods';

@@ -1,5 +1,6 @@
-import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import { k8s } from './k8s';
+import { clientKubeConfig, KubeConfigLike } from './kubeconfig';
 
 /** The parts of KubernetesObjectApi that are not in its typings (stable across 1.x). */
 interface ObjectApiInternals {
@@ -34,8 +35,8 @@ const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding'
  * Server-side applies `manifests` in order (dependencies first, as cdk8s writes them), with
  * strict field validation: an unknown field is an error, as with `kubectl apply --validate=strict`.
  */
-export async function applyManifests(kubeConfig: KubeConfig, manifests: readonly Manifest[], options: ApplyOptions): Promise<ApplyResult[]> {
-  const api = k8s.KubernetesObjectApi.makeApiClient(kubeConfig) as unknown as ObjectApiInternals;
+export async function applyManifests(kubeConfig: KubeConfigLike, manifests: readonly Manifest[], options: ApplyOptions): Promise<ApplyResult[]> {
+  const api = k8s.KubernetesObjectApi.makeApiClient(clientKubeConfig(kubeConfig, 'applyManifests: kubeConfig')) as unknown as ObjectApiInternals;
   const results: ApplyResult[] = [];
   for (const manifest of manifests) {
     const namespaced = !CLUSTER_SCOPED.has(manifest.kind);

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { contextNamespace, loadKubeConfig } from './k8s';
+import { clientKubeConfig, contextNamespace, loadKubeConfig } from './kubeconfig';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyManifests } from './apply';
 import { ArgoCdVersion } from './argocd-health';
@@ -130,7 +130,7 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
   }
   let kubeConfig: KubeConfig;
   try {
-    kubeConfig = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
+    kubeConfig = clientKubeConfig(loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context }), 'loadKubeConfig');
   } catch (error) {
     return fail(io, `cannot load the kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
   }

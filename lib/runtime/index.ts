@@ -8,6 +8,7 @@ export * from './verify';
 export * from './cli';
 export * from './report';
 export { k8s } from './k8s';
+export * from './kubeconfig';
 export { htmlReport } from './html-report';
 export type { HtmlReportOptions } from './html-report';
 export { markdownSummary } from './summary';

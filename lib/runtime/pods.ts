@@ -33,7 +33,7 @@ export const STUCK_REASONS = new Set([
   'CreateContainerConfigError', 'CreateContainerError', 'RunContainerError',
 ]);
 
-/** The Job a pod belongs to, from the labels the Job controller sets. */
+/** The Job a pod belongs to, from the labels the Job controller sets. @internal */
 export function jobNameOf(pod: V1Pod): string | undefined {
   const labels = pod.metadata?.labels ?? {};
   return labels['batch.kubernetes.io/job-name'] ?? labels['job-name'];
@@ -44,12 +44,14 @@ export function jobNameOf(pod: V1Pod): string | undefined {
  * default, GA in 1.33). The kubelet restarts them whenever they exit and stops them (SIGTERM, so
  * often exit 143) after the main containers ended; neither is a failed attempt of the Job: the
  * pod's phase, and so the Job controller's count, ignores them.
+ *
+ * @internal
  */
 export function sidecarNames(pod: V1Pod): Set<string> {
   return new Set((pod.spec?.initContainers ?? []).filter(c => c.restartPolicy === 'Always').map(c => c.name));
 }
 
-/** Summarizes a pod for the verifier. */
+/** Summarizes a pod for the verifier. @internal */
 export function summarizePod(pod: V1Pod): PodSummary {
   const sidecars = sidecarNames(pod);
   const initStatuses = pod.status?.initContainerStatuses ?? [];
@@ -140,6 +142,8 @@ function ms(time: Date | string | undefined): number | undefined {
  * The timeline entry of a pod from its latest state, given what was recorded before. An ended
  * attempt keeps its outcome; `deleted` says the pod is gone (a watch DELETED event), `now` is
  * the verifier's clock for an end the pod does not say.
+ *
+ * @internal
  */
 export function podAttempt(previous: PodAttempt | undefined, pod: V1Pod, deleted: boolean, now: number): PodAttempt {
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];

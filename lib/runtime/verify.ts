@@ -1,5 +1,6 @@
 import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
 import { k8s } from './k8s';
+import { clientKubeConfig, KubeConfigLike } from './kubeconfig';
 import { JobPatternLabels } from '../core/labels';
 import { describeApiError } from './apply';
 import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
@@ -10,8 +11,8 @@ import { JobLike, JobState, JobVerdict, judgeDeleted, judgeJob } from './verdict
 
 /** Options of {@link verifyJobs}. */
 export interface VerifyOptions {
-  /** How to reach the cluster. */
-  readonly kubeConfig: KubeConfig;
+  /** How to reach the cluster: {@link loadKubeConfig}, or a `KubeConfig` of your own. */
+  readonly kubeConfig: KubeConfigLike;
   /** The Jobs to verify (from manifests). Either this or `selector`. */
   readonly targets?: readonly JobTarget[];
   /** A label selector: every Job that matches it in `namespace` is verified. */
@@ -197,6 +198,7 @@ export class JobVerifier {
   private readonly requests = { lists: 0, watches: 0, logs: 0 };
   private readonly outages: Outage[] = [];
   private readonly started = Date.now();
+  private readonly kc: KubeConfig;
   private finish?: (outcome: VerifyOutcome, summary: string) => void;
   private lastProgress = 0;
   /** False until every namespace's initial lists are in: no verdict on a partial list. */
@@ -204,6 +206,7 @@ export class JobVerifier {
   private progressTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: VerifyOptions) {
+    this.kc = clientKubeConfig(options.kubeConfig, 'VerifyOptions.kubeConfig');
     for (const target of options.targets ?? []) {
       this.track(target);
     }
@@ -252,7 +255,7 @@ export class JobVerifier {
   }
 
   private async watchNamespace(namespace: string): Promise<void> {
-    const kc = this.options.kubeConfig;
+    const kc = this.kc;
     const batch = kc.makeApiClient(k8s.BatchV1Api);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const selector = this.options.selector;
@@ -501,7 +504,7 @@ export class JobVerifier {
 
   private async failedPods(t: Tracked): Promise<FailedPod[]> {
     const lines = this.options.logLines ?? 10;
-    const core = this.options.kubeConfig.makeApiClient(k8s.CoreV1Api);
+    const core = this.kc.makeApiClient(k8s.CoreV1Api);
     const pods: FailedPod[] = [];
     for (const [i, p] of [...t.failedPods.values()].entries()) {
       const pod: FailedPod = { name: p.name, exits: p.failures };

@@ -85,7 +85,7 @@ describe.each(PEERS)('a user\'s cdk8s app on %s, installed from the tarball', (_
     expect(fs.existsSync(outdir) ? fs.readdirSync(outdir).filter(f => f.endsWith('.yaml')) : []).toEqual([]);
   });
 
-  test('type-checks with the tsconfig of `cdk8s init typescript-app` (library types checked too)', () => {
+  test('type-checks with the tsconfig of `cdk8s init typescript-app`, a CI script using the runtime included (library types checked too)', () => {
     runOk(app, 'npx', ['tsc', '-p', 'tsconfig.json']);
   });
 

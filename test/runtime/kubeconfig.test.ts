@@ -1,0 +1,70 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { applyManifests, JobVerifier, KubeConfigLike, loadKubeConfig, verifyJobs } from '../../runtime';
+import { k8s } from '../../lib/runtime/k8s';
+import { clientKubeConfig, contextNamespace } from '../../lib/runtime/kubeconfig';
+
+const KUBECONFIG = `apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: { server: 'https://127.0.0.1:6443' }
+users:
+- name: u
+  user: { token: t }
+contexts:
+- name: first
+  context: { cluster: c, user: u }
+- name: second
+  context: { cluster: c, user: u, namespace: batch }
+current-context: first
+`;
+
+const FIX = "Pass loadKubeConfig() from cdk8s-job-patterns/runtime, or loadKubeConfig({ kubeconfig: '<file>', context: '<name>' }).";
+
+let dir: string;
+let file: string;
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-'));
+  file = path.join(dir, 'config');
+  fs.writeFileSync(file, KUBECONFIG);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('loadKubeConfig', () => {
+  test('reads the file and the context given; the namespace follows the context, else default', () => {
+    // WHEN
+    const first = loadKubeConfig({ kubeconfig: file });
+    const second = loadKubeConfig({ kubeconfig: file, context: 'second' });
+
+    // THEN
+    expect([first.getCurrentContext(), contextNamespace(clientKubeConfig(first, 'first'))]).toEqual(['first', 'default']);
+    expect([second.getCurrentContext(), contextNamespace(clientKubeConfig(second, 'second'))]).toEqual(['second', 'batch']);
+  });
+
+  test('a KubeConfig the user built with @kubernetes/client-node is accepted as it is', () => {
+    // GIVEN
+    const own = new k8s.KubeConfig();
+    own.loadFromString(KUBECONFIG);
+    const typed: KubeConfigLike = own;
+
+    // THEN
+    expect(clientKubeConfig(typed, 'VerifyOptions.kubeConfig')).toBe(own);
+  });
+});
+
+describe('cluster access from plain JavaScript: anything but a KubeConfig is rejected with the fix', () => {
+  test('verifyJobs and new JobVerifier name the field, the value and the fix', () => {
+    const options = { kubeConfig: file as unknown as KubeConfigLike, namespace: 'default', selector: 'a=b', timeoutMs: 1000 };
+    const message = `VerifyOptions.kubeConfig: must be a KubeConfig of @kubernetes/client-node 1.x, got '${file}'. ${FIX}`;
+    expect(() => verifyJobs(options)).toThrow(message);
+    expect(() => new JobVerifier(options)).toThrow(message);
+  });
+
+  test('applyManifests names its argument; a plain object is described by its keys', async () => {
+    const plain = { kubeconfig: file } as unknown as KubeConfigLike;
+    await expect(applyManifests(plain, [], { namespace: 'default' })).rejects.toThrow(
+      `applyManifests: kubeConfig: must be a KubeConfig of @kubernetes/client-node 1.x, got an object with keys [kubeconfig]. ${FIX}`);
+  });
+});
