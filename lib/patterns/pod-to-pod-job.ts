@@ -61,6 +61,7 @@ export class PodToPodJob extends BatchJob {
   public readonly serviceName: string;
   /** The headless Service. */
   public readonly service: ApiObject;
+  /** The props as `BatchJob` got them: the user's, plus what the pattern fixes (Indexed, `parallelism` = `completions`). */
   declare protected readonly props: PodToPodJobProps;
 
   constructor(scope: Construct, id: string, props: PodToPodJobProps) {

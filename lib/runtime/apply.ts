@@ -22,8 +22,11 @@ export interface ApplyOptions {
 
 /** What the API server said about one object. */
 export interface ApplyResult {
+  /** The object's `kind`. */
   readonly kind: string;
+  /** The object's `metadata.name`. */
   readonly name: string;
+  /** Its namespace: as written, else `ApplyOptions.namespace`; absent for a cluster-scoped kind. */
   readonly namespace?: string;
   /** Undefined when the server accepted it. */
   readonly error?: string;

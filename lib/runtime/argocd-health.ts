@@ -18,6 +18,7 @@ export enum ArgoCdHealthStatus {
 
 /** Argo CD's health of one Job. */
 export interface ArgoCdHealth {
+  /** The health status Argo CD shows for the Job. */
   readonly status: ArgoCdHealthStatus;
   /** The message Argo CD shows next to the status ('' when none). */
   readonly message: string;
@@ -56,7 +57,12 @@ export class ArgoCdVersion {
     return new ArgoCdVersion(Number(match[1]), Number(match[2]));
   }
 
-  private constructor(public readonly major: number, public readonly minor: number) {}
+  private constructor(
+    /** The major version: 3 in 3.6. */
+    public readonly major: number,
+    /** The minor version: 6 in 3.6. */
+    public readonly minor: number,
+  ) {}
 
   /** True when this release line is `other` or newer. */
   public isAtLeast(other: ArgoCdVersion): boolean {

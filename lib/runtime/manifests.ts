@@ -8,7 +8,9 @@ export type Manifest = Record<string, any> & { apiVersion: string; kind: string;
 
 /** A Job the verifier must see converge. */
 export interface JobTarget {
+  /** The Job's `metadata.name`. */
   readonly name: string;
+  /** Its `metadata.namespace`, else the default namespace given to {@link jobTargets}. */
   readonly namespace: string;
   /** The `job-patterns.cdk8s.io/pattern` annotation, when present. */
   readonly pattern?: string;

@@ -2,9 +2,13 @@ import type { V1Pod } from '@kubernetes/client-node';
 
 /** How one container of a pod ended (or last ended, for a restarted container). */
 export interface ContainerExit {
+  /** The container's name. */
   readonly container: string;
+  /** Its exit code (never 0: only failed runs are kept). */
   readonly exitCode: number;
+  /** The kubelet's reason: `Error`, `OOMKilled`, ... */
   readonly reason?: string;
+  /** Its termination message: the file at `terminationMessagePath`, or the log's end (`FallbackToLogsOnError`). */
   readonly message?: string;
 }
 
@@ -115,12 +119,15 @@ const MAX_RESTART_TIMES = 50;
  * that vanished without one (the verifier's clock).
  */
 export interface PodAttempt {
+  /** The pod's name. */
   readonly name: string;
+  /** Its `metadata.creationTimestamp` (the verifier's clock when it has none). */
   readonly createdAt: number;
   /** When its first container started running. */
   readonly startedAt?: number;
   /** When it succeeded, failed, or its deletion was requested. */
   readonly endedAt?: number;
+  /** How it ended, or where it stands while it has not. */
   readonly outcome: PodOutcome;
   /** The non-zero exit code of a failed pod. */
   readonly exitCode?: number;

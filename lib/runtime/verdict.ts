@@ -2,10 +2,16 @@
  * Judging one Job from what the API server says about it. Pure functions: no client, no clock.
  */
 
-/** The parts of a batch/v1 Job the verdict reads (a V1Job satisfies it). */
+/** The parts of a batch/v1 Job that {@link judgeJob} and `argoCdJobHealth` take (a V1Job satisfies it); each field says what is read. */
 export interface JobLike {
+  /** The Job's `metadata`: Argo CD's health (`argoCdJobHealth`) reads `deletionTimestamp` and `finalizers`. */
   readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string>; readonly labels?: Record<string, string>; readonly deletionTimestamp?: Date | string; readonly finalizers?: readonly string[] };
+  /** The Job's `spec`: {@link judgeJob} reads `suspend` and `managedBy`. */
   readonly spec?: { readonly completions?: number; readonly parallelism?: number; readonly completionMode?: string; readonly suspend?: boolean; readonly backoffLimit?: number; readonly managedBy?: string };
+  /**
+   * The Job's `status`: {@link judgeJob} reads the conditions, `active`, `startTime` and the
+   * indexes; `argoCdJobHealth`, the conditions.
+   */
   readonly status?: {
     readonly active?: number;
     readonly succeeded?: number;
@@ -45,6 +51,7 @@ export enum JobState {
 
 /** The judgement of one Job. */
 export interface JobVerdict {
+  /** Where the Job stands. */
   readonly state: JobState;
   /** True when the state can no longer change (complete or failed, or deleted). */
   readonly terminal: boolean;

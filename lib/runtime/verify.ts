@@ -35,11 +35,13 @@ export interface VerifyOptions {
 
 /** A failed pod of a Job, for the diagnosis. */
 export interface FailedPod {
+  /** The pod's name. */
   readonly name: string;
+  /** Its containers' non-zero exits: each one's last run and, if it restarted, the run before (native sidecars left out). */
   readonly exits: readonly ContainerExit[];
-  /** The last lines of its log, when the cluster still has them. */
+  /** The last lines of its log, when the cluster still has them (read for a Job's first 5 failed pods only). */
   readonly logTail?: readonly string[];
-  /** Why there is no log. */
+  /** Why reading its log failed (absent, with no `logTail`, for a pod whose log was not read). */
   readonly logError?: string;
 }
 
@@ -69,7 +71,9 @@ export interface JobTimeline {
   readonly activeDeadlineSeconds?: number;
   /** `spec.completionMode` (`Indexed` or `NonIndexed`). */
   readonly completionMode?: string;
+  /** `spec.completions` (none for a work queue without a fixed count). */
   readonly completions?: number;
+  /** `spec.parallelism`. */
   readonly parallelism?: number;
   /** When each condition the verdict reads turned True: Complete, Failed, SuccessCriteriaMet, FailureTarget, Suspended. */
   readonly conditions: ReadonlyArray<{ readonly type: string; readonly reason?: string; readonly at: number }>;
@@ -79,14 +83,24 @@ export interface JobTimeline {
 
 /** The verifier's report on one Job. */
 export interface JobReport {
+  /** The Job's `metadata.name`. */
   readonly name: string;
+  /** The Job's namespace. */
   readonly namespace: string;
+  /** The Job's `job-patterns.cdk8s.io/pattern` annotation, when present. */
   readonly pattern?: string;
+  /** The Job's template-expansion group (`job-patterns.cdk8s.io/group` label), when present. */
   readonly group?: string;
   /** The work queue the Job reads (see {@link JobTarget.queue}). */
   readonly queue?: string;
+  /** The latest verdict (`missing` until the Job is seen); once terminal it stays, whatever a new Job of the same name does. */
   readonly verdict: JobVerdict;
+  /** Counts of its pods, and its duration. */
   readonly stats: JobStats;
+  /**
+   * Pods with a container that exited non-zero (at most 20), with their logs when fetched. Only in
+   * the final result, for a Job that did not complete: empty in `onProgress` reports.
+   */
   readonly failedPods: readonly FailedPod[];
   /** Pods stuck in ImagePullBackOff, CrashLoopBackOff, Unschedulable, ... */
   readonly stuckPods: ReadonlyArray<{ readonly name: string; readonly reason: string; readonly message?: string }>;
@@ -106,11 +120,17 @@ export interface JobReport {
 
 /** A template-expansion group: converged when every member completed. */
 export interface GroupReport {
+  /** The group's name (`job-patterns.cdk8s.io/group` label). */
   readonly group: string;
+  /** The namespace of its Jobs: a group is counted per namespace. */
   readonly namespace: string;
+  /** Its Jobs that were verified. */
   readonly members: number;
+  /** Members whose state is `complete`. */
   readonly complete: number;
+  /** Members whose state is `failed` or `deleted`. */
   readonly failed: number;
+  /** True when every member is complete. */
   readonly converged: boolean;
 }
 
@@ -150,16 +170,21 @@ export interface Outage {
 
 /** The result of a verification. */
 export interface VerifyResult {
+  /** How verification ended. */
   readonly outcome: VerifyOutcome;
+  /** The CLI's exit code for `outcome` ({@link EXIT_CODES}). */
   readonly exitCode: number;
   /** Why it ended that way, in one sentence. */
   readonly summary: string;
+  /** A report per Job, in the order of `targets` (with `selector`: as first seen). */
   readonly jobs: readonly JobReport[];
+  /** A report per template-expansion group among the Jobs (none when no Job has a group). */
   readonly groups: readonly GroupReport[];
   /** API requests made: lists and watches (and log reads for failed pods). */
   readonly requests: { readonly lists: number; readonly watches: number; readonly logs: number };
   /** The times the API server could not be reached while watching (restarts, network), in order. */
   readonly outages: readonly Outage[];
+  /** How long verification took, in ms (counted from the verifier's creation). */
   readonly durationMs: number;
   /** When verification ended (ms since the epoch): the timeline's "now" for pods still running. */
   readonly finishedAt: number;

@@ -4,12 +4,23 @@ import { formatFinding, validateManifests, ValidationOptions } from './validate'
 // The slice of cdk8s-cli's plugin API (cdk8s-cli/lib/plugins/validation) this plugin uses; the CLI
 // is a dev tool, so its types are restated here instead of imported.
 /** An object a violation is about, as cdk8s-cli reports it. */
-export interface ViolatingResource { readonly resourceName: string; readonly locations: readonly string[]; readonly manifestPath: string }
+export interface ViolatingResource {
+  /** The object, as `<kind>/<name>`. */
+  readonly resourceName: string;
+  /** Where in the object the violation is: JSON paths such as `spec.template.spec.restartPolicy`. */
+  readonly locations: readonly string[];
+  /** The manifest file the object is in. */
+  readonly manifestPath: string;
+}
 /** What cdk8s-cli hands a validation plugin (the part of it this plugin reads). */
 export interface Cdk8sPluginContext {
+  /** Paths of the manifest files `cdk8s synth` wrote. */
   readonly manifests: readonly string[];
+  /** The objects of one manifest file (every YAML document in it). */
   parseManifest(manifestPath: string): any[];
+  /** Prints a message on the CLI's output (the plugin's warnings). */
   readonly logger: { log(message: string): void };
+  /** The plugin's report: a violation per error, then `submit` once with the outcome. */
   readonly report: {
     addViolation(violation: { ruleName: string; recommendation: string; fix: string; violatingResources: ViolatingResource[] }): void;
     submit(status: 'success' | 'failure', metadata?: Record<string, string>): void;

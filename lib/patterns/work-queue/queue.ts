@@ -147,6 +147,9 @@ export class QueueServer extends Construct {
 
   constructor(scope: Construct, id: string, props: QueueServerProps) {
     super(scope, id);
+    // Not JobIdentity.childMetadata(): the queue is an application of its own (its name label is
+    // the queue's, its wave its own), and a Deployment's selector is immutable, so a change here
+    // would make every deployed queue fail to sync. The label keys still come from JobPatternLabels.
     const selector = {
       [JobPatternLabels.NAME]: props.name,
       [JobPatternLabels.COMPONENT]: 'queue',

@@ -116,6 +116,7 @@ export class WorkQueueJob extends BatchJob {
   public readonly queue: IWorkQueue;
   /** Effective `syncWave` of the worker Job. */
   public readonly syncWave: number;
+  /** The props as `BatchJob` got them: the user's, with the effective `completions` and `parallelism` and the sync-wave annotation. */
   declare protected readonly props: WorkQueueJobProps;
 
   constructor(scope: Construct, id: string, props: WorkQueueJobProps) {
