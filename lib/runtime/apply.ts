@@ -6,6 +6,8 @@ import { clientKubeConfig, KubeConfigLike } from './kubeconfig';
 interface ObjectApiInternals {
   readonly configuration: { baseServer: { makeRequestContext(path: string, method: string): any } };
   specUriPath(spec: KubernetesObject, action: string): Promise<string>;
+  /** The API server's discovery of `kind` (cached per apiVersion); undefined for a kind it does not serve. */
+  resource(apiVersion: string, kind: string): Promise<{ readonly namespaced: boolean } | undefined>;
   requestPromise(context: any): Promise<unknown>;
 }
 import { Manifest } from './manifests';
@@ -32,8 +34,6 @@ export interface ApplyResult {
   readonly error?: string;
 }
 
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'CustomResourceDefinition', 'PriorityClass', 'Node']);
-
 /**
  * Server-side applies `manifests` in order (dependencies first, as cdk8s writes them), with
  * strict field validation: an unknown field is an error, as with `kubectl apply --validate=strict`.
@@ -42,12 +42,14 @@ export async function applyManifests(kubeConfig: KubeConfigLike, manifests: read
   const api = k8s.KubernetesObjectApi.makeApiClient(clientKubeConfig(kubeConfig, 'applyManifests: kubeConfig')) as unknown as ObjectApiInternals;
   const results: ApplyResult[] = [];
   for (const manifest of manifests) {
-    const namespaced = !CLUSTER_SCOPED.has(manifest.kind);
-    const object = namespaced && !manifest.metadata.namespace
-      ? { ...manifest, metadata: { ...manifest.metadata, namespace: options.namespace } }
-      : manifest;
-    const result = { kind: object.kind, name: object.metadata.name, ...(namespaced ? { namespace: object.metadata.namespace } : {}) };
+    let result: ApplyResult = { kind: manifest.kind, name: manifest.metadata.name };
     try {
+      // Namespaced or not as the API server's discovery says (custom resources included).
+      const namespaced = await isNamespaced(api, manifest);
+      const object = namespaced && !manifest.metadata.namespace
+        ? { ...manifest, metadata: { ...manifest.metadata, namespace: options.namespace } }
+        : manifest;
+      if (namespaced) result = { ...result, namespace: object.metadata.namespace };
       // KubernetesObjectApi.patch() serializes the body through the typed model, which silently drops
       // unknown fields, and has no fieldValidation parameter; so the request is built here, reusing its
       // path resolution, authentication and transport, with the object as written.
@@ -66,6 +68,18 @@ export async function applyManifests(kubeConfig: KubeConfigLike, manifests: read
     }
   }
   return results;
+}
+
+/** Whether the API server serves `manifest`'s kind as namespaced; throws, saying what to do, when it does not serve it. */
+async function isNamespaced(api: ObjectApiInternals, manifest: Manifest): Promise<boolean> {
+  const notServed = new Error(`the API server serves no kind ${manifest.kind} in ${manifest.apiVersion}: check apiVersion and kind, and for a custom resource apply its CustomResourceDefinition first`);
+  try {
+    const resource = await api.resource(manifest.apiVersion, manifest.kind);
+    if (resource === undefined) throw notServed;
+    return resource.namespaced;
+  } catch (error) {
+    throw (error as { code?: number }).code === 404 ? notServed : error;
+  }
 }
 
 /** The API server's message from a client error, else the error's own message. */

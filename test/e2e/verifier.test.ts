@@ -212,3 +212,27 @@ describe('JobVerifier under faults', () => {
     expect(result.jobs[0].verdict).toMatchObject({ state: JobState.DELETED, reason: 'DeletedBeforeFinished', message: 'deleted while running' });
   });
 });
+
+describe('applyManifests', () => {
+  test('namespaced or not as the API server discovers it: a cluster-scoped IngressClass gets no namespace, a ConfigMap the default; an unserved kind fails alone', async () => {
+    // GIVEN
+    const kc = kubeConfig();
+    const ns = await restrictedNamespace(kc, 'apply-scope');
+    const manifests: Manifest[] = [
+      { apiVersion: 'networking.k8s.io/v1', kind: 'IngressClass', metadata: { name: `${ns}-class` }, spec: { controller: 'example.com/ingress' } },
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' } },
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'settings' }, data: { a: '1' } },
+    ];
+
+    // WHEN (a dry run: nothing cluster-wide is left behind)
+    const results = await applyManifests(kc, manifests, { namespace: ns, dryRun: true });
+
+    // THEN
+    expect(results.map(({ error, ...rest }) => ({ ...rest, failed: error !== undefined }))).toEqual([
+      { kind: 'IngressClass', name: `${ns}-class`, failed: false },
+      { kind: 'Widget', name: 'w', failed: true },
+      { kind: 'ConfigMap', name: 'settings', namespace: ns, failed: false },
+    ]);
+    expect(results[1].error).toBe('the API server serves no kind Widget in example.com/v1: check apiVersion and kind, and for a custom resource apply its CustomResourceDefinition first');
+  });
+});
