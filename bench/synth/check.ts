@@ -67,13 +67,13 @@ function compare(expected: any[], actual: any[]): string[] {
   return out.slice(0, 10);
 }
 
-function main(): void {
-  if (process.argv[2] === '--names') {
-    const [pattern, count, out] = process.argv.slice(3);
-    fs.writeFileSync(out, JSON.stringify(namesOf(render(ours.build, pattern as WorkloadId, Number(count)))));
-    return;
-  }
-  const count = Number(process.argv[2] ?? 3);
+/**
+ * For `count` instances of each pattern, the differences of each other case (raw ApiObjects,
+ * kplus.Job, the plain literals) from our constructs' manifests. Also a unit test
+ * (test/bench-workloads.test.ts), so that a change of the library's output cannot leave the
+ * benchmark comparing different YAML unnoticed.
+ */
+export function caseDifferences(count: number): Record<string, Record<string, string[]>> {
   const report: Record<string, Record<string, string[]>> = {};
   for (const { id } of PATTERNS) {
     const expected = render(ours.build, id, count);
@@ -85,7 +85,16 @@ function main(): void {
       yaml: compare(expected, JSON.parse(JSON.stringify(plain))),
     };
   }
-  process.stdout.write(`${JSON.stringify(report)}\n`);
+  return report;
 }
 
-main();
+function main(): void {
+  if (process.argv[2] === '--names') {
+    const [pattern, count, out] = process.argv.slice(3);
+    fs.writeFileSync(out, JSON.stringify(namesOf(render(ours.build, pattern as WorkloadId, Number(count)))));
+    return;
+  }
+  process.stdout.write(`${JSON.stringify(caseDifferences(Number(process.argv[2] ?? 3)))}\n`);
+}
+
+if (require.main === module) main();

@@ -65,6 +65,10 @@ function job(scope: Construct, id: string, o: JobOptions): kplus.Job {
   }
   api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
   api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  // The library leaves the pull policy to Kubernetes (kplus writes Always) and keeps the log as the
+  // termination message of a failed container.
+  api.addJsonPatch(JsonPatch.remove('/spec/template/spec/containers/0/imagePullPolicy'));
+  api.addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/terminationMessagePolicy', 'FallbackToLogsOnError'));
   return j;
 }
 

@@ -40,7 +40,6 @@ function container(command: string[], extra: Obj = {}): Obj {
   return {
     name: 'main',
     image: 'busybox:1.36.1',
-    imagePullPolicy: 'Always',
     command,
     resources: { limits: { memory: '256Mi' }, requests: { cpu: '100m', memory: '128Mi' } },
     securityContext: {
@@ -51,6 +50,7 @@ function container(command: string[], extra: Obj = {}): Obj {
       runAsNonRoot: true,
       seccompProfile: { type: 'RuntimeDefault' },
     },
+    terminationMessagePolicy: 'FallbackToLogsOnError',
     ...extra,
   };
 }
