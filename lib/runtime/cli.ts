@@ -21,8 +21,8 @@ export interface CliIo {
 /** Parses "90", "90s", "5m", "1h" into milliseconds. */
 export function parseDuration(text: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(text.trim());
-  if (!match) {
-    throw new InvalidArgumentError(`'${text}' is not a duration; use e.g. 90s, 5m or 1h`);
+  if (!match || Number(match[1]) === 0) {
+    throw new InvalidArgumentError(`'${text}' is not a duration > 0; use e.g. 90s, 5m or 1h`);
   }
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
   return Number(match[1]) * unit;

@@ -56,14 +56,22 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfigLike 
 export function clientKubeConfig(value: KubeConfigLike, field: string): KubeConfig {
   const candidate = value as Partial<KubeConfig> | undefined;
   if (typeof candidate?.makeApiClient !== 'function' || typeof candidate.getCurrentCluster !== 'function' || typeof candidate.applyToFetchOptions !== 'function') {
-    throw new Error(`${field}: must be a KubeConfig of @kubernetes/client-node 1.x, got ${describe(value)}. Pass loadKubeConfig() from cdk8s-job-patterns/runtime, or loadKubeConfig({ kubeconfig: '<file>', context: '<name>' }).`);
+    throw new Error(`${field}: must be a KubeConfig of @kubernetes/client-node 1.x, got ${describeValue(value)}. Pass loadKubeConfig() from cdk8s-job-patterns/runtime, or loadKubeConfig({ kubeconfig: '<file>', context: '<name>' }).`);
   }
   return candidate as KubeConfig;
 }
 
-/** A value as an error quotes it (the runtime does not load the construct library's formatter). */
-function describe(value: unknown): string {
+/**
+ * A value as an error quotes it (the runtime does not load the construct library's formatter).
+ *
+ * @internal
+ */
+export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
+  if (Array.isArray(value)) {
+    const json = JSON.stringify(value) ?? String(value);
+    return json.length > 120 ? `${json.slice(0, 117)}...` : json;
+  }
   if (typeof value === 'object' && value !== null) return `an object with keys [${Object.keys(value).join(', ')}]`;
   return String(value);
 }

@@ -1,6 +1,6 @@
 import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
 import { k8s } from './k8s';
-import { clientKubeConfig, KubeConfigLike } from './kubeconfig';
+import { clientKubeConfig, describeValue, KubeConfigLike } from './kubeconfig';
 import { JobPatternLabels } from '../core/labels';
 import { describeApiError } from './apply';
 import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
@@ -31,6 +31,47 @@ export interface VerifyOptions {
   readonly argoCdVersion?: ArgoCdVersion;
   /** Called when a Job's state changes (at most every 200 ms), with every Job's report. */
   readonly onProgress?: (jobs: readonly JobReport[]) => void;
+}
+
+/**
+ * Rejects options a JavaScript caller (or a cast) can get wrong, before anything is watched: each
+ * message names the field, the value and the fix. The kube config is checked where it is converted.
+ */
+function checkVerifyOptions(options: VerifyOptions): void {
+  const fail = (field: string, allowed: string, value: unknown, fix: string): never => {
+    throw new Error(`VerifyOptions${field ? `.${field}` : ''}: ${allowed}, got ${describeValue(value)}. ${fix}`);
+  };
+  if (typeof options !== 'object' || options === null) {
+    fail('', 'must be an object', options, 'Pass { kubeConfig, targets or selector, namespace, timeoutMs }.');
+  }
+  const o = options as unknown as Record<string, unknown>;
+  if (typeof o.namespace !== 'string' || o.namespace === '') {
+    fail('namespace', 'must be a non-empty string', o.namespace, 'Pass the namespace of the Jobs (targets that name none are looked for there).');
+  }
+  if (typeof o.timeoutMs !== 'number' || !Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0) {
+    fail('timeoutMs', 'must be a number of milliseconds > 0', o.timeoutMs, 'Pass how long to wait for the Jobs, e.g. 10 * 60_000 for 10 minutes.');
+  }
+  if ((o.targets === undefined) === (o.selector === undefined)) {
+    throw new Error(`VerifyOptions.targets, VerifyOptions.selector: give exactly one, got ${o.targets === undefined ? 'neither' : 'both'}. Pass targets (jobTargets(loadManifests(['dist']), namespace)) or a label selector such as 'app=nightly'.`);
+  }
+  if (o.selector !== undefined && (typeof o.selector !== 'string' || o.selector === '')) {
+    fail('selector', 'must be a non-empty label selector', o.selector, "Pass a selector such as 'app=nightly', or targets instead.");
+  }
+  if (o.targets !== undefined && (!Array.isArray(o.targets) || o.targets.some(t => typeof t?.name !== 'string' || t.name === ''))) {
+    fail('targets', 'must be an array of { name, namespace? }', o.targets, "Build them with jobTargets(loadManifests(['dist']), namespace).");
+  }
+  if (o.logLines !== undefined && (!Number.isInteger(o.logLines) || (o.logLines as number) < 0)) {
+    fail('logLines', 'must be a whole number >= 0', o.logLines, 'Pass how many log lines to read from each failed pod (0: none).');
+  }
+  for (const flag of ['failFast', 'allowSuspended'] as const) {
+    if (o[flag] !== undefined && typeof o[flag] !== 'boolean') fail(flag, 'must be true or false', o[flag], `Pass a boolean, or leave ${flag} out (false).`);
+  }
+  if (o.argoCdVersion !== undefined && !(o.argoCdVersion instanceof ArgoCdVersion)) {
+    fail('argoCdVersion', 'must be an ArgoCdVersion', o.argoCdVersion, "Pass ArgoCdVersion.of('3.6.1') (the version `argocd version` prints), or leave it out for the newest.");
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    fail('onProgress', 'must be a function', o.onProgress, 'Pass (jobs) => { ... }, or leave it out.');
+  }
 }
 
 /** A failed pod of a Job, for the diagnosis. */
@@ -231,6 +272,7 @@ export class JobVerifier {
   private progressTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: VerifyOptions) {
+    checkVerifyOptions(options);
     this.kc = clientKubeConfig(options.kubeConfig, 'VerifyOptions.kubeConfig');
     for (const target of options.targets ?? []) {
       this.track(target);
