@@ -1,13 +1,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
-import { podAttempt, PodOutcome, sidecarNames, summarizePod } from '../../lib/runtime/pods';
+import { failedRuns, podAttempt, podFailureReason, PodOutcome, sidecarNames, summarizePod } from '../../lib/runtime/pods';
+import { evictedByApi, evictedByKubelet, iso, pod, rejectedAtAdmission, T0 } from './pod-builders';
 
-const T0 = Date.parse('2026-11-29T10:00:00Z');
-const iso = (s: number) => new Date(T0 + s * 1000) as unknown as Date;
-
-/** A pod as the API returns it (dates parsed), created at T0. */
-function pod(status: V1Pod['status'], metadata: Partial<NonNullable<V1Pod['metadata']>> = {}): V1Pod {
-  return { metadata: { name: 'p', namespace: 'ns', uid: 'u', creationTimestamp: iso(0), ...metadata }, status };
-}
 const terminated = (exitCode: number, at: number) => ({ name: 'main', image: 'i', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode, startedAt: iso(1), finishedAt: iso(at) } } });
 
 describe('podAttempt', () => {
@@ -102,6 +96,17 @@ describe('summarizePod', () => {
     expect(summary.restarts).toBe(1);
   });
 
+  test('a restarted container: its previous run first, then its current one', () => {
+    const summary = summarizePod(sidecarPod({
+      phase: 'Failed',
+      containerStatuses: [{ name: 'main', image: 'busybox', imageID: '', ready: false, restartCount: 1, state: ended(1), lastState: { terminated: { exitCode: 137, reason: 'OOMKilled' } } }],
+    }));
+    expect(summary.failures).toEqual([
+      { container: 'main', exitCode: 137, reason: 'OOMKilled', message: undefined },
+      { container: 'main', exitCode: 1, reason: 'Error', message: undefined },
+    ]);
+  });
+
   test('a sidecar whose image cannot be pulled makes the pod stuck; one in CrashLoopBackOff does not', () => {
     const waiting = (reason: string) => sidecarPod({
       phase: 'Pending',
@@ -112,5 +117,83 @@ describe('summarizePod', () => {
     });
     expect(summarizePod(waiting('ImagePullBackOff')).stuck).toEqual({ reason: 'ImagePullBackOff', message: undefined });
     expect(summarizePod(waiting('CrashLoopBackOff')).stuck).toBeUndefined();
+  });
+});
+
+describe('podAttempt and native sidecars', () => {
+  const at = (s: number) => ({ startedAt: iso(s - 1), finishedAt: iso(s) });
+  /** The pod at its end: the sidecar restarted twice (exit 1) and was stopped with SIGTERM (143) after `main` ended with `mainExit`. */
+  const endedWithSidecar = (phase: string, mainExit: number): V1Pod => ({
+    ...sidecarPod({
+      phase,
+      initContainerStatuses: [
+        { name: 'setup', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, reason: 'Completed', ...at(1) } } },
+        { name: 'proxy', image: 'busybox', imageID: '', ready: false, restartCount: 2, state: { terminated: { exitCode: 143, reason: 'Error', ...at(6) } }, lastState: { terminated: { exitCode: 1, reason: 'Error', ...at(3) } } },
+      ],
+      containerStatuses: [{ name: 'main', image: 'busybox', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: mainExit, reason: mainExit === 0 ? 'Completed' : 'Error', ...at(5) } } }],
+    }),
+    metadata: { name: 'job-abc', namespace: 'ns', uid: 'u1', creationTimestamp: iso(0) },
+  });
+
+  test("a pod that succeeded: its sidecar's exit 143 is no exit of the pod, its restarts are no OnFailure restarts", () => {
+    // WHEN
+    const attempt = podAttempt(undefined, endedWithSidecar('Succeeded', 0), false, T0 + 10_000);
+    // THEN
+    expect(attempt).toEqual({ name: 'job-abc', createdAt: T0, startedAt: T0, endedAt: T0 + 6000, outcome: PodOutcome.SUCCEEDED, restarts: 0, restartsAt: [], sidecarRestarts: 2 });
+  });
+
+  test("a pod that failed: the pod's exit code is its main container's, not its sidecar's 143", () => {
+    const attempt = podAttempt(undefined, endedWithSidecar('Failed', 3), false, T0 + 10_000);
+    expect([attempt.outcome, attempt.exitCode, attempt.restarts, attempt.sidecarRestarts]).toEqual([PodOutcome.FAILED, 3, 0, 2]);
+  });
+});
+
+describe('podFailureReason', () => {
+  test("a Failed pod's status.reason: evicted by the kubelet, refused at admission", () => {
+    expect(podFailureReason(evictedByKubelet())).toEqual({ reason: 'Evicted', message: evictedByKubelet().status!.message });
+    expect(podFailureReason(rejectedAtAdmission())).toEqual({ reason: 'OutOfcpu', message: "Pod was rejected: Node didn't have enough resource: cpu, requested: 4000, used: 500, capacity: 2000" });
+  });
+
+  test('a DisruptionTarget condition, once the pod is being deleted or Failed', () => {
+    expect(podFailureReason(evictedByApi(false))).toBeUndefined();
+    expect(podFailureReason(evictedByApi())).toEqual({ reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' });
+    const gc = pod({ phase: 'Failed', conditions: [{ type: 'DisruptionTarget', status: 'True', reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' }] });
+    expect(podFailureReason(gc)).toEqual({ reason: 'DeletionByPodGC', message: 'PodGC: node no longer exists' });
+  });
+
+  test('none for a pod that failed by its exit code, or succeeded', () => {
+    expect(podFailureReason(pod({ phase: 'Failed', containerStatuses: [terminated(1, 2)] }))).toBeUndefined();
+    expect(podFailureReason({ ...evictedByApi(), status: { ...evictedByApi().status, phase: 'Succeeded' } })).toBeUndefined();
+  });
+});
+
+describe('podAttempt of a pod that failed without an exit code', () => {
+  test('evicted by the kubelet: failed, with the reason', () => {
+    expect(podAttempt(undefined, evictedByKubelet(), false, T0 + 10_000)).toMatchObject({ outcome: PodOutcome.FAILED, reason: 'Evicted' });
+    expect(podAttempt(undefined, evictedByKubelet(), false, T0 + 10_000).exitCode).toBeUndefined();
+  });
+
+  test('evicted through the Eviction API: killed, with the reason', () => {
+    const running = podAttempt(undefined, evictedByApi(false), false, T0 + 5000);
+    expect(podAttempt(running, evictedByApi(), false, T0 + 6000)).toMatchObject({ outcome: PodOutcome.KILLED, reason: 'EvictionByEvictionAPI', endedAt: T0 + 5000 });
+  });
+});
+
+describe('failedRuns', () => {
+  test('each failed run once, told apart by container ID and times', () => {
+    // GIVEN an OnFailure pod restarted once: run 0 OOMKilled, run 1 exited 1
+    const status = pod({
+      phase: 'Running',
+      containerStatuses: [{
+        name: 'main', image: 'i', imageID: '', ready: false, restartCount: 1,
+        lastState: { terminated: { exitCode: 137, reason: 'OOMKilled', containerID: 'containerd://aa', startedAt: iso(1), finishedAt: iso(4) } },
+        state: { terminated: { exitCode: 1, reason: 'Error', containerID: 'containerd://bb', startedAt: iso(5), finishedAt: iso(8) } },
+      }],
+    });
+    // WHEN
+    const runs = failedRuns(status);
+    // THEN
+    expect(runs.map(r => [r.container, r.exitCode, r.reason, r.finishedAt])).toEqual([['main', 137, 'OOMKilled', T0 + 4000], ['main', 1, 'Error', T0 + 8000]]);
+    expect(new Set(runs.map(r => r.key)).size).toBe(2);
   });
 });
