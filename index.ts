@@ -14,6 +14,7 @@ export { PodToPodJob, type PodToPodJobProps } from './lib/patterns/pod-to-pod-jo
 
 // What their props take.
 export { JobDefault, JOB_DEFAULTS } from './lib/core/defaults';
+export { DefaultFlag, JobPatternDefaults, type PinOptions } from './lib/core/default-flags';
 export { KubernetesVersion } from './lib/core/kubernetes-version';
 export { CompletionMode, PodFailurePolicyAction, type PodFailurePolicyOnExitCodes, type PodFailurePolicyOnPodCondition, PodFailurePolicyOperator, type PodFailurePolicyRule, PodReplacementPolicy, type SuccessPolicyRule } from './lib/core/job-spec';
 export { type WorkItem, type WorkItemRecordOptions, WorkItems } from './lib/core/work-items';

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from './catalogue';
 import { JobDefault, JOB_DEFAULTS, withContainerDefaults, withPodSecurityDefaults } from './defaults';
+import { DefaultFlag, JobPatternDefaults } from './default-flags';
 import { checkDuration, checkInteger, propError } from './errors';
 import {
   CompletionMode, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy, renderJobSpec, SuccessPolicyRule,
@@ -346,15 +347,23 @@ export class BatchJob extends kplus.AbstractPod {
   /** The props the Job was made with (a pattern narrows their type with `declare`). */
   protected readonly props: BatchJobProps;
   private readonly omitted: ReadonlySet<JobDefault>;
-  /** Names of the containers whose `imagePullPolicy` the user set (cdk8s-plus writes `Always` for every other). */
+  /**
+   * Names of the containers whose `imagePullPolicy` is written: those the user set it for
+   * (cdk8s-plus writes `Always` for every other), or all of them for an app pinned before
+   * `DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES`.
+   */
   private readonly pullPolicySetFor = new Set<string>();
+  /** False for an app pinned before `DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES`: cdk8s-plus' `Always` stays. */
+  private readonly pullPolicyFromKubernetes: boolean;
   /** What {@link patternPod} returned: the parts of the pod the pattern decided. */
   private readonly patternParts: PatternPod;
 
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     // JavaScript callers may pass nothing: the props check below then says what is missing.
     props = props ?? ({} as BatchJobProps);
-    const omitted = new Set(props.omitDefaults ?? []);
+    // The app's pinned defaults: a default whose flag is off is left out as if omitted.
+    const defaults = JobPatternDefaults.of(scope);
+    const omitted = defaults._omitted(props.omitDefaults);
     const restartPolicy = props.restartPolicy ?? JOB_DEFAULTS.restartPolicy;
     super(scope, id, {
       restartPolicy,
@@ -367,6 +376,7 @@ export class BatchJob extends kplus.AbstractPod {
     // A pattern passes its own props on, with the Job fields it fixes: those are known too.
     checkPropsOf(this, new.target.name, props, PROP_NAMES_OF_BATCH_JOB);
     this.omitted = omitted;
+    this.pullPolicyFromKubernetes = defaults.has(DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES);
     this.props = props;
     ManifestValidation.enable(this);
     this.checkOmittedDefaults(props);
@@ -469,9 +479,9 @@ export class BatchJob extends kplus.AbstractPod {
     return this.ownPullPolicy(super.addInitContainer(withContainerDefaults(container, this.omitted)), container);
   }
 
-  /** Remembers the containers whose `imagePullPolicy` the user set: the others leave it to Kubernetes. */
+  /** Remembers the containers whose `imagePullPolicy` is written: the others leave it to Kubernetes. */
   private ownPullPolicy(added: kplus.Container, props: kplus.ContainerProps): kplus.Container {
-    if (props.imagePullPolicy !== undefined) this.pullPolicySetFor.add(added.name);
+    if (props.imagePullPolicy !== undefined || !this.pullPolicyFromKubernetes) this.pullPolicySetFor.add(added.name);
     return added;
   }
 
@@ -517,13 +527,15 @@ export class BatchJob extends kplus.AbstractPod {
   }
 
   private checkOmittedDefaults(props: BatchJobProps): void {
+    // The user's own omissions only: a default left out by the app's pinned version can be set.
+    const omitted = new Set(props.omitDefaults ?? []);
     const setWhileOmitted: Array<[JobDefault, unknown]> = [
       [JobDefault.BACKOFF_LIMIT, props.backoffLimit],
       [JobDefault.ACTIVE_DEADLINE, props.activeDeadline],
       [JobDefault.TTL_AFTER_FINISHED, props.ttlAfterFinished],
     ];
     for (const [which, value] of setWhileOmitted) {
-      if (this.omitted.has(which) && value !== undefined) {
+      if (omitted.has(which) && value !== undefined) {
         propError(this, {
           prop: which,
           value,

@@ -22,14 +22,16 @@ export enum JobDefault {
   /**
    * `terminationMessagePolicy: FallbackToLogsOnError` on every container: a failed container's
    * last log lines become its termination message, in the pod's status, so the verifier can show
-   * them without permission to read logs (and after the node is gone).
+   * them without permission to read logs (and after the node is gone). Since 0.2: left out for an
+   * app pinned to 0.1 (`DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS`).
    */
   TERMINATION_MESSAGE_POLICY = 'terminationMessagePolicy',
 }
 
 /**
  * The values of the defaults, in one place. Tests pin each of them, and the README's table lists
- * them: change both together, in a commit of its own.
+ * them: change both together, in a commit of its own. A change that alters the YAML of an existing
+ * app is a new `DefaultFlag` (lib/core/default-flags.ts), off for apps pinned to an older release.
  */
 export const JOB_DEFAULTS = {
   /** Pods of a Job are never restarted in place, so every attempt keeps its own logs. */

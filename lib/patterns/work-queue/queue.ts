@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { BatchJob } from '../../core/batch-job';
 import { JobDefault, JOB_DEFAULTS, withContainerDefaults, withPodSecurityDefaults } from '../../core/defaults';
+import { DefaultFlag, JobPatternDefaults } from '../../core/default-flags';
 import { propError } from '../../core/errors';
 import { patchPodTemplate } from '../../core/job-spec';
 import { ArgoCdAnnotations, GitOpsPolicy } from '../../core/gitops';
@@ -162,7 +163,9 @@ export class QueueServer extends Construct {
     // On the objects only, not the pod template: the rule gitops/queue-wave-order finds them by it.
     const objectLabels = { ...labels, [JobPatternLabels.QUEUE]: props.name };
     const annotations = { [SYNC_WAVE_ANNOTATION]: `${props.syncWave}`, ...props.gitOps._dependencyAnnotations(props.syncWave) };
-    const omitted = new Set(props.omitDefaults ?? []);
+    // The workers' omissions, and the defaults the app's pinned version does not have.
+    const defaults = JobPatternDefaults.of(this);
+    const omitted = defaults._omitted(props.omitDefaults);
 
     this.deployment = new kplus.Deployment(this, 'Deployment', {
       metadata: { name: props.name, labels: objectLabels, annotations },
@@ -189,7 +192,7 @@ export class QueueServer extends Construct {
       podSeccompProfileType: omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
       removeTemplateLabels: [kplus.Pod.ADDRESS_LABEL],
       // cdk8s-plus writes Always; the Jobs leave the pull policy to Kubernetes, and so does the queue.
-      removeContainerFields: ['imagePullPolicy'],
+      removeContainerFields: defaults.has(DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES) ? ['imagePullPolicy'] : [],
     });
 
     this.service = new kplus.Service(this, 'Service', {
