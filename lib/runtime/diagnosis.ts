@@ -285,3 +285,51 @@ async function readTail(pod: FailedPod, at: { readonly namespace: string; readon
     clearTimeout(timer);
   }
 }
+
+// The diagnosis in words, the same in the text, Markdown and HTML reports.
+
+/** An exit in words: `container main exit 137 (OOMKilled)`. @internal */
+export function exitText(exit: { readonly container?: string; readonly exitCode?: number; readonly reason?: string }): string {
+  return `container ${exit.container} exit ${exit.exitCode}${exit.reason ? ` (${exit.reason})` : ''}`;
+}
+
+/**
+ * A failed pod's reason and exits in words: `Evicted (The node was low on resource: memory...)`,
+ * `container main exit 137 (OOMKilled), container main exit 1 (Error)`; the runs left out where
+ * they were, between the first and the last ones kept.
+ *
+ * @internal
+ */
+export function failureText(pod: FailedPod): string {
+  const exits = pod.exits.map(exitText);
+  if (pod.exitsOmitted) exits.splice(Math.ceil(exits.length / 2), 0, `… ${pod.exitsOmitted} more failed run(s) …`);
+  const reason = pod.podReason ? [`${pod.podReason.reason}${pod.podReason.message?.trim() ? ` (${pod.podReason.message.trim()})` : ''}`] : [];
+  const parts = [...reason, ...exits];
+  return parts.length > 0 ? parts.join(', ') : 'no exit code or reason in its status';
+}
+
+/** What a log tail is, when it is not simply the failed container's current run: `log of container main (previous container)`. @internal */
+export function logHeading(pod: FailedPod): string | undefined {
+  return pod.logPrevious ? `log of container ${pod.logContainer} (previous container)` : undefined;
+}
+
+/** The line under the failed pods listed that counts the others. @internal */
+export function omittedText(omitted: number): string {
+  return `and ${omitted} more failed pod(s)`;
+}
+
+/**
+ * The counts in words, a line for exit codes and one for pod reasons: shown when more than one
+ * failure was counted (one is the failed pod line itself).
+ *
+ * @internal
+ */
+export function countLines(counts: readonly ExitCount[]): string[] {
+  if (counts.reduce((n, c) => n + c.count, 0) <= 1) return [];
+  const exits = counts.filter(c => c.exitCode !== undefined);
+  const reasons = counts.filter(c => c.exitCode === undefined);
+  return [
+    ...(exits.length > 0 ? [`failed runs by exit code: ${exits.map(c => `${exitText(c)} ×${c.count}`).join(', ')}`] : []),
+    ...(reasons.length > 0 ? [`failed pods by reason: ${reasons.map(c => `${c.reason} ×${c.count}`).join(', ')}`] : []),
+  ];
+}

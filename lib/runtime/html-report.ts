@@ -4,6 +4,7 @@
  * script, no external style, font or image: a Content-Security-Policy forbids any request.
  */
 import { argoCdDisagreement } from './argocd-health';
+import { countLines, failureText, logHeading, omittedText } from './diagnosis';
 import { PodAttempt, PodOutcome } from './pods';
 import { assignLanes, attemptEnd, backoffGaps, formatSeconds, TimeSpan, timeSpan } from './timeline';
 import { JobState } from './verdict';
@@ -31,8 +32,8 @@ export const OUTCOME_COLOURS: Record<PodOutcome, string> = {
 
 const OUTCOME_WORDS: Record<PodOutcome, string> = {
   [PodOutcome.SUCCEEDED]: 'succeeded',
-  [PodOutcome.FAILED]: 'failed (exit code)',
-  [PodOutcome.KILLED]: 'killed (deadline, back-off limit, deletion)',
+  [PodOutcome.FAILED]: 'failed (exit code, or the pod\'s reason: evicted, ...)',
+  [PodOutcome.KILLED]: 'killed (deadline, back-off limit, deletion, eviction)',
   [PodOutcome.RUNNING]: 'still running',
   [PodOutcome.PENDING]: 'not started yet',
 };
@@ -162,22 +163,26 @@ function podBar(pod: PodAttempt, lane: number, x: (at: number) => number, y: num
   const x2 = Math.max(x1 + 2, x(attemptEnd(pod, now)) - 1);
   const started = pod.startedAt !== undefined ? Math.min(Math.max(x(pod.startedAt), x1), x2) : pod.outcome === PodOutcome.PENDING ? x2 : x1;
   const outcome = pod.outcome;
-  const killedWhy = outcome === PodOutcome.KILLED && job.verdict.state === JobState.FAILED && job.verdict.reason ? ` by ${job.verdict.reason}` : '';
-  const what = outcome === PodOutcome.FAILED ? `failed${pod.exitCode !== undefined ? `, exit code ${pod.exitCode}` : ''}`
+  // A pod disrupted (evicted, preempted) says why; others were killed by what ended the Job.
+  const killedWhy = pod.reason !== undefined ? ` (${pod.reason})`
+    : outcome === PodOutcome.KILLED && job.verdict.state === JobState.FAILED && job.verdict.reason ? ` by ${job.verdict.reason}` : '';
+  const what = outcome === PodOutcome.FAILED ? `failed${pod.exitCode !== undefined ? `, exit code ${pod.exitCode}` : ''}${pod.reason !== undefined ? `, ${pod.reason}` : ''}`
     : outcome === PodOutcome.KILLED ? `killed${killedWhy}` : outcome;
   const rel = (at: number) => formatSeconds(Math.max(0, at - span.start) / 1000);
   const tip = [
     `${pod.name}${pod.index !== undefined ? ` (index ${pod.index})` : ''}: ${what}`,
     `created at ${rel(pod.createdAt)}${pod.startedAt !== undefined ? `, running at ${rel(pod.startedAt)}` : ''}${pod.endedAt !== undefined ? `, ended at ${rel(pod.endedAt)}` : ', not ended'}`,
     ...(pod.restarts > 0 ? [`${pod.restarts} restart(s) in place`] : []),
+    // Not drawn: the kubelet restarts a sidecar whenever it exits, and that is no failed attempt.
+    ...(pod.sidecarRestarts ? [`${pod.sidecarRestarts} restart(s) of its native sidecars (not failed attempts)`] : []),
   ].join('\n');
   const label = [
     ...(pod.index !== undefined ? [`#${pod.index}`] : []),
-    ...(outcome === PodOutcome.FAILED && pod.exitCode !== undefined ? [`exit ${pod.exitCode}`] : []),
+    ...(outcome === PodOutcome.FAILED ? (pod.exitCode !== undefined ? [`exit ${pod.exitCode}`] : pod.reason !== undefined ? [pod.reason] : []) : []),
     ...(outcome === PodOutcome.KILLED ? ['killed'] : []),
   ].join(' ');
   const parts = [
-    `<g class="pod ${outcome}" data-outcome="${outcome}" data-lane="${lane}" data-name="${esc(pod.name)}"${pod.index !== undefined ? ` data-index="${pod.index}"` : ''}${pod.exitCode !== undefined ? ` data-exit-code="${pod.exitCode}"` : ''} data-restarts="${pod.restarts}">`,
+    `<g class="pod ${outcome}" data-outcome="${outcome}" data-lane="${lane}" data-name="${esc(pod.name)}"${pod.index !== undefined ? ` data-index="${pod.index}"` : ''}${pod.exitCode !== undefined ? ` data-exit-code="${pod.exitCode}"` : ''}${pod.reason !== undefined ? ` data-reason="${esc(pod.reason)}"` : ''} data-restarts="${pod.restarts}"${pod.sidecarRestarts ? ` data-sidecar-restarts="${pod.sidecarRestarts}"` : ''}>`,
     `<title>${esc(tip)}</title>`,
   ];
   if (started > x1) parts.push(`<rect class="pending-part" x="${x1}" y="${round(y)}" width="${round(started - x1)}" height="${h}"/>`);
@@ -198,11 +203,20 @@ function podBar(pod: PodAttempt, lane: number, x: (at: number) => number, y: num
   return parts.join('');
 }
 
+/**
+ * A failed attempt: a pod that failed, or one disrupted while it ran (evicted, preempted). A pod
+ * the Job controller killed once the Job had ended (a success policy met, the back-off limit or
+ * the deadline reached) is not one.
+ */
+function failedAttempt(pod: PodAttempt): boolean {
+  return pod.outcome === PodOutcome.FAILED || (pod.outcome === PodOutcome.KILLED && pod.reason !== undefined);
+}
+
 function failedIndexes(job: JobReport): string | undefined {
   if (job.verdict.failedIndexes) return `failed indexes: ${job.verdict.failedIndexes}`;
   const counts = new Map<number, number>();
   for (const p of job.timeline.pods) {
-    if (p.index !== undefined && (p.outcome === PodOutcome.FAILED || p.outcome === PodOutcome.KILLED)) counts.set(p.index, (counts.get(p.index) ?? 0) + 1);
+    if (p.index !== undefined && failedAttempt(p)) counts.set(p.index, (counts.get(p.index) ?? 0) + 1);
   }
   if (counts.size === 0) return undefined;
   return `indexes with failed attempts: ${[...counts.entries()].sort(([a], [b]) => a - b).map(([i, n]) => `${i} (${n}×)`).join(', ')}`;
@@ -235,12 +249,15 @@ function diagnosis(job: JobReport, lanes: number): string {
   if (job.failedPods.length > 0) {
     out.push('<ul class="failed-pods">');
     for (const pod of job.failedPods) {
-      const exits = pod.exits.map(e => `container ${e.container} exit ${e.exitCode}${e.reason ? ` (${e.reason})` : ''}`).join(', ');
-      const log = pod.logTail && pod.logTail.length > 0 ? `<pre class="log">${esc(pod.logTail.join('\n'))}</pre>` : pod.logError ? `<span class="no-log"> (no logs: ${esc(pod.logError)})</span>` : '';
-      out.push(`<li><code>${esc(pod.name)}</code>: ${esc(exits)}${log}</li>`);
+      const heading = logHeading(pod);
+      const log = pod.logTail && pod.logTail.length > 0 ? `${heading ? `<span class="log-heading">${esc(heading)}</span>` : ''}<pre class="log">${esc(pod.logTail.join('\n'))}</pre>`
+        : pod.logError ? `<span class="no-log"> (no logs: ${esc(pod.logError)})</span>` : '';
+      out.push(`<li><code>${esc(pod.name)}</code>: ${esc(failureText(pod))}${log}</li>`);
     }
     out.push('</ul>');
   }
+  if (job.failedPodsOmitted > 0) out.push(`<p class="failed-omitted">${esc(omittedText(job.failedPodsOmitted))}</p>`);
+  for (const line of countLines(job.exitCounts)) out.push(`<p class="exit-counts">${esc(line)}</p>`);
   return out.join('');
 }
 
@@ -289,6 +306,7 @@ details.group>.members{padding:0 8px 6px 16px}
 .failed-indexes{color:#c62828;font-weight:600}
 .stuck{color:#ef6c00}
 .failed-pods{padding-left:16px;margin:4px 0}
+.log-heading{display:block;color:#666;font-size:11px}.exit-counts,.failed-omitted{margin:4px 0;color:#333}
 pre.log{background:#f4f4f4;padding:4px 6px;margin:2px 0;max-height:10em;overflow:auto;font-size:11px;white-space:pre-wrap}
 svg.timeline{display:block;font-size:11px}
 svg .lane{fill:#f5f5f5}svg .lane:nth-of-type(even){fill:#ececec}

@@ -1,4 +1,5 @@
 import { argoCdDisagreement } from './argocd-health';
+import { countLines, failureText, logHeading, omittedText } from './diagnosis';
 import { FailedPod, JobReport, VerifyResult } from './verify';
 
 /** One compact line per Job, for the live table and the final summary. */
@@ -26,11 +27,32 @@ const MAX_MESSAGE_LINES = 10;
  * permission, the node gone): it needs nothing but the pod, which the verifier already watches.
  */
 function terminationMessages(exits: FailedPod['exits']): string[] {
-  return exits.filter(e => e.message?.trim()).flatMap(e => {
+  // A container restarted in place often leaves the same message at every run: shown once, its last.
+  const shown = exits.filter((e, i) => e.message?.trim() && !exits.slice(i + 1).some(later => later.container === e.container && later.message === e.message));
+  return shown.flatMap(e => {
     const text = e.message!.split('\n').filter(l => l.length > 0);
     return [`      termination message of container ${e.container}${text.length > MAX_MESSAGE_LINES ? ` (last ${MAX_MESSAGE_LINES} lines)` : ''}:`,
       ...text.slice(-MAX_MESSAGE_LINES).map(l => `      | ${l}`)];
   });
+}
+
+/**
+ * A Job's failed pods: each with why it failed (its reason, every failed run's exit) and its log
+ * tail; then how many more failed, and the failures counted by exit code and by reason.
+ */
+function failedPodLines(job: JobReport): string[] {
+  const lines: string[] = [];
+  for (const pod of job.failedPods) {
+    lines.push(`    failed pod ${pod.name}: ${failureText(pod)}`);
+    const heading = logHeading(pod);
+    if (heading && (pod.logTail ?? []).length > 0) lines.push(`      ${heading}:`);
+    for (const line of pod.logTail ?? []) lines.push(`      | ${line}`);
+    if (pod.logError) lines.push(`      (no logs: ${pod.logError})`);
+    if ((pod.logTail ?? []).length === 0) lines.push(...terminationMessages(pod.exits));
+  }
+  if (job.failedPodsOmitted > 0) lines.push(`    ${omittedText(job.failedPodsOmitted)}`);
+  lines.push(...countLines(job.exitCounts).map(line => `    ${line}`));
+  return lines;
 }
 
 /** The final report as text: a line per Job, failed pods with exit codes and log tails, groups, summary. */
@@ -41,12 +63,7 @@ export function textReport(result: VerifyResult): string {
     if (job.verdict.message && job.verdict.state !== 'complete') lines.push(`    ${job.verdict.message}`);
     const disagreement = argoCdDisagreement(job.verdict, job.argoCdHealth);
     if (disagreement) lines.push(`    ${disagreement}`);
-    for (const pod of job.failedPods) {
-      lines.push(`    failed pod ${pod.name}: ${pod.exits.map(e => `container ${e.container} exit ${e.exitCode}${e.reason ? ` (${e.reason})` : ''}`).join(', ')}`);
-      for (const line of pod.logTail ?? []) lines.push(`      | ${line}`);
-      if (pod.logError) lines.push(`      (no logs: ${pod.logError})`);
-      if ((pod.logTail ?? []).length === 0) lines.push(...terminationMessages(pod.exits));
-    }
+    lines.push(...failedPodLines(job));
   }
   for (const g of result.groups) {
     lines.push(`group ${g.namespace}/${g.group}: ${g.complete}/${g.members} complete, ${g.failed} failed${g.converged ? ', converged' : ''}`);

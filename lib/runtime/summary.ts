@@ -3,6 +3,7 @@
  * appended to the file as GitHub Actions' `$GITHUB_STEP_SUMMARY` expects): a table of Jobs with a
  * text sparkline of each one's pods over time, and the diagnosis of those that did not converge.
  */
+import { countLines, failureText, logHeading, omittedText } from './diagnosis';
 import { PodOutcome } from './pods';
 import { activeByBucket, assignLanes, attemptEnd, formatSeconds, timeSpan } from './timeline';
 import { JobState } from './verdict';
@@ -82,9 +83,15 @@ export function markdownSummary(result: VerifyResult, options: MarkdownSummaryOp
     if (job.verdict.message) lines.push(htmlText(job.verdict.message), '');
     for (const p of job.stuckPods) lines.push(`- stuck: \`${p.name}\`: ${htmlText(p.reason)}${p.message ? ` (${htmlText(p.message)})` : ''}`);
     for (const pod of job.failedPods) {
-      lines.push(`- \`${pod.name}\`: ${pod.exits.map(e => `container ${e.container} exit ${e.exitCode}${e.reason ? ` (${e.reason})` : ''}`).join(', ')}`);
-      if (pod.logTail && pod.logTail.length > 0) lines.push('  ```', ...pod.logTail.map(l => `  ${l.replace(/```/g, "'''")}`), '  ```');
+      lines.push(`- \`${pod.name}\`: ${htmlText(failureText(pod))}`);
+      if (pod.logTail && pod.logTail.length > 0) {
+        const heading = logHeading(pod);
+        if (heading) lines.push(`  ${htmlText(heading)}:`);
+        lines.push('  ```', ...pod.logTail.map(l => `  ${l.replace(/```/g, "'''")}`), '  ```');
+      }
     }
+    if (job.failedPodsOmitted > 0) lines.push(`- ${omittedText(job.failedPodsOmitted)}`);
+    for (const line of countLines(job.exitCounts)) lines.push(`- ${htmlText(line)}`);
     lines.push('', '</details>');
   }
   return `${lines.join('\n')}\n\n`;

@@ -3,6 +3,7 @@ import { k8s } from './k8s';
 import { clientKubeConfig, describeValue, KubeConfigLike } from './kubeconfig';
 import { JobPatternLabels } from '../core/labels';
 import { describeApiError } from './apply';
+import type { ExitCount } from './diagnosis';
 import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
 import { JobTarget, queueOf } from './manifests';
 import { ContainerExit, PodAttempt, podAttempt, PodSummary, summarizePod } from './pods';
@@ -143,6 +144,13 @@ export interface JobReport {
    * the final result, for a Job that did not complete: empty in `onProgress` reports.
    */
   readonly failedPods: readonly FailedPod[];
+  /** Failed pods seen beyond those in `failedPods` (they are counted in `exitCounts`). */
+  readonly failedPodsOmitted: number;
+  /**
+   * Failed runs by exit code (per container) and failed pods by pod-level reason (Evicted,
+   * EvictionByEvictionAPI, ...), over every failed pod seen, listed or not; most frequent first.
+   */
+  readonly exitCounts: readonly ExitCount[];
   /** Pods stuck in ImagePullBackOff, CrashLoopBackOff, Unschedulable, ... */
   readonly stuckPods: ReadonlyArray<{ readonly name: string; readonly reason: string; readonly message?: string }>;
   /** When the controller set the terminal condition. */
@@ -515,6 +523,8 @@ export class JobVerifier {
         ...(start ? { durationSeconds: Math.round(((end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime()) / 1000) } : {}),
       },
       failedPods,
+      failedPodsOmitted: 0,
+      exitCounts: [],
       stuckPods: [...t.stuck.values()],
       ...(terminalCondition?.lastTransitionTime ? { terminalAt: new Date(terminalCondition.lastTransitionTime).toISOString() } : {}),
       ...(t.verdictAt ? { verdictAt: t.verdictAt.toISOString() } : {}),

@@ -1,6 +1,7 @@
 import { htmlReport } from '../../lib/runtime/html-report';
 import { PodOutcome } from '../../lib/runtime/pods';
 import { JobState } from '../../lib/runtime/verdict';
+import type { FailedPod } from '../../lib/runtime/diagnosis';
 import { attempt, evenSeconds, jobReport, T0, unluckyNever, verifyResult } from './report-builders';
 
 const count = (html: string, pattern: RegExp) => (html.match(new RegExp(pattern.source, 'g')) ?? []).length;
@@ -71,6 +72,70 @@ describe('htmlReport', () => {
     // The API's failedIndexes (backoffLimitPerIndex) wins when set.
     const perIndex = htmlReport(verifyResult([jobReport('ix', pods, { state: JobState.FAILED, failedIndexes: '1' })]));
     expect(perIndex).toContain('<p class="failed-indexes">failed indexes: 1</p>');
+  });
+
+  test('a Job that succeeded by its success policy: the pods it killed then are not indexes with failed attempts', () => {
+    // GIVEN index 0 succeeded, which met the policy; the controller killed indexes 1 and 2
+    const pods = [
+      attempt('s0', 0, 3, PodOutcome.SUCCEEDED, { index: 0 }),
+      attempt('s1', 0, 3, PodOutcome.KILLED, { index: 1 }),
+      attempt('s2', 0, 3, PodOutcome.KILLED, { index: 2 }),
+    ];
+    const job = jobReport('policy', pods, { state: JobState.COMPLETE, reason: 'SuccessPolicy' }, { completionMode: 'Indexed', completions: 3, parallelism: 3 });
+    // WHEN
+    const html = section(htmlReport(verifyResult([job])), 'policy');
+    // THEN
+    expect(html).not.toContain('failed-indexes');
+  });
+
+  test('an evicted attempt is a failed attempt of its index; a killed one of a failed Job is not', () => {
+    const pods = [
+      attempt('e1', 0, 3, PodOutcome.KILLED, { index: 1, reason: 'EvictionByEvictionAPI' }),
+      attempt('e1b', 13, 16, PodOutcome.FAILED, { index: 1, exitCode: 2 }),
+      attempt('e2', 0, 16, PodOutcome.KILLED, { index: 2 }),
+    ];
+    const html = section(htmlReport(verifyResult([jobReport('ev', pods, { state: JobState.FAILED, reason: 'BackoffLimitExceeded' }, { completionMode: 'Indexed' })])), 'ev');
+    expect(html).toContain('<p class="failed-indexes">indexes with failed attempts: 1 (2×)</p>');
+  });
+
+  test("a native sidecar's restarts: no tick in the bar (they are no failed attempts), said in its tooltip", () => {
+    const job = jobReport('proxied', [attempt('p', 0, 10, PodOutcome.SUCCEEDED, { sidecarRestarts: 2 })]);
+    const html = section(htmlReport(verifyResult([job])), 'proxied');
+    expect(count(html, /<line class="restart" /)).toBe(0);
+    expect(html).toContain('data-restarts="0" data-sidecar-restarts="2">');
+    expect(html).toContain('2 restart(s) of its native sidecars (not failed attempts)</title>');
+  });
+
+  test('a pod that failed without an exit code shows its reason; an evicted one says it was', () => {
+    const pods = [
+      attempt('ev', 0, 10, PodOutcome.FAILED, { reason: 'Evicted' }),
+      attempt('api', 10, 20, PodOutcome.KILLED, { reason: 'EvictionByEvictionAPI' }),
+    ];
+    const html = section(htmlReport(verifyResult([jobReport('evicted', pods, { state: JobState.FAILED, reason: 'BackoffLimitExceeded' })])), 'evicted');
+    expect([...html.matchAll(/<text class="bar-label[^"]*"[^>]*>([^<]*)<\/text>/g)].map(m => m[1])).toEqual(['Evicted', 'killed']);
+    expect(html).toContain('data-reason="Evicted"');
+    expect(html).toContain('<title>ev: failed, Evicted\n');
+    expect(html).toContain('<title>api: killed (EvictionByEvictionAPI)\n');
+  });
+
+  test("the diagnosis: each pod's reason and failed runs, the pods left out, the counts, a previous container's log", () => {
+    // GIVEN
+    const failedPods: FailedPod[] = [
+      { name: 'd-0', exits: [{ container: 'main', exitCode: 137, reason: 'OOMKilled' }, { container: 'main', exitCode: 1, reason: 'Error' }], logTail: ['boom'], logContainer: 'main', logPrevious: true },
+      { name: 'd-1', exits: [], podReason: { reason: 'Evicted', message: 'The node was low on resource: memory. ' } },
+    ];
+    const job = jobReport('diag', [], { state: JobState.FAILED, reason: 'BackoffLimitExceeded' }, {}, {
+      failedPods,
+      failedPodsOmitted: 10,
+      exitCounts: [{ container: 'main', exitCode: 1, reason: 'Error', count: 11 }, { container: 'main', exitCode: 137, reason: 'OOMKilled', count: 1 }, { reason: 'Evicted', count: 1 }],
+    });
+    // WHEN
+    const html = section(htmlReport(verifyResult([job])), 'diag');
+    // THEN
+    expect(html).toContain('<li><code>d-0</code>: container main exit 137 (OOMKilled), container main exit 1 (Error)<span class="log-heading">log of container main (previous container)</span><pre class="log">boom</pre></li>');
+    expect(html).toContain('<li><code>d-1</code>: Evicted (The node was low on resource: memory.)</li>');
+    expect(html).toContain('<p class="failed-omitted">and 10 more failed pod(s)</p>');
+    expect(html).toContain('<p class="exit-counts">failed runs by exit code: container main exit 1 (Error) ×11, container main exit 137 (OOMKilled) ×1</p><p class="exit-counts">failed pods by reason: Evicted ×1</p>');
   });
 
   test('100 Jobs in template-expansion groups: one collapsed group each, a failed member opens its group and itself', () => {

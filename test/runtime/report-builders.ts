@@ -40,6 +40,8 @@ export function jobReport(name: string, pods: PodAttempt[], verdict: Partial<Job
       durationSeconds: Math.round((Math.max(T0, ...ends) - T0) / 1000),
     },
     failedPods: [],
+    failedPodsOmitted: 0,
+    exitCounts: [],
     stuckPods: [],
     timeline: { startedAt: T0, conditions: [], pods, ...timeline },
     ...extra,

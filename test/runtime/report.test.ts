@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ArgoCdHealthStatus, argoCdJobHealth } from '../../lib/runtime/argocd-health';
+import type { ExitCount, FailedPod } from '../../lib/runtime/diagnosis';
 import { textReport } from '../../lib/runtime/report';
 import { judgeJob, JobLike } from '../../lib/runtime/verdict';
 import { JobReport, JobVerifier, Outage, VerifyOutcome, VerifyResult } from '../../lib/runtime/verify';
@@ -19,6 +20,8 @@ function reportOf(name: string): JobReport {
     stats: { podsCreated: 1, maxRunning: 1, maxTerminating: 0, failedAttempts: 0 },
     timeline: { conditions: [], pods: [] },
     failedPods: [],
+    failedPodsOmitted: 0,
+    exitCounts: [],
     stuckPods: [],
     argoCdHealth: argoCdJobHealth(job),
   };
@@ -111,5 +114,64 @@ describe('textReport and termination messages', () => {
     expect(withoutLog.filter(l => l.startsWith('      | line'))).toEqual(Array.from({ length: 10 }, (_, i) => `      | line ${i + 6}`));
     const withLog = textReport(result([failed({ name: 'p', exits: [{ container: 'main', exitCode: 2, message }], logTail: ['from the log'] })]));
     expect(withLog).not.toContain('termination message');
+  });
+});
+
+describe('textReport and the diagnosis', () => {
+  const diagnosed = (failedPods: FailedPod[], failedPodsOmitted = 0, exitCounts: ExitCount[] = []): JobReport => ({ ...reportOf('backoff-limit-exceeded'), failedPods, failedPodsOmitted, exitCounts });
+  /** The lines of the report from the first failed pod's on, up to the summary. */
+  const diagnosisLines = (job: JobReport) => {
+    const lines = textReport(result([job])).split('\n');
+    return lines.slice(lines.findIndex(l => l.startsWith('    failed pod')), -1);
+  };
+
+  test("each pod's reason and failed runs, a previous container's log, the pods left out and the counts", () => {
+    // GIVEN
+    const job = diagnosed([
+      { name: 'w-0', exits: [{ container: 'main', exitCode: 137, reason: 'OOMKilled' }, { container: 'main', exitCode: 1, reason: 'Error' }], logTail: ['loading 3 GiB'], logContainer: 'main', logPrevious: true },
+      { name: 'w-1', exits: [], podReason: { reason: 'Evicted', message: 'The node was low on resource: memory. ' } },
+      { name: 'w-2', exits: [{ container: 'main', exitCode: 143, reason: 'Error' }], podReason: { reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting' }, logTail: ['terminating'], logContainer: 'main' },
+      { name: 'w-3', exits: [] },
+    ], 10, [
+      { container: 'main', exitCode: 1, reason: 'Error', count: 12 }, { container: 'main', exitCode: 137, reason: 'OOMKilled', count: 1 },
+      { container: 'main', exitCode: 143, reason: 'Error', count: 1 }, { reason: 'Evicted', count: 1 }, { reason: 'EvictionByEvictionAPI', count: 1 },
+    ]);
+    // WHEN / THEN
+    expect(diagnosisLines(job)).toEqual([
+      '    failed pod w-0: container main exit 137 (OOMKilled), container main exit 1 (Error)',
+      '      log of container main (previous container):',
+      '      | loading 3 GiB',
+      '    failed pod w-1: Evicted (The node was low on resource: memory.)',
+      '    failed pod w-2: EvictionByEvictionAPI (Eviction API: evicting), container main exit 143 (Error)',
+      '      | terminating',
+      '    failed pod w-3: no exit code or reason in its status',
+      '    and 10 more failed pod(s)',
+      '    failed runs by exit code: container main exit 1 (Error) ×12, container main exit 137 (OOMKilled) ×1, container main exit 143 (Error) ×1',
+      '    failed pods by reason: Evicted ×1, EvictionByEvictionAPI ×1',
+    ]);
+  });
+
+  test('a crash loop: the failed runs left out are said where they were, between the first and the last kept', () => {
+    const exits = [1, 2, 3, 4, 5, 11, 12, 13, 14, 15].map(exitCode => ({ container: 'main', exitCode }));
+    const [line] = diagnosisLines(diagnosed([{ name: 'loop', exits, exitsOmitted: 5 }]));
+    expect(line).toBe('    failed pod loop: container main exit 1, container main exit 2, container main exit 3, container main exit 4, container main exit 5, '
+      + '… 5 more failed run(s) …, container main exit 11, container main exit 12, container main exit 13, container main exit 14, container main exit 15');
+  });
+
+  test('one failure: no count lines (the failed pod line says it all)', () => {
+    const job = diagnosed([{ name: 'once', exits: [{ container: 'main', exitCode: 1, reason: 'Error' }] }], 0, [{ container: 'main', exitCode: 1, reason: 'Error', count: 1 }]);
+    expect(diagnosisLines(job)).toEqual(['    failed pod once: container main exit 1 (Error)']);
+  });
+
+  test('a termination message left by every run of a restarted container is shown once', () => {
+    const exit = { container: 'main', exitCode: 1, reason: 'Error', message: 'bad row 17' };
+    const job = diagnosed([{ name: 'again', exits: [exit, exit, { ...exit, message: 'bad row 18' }], logError: 'pods "again" not found' }], 0, [{ container: 'main', exitCode: 1, reason: 'Error', count: 3 }]);
+    expect(diagnosisLines(job).filter(l => l.startsWith('      '))).toEqual([
+      '      (no logs: pods "again" not found)',
+      '      termination message of container main:',
+      '      | bad row 17',
+      '      termination message of container main:',
+      '      | bad row 18',
+    ]);
   });
 });

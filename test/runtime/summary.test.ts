@@ -1,3 +1,4 @@
+import type { FailedPod } from '../../lib/runtime/diagnosis';
 import { PodOutcome } from '../../lib/runtime/pods';
 import { markdownSummary, sparkline } from '../../lib/runtime/summary';
 import { JobState } from '../../lib/runtime/verdict';
@@ -19,6 +20,31 @@ describe('markdownSummary', () => {
     expect(md.startsWith('### job-patterns verify: ❌ failed\n')).toBe(true);
     expect(md).toContain('<details><summary>ns/unlucky: failed (BackoffLimitExceeded)</summary>\n\nJob has reached the specified backoff limit\n\n- `unlucky-a`: container main exit 1 (Error)\n  ```\n  unlucky-a failed\n  ```\n\n</details>');
     expect(md.endsWith('\n\n')).toBe(true);
+  });
+
+  test("the diagnosis of a Job that failed: each pod's reason and failed runs, a previous container's log, the pods left out, the counts", () => {
+    // GIVEN
+    const failedPods: FailedPod[] = [
+      { name: 'w-0', exits: [{ container: 'main', exitCode: 137, reason: 'OOMKilled' }, { container: 'main', exitCode: 1, reason: 'Error' }], logTail: ['loading 3 GiB'], logContainer: 'main', logPrevious: true },
+      { name: 'w-1', exits: [], podReason: { reason: 'OutOfcpu', message: "Pod was rejected: Node didn't have enough resource: cpu, requested: 4000, used: 500, capacity: 2000" } },
+    ];
+    const job = { ...unluckyNever(), failedPods, failedPodsOmitted: 3, exitCounts: [{ container: 'main', exitCode: 1, reason: 'Error', count: 4 }, { reason: 'OutOfcpu', count: 1 }] };
+    // WHEN
+    const md = markdownSummary(verifyResult([job], 80, VerifyOutcome.FAILED));
+    // THEN
+    expect(md).toContain([
+      '- `w-0`: container main exit 137 (OOMKilled), container main exit 1 (Error)',
+      '  log of container main (previous container):',
+      '  ```',
+      '  loading 3 GiB',
+      '  ```',
+      "- `w-1`: OutOfcpu (Pod was rejected: Node didn't have enough resource: cpu, requested: 4000, used: 500, capacity: 2000)",
+      '- and 3 more failed pod(s)',
+      '- failed runs by exit code: container main exit 1 (Error) ×4',
+      '- failed pods by reason: OutOfcpu ×1',
+      '',
+      '</details>',
+    ].join('\n'));
   });
 
   test('pipes in a cell are escaped; rows beyond maxRows are counted', () => {
