@@ -24,6 +24,10 @@ function objectsIn(outdir: string): string[] {
     .sort();
 }
 
+/** The YAML a release wrote for this app (test/consumer/released, see its README). */
+const released = (version: string) => fs.readFileSync(path.join(__dirname, 'released', version, 'batch.k8s.yaml'), 'utf-8');
+const PIN_NOTICE = 'cdk8s-job-patterns: defaults pinned to 0.1 (app); not using 2 newer default(s):';
+
 const EXPECTED_OBJECTS = ['Deployment/fruit-queue', 'Job/even-seconds-<hash>', 'Job/fruit-<hash>', 'Job/fruit-filler-<hash>', 'Job/pi-<hash>', 'Service/fruit-queue'];
 const WARNING = 'warning job/parallelism-exceeds-completions Job/batch/even-seconds-';
 const BAD_JOB_ERROR = "error job/restart-policy\n  object:    Job/batch/manual\n  construct: batch/manual\n  field:     spec.template.spec.restartPolicy\n  problem:   restartPolicy is 'Always'; a Job allows only 'Never' or 'OnFailure'\n  fix:       ";
@@ -72,6 +76,39 @@ describe.each(PEERS)('a user\'s cdk8s app on %s, installed from the tarball', (_
       'cdk8s-plus-28': [path.join(modules, 'cdk8s-plus-28')],
     });
     expect(JSON.parse(fs.readFileSync(path.join(modules, 'cdk8s', 'package.json'), 'utf-8')).version).toBe(peers.cdk8s);
+  });
+
+  test('pinned to 0.2 (main.ts), cdk8s synth writes byte for byte the YAML 0.2.0 wrote for this app, and no pin notice', () => {
+    // WHEN
+    const outdir = path.join(app, 'dist-pinned-0.2');
+    const synth = runOk(app, 'npx', ['cdk8s', 'synth', '--check-upgrade=false', '--output', outdir]);
+
+    // THEN
+    expect(fs.readFileSync(path.join(outdir, 'batch.k8s.yaml'), 'utf-8')).toEqual(released('0.2.0'));
+    expect(synth.stderr).not.toContain('cdk8s-job-patterns: defaults pinned');
+  });
+
+  test('pinned to 0.1, it writes the YAML 0.1.0 wrote, and says once which two newer defaults it does not use', () => {
+    // WHEN
+    const outdir = path.join(app, 'dist-pinned-0.1');
+    const synth = runOk(app, 'npx', ['cdk8s', 'synth', '--check-upgrade=false', '--output', outdir], { PIN_DEFAULTS: '0.1' });
+
+    // THEN
+    expect(fs.readFileSync(path.join(outdir, 'batch.k8s.yaml'), 'utf-8')).toEqual(released('0.1.0'));
+    expect(`${synth.stdout}${synth.stderr}`.split(PIN_NOTICE).length - 1).toBe(1);
+  });
+
+  test('pinned to 0.1 with one flag on, only what the flag names changes', () => {
+    // WHEN
+    const outdir = path.join(app, 'dist-pinned-0.1-flag');
+    runOk(app, 'npx', ['cdk8s', 'synth', '--check-upgrade=false', '--output', outdir], { PIN_DEFAULTS: '0.1', ENABLE_FLAGS: 'terminationMessageFallbackToLogs' });
+
+    // THEN the six containers get the policy; every Job (they all run once per spec) gets a new name
+    const written = fs.readFileSync(path.join(outdir, 'batch.k8s.yaml'), 'utf-8');
+    const withoutFlag = written.split('\n').filter(line => line !== '          terminationMessagePolicy: FallbackToLogsOnError');
+    expect(written.split('\n').length - withoutFlag.length).toBe(6);
+    const hashesMasked = (text: string) => text.replace(/-[0-9a-f]{8}$/gm, '-<hash>');
+    expect(hashesMasked(withoutFlag.join('\n'))).toEqual(hashesMasked(released('0.1.0')));
   });
 
   test('fails on a bad Job: exits non-zero, names the rule, writes no YAML', () => {

@@ -2,9 +2,13 @@
 // (test/consumer/consumer.test.ts) copies this folder into a fresh directory, installs the packed
 // library into it and runs `cdk8s synth` here. Nothing in it may import from the repository.
 import { ApiObject, App, Chart, Duration } from 'cdk8s';
-import { FixedCompletionJob, SingleBatchJob, WorkItems, WorkQueue, WorkQueueJob } from 'cdk8s-job-patterns';
+import { DefaultFlag, FixedCompletionJob, JobPatternDefaults, SingleBatchJob, WorkItems, WorkQueue, WorkQueueJob } from 'cdk8s-job-patterns';
 
 const app = new App();
+// The defaults of the release this app was created with: an upgrade of the library changes none of
+// its YAML. (The consumer test pins other releases, and turns flags on, through the environment.)
+const enable = (process.env.ENABLE_FLAGS ?? '').split(',').filter(name => name !== '');
+JobPatternDefaults.pin(app, process.env.PIN_DEFAULTS ?? '0.2', { enable: DefaultFlag.all().filter(flag => enable.includes(flag.name)) });
 const chart = new Chart(app, 'batch', { namespace: 'batch' });
 
 new SingleBatchJob(chart, 'pi', {
