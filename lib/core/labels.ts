@@ -46,3 +46,25 @@ export class JobPatternLabels {
 
   private constructor() {}
 }
+
+/** The Argo CD annotation and label keys this library writes or reads, in one place. */
+export class ArgoCdAnnotations {
+  /** `argocd.argoproj.io/hook`: the sync phase(s) a hook runs in (`PreSync`, `Sync`, `PostSync`, `SyncFail`, `Skip`). */
+  public static readonly HOOK = 'argocd.argoproj.io/hook';
+  /** `argocd.argoproj.io/hook-delete-policy`: when a hook is deleted (comma-separated policies). */
+  public static readonly HOOK_DELETE_POLICY = 'argocd.argoproj.io/hook-delete-policy';
+  /** `argocd.argoproj.io/sync-options`, e.g. `Force=true,Replace=true`. */
+  public static readonly SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+  /** `argocd.argoproj.io/sync-wave`: an integer, default 0; a wave must be synced and healthy before the next starts. */
+  public static readonly SYNC_WAVE = 'argocd.argoproj.io/sync-wave';
+  /** `helm.sh/hook`: Argo CD also honours Helm hooks (pre-install and pre-upgrade run as PreSync, post-* as PostSync). */
+  public static readonly HELM_HOOK = 'helm.sh/hook';
+  /** `helm.sh/hook-weight`: the sync wave of a Helm hook without an Argo CD sync wave. */
+  public static readonly HELM_HOOK_WEIGHT = 'helm.sh/hook-weight';
+  /** The label Argo CD's label-based resource tracking writes (its default `application.instanceLabelKey`). */
+  public static readonly INSTANCE_LABEL = 'app.kubernetes.io/instance';
+  /** The sync options of {@link GitOpsPolicy.recreateOnChange}: delete and re-create instead of patching. */
+  public static readonly FORCE_REPLACE = 'Force=true,Replace=true';
+
+  private constructor() {}
+}

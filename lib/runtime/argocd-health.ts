@@ -171,6 +171,7 @@ export function argoCdHookPhase(health: ArgoCdHealth): ArgoCdHookPhase {
 const AGREEING: Partial<Record<JobState, ArgoCdHealthStatus>> = {
   [JobState.PENDING]: ArgoCdHealthStatus.PROGRESSING,
   [JobState.RUNNING]: ArgoCdHealthStatus.PROGRESSING,
+  [JobState.QUEUED]: ArgoCdHealthStatus.SUSPENDED,
   [JobState.SUSPENDED]: ArgoCdHealthStatus.SUSPENDED,
   [JobState.COMPLETE]: ArgoCdHealthStatus.HEALTHY,
   [JobState.FAILED]: ArgoCdHealthStatus.DEGRADED,
@@ -187,12 +188,12 @@ export function argoCdDisagreement(verdict: JobVerdict, health: ArgoCdHealth | u
   }
   const ours = `${verdict.state}${verdict.reason ? ` (${verdict.reason})` : ''}`;
   if (health.status === ArgoCdHealthStatus.HEALTHY && (verdict.state === JobState.RUNNING || verdict.state === JobState.PENDING)) {
-    return `Argo CD shows Healthy while the Job is ${ours}: it counts a Suspended condition of any status (a resumed Job) as finished`;
+    return `Argo CD shows Healthy while the Job is ${ours}: it counts a Complete, Failed or Suspended condition of any status (a resumed Job has Suspended=False) as finished`;
   }
   if (health.status === ArgoCdHealthStatus.PROGRESSING && verdict.early) {
     return `Argo CD shows Progressing while the Job is ${ours}: it ignores ${verdict.state === JobState.FAILED ? 'FailureTarget' : 'SuccessCriteriaMet'} and waits for the ${verdict.state === JobState.FAILED ? 'Failed' : 'Complete'} condition`;
   }
-  if (health.status === ArgoCdHealthStatus.PROGRESSING && verdict.state === JobState.SUSPENDED) {
+  if (health.status === ArgoCdHealthStatus.PROGRESSING && (verdict.state === JobState.SUSPENDED || verdict.state === JobState.QUEUED)) {
     return `Argo CD shows Progressing while the Job is ${ours}: the controller has not written the Suspended condition yet`;
   }
   return `Argo CD shows ${health.status}${health.message ? ` ("${health.message}")` : ''} while the Job is ${ours}`;

@@ -10,7 +10,7 @@ import { jobTargets, loadManifests } from './manifests';
 import { htmlReport } from './html-report';
 import { junitReport, progressTable, textReport } from './report';
 import { markdownSummary } from './summary';
-import { EXIT_CODES, JobReport, JobVerifier, VerifyOutcome, VerifyResult } from './verify';
+import { EXIT_CODES, JobReport, JobVerifier, MAX_TIMEOUT_MS, VerifyOutcome, VerifyResult } from './verify';
 
 /** Where the CLI writes; injectable for tests. */
 export interface CliIo {
@@ -25,7 +25,11 @@ export function parseDuration(text: string): number {
     throw new InvalidArgumentError(`'${text}' is not a duration > 0; use e.g. 90s, 5m or 1h`);
   }
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(match[2] ?? 's') as 'ms' | 's' | 'm' | 'h'];
-  return Number(match[1]) * unit;
+  const ms = Number(match[1]) * unit;
+  if (ms > MAX_TIMEOUT_MS) {
+    throw new InvalidArgumentError(`'${text}' is longer than ${Math.floor(MAX_TIMEOUT_MS / 3_600_000)}h, the longest a timer can wait; use e.g. 24h`);
+  }
+  return ms;
 }
 
 function argoCdVersion(text: string): ArgoCdVersion {
@@ -34,6 +38,12 @@ function argoCdVersion(text: string): ArgoCdVersion {
   } catch (error) {
     throw new InvalidArgumentError(error instanceof Error ? error.message : String(error));
   }
+}
+
+function strictlyPositiveInteger(text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`'${text}' is not a whole number >= 1`);
+  return n;
 }
 
 function positiveInteger(text: string): number {
@@ -52,6 +62,8 @@ interface VerifyFlags {
   readonly fieldManager: string;
   readonly failFast: boolean;
   readonly allowSuspended: boolean;
+  readonly replacementGrace: number;
+  readonly expect?: number;
   readonly output: 'text' | 'json';
   readonly junit?: string;
   readonly html?: string;
@@ -72,17 +84,19 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     .configureOutput({ writeOut: s => io.stdout.write(s), writeErr: s => io.stderr.write(s) });
 
   program.command('verify')
-    .description('Watch Jobs until each converged as its pattern says; explain failures.\nExit codes: 0 converged, 1 failed, 2 timed out, 3 usage or connection error.')
+    .description('Watch Jobs until each converged as its pattern says; explain failures.\nExit codes: 0 converged, 1 failed, 2 timed out, 3 usage or connection error, 4 a Job cannot be verified (deleted before verification began).')
     .argument('[manifests...]', 'YAML files or directories (e.g. dist/); their Jobs are verified')
     .option('-l, --selector <selector>', 'verify every Job matching this label selector instead of manifests')
     .option('-n, --namespace <namespace>', 'namespace of Jobs that name none (default: the context\'s, else "default")')
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, else ~/.kube/config)')
     .option('--context <name>', 'kubeconfig context')
-    .addOption(new Option('--timeout <duration>', 'give up after this long (e.g. 90s, 5m)').argParser(parseDuration).default(parseDuration('10m'), '10m'))
+    .addOption(new Option('--timeout <duration>', 'give up after this long, counted from the start (e.g. 90s, 5m): connecting, --apply and watching included').argParser(parseDuration).default(parseDuration('10m'), '10m'))
     .option('--apply', 'server-side apply the manifests first (strict field validation)', false)
     .option('--field-manager <name>', 'field manager of --apply', 'job-patterns')
     .option('--fail-fast', 'fail at the first failed Job or stuck pod', false)
-    .option('--allow-suspended', 'count suspended Jobs as converged', false)
+    .option('--allow-suspended', 'count queued and suspended Jobs as converged (the summary names them)', false)
+    .addOption(new Option('--replacement-grace <duration>', 'how long a Job deleted before it finished waits for a new run under its name').argParser(parseDuration).default(15_000, '15s'))
+    .option('--expect <n>', 'with --selector: wait until this many Jobs match (later sync waves)', strictlyPositiveInteger)
     .option('-o, --output <format>', 'text or json', (v: string) => {
       if (v !== 'text' && v !== 'json') throw new InvalidArgumentError(`'${v}' is not text or json`);
       return v;
@@ -91,7 +105,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     .option('--html <file>', 'also write a self-contained HTML report: a timeline of every Job\'s pods')
     .option('--summary <file>', 'also append a Markdown summary (for $GITHUB_STEP_SUMMARY)')
     .option('--log-lines <n>', 'log lines to show per failed pod', positiveInteger, 10)
-    .option('--argo-cd-version <version>', 'Argo CD release whose health wording the report follows (e.g. 3.5.4)', argoCdVersion, ArgoCdVersion.NEWEST)
+    .addOption(new Option('--argo-cd-version <version>', 'Argo CD release whose health wording the report follows (e.g. 3.5.4)').argParser(argoCdVersion).default(ArgoCdVersion.NEWEST, ArgoCdVersion.NEWEST.toString()))
     .action(async (manifests: string[], flags: VerifyFlags) => {
       exitCode = await verifyCommand(manifests, flags, io);
     });
@@ -114,8 +128,13 @@ function fail(io: CliIo, message: string): number {
 }
 
 async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Promise<number> {
+  // --timeout counts from here: loading, --apply and the verification share it.
+  const deadline = Date.now() + flags.timeout;
   if ((paths.length === 0) === (flags.selector === undefined)) {
     return fail(io, 'give either manifests (files or directories) or --selector, not both and not neither');
+  }
+  if (flags.expect !== undefined && flags.selector === undefined) {
+    return fail(io, '--expect needs --selector (with manifests, every Job in them is waited for)');
   }
   if (flags.apply && paths.length === 0) {
     return fail(io, '--apply needs manifests');
@@ -150,7 +169,14 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
   }
 
   if (flags.apply) {
-    const results = await applyManifests(kubeConfig, manifests, { namespace, fieldManager: flags.fieldManager });
+    let timer: NodeJS.Timeout | undefined;
+    const outOfTime = new Promise<undefined>(resolve => { timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now())); });
+    const results = await Promise.race([applyManifests(kubeConfig, manifests, { namespace, fieldManager: flags.fieldManager }), outOfTime]);
+    clearTimeout(timer);
+    if (results === undefined) {
+      io.stderr.write(`job-patterns verify: timed out after ${Math.round(flags.timeout / 1000)} s during --apply: the API server at ${kubeConfig.getCurrentCluster()?.server} did not answer\n`);
+      return EXIT_CODES[VerifyOutcome.TIMEOUT];
+    }
     const rejected = results.filter(r => r.error);
     for (const r of rejected) io.stderr.write(`apply ${r.kind}/${r.name}: ${r.error}\n`);
     if (rejected.length > 0) {
@@ -188,9 +214,11 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
     kubeConfig,
     ...(targets ? { targets } : { selector: flags.selector }),
     namespace,
-    timeoutMs: flags.timeout,
+    timeoutMs: Math.max(1, deadline - Date.now()),
     failFast: flags.failFast,
     allowSuspended: flags.allowSuspended,
+    replacementGraceMs: flags.replacementGrace,
+    ...(flags.expect !== undefined ? { expectJobs: flags.expect } : {}),
     logLines: flags.logLines,
     argoCdVersion: flags.argoCdVersion,
     onProgress,

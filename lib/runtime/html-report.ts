@@ -44,6 +44,10 @@ const VERDICT_COLOURS: Record<string, string> = {
   [JobState.DELETED]: OUTCOME_COLOURS[PodOutcome.KILLED],
   [JobState.RUNNING]: OUTCOME_COLOURS[PodOutcome.RUNNING],
   [JobState.SUSPENDED]: '#ef6c00',
+  [JobState.QUEUED]: '#ef6c00',
+  [JobState.MANAGED_ELSEWHERE]: OUTCOME_COLOURS[PodOutcome.RUNNING],
+  [JobState.OUTDATED]: OUTCOME_COLOURS[PodOutcome.PENDING],
+  [JobState.GONE]: OUTCOME_COLOURS[PodOutcome.KILLED],
   [JobState.PENDING]: OUTCOME_COLOURS[PodOutcome.PENDING],
   [JobState.MISSING]: OUTCOME_COLOURS[PodOutcome.PENDING],
 };

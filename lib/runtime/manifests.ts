@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { JobPatternLabels } from '../core/labels';
+import { ArgoCdAnnotations, JobPatternLabels } from '../core/labels';
 
 /** A manifest as read from YAML. */
 export type Manifest = Record<string, any> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } };
@@ -18,6 +18,15 @@ export interface JobTarget {
   readonly group?: string;
   /** The work queue's host (`job-patterns.cdk8s.io/queue`: annotation of the workers, label of a filler), when present. */
   readonly queue?: string;
+  /**
+   * The manifest's `spec.template`. A Job under the target's name whose template lacks a field of
+   * it, or has another value, is an earlier run (state `outdated`), never the answer: the verifier
+   * waits for the run of this change. Fields the API server or a webhook adds (defaults, Kueue's
+   * node selectors and tolerations, injected sidecars) do not count. Absent: any run is this one.
+   */
+  readonly template?: Readonly<Record<string, unknown>>;
+  /** The Argo CD hook annotations (`argocd.argoproj.io/hook`, `.../hook-delete-policy`) of the manifest, when present: a `Skip` hook is never applied. */
+  readonly argoCdHook?: { readonly hook: string; readonly deletePolicy?: string };
 }
 
 /** Reads every YAML document of the given files and directories (recursively, *.yaml / *.yml, sorted). */
@@ -46,7 +55,17 @@ export function jobTargets(manifests: readonly Manifest[], defaultNamespace: str
     ...(m.metadata.annotations?.[JobPatternLabels.PATTERN_ANNOTATION] ? { pattern: m.metadata.annotations[JobPatternLabels.PATTERN_ANNOTATION] } : {}),
     ...(m.metadata.labels?.[JobPatternLabels.GROUP] ? { group: m.metadata.labels[JobPatternLabels.GROUP] } : {}),
     ...queueOf(m.metadata),
+    ...(m.spec?.template && typeof m.spec.template === 'object' ? { template: m.spec.template } : {}),
+    ...hookOf(m.metadata.annotations),
   }));
+}
+
+/** `{ argoCdHook }` from a manifest's annotations, or nothing. */
+function hookOf(annotations: Record<string, string> | undefined): { argoCdHook?: JobTarget['argoCdHook'] } {
+  const hook = annotations?.[ArgoCdAnnotations.HOOK];
+  if (hook === undefined) return {};
+  const deletePolicy = annotations?.[ArgoCdAnnotations.HOOK_DELETE_POLICY];
+  return { argoCdHook: { hook, ...(deletePolicy ? { deletePolicy } : {}) } };
 }
 
 /** `{ queue }` from a Job's metadata (the workers' annotation or a filler's label), or nothing. */

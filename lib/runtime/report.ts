@@ -37,6 +37,26 @@ function terminationMessages(exits: FailedPod['exits']): string[] {
 }
 
 /**
+ * What the report knows of the Job's life besides its verdict: who manages it, where it waits,
+ * whether it finished before verification began, and the runs that came before the one judged.
+ */
+function runLines(job: JobReport): string[] {
+  const lines: string[] = [];
+  if (job.managedBy) lines.push(`    managed by ${job.managedBy}: its status is written there`);
+  const s = job.suspension;
+  if (s && (s.kueueQueue || s.since)) {
+    lines.push(`    ${job.verdict.state === 'queued' ? 'queued' : 'suspended'}${s.kueueQueue ? ` in Kueue LocalQueue ${s.kueueQueue}` : ''}${s.since ? ` since ${s.since}` : ''}`);
+  }
+  if (job.finishedBeforeVerification) lines.push(`    finished at ${job.terminalAt}, before verification began: judged from its status, nothing was watched happening`);
+  for (const run of job.earlierRuns) {
+    const how = run.endedBy === 'replaced' ? 'replaced by a newer Job of the same name' : 'deleted';
+    lines.push(`    earlier run ${run.uid}${run.createdAt ? ` (created ${run.createdAt})` : ''}: ${how} while ${run.state}${run.reason ? ` (${run.reason})` : ''}${run.outdated ? `; not this change's: ${run.outdated}` : ''}`);
+  }
+  if (job.earlierRunsOmitted > 0) lines.push(`    and ${job.earlierRunsOmitted} earlier run(s) more`);
+  return lines;
+}
+
+/**
  * A Job's failed pods: each with why it failed (its reason, every failed run's exit) and its log
  * tail; then how many more failed, and the failures counted by exit code and by reason.
  */
@@ -61,6 +81,7 @@ export function textReport(result: VerifyResult): string {
   for (const job of result.jobs) {
     lines.push(jobLine(job));
     if (job.verdict.message && job.verdict.state !== 'complete') lines.push(`    ${job.verdict.message}`);
+    lines.push(...runLines(job));
     const disagreement = argoCdDisagreement(job.verdict, job.argoCdHealth);
     if (disagreement) lines.push(`    ${disagreement}`);
     lines.push(...failedPodLines(job));

@@ -24,12 +24,16 @@ const ICONS: Record<string, string> = {
   [JobState.FAILED]: '❌',
   [JobState.DELETED]: '🗑️',
   [JobState.SUSPENDED]: '⏸️',
+  [JobState.QUEUED]: '⏸️',
+  [JobState.MANAGED_ELSEWHERE]: '⏳',
+  [JobState.OUTDATED]: '⏳',
   [JobState.RUNNING]: '⏳',
   [JobState.PENDING]: '⏳',
   [JobState.MISSING]: '❔',
+  [JobState.GONE]: '❔',
 };
 
-const OUTCOME_ICONS: Record<string, string> = { converged: '✅', failed: '❌', timeout: '⏱️', error: '⚠️' };
+const OUTCOME_ICONS: Record<string, string> = { converged: '✅', failed: '❌', timeout: '⏱️', error: '⚠️', unverifiable: '❔' };
 
 const LEVELS = '▁▂▃▄▅▆▇█';
 

@@ -5,9 +5,12 @@
 /** The parts of a batch/v1 Job that {@link judgeJob} and `argoCdJobHealth` take (a V1Job satisfies it); each field says what is read. */
 export interface JobLike {
   /** The Job's `metadata`: Argo CD's health (`argoCdJobHealth`) reads `deletionTimestamp` and `finalizers`. */
-  readonly metadata?: { readonly name?: string; readonly namespace?: string; readonly annotations?: Record<string, string>; readonly labels?: Record<string, string>; readonly deletionTimestamp?: Date | string; readonly finalizers?: readonly string[] };
+  readonly metadata?: {
+    readonly name?: string; readonly namespace?: string; readonly uid?: string; readonly creationTimestamp?: Date | string;
+    readonly annotations?: Record<string, string>; readonly labels?: Record<string, string>; readonly deletionTimestamp?: Date | string; readonly finalizers?: readonly string[];
+  };
   /** The Job's `spec`: {@link judgeJob} reads `suspend` and `managedBy`. */
-  readonly spec?: { readonly completions?: number; readonly parallelism?: number; readonly completionMode?: string; readonly suspend?: boolean; readonly backoffLimit?: number; readonly managedBy?: string };
+  readonly spec?: { readonly completions?: number; readonly parallelism?: number; readonly completionMode?: string; readonly suspend?: boolean; readonly backoffLimit?: number; readonly managedBy?: string; readonly activeDeadlineSeconds?: number };
   /**
    * The Job's `status`: {@link judgeJob} reads the conditions, `active`, `startTime` and the
    * indexes; `argoCdJobHealth`, the conditions.
@@ -22,6 +25,7 @@ export interface JobLike {
     readonly completionTime?: Date | string;
     readonly completedIndexes?: string;
     readonly failedIndexes?: string;
+    readonly uncountedTerminatedPods?: { readonly succeeded?: readonly string[]; readonly failed?: readonly string[] };
     readonly conditions?: ReadonlyArray<{ readonly type: string; readonly status: string; readonly reason?: string; readonly message?: string; readonly lastTransitionTime?: Date | string }>;
   };
 }
@@ -34,26 +38,47 @@ export enum JobState {
   PENDING = 'pending',
   /** Pods are running. */
   RUNNING = 'running',
-  /** `spec.suspend` is true and the controller reports Suspended. */
+  /**
+   * Suspended before any pod ran: waiting to be admitted (Kueue suspends every Job it queues) or
+   * resumed. A state, not a verdict: the verifier waits for it.
+   */
+  QUEUED = 'queued',
+  /**
+   * Suspended again after its pods had run (Kueue's preemption or eviction, or by hand): waiting
+   * to be resumed. A state, not a verdict: the verifier waits for it.
+   */
   SUSPENDED = 'suspended',
   /** Succeeded: the Complete condition (or SuccessCriteriaMet while pods terminate, from 1.31). */
   COMPLETE = 'complete',
   /** Failed: the Failed condition (or FailureTarget while pods terminate, from 1.31). */
   FAILED = 'failed',
   /**
-   * `spec.managedBy` names another controller than the built-in one (1.32+ by default): the
-   * built-in Job controller never acts on the Job, so nothing here will make it converge.
+   * `spec.managedBy` names another controller than the built-in one (MultiKueue, for example):
+   * the built-in Job controller leaves the Job alone and its manager writes its status. Waiting
+   * for the manager to write Complete or Failed, which are then judged as usual.
    */
   MANAGED_ELSEWHERE = 'managed-elsewhere',
-  /** Deleted (for example by its TTL) before it was ever seen Complete or Failed. */
+  /**
+   * A Job under the target's name whose pod template is not the manifest's: an earlier run, about
+   * to be replaced (Argo CD `Replace=true`, `recreateOnChange()`, a hook). Never the answer: the
+   * verifier waits for the run of this change.
+   */
+  OUTDATED = 'outdated',
+  /** Deleted before it finished, and no new run came under its name (see `VerifyOptions.replacementGraceMs`). */
   DELETED = 'deleted',
+  /**
+   * Never seen, and it never will be: it finished and was deleted before verification began (its
+   * Events say so: a TTL, a hook delete policy), or it is an Argo CD hook that is never applied
+   * (`hook: Skip`). Its run cannot be judged (exit code 4).
+   */
+  GONE = 'gone',
 }
 
 /** The judgement of one Job. */
 export interface JobVerdict {
   /** Where the Job stands. */
   readonly state: JobState;
-  /** True when the state can no longer change (complete or failed, or deleted). */
+  /** True when the state can no longer change (complete, failed, deleted or gone). */
   readonly terminal: boolean;
   /** The condition reason: BackoffLimitExceeded, DeadlineExceeded, PodFailurePolicy, ... */
   readonly reason?: string;
@@ -84,12 +109,13 @@ function condition(job: JobLike, type: string) {
  * - SuccessCriteriaMet=True / FailureTarget=True -> the same verdict, marked early: the outcome is
  *   decided while pods still terminate (from 1.31 the controller adds Complete / Failed only after
  *   every pod terminated).
- * - otherwise, `spec.managedBy` naming another controller -> managed elsewhere, at once: the
- *   built-in controller never acts on it (another controller may write its status, which the
- *   rules above read first).
- * - Suspended=True -> suspended (a Job resumed later shows Suspended=False and is running again;
- *   one whose spec.suspend was just set to false while the status still says Suspended=True is
- *   not suspended either: the controller is about to resume it).
+ * - otherwise, `spec.managedBy` naming another controller -> managed elsewhere, not terminal: its
+ *   manager writes the status, whose Complete / Failed the rules above read first.
+ * - Suspended=True -> queued when no pod ever ended (Kueue suspends the Jobs it queues), else
+ *   suspended (preempted, evicted, or suspended by hand); neither is terminal. A Job resumed later
+ *   shows Suspended=False and is running again; one whose spec.suspend was just set to false
+ *   while the status still says Suspended=True is not suspended either: the controller is about
+ *   to resume it.
  * - otherwise running when pods are active, else pending.
  */
 export function judgeJob(job: JobLike): JobVerdict {
@@ -116,8 +142,8 @@ export function judgeJob(job: JobLike): JobVerdict {
   const managedBy = job.spec?.managedBy;
   if (managedBy !== undefined && managedBy !== BUILT_IN_JOB_CONTROLLER) {
     return {
-      state: JobState.MANAGED_ELSEWHERE, terminal: true, reason: 'ManagedByOtherController',
-      message: `spec.managedBy is '${managedBy}', so the built-in Job controller does not run this Job; verify it where '${managedBy}' runs it, or remove spec.managedBy`,
+      state: JobState.MANAGED_ELSEWHERE, terminal: false, reason: 'ManagedByOtherController',
+      message: `spec.managedBy is '${managedBy}': the built-in Job controller leaves this Job alone and '${managedBy}' writes its status; waiting for it to report Complete or Failed`,
       early: false, ...indexes,
     };
   }
@@ -125,7 +151,9 @@ export function judgeJob(job: JobLike): JobVerdict {
   // not caught up yet; the Job is about to run, not suspended.
   const suspended = job.spec?.suspend === false ? undefined : condition(job, 'Suspended');
   if (suspended || (job.spec?.suspend === true && !(job.status?.active))) {
-    return { state: JobState.SUSPENDED, terminal: false, reason: suspended?.reason ?? 'JobSuspended', message: suspended?.message, early: false, ...indexes };
+    // From 1.35 a suspend clears startTime, so the counts say whether pods ever ended.
+    const ran = (job.status?.succeeded ?? 0) + (job.status?.failed ?? 0) > 0 || job.status?.startTime !== undefined;
+    return { state: ran ? JobState.SUSPENDED : JobState.QUEUED, terminal: false, reason: suspended?.reason ?? 'JobSuspended', message: suspended?.message, early: false, ...indexes };
   }
   // startTime stays set once pods started (a resumed Job gets a new one), so the state never flips back to pending.
   const started = job.status?.startTime !== undefined || (job.status?.active ?? 0) > 0;

@@ -1,14 +1,16 @@
-import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, KubeConfig, RequestContext, ResponseContext, V1Job, V1Pod } from '@kubernetes/client-node';
 import { k8s } from './k8s';
 import { clientKubeConfig, describeValue, KubeConfigLike } from './kubeconfig';
-import { JobPatternLabels } from '../core/labels';
 import { describeApiError } from './apply';
 import type { ExitCount } from './diagnosis';
-import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
+import { ArgoCdHealth, ArgoCdVersion } from './argocd-health';
 import { JobTarget, queueOf } from './manifests';
-import { ContainerExit, PodAttempt, podAttempt, PodSummary, summarizePod } from './pods';
+import { ContainerExit, PodAttempt } from './pods';
 import { Reflector } from './reflector';
-import { JobLike, JobState, JobVerdict, judgeDeleted, judgeJob } from './verdict';
+import { EarlierRun, JobEvidence, TargetTracker, targetOf } from './tracking';
+import { JobState, JobVerdict } from './verdict';
+
+export type { EarlierRun } from './tracking';
 
 /** Options of {@link verifyJobs}. */
 export interface VerifyOptions {
@@ -20,12 +22,32 @@ export interface VerifyOptions {
   readonly selector?: string;
   /** Namespace for `selector`, and for targets that name none. */
   readonly namespace: string;
-  /** How long to wait for every Job to converge. */
+  /**
+   * How long verification may take, from the verifier's creation: connecting, listing (retried
+   * while the API server cannot be reached), watching, and reading the diagnosis (which gets at
+   * most 5 s more). Every request has its own timeout within it.
+   */
   readonly timeoutMs: number;
   /** Stop at the first failed Job or stuck pod. @default false */
   readonly failFast?: boolean;
-  /** Count a suspended Job as converged. @default false */
+  /**
+   * Count a queued or suspended Job as converged (the summary names those that never ran).
+   * @default false - a queued or suspended Job is waited for, until the timeout
+   */
   readonly allowSuspended?: boolean;
+  /**
+   * How long a target whose unfinished run was deleted waits for a new run under its name (what
+   * Argo CD's `Replace=true` does) before it is `deleted`; also how long a target never seen whose
+   * Events say it was deleted before verification began waits before it is `gone`.
+   * @default 15000
+   */
+  readonly replacementGraceMs?: number;
+  /**
+   * With `selector`: the number of Jobs to wait for. Jobs of later sync waves are created after
+   * the first ones finished; without this, verification ends when the Jobs that match so far
+   * converged. @default - the Jobs that match when verification begins, and any that appear before they converged
+   */
+  readonly expectJobs?: number;
   /** Lines of log to fetch from each failed pod (at most 5 pods a Job); 0 fetches none. @default 10 */
   readonly logLines?: number;
   /** The Argo CD release whose health rules `argoCdHealth` follows. @default ArgoCdVersion.NEWEST */
@@ -33,6 +55,9 @@ export interface VerifyOptions {
   /** Called when a Job's state changes (at most every 200 ms), with every Job's report. */
   readonly onProgress?: (jobs: readonly JobReport[]) => void;
 }
+
+/** The longest timeout a Node.js timer can wait (2^31 - 1 ms, about 24.8 days); longer ones fire at once. */
+export const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 /**
  * Rejects options a JavaScript caller (or a cast) can get wrong, before anything is watched: each
@@ -49,8 +74,8 @@ function checkVerifyOptions(options: VerifyOptions): void {
   if (typeof o.namespace !== 'string' || o.namespace === '') {
     fail('namespace', 'must be a non-empty string', o.namespace, 'Pass the namespace of the Jobs (targets that name none are looked for there).');
   }
-  if (typeof o.timeoutMs !== 'number' || !Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0) {
-    fail('timeoutMs', 'must be a number of milliseconds > 0', o.timeoutMs, 'Pass how long to wait for the Jobs, e.g. 10 * 60_000 for 10 minutes.');
+  if (typeof o.timeoutMs !== 'number' || !Number.isFinite(o.timeoutMs) || o.timeoutMs <= 0 || o.timeoutMs > MAX_TIMEOUT_MS) {
+    fail('timeoutMs', `must be a number of milliseconds from 1 to ${MAX_TIMEOUT_MS} (about 24.8 days, the longest a timer waits)`, o.timeoutMs, 'Pass how long to wait for the Jobs, e.g. 10 * 60_000 for 10 minutes.');
   }
   if ((o.targets === undefined) === (o.selector === undefined)) {
     throw new Error(`VerifyOptions.targets, VerifyOptions.selector: give exactly one, got ${o.targets === undefined ? 'neither' : 'both'}. Pass targets (jobTargets(loadManifests(['dist']), namespace)) or a label selector such as 'app=nightly'.`);
@@ -69,6 +94,12 @@ function checkVerifyOptions(options: VerifyOptions): void {
   }
   if (o.argoCdVersion !== undefined && !(o.argoCdVersion instanceof ArgoCdVersion)) {
     fail('argoCdVersion', 'must be an ArgoCdVersion', o.argoCdVersion, "Pass ArgoCdVersion.of('3.6.1') (the version `argocd version` prints), or leave it out for the newest.");
+  }
+  if (o.replacementGraceMs !== undefined && (typeof o.replacementGraceMs !== 'number' || !Number.isFinite(o.replacementGraceMs) || o.replacementGraceMs < 0)) {
+    fail('replacementGraceMs', 'must be a number of milliseconds >= 0', o.replacementGraceMs, 'Pass how long to wait for a replaced Job\'s new run, e.g. 15_000.');
+  }
+  if (o.expectJobs !== undefined && (!Number.isInteger(o.expectJobs) || (o.expectJobs as number) < 1 || o.selector === undefined)) {
+    fail('expectJobs', 'must be a whole number >= 1, with selector', o.expectJobs, 'Pass how many Jobs the selector must match, and a selector; with targets, every target is waited for anyway.');
   }
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     fail('onProgress', 'must be a function', o.onProgress, 'Pass (jobs) => { ... }, or leave it out.');
@@ -135,8 +166,24 @@ export interface JobReport {
   readonly group?: string;
   /** The work queue the Job reads (see {@link JobTarget.queue}). */
   readonly queue?: string;
-  /** The latest verdict (`missing` until the Job is seen); once terminal it stays, whatever a new Job of the same name does. */
+  /**
+   * Where the run of this change stands: `missing` until a Job of the name is seen, `outdated`
+   * while the Job under the name is an earlier run, then the run's own state. A run replaced by a
+   * newer Job object of the same name is listed in `earlierRuns`, and the newer one is judged.
+   */
   readonly verdict: JobVerdict;
+  /** The `metadata.uid` of the run judged (the Job object), once seen. */
+  readonly uid?: string;
+  /** Runs under the name that were replaced by a newer object or deleted before they finished, oldest first (at most 10). */
+  readonly earlierRuns: readonly EarlierRun[];
+  /** Earlier runs left out of `earlierRuns`. */
+  readonly earlierRunsOmitted: number;
+  /** True when the run had finished before verification began: it matches the manifest, but nothing was watched happening. */
+  readonly finishedBeforeVerification?: boolean;
+  /** `spec.managedBy`, when another controller than the built-in one manages the Job (it writes the status judged). */
+  readonly managedBy?: string;
+  /** For a queued or suspended Job: since when (ISO 8601), and the Kueue LocalQueue it waits in (label `kueue.x-k8s.io/queue-name`). */
+  readonly suspension?: { readonly since?: string; readonly kueueQueue?: string };
   /** Counts of its pods, and its duration. */
   readonly stats: JobStats;
   /**
@@ -177,8 +224,14 @@ export interface GroupReport {
   readonly members: number;
   /** Members whose state is `complete`. */
   readonly complete: number;
-  /** Members whose state is `failed` or `deleted`. */
+  /** Members whose state is `failed`. */
   readonly failed: number;
+  /** Members deleted before they finished (state `deleted`). */
+  readonly deleted: number;
+  /** Members that cannot be judged (state `gone`). */
+  readonly gone: number;
+  /** Members still on their way: missing, outdated, queued, suspended, managed elsewhere, pending or running. `complete + failed + deleted + gone + unfinished = members`. */
+  readonly unfinished: number;
   /** True when every member is complete. */
   readonly converged: boolean;
 }
@@ -187,12 +240,17 @@ export interface GroupReport {
 export enum VerifyOutcome {
   /** Every Job converged. Exit code 0. */
   CONVERGED = 'converged',
-  /** A Job failed, was deleted before finishing, or is suspended. Exit code 1. */
+  /** A Job failed, or was deleted before finishing and not replaced. Exit code 1. */
   FAILED = 'failed',
-  /** Time ran out. Exit code 2. */
+  /** Time ran out: a Job still runs, waits in a queue, or was never seen. Exit code 2. */
   TIMEOUT = 'timeout',
-  /** The cluster could not be reached, or nothing matched. Exit code 3. */
+  /** The cluster could not be reached until the timeout, or nothing matched. Exit code 3. */
   ERROR = 'error',
+  /**
+   * No Job failed, but a Job's run cannot be judged: it finished and was deleted before
+   * verification began (its TTL, a hook delete policy), or it is a hook Argo CD skips. Exit code 4.
+   */
+  UNVERIFIABLE = 'unverifiable',
 }
 
 /** Exit codes of the CLI, by outcome. */
@@ -201,6 +259,7 @@ export const EXIT_CODES: Record<VerifyOutcome, number> = {
   [VerifyOutcome.FAILED]: 1,
   [VerifyOutcome.TIMEOUT]: 2,
   [VerifyOutcome.ERROR]: 3,
+  [VerifyOutcome.UNVERIFIABLE]: 4,
 };
 
 /** A time the verifier could not reach the API server (its watches and re-lists failed). */
@@ -233,100 +292,137 @@ export interface VerifyResult {
   readonly requests: { readonly lists: number; readonly watches: number; readonly logs: number };
   /** The times the API server could not be reached while watching (restarts, network), in order. */
   readonly outages: readonly Outage[];
-  /** How long verification took, in ms (counted from the verifier's creation). */
+  /** How long verification took, in ms (counted from the verifier's creation, like the timeout). */
   readonly durationMs: number;
   /** When verification ended (ms since the epoch): the timeline's "now" for pods still running. */
   readonly finishedAt: number;
 }
 
-const MAX_FAILED_PODS_KEPT = 20;
 const TIMELINE_CONDITIONS = ['Complete', 'Failed', 'SuccessCriteriaMet', 'FailureTarget', 'Suspended'];
 const MAX_LOGGED_PODS = 5;
+/** Each list page, event read, pod read and log read gives up after this long (and never runs past the deadline). */
+const REQUEST_TIMEOUT_MS = 10_000;
+/** What the diagnosis after a verdict (a fresh read of the pods, their logs) may take past the deadline. */
+const DIAGNOSIS_GRACE_MS = 5_000;
+/** The default of {@link VerifyOptions.replacementGraceMs}. */
+const REPLACEMENT_GRACE_MS = 15_000;
+/** Reasons the Job controller gives a failed Job's Warning event (as its Failed condition). */
+const FAILURE_EVENT_REASONS = /^(BackoffLimitExceeded|DeadlineExceeded|PodFailurePolicy.*|MaxFailedIndexesExceeded|FailedIndexes)$/;
 
-interface Tracked {
-  readonly target: JobTarget;
-  uid?: string;
-  verdict: JobVerdict;
-  status?: V1Job['status'];
-  spec?: V1Job['spec'];
-  argoCdHealth?: ArgoCdHealth;
-  /** By pod uid. */
-  readonly pods: Map<string, PodAttempt>;
-  readonly running: Set<string>;
-  maxRunning: number;
-  readonly terminating: Set<string>;
-  maxTerminating: number;
-  readonly restarts: Map<string, number>;
-  readonly failedPods: Map<string, PodSummary>;
-  readonly stuck: Map<string, { name: string; reason: string; message?: string }>;
-  verdictAt?: Date;
+/**
+ * The options of one request of the generated client: its signal aborts it (the client has no
+ * timeout of its own, and a request in flight keeps the process alive). The object-parameter API
+ * takes the client's Observable middleware.
+ */
+function withSignal(signal: AbortSignal) {
+  return {
+    middleware: [{
+      pre: (context: RequestContext) => { context.setSignal(signal); return new k8s.Observable(Promise.resolve(context)); },
+      post: (response: ResponseContext) => new k8s.Observable(Promise.resolve(response)),
+    }],
+    middlewareMergeStrategy: 'append' as const,
+  };
 }
 
 /**
  * Watches Jobs until each converged as its pattern says, failed, or time ran out. One list+watch
- * of Jobs and one of Job pods per namespace, whatever the number of Jobs.
+ * of Jobs and one of Job pods per namespace, whatever the number of Jobs. What "converged" means
+ * over a Job's life (replaced runs, queues, other managers, deleted Jobs) is decided in
+ * {@link TargetTracker}; this class does the I/O and keeps the deadline.
  */
 export class JobVerifier {
-  private readonly tracked = new Map<string, Tracked>();
+  private readonly trackers = new Map<string, TargetTracker>();
   private readonly reflectors: Array<Reflector<any>> = [];
   private readonly requests = { lists: 0, watches: 0, logs: 0 };
   private readonly outages: Outage[] = [];
   private readonly started = Date.now();
+  private readonly deadline: number;
   private readonly kc: KubeConfig;
+  /** Requests in flight: `stop()` aborts them. */
+  private readonly inFlight = new Set<AbortController>();
   private finish?: (outcome: VerifyOutcome, summary: string) => void;
   private lastProgress = 0;
   /** False until every namespace's initial lists are in: no verdict on a partial list. */
   private synced = false;
+  private stopped = false;
   private progressTimer?: NodeJS.Timeout;
+  private wakeTimer?: NodeJS.Timeout;
 
   constructor(private readonly options: VerifyOptions) {
     checkVerifyOptions(options);
     this.kc = clientKubeConfig(options.kubeConfig, 'VerifyOptions.kubeConfig');
+    this.deadline = this.started + options.timeoutMs;
     for (const target of options.targets ?? []) {
       this.track(target);
     }
   }
 
-  /** Runs the verification to its end. */
+  /** Runs the verification to its end: at the latest at the deadline, plus a few seconds for the diagnosis. */
   public async run(): Promise<VerifyResult> {
     const namespaces = this.options.targets
       ? [...new Set(this.options.targets.map(t => t.namespace))]
       : [this.options.namespace];
     const ended = new Promise<[VerifyOutcome, string]>(resolve => { this.finish = (o, s) => resolve([o, s]); });
-    const timer = setTimeout(() => {
-      const open = this.outages.find(o => o.to === undefined);
-      this.finish?.(VerifyOutcome.TIMEOUT, `timed out after ${Math.round(this.options.timeoutMs / 1000)} s${open ? `, with the API server unreachable for the last ${Math.round((Date.now() - open.from) / 1000)} s (${open.lastError})` : ''}`);
-    }, this.options.timeoutMs);
+    const timer = setTimeout(() => this.finish?.(...this.timedOut()), Math.max(0, this.deadline - Date.now()));
     try {
-      try {
-        await Promise.all(namespaces.map(ns => this.watchNamespace(ns)));
-      } catch (error) {
-        return await this.result(VerifyOutcome.ERROR, `cannot reach the cluster: ${describeApiError(error)}`);
+      const connected = Promise.all(namespaces.map(ns => this.watchNamespace(ns))).then(() => undefined, (error: unknown) => error ?? new Error('the first list failed'));
+      const first = await Promise.race([connected, ended.then(end => ({ end }))]);
+      if (first !== undefined && 'end' in (first as object)) {
+        const [outcome, summary] = (first as { end: [VerifyOutcome, string] }).end;
+        return await this.result(this.synced ? outcome : VerifyOutcome.ERROR, this.synced ? summary : this.unreachable());
+      }
+      if (first !== undefined) {
+        return await this.result(VerifyOutcome.ERROR, this.unreachable(first));
       }
       this.synced = true;
-      if (this.tracked.size === 0) {
+      if (this.trackers.size === 0 && this.options.expectJobs === undefined) {
         return await this.result(VerifyOutcome.ERROR, this.options.selector !== undefined
           ? `no Job matches selector '${this.options.selector}' in namespace '${this.options.namespace}'`
           : 'no Job to verify');
       }
+      await this.readEvidence();
       this.evaluate();
       const [outcome, summary] = await ended;
       return await this.result(outcome, summary);
     } finally {
       clearTimeout(timer);
-      if (this.progressTimer) clearTimeout(this.progressTimer);
       this.stop();
     }
   }
 
-  /** Test hook: makes every watch resume from an expired resourceVersion (the server answers 410 Gone). */
+  /** Test hook: makes every watch resume from an expired resourceVersion (the server answers 410 Gone). @internal */
   public forceWatchExpiry(): void {
     for (const r of this.reflectors) r.forceExpiry();
   }
 
-  /** Stops every watch. */
+  /** Stops every watch, timer and request in flight. */
   public stop(): void {
+    this.stopped = true;
     for (const r of this.reflectors) r.stop();
+    for (const controller of this.inFlight) controller.abort();
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+  }
+
+  /** Runs `request` with a signal that aborts it after its timeout, at `until`, or on stop(). */
+  private async bounded<T>(request: (signal: AbortSignal) => Promise<T>, until = this.deadline): Promise<T> {
+    const controller = new AbortController();
+    const wait = Math.min(REQUEST_TIMEOUT_MS, until - Date.now());
+    if (wait <= 0 || this.stoppedBefore(until)) throw new Error('not started: the deadline has passed');
+    const timer = setTimeout(() => controller.abort(), wait);
+    this.inFlight.add(controller);
+    try {
+      return await request(controller.signal);
+    } catch (error) {
+      throw controller.signal.aborted ? new Error(`no answer within ${Math.round(wait / 1000)} s`) : error;
+    } finally {
+      clearTimeout(timer);
+      this.inFlight.delete(controller);
+    }
+  }
+
+  private stoppedBefore(until: number): boolean {
+    return this.stopped && until <= this.deadline;
   }
 
   private async watchNamespace(namespace: string): Promise<void> {
@@ -334,31 +430,30 @@ export class JobVerifier {
     const batch = kc.makeApiClient(k8s.BatchV1Api);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const selector = this.options.selector;
+    const common = { kubeConfig: kc, requests: this.requests, deadline: this.deadline, requestTimeoutMs: REQUEST_TIMEOUT_MS };
     const jobs = new Reflector<V1Job>({
-      kubeConfig: kc,
+      ...common,
       path: `/apis/batch/v1/namespaces/${namespace}/jobs`,
       labelSelector: selector,
-      requests: this.requests,
-      list: async () => {
-        const list = await batch.listNamespacedJob({ namespace, ...(selector ? { labelSelector: selector } : {}) });
-        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+      list: async ({ limit, continue: token, signal }) => {
+        const list = await batch.listNamespacedJob({ namespace, limit, ...(token ? { _continue: token } : {}), ...(selector ? { labelSelector: selector } : {}) }, withSignal(signal));
+        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', ...(list.metadata?._continue ? { continue: list.metadata._continue } : {}) };
       },
       onEvent: (type, job) => this.onJob(type, job),
       onDisconnect: error => this.onDisconnect(`${namespace}/jobs`, error),
-      onSynced: first => first || this.onReconnect(`${namespace}/jobs`),
+      onSynced: () => this.onReconnect(`${namespace}/jobs`),
     });
     const pods = new Reflector<V1Pod>({
-      kubeConfig: kc,
+      ...common,
       path: `/api/v1/namespaces/${namespace}/pods`,
       labelSelector: 'job-name',
-      requests: this.requests,
-      list: async () => {
-        const list = await core.listNamespacedPod({ namespace, labelSelector: 'job-name' });
-        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '' };
+      list: async ({ limit, continue: token, signal }) => {
+        const list = await core.listNamespacedPod({ namespace, labelSelector: 'job-name', limit, ...(token ? { _continue: token } : {}) }, withSignal(signal));
+        return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', ...(list.metadata?._continue ? { continue: list.metadata._continue } : {}) };
       },
       onEvent: (type, pod) => this.onPod(type, pod),
       onDisconnect: error => this.onDisconnect(`${namespace}/pods`, error),
-      onSynced: first => first || this.onReconnect(`${namespace}/pods`),
+      onSynced: () => this.onReconnect(`${namespace}/pods`),
     });
     this.reflectors.push(jobs, pods);
     // Jobs first, so that pods find their Job tracked.
@@ -366,8 +461,9 @@ export class JobVerifier {
     await pods.start();
   }
 
-  /** A watch or re-list failed: the outage of `watch` begins, or goes on. */
+  /** A watch or list failed: the outage of `watch` begins, or goes on. */
   private onDisconnect(watch: string, error: unknown): void {
+    if (this.stopped) return;
     const open = this.outages.findIndex(o => o.watch === watch && o.to === undefined);
     const lastError = describeApiError(error);
     if (open === -1) {
@@ -379,128 +475,159 @@ export class JobVerifier {
 
   /** A re-list after a failure succeeded: the outage of `watch` is over. */
   private onReconnect(watch: string): void {
+    if (this.stopped) return;
     const open = this.outages.findIndex(o => o.watch === watch && o.to === undefined);
     if (open !== -1) this.outages[open] = { ...this.outages[open], to: Date.now() };
   }
 
-  private track(target: JobTarget): Tracked {
+  /** The summary when the cluster never answered a first list: the server, the error, for how long. */
+  private unreachable(error?: unknown): string {
+    const server = this.kc.getCurrentCluster()?.server ?? 'the cluster';
+    const failures = this.outages.reduce((n, o) => n + o.failures, 0);
+    const last = error !== undefined ? describeApiError(error) : this.outages[this.outages.length - 1]?.lastError ?? 'no answer';
+    return `cannot reach the cluster at ${server}: ${last}${failures > 1 ? ` (${failures} failed requests over ${Math.round((Date.now() - this.started) / 1000)} s)` : ''}`;
+  }
+
+  private track(target: JobTarget): TargetTracker {
     const key = `${target.namespace}/${target.name}`;
-    let t = this.tracked.get(key);
+    let t = this.trackers.get(key);
     if (!t) {
-      t = {
-        target,
-        verdict: { state: JobState.MISSING, terminal: false, early: false },
-        pods: new Map(),
-        running: new Set(),
-        maxRunning: 0,
-        terminating: new Set(),
-        maxTerminating: 0,
-        restarts: new Map(),
-        failedPods: new Map(),
-        stuck: new Map(),
-      };
-      this.tracked.set(key, t);
+      t = new TargetTracker(target, {
+        startedAt: this.started,
+        replacementGraceMs: this.options.replacementGraceMs ?? REPLACEMENT_GRACE_MS,
+        ...(this.options.argoCdVersion ? { argoCdVersion: this.options.argoCdVersion } : {}),
+      });
+      this.trackers.set(key, t);
     }
     return t;
   }
 
   private onJob(type: string, job: V1Job): void {
+    if (this.stopped) return;
     const name = job.metadata?.name ?? '';
     const namespace = job.metadata?.namespace ?? this.options.namespace;
-    let t = this.tracked.get(`${namespace}/${name}`);
+    let t = this.trackers.get(`${namespace}/${name}`);
     if (!t && this.options.selector !== undefined && type !== 'DELETED') {
-      const annotations = job.metadata?.annotations ?? {};
-      const labels = job.metadata?.labels ?? {};
-      t = this.track({
-        name, namespace,
-        ...(annotations[JobPatternLabels.PATTERN_ANNOTATION] ? { pattern: annotations[JobPatternLabels.PATTERN_ANNOTATION] } : {}),
-        ...(labels[JobPatternLabels.GROUP] ? { group: labels[JobPatternLabels.GROUP] } : {}),
-        ...queueOf({ labels, annotations }),
-      });
+      t = this.track(targetOf(job, this.options.namespace, queueOf));
     }
-    if (!t) return;
-    if (type === 'DELETED') {
-      t.verdict = judgeDeleted(t.verdict.state === JobState.MISSING ? undefined : t.verdict);
-    } else {
-      if (t.uid !== undefined && t.uid !== job.metadata?.uid && t.verdict.terminal) {
-        return; // a new Job of the same name after this one ended: not the one we judged
-      }
-      t.uid = job.metadata?.uid;
-      t.status = job.status;
-      t.spec = job.spec;
-      t.argoCdHealth = argoCdJobHealth(job as JobLike, { version: this.options.argoCdVersion });
-      if (!t.verdict.terminal || t.verdict.state === JobState.DELETED) {
-        t.verdict = judgeJob(job as JobLike);
-      }
-    }
-    if (t.verdict.terminal && !t.verdictAt) t.verdictAt = new Date();
-    this.evaluate();
+    if (t?.onJob(type, job, Date.now())) this.evaluate();
   }
 
   private onPod(type: string, pod: V1Pod): void {
-    const summary = summarizePod(pod);
-    const t = this.tracked.get(`${summary.namespace}/${summary.jobName}`);
-    if (!t) return;
-    const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'Job')?.uid;
-    if (t.uid !== undefined && owner !== undefined && owner !== t.uid) return;
-    t.pods.set(summary.uid, podAttempt(t.pods.get(summary.uid), pod, type === 'DELETED', Date.now()));
-    const alive = type !== 'DELETED' && (summary.phase === 'Pending' || summary.phase === 'Running');
-    const deleting = pod.metadata?.deletionTimestamp !== undefined;
-    if (alive && !deleting && summary.phase === 'Running') t.running.add(summary.uid); else t.running.delete(summary.uid);
-    if (alive && deleting) t.terminating.add(summary.uid); else t.terminating.delete(summary.uid);
-    t.maxRunning = Math.max(t.maxRunning, t.running.size);
-    t.maxTerminating = Math.max(t.maxTerminating, t.terminating.size);
-    t.restarts.set(summary.uid, Math.max(t.restarts.get(summary.uid) ?? 0, summary.restarts));
-    if (summary.failures.length > 0 && (t.failedPods.has(summary.uid) || t.failedPods.size < MAX_FAILED_PODS_KEPT)) {
-      t.failedPods.set(summary.uid, summary);
+    if (this.stopped) return;
+    const labels = pod.metadata?.labels ?? {};
+    const jobName = labels['batch.kubernetes.io/job-name'] ?? labels['job-name'];
+    const t = this.trackers.get(`${pod.metadata?.namespace}/${jobName}`);
+    if (t?.onPod(type, pod, Date.now())) this.evaluate();
+  }
+
+  /**
+   * For targets not seen in the first list: what their Events still say (a Job deleted by its TTL
+   * or a hook delete policy leaves them for about an hour). One bounded read per namespace.
+   */
+  private async readEvidence(): Promise<void> {
+    const missing = [...this.trackers.values()].filter(t => t.neverSeen);
+    const namespaces = [...new Set(missing.map(t => t.target.namespace))];
+    const core = this.kc.makeApiClient(k8s.CoreV1Api);
+    await Promise.all(namespaces.map(async namespace => {
+      let events: CoreV1Event[];
+      try {
+        events = (await this.bounded(signal => core.listNamespacedEvent({ namespace, fieldSelector: 'involvedObject.kind=Job', limit: 1000 }, withSignal(signal)))).items;
+      } catch (error) {
+        this.onDisconnect(`${namespace}/events`, error);
+        return;
+      }
+      for (const t of missing.filter(m => m.target.namespace === namespace)) {
+        const evidence = evidenceOf(events.filter(e => e.involvedObject?.name === t.target.name && e.involvedObject?.apiVersion?.startsWith('batch/') !== false));
+        if (evidence) t.setEvidence(evidence);
+      }
+    }));
+  }
+
+  /** The outcome and summary at the deadline: what is still awaited, and an outage if one lasts. */
+  private timedOut(): [VerifyOutcome, string] {
+    const now = Date.now();
+    const open = this.outages.find(o => o.to === undefined);
+    const waiting = [...this.trackers.values()].map(t => ({ t, v: t.verdict(now) })).filter(({ v }) => !v.terminal);
+    const shown = waiting.slice(0, 5).map(({ t, v }) => `${t.target.name} ${this.waitingFor(t, v)}`);
+    const more = waiting.length > shown.length ? ` and ${waiting.length - shown.length} more` : '';
+    return [VerifyOutcome.TIMEOUT, `timed out after ${Math.round(this.options.timeoutMs / 1000)} s${waiting.length > 0 ? `, still waiting for ${shown.join('; ')}${more}` : ''}`
+      + `${open ? `, with the API server unreachable for the last ${Math.round((now - open.from) / 1000)} s (${open.lastError})` : ''}`];
+  }
+
+  /** What a target is waiting for, in a few words: its state, and the queue or manager or hint. */
+  private waitingFor(t: TargetTracker, v: JobVerdict): string {
+    const s = t.suspension();
+    switch (v.state) {
+      case JobState.QUEUED: return `queued${s?.kueueQueue ? ` in Kueue LocalQueue ${s.kueueQueue}` : ''}${s?.since ? ` since ${s.since}` : ''} (never admitted or resumed)`;
+      case JobState.SUSPENDED: return `suspended again after it ran${s?.kueueQueue ? ` (Kueue LocalQueue ${s.kueueQueue}: preempted or evicted)` : ''}${s?.since ? ` since ${s.since}` : ''}`;
+      case JobState.MANAGED_ELSEWHERE: return `managed by ${t.current?.job.spec?.managedBy}, which wrote no Complete or Failed`;
+      case JobState.OUTDATED: return 'outdated: the Job under its name is an earlier run, and the run of this change never came';
+      case JobState.MISSING: return v.reason === 'Replacing' ? 'missing: deleted, waiting for its new run' : 'missing: never seen (not synced yet? its Events show nothing either)';
+      default: return v.state;
     }
-    const stuck = alive ? summary.stuck : undefined;
-    if (stuck) {
-      t.stuck.set(summary.uid, { name: summary.name, reason: stuck.reason, ...(stuck.message ? { message: stuck.message } : {}) });
-    } else {
-      t.stuck.delete(summary.uid);
-    }
-    this.evaluate();
   }
 
   /** Decides whether verification is over, and reports progress. */
   private evaluate(): void {
     this.progress();
-    if (!this.synced || !this.finish || this.tracked.size === 0) return;
-    const all = [...this.tracked.values()];
+    if (!this.synced || !this.finish || this.stopped) return;
+    const now = Date.now();
+    const all = [...this.trackers.values()].map(t => ({ t, v: t.verdict(now) }));
+    const name = ({ t, v }: { t: TargetTracker; v: JobVerdict }) => `${t.target.name} ${v.state}${v.reason ? ` (${v.reason})` : ''}`;
     if (this.options.failFast) {
-      const failed = all.find(t => t.verdict.terminal && t.verdict.state !== JobState.COMPLETE);
-      if (failed) return this.finish(VerifyOutcome.FAILED, `Job ${failed.target.name} ${failed.verdict.state}${failed.verdict.reason ? ` (${failed.verdict.reason})` : ''}`);
-      const stuck = all.find(t => t.stuck.size > 0);
+      const failed = all.find(({ v }) => v.terminal && (v.state === JobState.FAILED || v.state === JobState.DELETED));
+      if (failed) return this.finish(VerifyOutcome.FAILED, `Job ${name(failed)}`);
+      const stuck = all.find(({ t }) => (t.current?.stuck.size ?? 0) > 0);
       if (stuck) {
-        const pod = [...stuck.stuck.values()][0];
-        return this.finish(VerifyOutcome.FAILED, `pod ${pod.name} of Job ${stuck.target.name} is stuck: ${pod.reason}`);
+        const pod = [...stuck.t.current!.stuck.values()][0];
+        return this.finish(VerifyOutcome.FAILED, `pod ${pod.name} of Job ${stuck.t.target.name} is stuck: ${pod.reason}`);
       }
     }
-    const settled = all.every(t => t.verdict.terminal || t.verdict.state === JobState.SUSPENDED);
-    if (!settled) return;
-    const bad = all.filter(t => t.verdict.state !== JobState.COMPLETE && !(this.options.allowSuspended && t.verdict.state === JobState.SUSPENDED));
-    if (bad.length === 0) {
-      this.finish(VerifyOutcome.CONVERGED, `${all.length} Job(s) converged`);
+    const held = (v: JobVerdict) => this.options.allowSuspended === true && (v.state === JobState.QUEUED || v.state === JobState.SUSPENDED);
+    const expected = this.options.expectJobs ?? 0;
+    const settled = all.length >= expected && all.every(({ v }) => v.terminal || held(v));
+    if (!settled) return this.wakeUpAt(now);
+    const bad = all.filter(({ v }) => v.state === JobState.FAILED || v.state === JobState.DELETED);
+    const gone = all.filter(({ v }) => v.state === JobState.GONE);
+    const waiting = all.filter(({ v }) => held(v));
+    if (bad.length > 0) {
+      this.finish(VerifyOutcome.FAILED, `${bad.length} of ${all.length} Job(s) did not converge: ${bad.map(name).join(', ')}`);
+    } else if (gone.length > 0) {
+      this.finish(VerifyOutcome.UNVERIFIABLE, `${gone.length} of ${all.length} Job(s) cannot be verified: ${gone.map(name).join(', ')}`);
     } else {
-      this.finish(VerifyOutcome.FAILED, `${bad.length} of ${all.length} Job(s) did not converge: ${bad.map(t => `${t.target.name} ${t.verdict.state}${t.verdict.reason ? ` (${t.verdict.reason})` : ''}`).join(', ')}`);
+      const neverRan = waiting.filter(({ v }) => v.state === JobState.QUEUED);
+      this.finish(VerifyOutcome.CONVERGED, `${all.length} Job(s) converged${waiting.length > 0
+        ? `, ${waiting.length} of them only because --allow-suspended counts ${waiting.length === 1 ? 'it' : 'them'} (${waiting.map(name).join(', ')})${neverRan.length > 0 ? `; ${neverRan.length} never ran` : ''}`
+        : ''}`);
     }
+  }
+
+  /** Evaluates again when a target's verdict changes by itself (a grace period ends). */
+  private wakeUpAt(now: number): void {
+    const next = Math.min(...[...this.trackers.values()].map(t => t.nextChange(now) ?? Infinity));
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = Number.isFinite(next) ? setTimeout(() => this.evaluate(), Math.max(0, next - Date.now()) + 10) : undefined;
   }
 
   private progress(): void {
     const report = this.options.onProgress;
-    if (!report || this.progressTimer) return;
+    if (!report || this.progressTimer || this.stopped) return;
     const wait = Math.max(0, 200 - (Date.now() - this.lastProgress));
     this.progressTimer = setTimeout(() => {
       this.progressTimer = undefined;
+      if (this.stopped) return;
       this.lastProgress = Date.now();
-      report([...this.tracked.values()].map(t => this.report(t)));
+      const now = Date.now();
+      report([...this.trackers.values()].map(t => this.report(t, now)));
     }, wait);
   }
 
-  private report(t: Tracked, failedPods: FailedPod[] = []): JobReport {
-    const s = t.status ?? {};
-    const restarts = [...t.restarts.values()].reduce((a, b) => a + b, 0);
+  private report(t: TargetTracker, now: number, failedPods: FailedPod[] = []): JobReport {
+    const run = t.current;
+    const verdict = t.verdict(now);
+    const s = run?.job.status ?? {};
+    const restarts = [...(run?.restarts.values() ?? [])].reduce((a, b) => a + b, 0);
     // Pods the controller saw end but has not counted yet (it counts them once their tracking
     // finalizer is removed; an early verdict can come before that).
     const failed = (s.failed ?? 0) + (s.uncountedTerminatedPods?.failed?.length ?? 0);
@@ -508,64 +635,75 @@ export class JobVerifier {
     const terminalCondition = s.conditions?.find(c => ['Complete', 'Failed', 'SuccessCriteriaMet', 'FailureTarget'].includes(c.type) && c.status === 'True');
     const end = s.completionTime ?? terminalCondition?.lastTransitionTime;
     const start = s.startTime;
+    const terminalAt = terminalCondition?.lastTransitionTime ? new Date(terminalCondition.lastTransitionTime).getTime() : undefined;
+    const earlier = t.earlier;
+    const managedBy = run?.job.spec?.managedBy;
+    const suspended = verdict.state === JobState.QUEUED || verdict.state === JobState.SUSPENDED;
     return {
       name: t.target.name,
       namespace: t.target.namespace,
       ...(t.target.pattern ? { pattern: t.target.pattern } : {}),
       ...(t.target.group ? { group: t.target.group } : {}),
       ...(t.target.queue ? { queue: t.target.queue } : {}),
-      verdict: t.verdict,
+      verdict,
+      ...(run ? { uid: run.uid } : {}),
+      earlierRuns: earlier.runs,
+      earlierRunsOmitted: earlier.omitted,
+      // The API server's timestamps have whole seconds: a run that ended in the verifier's first second is not "before".
+      ...(verdict.terminal && terminalAt !== undefined && terminalAt < this.started - 1000 ? { finishedBeforeVerification: true } : {}),
+      ...(managedBy && verdict.state !== JobState.MISSING ? managedByField(managedBy) : {}),
+      ...(suspended ? { suspension: t.suspension() ?? {} } : {}),
       stats: {
-        podsCreated: Math.max(t.pods.size, succeeded + failed + (s.active ?? 0)),
-        maxRunning: t.maxRunning,
-        maxTerminating: t.maxTerminating,
+        podsCreated: Math.max(run?.pods.size ?? 0, succeeded + failed + (s.active ?? 0)),
+        maxRunning: run?.maxRunning ?? 0,
+        maxTerminating: run?.maxTerminating ?? 0,
         failedAttempts: failed + restarts,
-        ...(start ? { durationSeconds: Math.round(((end ? new Date(end).getTime() : Date.now()) - new Date(start).getTime()) / 1000) } : {}),
+        ...(start ? { durationSeconds: Math.round(((end ? new Date(end).getTime() : now) - new Date(start).getTime()) / 1000) } : {}),
       },
       failedPods,
       failedPodsOmitted: 0,
       exitCounts: [],
-      stuckPods: [...t.stuck.values()],
-      ...(terminalCondition?.lastTransitionTime ? { terminalAt: new Date(terminalCondition.lastTransitionTime).toISOString() } : {}),
-      ...(t.verdictAt ? { verdictAt: t.verdictAt.toISOString() } : {}),
-      ...(t.argoCdHealth ? { argoCdHealth: t.argoCdHealth } : {}),
-      timeline: this.timeline(t),
-    };
-  }
-
-  private timeline(t: Tracked): JobTimeline {
-    const spec: Partial<NonNullable<V1Job['spec']>> = t.spec ?? {};
-    const at = (time: Date | string | undefined) => (time === undefined ? undefined : new Date(time).getTime());
-    const conditions = (t.status?.conditions ?? [])
-      .filter(c => c.status === 'True' && TIMELINE_CONDITIONS.includes(c.type) && c.lastTransitionTime !== undefined)
-      .map(c => ({ type: c.type, ...(c.reason ? { reason: c.reason } : {}), at: at(c.lastTransitionTime)! }));
-    return {
-      ...(t.status?.startTime ? { startedAt: at(t.status.startTime) } : {}),
-      ...(spec.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: spec.activeDeadlineSeconds } : {}),
-      ...(spec.completionMode ? { completionMode: spec.completionMode } : {}),
-      ...(spec.completions !== undefined ? { completions: spec.completions } : {}),
-      ...(spec.parallelism !== undefined ? { parallelism: spec.parallelism } : {}),
-      conditions,
-      pods: [...t.pods.values()].sort((a, b) => a.createdAt - b.createdAt),
+      stuckPods: [...(run?.stuck.values() ?? [])],
+      ...(terminalAt !== undefined ? { terminalAt: new Date(terminalAt).toISOString() } : {}),
+      ...(run?.verdictAt !== undefined && verdict.terminal ? { verdictAt: new Date(run.verdictAt).toISOString() } : {}),
+      ...(run?.argoCdHealth ? { argoCdHealth: run.argoCdHealth } : {}),
+      timeline: timeline(t),
     };
   }
 
   private async result(outcome: VerifyOutcome, summary: string): Promise<VerifyResult> {
     this.finish = undefined;
-    this.stop();
+    // The watches end here: from now on only the bounded diagnosis reads below.
+    for (const r of this.reflectors) r.stop();
+    if (this.progressTimer) clearTimeout(this.progressTimer);
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    const until = Math.min(Date.now() + 2 * REQUEST_TIMEOUT_MS, this.deadline + DIAGNOSIS_GRACE_MS);
+    const now = Date.now();
     const jobs: JobReport[] = [];
-    for (const t of this.tracked.values()) {
-      const diagnose = t.verdict.state !== JobState.COMPLETE;
-      jobs.push(this.report(t, diagnose ? await this.failedPods(t) : []));
+    const diagnosed = [...this.trackers.values()].filter(t => t.current && t.verdict(now).state !== JobState.COMPLETE);
+    await Promise.all(diagnosed.map(t => this.freshPods(t, until)));
+    this.stopped = true;
+    for (const t of this.trackers.values()) {
+      const diagnose = diagnosed.includes(t);
+      jobs.push(this.report(t, now, diagnose ? await this.failedPods(t, until) : []));
     }
     const groups = new Map<string, GroupReport>();
     for (const job of jobs.filter(j => j.group !== undefined)) {
       const key = `${job.namespace}/${job.group}`;
-      const g = groups.get(key) ?? { group: job.group!, namespace: job.namespace, members: 0, complete: 0, failed: 0, converged: false };
-      const complete = g.complete + (job.verdict.state === JobState.COMPLETE ? 1 : 0);
-      const failed = g.failed + (job.verdict.state === JobState.FAILED || job.verdict.state === JobState.DELETED ? 1 : 0);
-      groups.set(key, { ...g, members: g.members + 1, complete, failed, converged: complete === g.members + 1 });
+      const g = groups.get(key) ?? { group: job.group!, namespace: job.namespace, members: 0, complete: 0, failed: 0, deleted: 0, gone: 0, unfinished: 0, converged: false };
+      const state = job.verdict.state;
+      const next = {
+        ...g,
+        members: g.members + 1,
+        complete: g.complete + (state === JobState.COMPLETE ? 1 : 0),
+        failed: g.failed + (state === JobState.FAILED ? 1 : 0),
+        deleted: g.deleted + (state === JobState.DELETED ? 1 : 0),
+        gone: g.gone + (state === JobState.GONE ? 1 : 0),
+        unfinished: g.unfinished + (job.verdict.terminal ? 0 : 1),
+      };
+      groups.set(key, { ...next, converged: next.complete === next.members });
     }
+    for (const controller of this.inFlight) controller.abort();
     return {
       outcome,
       exitCode: EXIT_CODES[outcome],
@@ -579,17 +717,32 @@ export class JobVerifier {
     };
   }
 
-  private async failedPods(t: Tracked): Promise<FailedPod[]> {
+  /** One bounded fresh read of the judged run's pods (the watch may lag behind the verdict). */
+  private async freshPods(t: TargetTracker, until: number): Promise<void> {
+    const run = t.current;
+    if (!run) return;
+    const core = this.kc.makeApiClient(k8s.CoreV1Api);
+    try {
+      this.requests.lists++;
+      const pods = await this.bounded(signal => core.listNamespacedPod({ namespace: t.target.namespace, labelSelector: `batch.kubernetes.io/controller-uid=${run.uid}` }, withSignal(signal)), until);
+      const now = Date.now();
+      for (const pod of pods.items) t.onPod('MODIFIED', pod, now);
+    } catch {
+      // The watch's view stands; the outage (if any) is already in the report.
+    }
+  }
+
+  private async failedPods(t: TargetTracker, until: number): Promise<FailedPod[]> {
     const lines = this.options.logLines ?? 10;
     const core = this.kc.makeApiClient(k8s.CoreV1Api);
     const pods: FailedPod[] = [];
-    for (const [i, p] of [...t.failedPods.values()].entries()) {
+    for (const [i, p] of [...(t.current?.failedPods.values() ?? [])].entries()) {
       const pod: FailedPod = { name: p.name, exits: p.failures };
       if (lines > 0 && i < MAX_LOGGED_PODS) {
         const container = p.failures[0]?.container;
         try {
           this.requests.logs++;
-          const log = await core.readNamespacedPodLog({ name: p.name, namespace: p.namespace, tailLines: lines, ...(container ? { container } : {}) });
+          const log = await this.bounded(signal => core.readNamespacedPodLog({ name: p.name, namespace: p.namespace, tailLines: lines, ...(container ? { container } : {}) }, withSignal(signal)), until);
           pods.push({ ...pod, logTail: log.split('\n').filter(l => l.length > 0) });
         } catch (error) {
           pods.push({ ...pod, logError: describeApiError(error) });
@@ -600,6 +753,44 @@ export class JobVerifier {
     }
     return pods;
   }
+}
+
+function managedByField(managedBy: string): { managedBy?: string } {
+  return managedBy === 'kubernetes.io/job-controller' ? {} : { managedBy };
+}
+
+function timeline(t: TargetTracker): JobTimeline {
+  const run = t.current;
+  const spec = run?.job.spec ?? {};
+  const status = run?.job.status;
+  const at = (time: Date | string | undefined) => (time === undefined ? undefined : new Date(time).getTime());
+  const conditions = (status?.conditions ?? [])
+    .filter(c => c.status === 'True' && TIMELINE_CONDITIONS.includes(c.type) && c.lastTransitionTime !== undefined)
+    .map(c => ({ type: c.type, ...(c.reason ? { reason: c.reason } : {}), at: at(c.lastTransitionTime)! }));
+  return {
+    ...(status?.startTime ? { startedAt: at(status.startTime) } : {}),
+    ...(spec.activeDeadlineSeconds !== undefined ? { activeDeadlineSeconds: spec.activeDeadlineSeconds } : {}),
+    ...(spec.completionMode ? { completionMode: spec.completionMode } : {}),
+    ...(spec.completions !== undefined && spec.completions !== null ? { completions: spec.completions } : {}),
+    ...(spec.parallelism !== undefined && spec.parallelism !== null ? { parallelism: spec.parallelism } : {}),
+    conditions,
+    pods: [...(run?.pods.values() ?? [])].sort((a, b) => a.createdAt - b.createdAt),
+  };
+}
+
+/** What a target's Events say, if they say it existed: the last event, and whether it ended. */
+function evidenceOf(events: readonly CoreV1Event[]): JobEvidence | undefined {
+  const when = (e: CoreV1Event) => new Date(e.lastTimestamp ?? e.eventTime ?? e.firstTimestamp ?? e.metadata?.creationTimestamp ?? 0).getTime();
+  const sorted = [...events].sort((a, b) => when(a) - when(b));
+  const last = sorted[sorted.length - 1];
+  if (!last) return undefined;
+  const endedEvent = [...sorted].reverse().find(e => e.reason === 'Completed' || FAILURE_EVENT_REASONS.test(e.reason ?? ''));
+  return {
+    ...(last.involvedObject?.uid ? { uid: last.involvedObject.uid } : {}),
+    lastReason: last.reason ?? 'unknown',
+    lastAt: when(last),
+    ...(endedEvent ? { ended: { complete: endedEvent.reason === 'Completed', reason: endedEvent.reason!, at: when(endedEvent) } } : {}),
+  };
 }
 
 /** Verifies Jobs: see {@link JobVerifier}. */

@@ -49,10 +49,15 @@ export function libraryJob(name: string, outcome: SimulatedOutcome = {}, props: 
   return withOutcome(Testing.synth(chart)[0] as Manifest, outcome);
 }
 
+/** The process id of the e2e cluster's kube-apiserver (to stop and continue it). */
+export function clusterApiServerPid(): number {
+  return Number(fs.readFileSync(path.join(cluster.dir, 'pids', 'kube-apiserver.pid'), 'utf-8').trim());
+}
+
 /** Kills the e2e kube-apiserver (SIGKILL) and starts it again with the same command line; resolves when it is ready. */
 export async function restartApiServer(kc: KubeConfig, downForMs = 2000): Promise<void> {
   const pidFile = path.join(cluster.dir, 'pids', 'kube-apiserver.pid');
-  const pid = Number(fs.readFileSync(pidFile, 'utf-8').trim());
+  const pid = clusterApiServerPid();
   const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf-8').split('\0').filter(a => a.length > 0);
   // SIGKILL: a crash. (SIGTERM starts a graceful shutdown that keeps serving open watches for a while.)
   process.kill(pid, 'SIGKILL');

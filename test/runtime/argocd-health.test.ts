@@ -29,7 +29,7 @@ const EXPECTED: Array<[string, ArgoCdHealthStatus, string, JobState]> = [
   // No condition at all: not complete.
   ['running', ArgoCdHealthStatus.PROGRESSING, '', JobState.RUNNING],
   // Suspended=True.
-  ['suspended', ArgoCdHealthStatus.SUSPENDED, 'Job suspended', JobState.SUSPENDED],
+  ['suspended', ArgoCdHealthStatus.SUSPENDED, 'Job suspended', JobState.QUEUED],
 ];
 
 describe('argoCdJobHealth on statuses captured from Kubernetes 1.28', () => {
@@ -47,7 +47,7 @@ describe('argoCdJobHealth on statuses captured from Kubernetes 1.28', () => {
   test('the resumed Job: Argo CD shows Healthy while it runs, and we say where it disagrees', () => {
     const job = captured('resumed');
     expect(argoCdDisagreement(judgeJob(job), argoCdJobHealth(job))).toBe(
-      'Argo CD shows Healthy while the Job is running: it counts a Suspended condition of any status (a resumed Job) as finished');
+      'Argo CD shows Healthy while the Job is running: it counts a Complete, Failed or Suspended condition of any status (a resumed Job has Suspended=False) as finished');
   });
 
   test.each(EXPECTED.filter(e => e[0] !== 'resumed').map(e => e[0]))('%s: Argo CD agrees with the verdict', name => {

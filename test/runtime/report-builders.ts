@@ -39,6 +39,8 @@ export function jobReport(name: string, pods: PodAttempt[], verdict: Partial<Job
       failedAttempts: pods.filter(p => p.outcome === PodOutcome.FAILED || p.outcome === PodOutcome.KILLED).length + pods.reduce((n, p) => n + p.restarts, 0),
       durationSeconds: Math.round((Math.max(T0, ...ends) - T0) / 1000),
     },
+    earlierRuns: [],
+    earlierRunsOmitted: 0,
     failedPods: [],
     failedPodsOmitted: 0,
     exitCounts: [],

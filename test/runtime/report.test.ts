@@ -18,6 +18,8 @@ function reportOf(name: string): JobReport {
     namespace: 'capture',
     verdict: judgeJob(job),
     stats: { podsCreated: 1, maxRunning: 1, maxTerminating: 0, failedAttempts: 0 },
+    earlierRuns: [],
+    earlierRunsOmitted: 0,
     timeline: { conditions: [], pods: [] },
     failedPods: [],
     failedPodsOmitted: 0,
@@ -49,7 +51,7 @@ describe('textReport and Argo CD', () => {
   test('a line under the Job where Argo CD disagrees with the verdict (a resumed Job)', () => {
     const lines = textReport(result([reportOf('resumed'), reportOf('complete'), reportOf('suspended')])).split('\n');
     expect(lines.filter(l => l.includes('Argo CD'))).toEqual([
-      '    Argo CD shows Healthy while the Job is running: it counts a Suspended condition of any status (a resumed Job) as finished',
+      '    Argo CD shows Healthy while the Job is running: it counts a Complete, Failed or Suspended condition of any status (a resumed Job has Suspended=False) as finished',
     ]);
     expect(lines[lines.findIndex(l => l.startsWith('capture/resumed')) + 1]).toContain('Argo CD shows Healthy');
   });

@@ -39,8 +39,13 @@ describe('judgeJob on statuses captured from Kubernetes 1.28', () => {
     expect(judgeJob(early)).toMatchObject({ state: JobState.COMPLETE, terminal: true, reason: 'CompletionsReached', early: true });
   });
 
-  test('Suspended', () => {
-    expect(judgeJob(captured('suspended'))).toMatchObject({ state: JobState.SUSPENDED, terminal: false, reason: 'JobSuspended' });
+  test('Suspended before any pod ran: queued, not terminal', () => {
+    expect(judgeJob(captured('suspended'))).toMatchObject({ state: JobState.QUEUED, terminal: false, reason: 'JobSuspended' });
+  });
+
+  test('Suspended after pods ended (preempted or suspended by hand): suspended, not terminal', () => {
+    const job = captured('suspended');
+    expect(judgeJob({ ...job, status: { ...job.status, failed: 1 } })).toMatchObject({ state: JobState.SUSPENDED, terminal: false, reason: 'JobSuspended' });
   });
 
   test('just resumed (spec.suspend false, the status still Suspended=True) is pending, not suspended', () => {
@@ -99,22 +104,35 @@ describe('judgeJob on statuses captured from Kubernetes 1.37', () => {
   });
 
   test('suspended, then resumed (Suspended=False, JobResumed) is running', () => {
-    expect(judgeJob(captured137('suspended'))).toMatchObject({ state: JobState.SUSPENDED, terminal: false, reason: 'JobSuspended' });
+    expect(judgeJob(captured137('suspended'))).toMatchObject({ state: JobState.QUEUED, terminal: false, reason: 'JobSuspended' });
     expect(judgeJob(captured137('resumed'))).toEqual({ state: JobState.RUNNING, terminal: false, early: false });
   });
 
-  test('managedBy another controller, no status: managed elsewhere', () => {
-    expect(judgeJob(captured137('managed-by'))).toMatchObject({ state: JobState.MANAGED_ELSEWHERE, terminal: true, reason: 'ManagedByOtherController' });
+  test('managedBy another controller, no status: managed elsewhere, waiting for its manager', () => {
+    expect(judgeJob(captured137('managed-by'))).toMatchObject({ state: JobState.MANAGED_ELSEWHERE, terminal: false, reason: 'ManagedByOtherController' });
   });
 });
 
 describe('judgeJob and spec.managedBy', () => {
-  test('another controller: managed elsewhere, at once, with the reason and the fix', () => {
+  test('another controller: managed elsewhere, not terminal, naming who writes the status', () => {
     const job = captured('running');
     expect(judgeJob({ ...job, spec: { ...job.spec, managedBy: 'kueue.x-k8s.io/multikueue' } })).toEqual({
-      state: JobState.MANAGED_ELSEWHERE, terminal: true, early: false, reason: 'ManagedByOtherController',
-      message: "spec.managedBy is 'kueue.x-k8s.io/multikueue', so the built-in Job controller does not run this Job; verify it where 'kueue.x-k8s.io/multikueue' runs it, or remove spec.managedBy",
+      state: JobState.MANAGED_ELSEWHERE, terminal: false, early: false, reason: 'ManagedByOtherController',
+      message: "spec.managedBy is 'kueue.x-k8s.io/multikueue': the built-in Job controller leaves this Job alone and 'kueue.x-k8s.io/multikueue' writes its status; waiting for it to report Complete or Failed",
     });
+  });
+
+  test('another controller that wrote Complete: complete (MultiKueue mirrors the worker\'s status)', () => {
+    const job = captured137('complete');
+    expect(judgeJob({ ...job, spec: { ...job.spec, managedBy: 'kueue.x-k8s.io/multikueue' } })).toMatchObject({ state: JobState.COMPLETE, terminal: true });
+  });
+
+  test('a FailureTarget written by Argo CD\'s terminate action, or a named pod failure policy rule (1.38), is an early failure with its reason', () => {
+    const job = captured('running');
+    for (const reason of ['ManuallyTerminated', 'PodFailurePolicy_fatal-exit']) {
+      const terminated = { ...job, status: { ...job.status, conditions: [{ type: 'FailureTarget', status: 'True', reason }] } };
+      expect(judgeJob(terminated)).toMatchObject({ state: JobState.FAILED, terminal: true, early: true, reason });
+    }
   });
 
   test('the built-in controller named explicitly is judged as usual', () => {

@@ -1,0 +1,340 @@
+/**
+ * What the verifier knows of one target over the Job's life: the Job objects that carried its
+ * name (runs, told apart by uid), which of them is the run of this change, and where that run
+ * stands. Pure: watch events and the clock come in as arguments, so every rule here has unit
+ * tests over captured Job objects (test/runtime/tracking.test.ts) as well as end-to-end tests.
+ *
+ * The rules, in short:
+ * - A run is one Job object (one `metadata.uid`). A newer object under the same name (Argo CD
+ *   `Replace=true`, `recreateOnChange()`, a hook with `BeforeHookCreation`, a hand delete-and-apply)
+ *   replaces it: the report names the runs replaced, and the new one is judged.
+ * - A run whose pod template is not the manifest's is `outdated`: never the answer.
+ * - A run deleted before it finished is not failed at once: a replacement may follow. Only when no
+ *   new run came within the grace period is the target `deleted`. A run deleted after it finished
+ *   (its TTL) keeps its verdict.
+ * - A target never seen whose Events say it existed, or a hook Argo CD skips, is `gone`.
+ */
+import type { V1Job, V1Pod } from '@kubernetes/client-node';
+import { JobPatternLabels } from '../core/labels';
+import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
+import { JobTarget } from './manifests';
+import { PodAttempt, podAttempt, PodSummary, summarizePod } from './pods';
+import { templateDifference } from './template-match';
+import { JobLike, JobState, JobVerdict, judgeJob } from './verdict';
+
+/** The Kueue label that names a Job's LocalQueue. */
+export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+
+/** A run of a target that is not (or no longer) the one judged. */
+export interface EarlierRun {
+  /** Its `metadata.uid`. */
+  readonly uid: string;
+  /** Its `metadata.creationTimestamp` (ISO 8601). */
+  readonly createdAt?: string;
+  /** Where it stood when it stopped being the target's run. */
+  readonly state: JobState;
+  /** Its condition reason then, if any. */
+  readonly reason?: string;
+  /** How it stopped: a newer Job object took its name, or it was deleted before it finished. */
+  readonly endedBy: 'replaced' | 'deleted';
+  /** Where its pod template departs from the manifest's, when it does: why it was never the answer. */
+  readonly outdated?: string;
+}
+
+/** What the Events of a Job that is gone say about it. @internal */
+export interface JobEvidence {
+  /** The Job's uid in the Events. */
+  readonly uid?: string;
+  /** The last event's reason (Completed, BackoffLimitExceeded, SuccessfulCreate, ...). */
+  readonly lastReason: string;
+  /** When it was recorded (ms since the epoch). */
+  readonly lastAt: number;
+  /** Whether an event says the Job completed, or failed (with that reason). */
+  readonly ended?: { readonly complete: boolean; readonly reason: string; readonly at: number };
+}
+
+/** Options of a {@link TargetTracker}. @internal */
+export interface TrackerOptions {
+  /** When verification began (ms since the epoch). */
+  readonly startedAt: number;
+  /** How long a target whose unfinished run was deleted waits for a new run under its name. */
+  readonly replacementGraceMs: number;
+  /** The Argo CD release whose health rules `argoCdHealth` follows. */
+  readonly argoCdVersion?: ArgoCdVersion;
+}
+
+const MAX_EARLIER_RUNS = 10;
+const MAX_FAILED_PODS_KEPT = 20;
+const MAX_FORGOTTEN_UIDS = 100;
+
+/** The parts of the Job a report reads: kept instead of the whole object (memory). */
+interface Run {
+  readonly uid: string;
+  readonly createdAt?: string;
+  readonly createdMs: number;
+  job: JobLike;
+  verdict: JobVerdict;
+  /** Where the template departs from the manifest's; undefined when it matches (or nothing to compare). */
+  outdated?: string;
+  /** Pods of this run ran (it started at some point): a later suspend is a preemption, not queueing. */
+  ran: boolean;
+  /** Deleted after its verdict (its TTL): judged by what was seen. */
+  deleted: boolean;
+  argoCdHealth?: ArgoCdHealth;
+  verdictAt?: number;
+  readonly pods: Map<string, PodAttempt>;
+  readonly running: Set<string>;
+  maxRunning: number;
+  readonly terminating: Set<string>;
+  maxTerminating: number;
+  readonly restarts: Map<string, number>;
+  readonly failedPods: Map<string, PodSummary>;
+  readonly stuck: Map<string, { name: string; reason: string; message?: string }>;
+}
+
+/** Where one target stands, and what is known of its runs. @internal */
+export class TargetTracker {
+  private run?: Run;
+  private readonly earlierRuns: EarlierRun[] = [];
+  private earlierOmitted = 0;
+  /** Uids that are no longer the target's run: their late events are ignored. */
+  private readonly forgotten = new Set<string>();
+  /** When the unfinished run was deleted, and how it stood: waiting for a replacement. */
+  private deletion?: { readonly at: number; readonly verdict: JobVerdict };
+  private evidence?: JobEvidence;
+
+  constructor(public readonly target: JobTarget, private readonly options: TrackerOptions) {}
+
+  /** A watch event of a Job with the target's name. Returns true when something changed. */
+  public onJob(type: string, job: V1Job | JobLike, now: number): boolean {
+    const uid = job.metadata?.uid ?? '';
+    if (this.forgotten.has(uid)) return false;
+    if (type === 'DELETED') return this.onDeleted(uid, now);
+    const createdMs = time(job.metadata?.creationTimestamp) ?? now;
+    if (this.run && this.run.uid !== uid) {
+      // Events of two objects can arrive in either order around a re-list: the older one is not the successor.
+      if (createdMs < this.run.createdMs) {
+        this.forget(uid);
+        return false;
+      }
+      this.retire(this.run, 'replaced');
+    }
+    if (!this.run) {
+      this.run = newRun(uid, job, createdMs);
+      this.deletion = undefined;
+    }
+    const run = this.run;
+    run.job = keep(job);
+    run.argoCdHealth = argoCdJobHealth(job, { version: this.options.argoCdVersion });
+    run.ran ||= job.status?.startTime !== undefined || (job.status?.active ?? 0) > 0;
+    run.outdated = this.target.template ? templateDifference(this.target.template, (job as JobLike & { spec?: { template?: unknown } }).spec?.template) : undefined;
+    run.verdict = judgeJob(job);
+    if (run.verdict.terminal && run.verdictAt === undefined && !run.outdated) run.verdictAt = now;
+    return true;
+  }
+
+  /** A watch event of a pod whose Job has the target's name. Returns true when it belongs to the current run. */
+  public onPod(type: string, pod: V1Pod, now: number): boolean {
+    const run = this.run;
+    if (!run) return false;
+    const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'Job')?.uid;
+    if (owner !== undefined && owner !== run.uid) return false;
+    const summary = summarizePod(pod);
+    run.pods.set(summary.uid, podAttempt(run.pods.get(summary.uid), pod, type === 'DELETED', now));
+    const alive = type !== 'DELETED' && (summary.phase === 'Pending' || summary.phase === 'Running');
+    const deleting = pod.metadata?.deletionTimestamp !== undefined;
+    if (alive && !deleting && summary.phase === 'Running') run.running.add(summary.uid); else run.running.delete(summary.uid);
+    if (alive && deleting) run.terminating.add(summary.uid); else run.terminating.delete(summary.uid);
+    if (summary.phase !== 'Pending') run.ran = true;
+    run.maxRunning = Math.max(run.maxRunning, run.running.size);
+    run.maxTerminating = Math.max(run.maxTerminating, run.terminating.size);
+    run.restarts.set(summary.uid, Math.max(run.restarts.get(summary.uid) ?? 0, summary.restarts));
+    if (summary.failures.length > 0 && (run.failedPods.has(summary.uid) || run.failedPods.size < MAX_FAILED_PODS_KEPT)) {
+      run.failedPods.set(summary.uid, summary);
+    }
+    const stuck = alive ? summary.stuck : undefined;
+    if (stuck) {
+      run.stuck.set(summary.uid, { name: summary.name, reason: stuck.reason, ...(stuck.message ? { message: stuck.message } : {}) });
+    } else {
+      run.stuck.delete(summary.uid);
+    }
+    return true;
+  }
+
+  /** What the Events still say of a target never seen (read once, after the first list). */
+  public setEvidence(evidence: JobEvidence): void {
+    this.evidence = evidence;
+  }
+
+  /** True while no Job object of the target was ever seen. */
+  public get neverSeen(): boolean {
+    return this.run === undefined && this.deletion === undefined && this.earlierRuns.length === 0 && this.earlierOmitted === 0;
+  }
+
+  /** Where the target stands at `now`. */
+  public verdict(now: number): JobVerdict {
+    const run = this.run;
+    if (!run) {
+      if (this.deletion) {
+        const { at, verdict } = this.deletion;
+        if (now >= at + this.options.replacementGraceMs) {
+          return { state: JobState.DELETED, terminal: true, reason: 'DeletedBeforeFinished', message: `deleted while ${verdict.state}, and no new run came under its name within ${seconds(this.options.replacementGraceMs)}`, early: false };
+        }
+        return { state: JobState.MISSING, terminal: false, reason: 'Replacing', message: `deleted while ${verdict.state}; waiting up to ${seconds(this.options.replacementGraceMs)} for a new run under its name`, early: false };
+      }
+      return this.gone(now) ?? { state: JobState.MISSING, terminal: false, early: false };
+    }
+    if (run.outdated) {
+      return {
+        state: JobState.OUTDATED, terminal: false, reason: 'TemplateDiffers',
+        message: `the Job under this name is an earlier run (${run.verdict.state}): ${run.outdated}; waiting for the run of this change`, early: false,
+      };
+    }
+    if (run.verdict.state === JobState.QUEUED && run.ran) {
+      return { ...run.verdict, state: JobState.SUSPENDED };
+    }
+    return run.verdict;
+  }
+
+  /** The next time the verdict changes by itself (a grace period ends), if any. */
+  public nextChange(now: number): number | undefined {
+    const at = !this.run && this.deletion ? this.deletion.at + this.options.replacementGraceMs
+      : this.neverSeen && this.evidence ? this.options.startedAt + this.options.replacementGraceMs : undefined;
+    return at !== undefined && at > now ? at : undefined;
+  }
+
+  /** The run judged: its uid, Job (trimmed), pods and statistics; undefined while none is seen. @internal */
+  public get current(): Readonly<Run> | undefined {
+    return this.run;
+  }
+
+  /** Runs that were replaced or deleted before they finished, oldest first (at most 10), and how many more. */
+  public get earlier(): { readonly runs: readonly EarlierRun[]; readonly omitted: number } {
+    return { runs: this.earlierRuns, omitted: this.earlierOmitted };
+  }
+
+  /** Where the target's run stands in a queue: since when it is suspended, and its Kueue LocalQueue. */
+  public suspension(): { readonly since?: string; readonly kueueQueue?: string } | undefined {
+    const job = this.run?.job;
+    if (!job) return undefined;
+    const condition = job.status?.conditions?.find(c => c.type === 'Suspended' && c.status === 'True');
+    const queue = job.metadata?.labels?.[KUEUE_QUEUE_LABEL];
+    const since = condition?.lastTransitionTime ?? (job.spec?.suspend ? job.metadata?.creationTimestamp : undefined);
+    return { ...(since ? { since: new Date(since).toISOString() } : {}), ...(queue ? { kueueQueue: queue } : {}) };
+  }
+
+  private gone(now: number): JobVerdict | undefined {
+    const hook = this.target.argoCdHook;
+    if (hook && hook.hook.split(',').map(h => h.trim()).includes('Skip')) {
+      return { state: JobState.GONE, terminal: true, reason: 'SkippedHook', message: 'an Argo CD hook with hook: Skip, which Argo CD never applies: there is no run to verify', early: false };
+    }
+    const evidence = this.evidence;
+    if (!evidence || now < this.options.startedAt + this.options.replacementGraceMs) return undefined;
+    const removedBy = hook?.deletePolicy ? `its hook delete policy (${hook.deletePolicy})` : 'its TTL (ttlSecondsAfterFinished) or by hand';
+    const ended = evidence.ended;
+    const reason = ended ? (ended.complete ? 'DeletedAfterCompleted' : 'DeletedAfterFailed') : 'DeletedBeforeVerification';
+    const what = ended ? `${ended.complete ? 'completed' : `failed (${ended.reason})`} at ${iso(ended.at)}` : `existed (last event ${evidence.lastReason} at ${iso(evidence.lastAt)})`;
+    return {
+      state: JobState.GONE, terminal: true, reason,
+      message: `never seen: its Events say it ${what}${evidence.uid ? ` (uid ${evidence.uid})` : ''}, and it was deleted before verification began, by ${removedBy}; `
+        + 'its run cannot be judged: start verify while the sync runs',
+      early: false,
+    };
+  }
+
+  private onDeleted(uid: string, now: number): boolean {
+    const run = this.run;
+    if (!run || run.uid !== uid) return false;
+    if (run.verdict.terminal && !run.outdated) {
+      run.deleted = true; // finished, then deleted (its TTL): the verdict stands
+      return true;
+    }
+    this.retire(run, 'deleted');
+    this.deletion = { at: now, verdict: run.verdict };
+    return true;
+  }
+
+  private retire(run: Run, endedBy: EarlierRun['endedBy']): void {
+    this.forget(run.uid);
+    if (this.earlierRuns.length >= MAX_EARLIER_RUNS) {
+      this.earlierRuns.shift();
+      this.earlierOmitted++;
+    }
+    this.earlierRuns.push({
+      uid: run.uid,
+      ...(run.createdAt ? { createdAt: run.createdAt } : {}),
+      state: run.verdict.state,
+      ...(run.verdict.reason ? { reason: run.verdict.reason } : {}),
+      endedBy,
+      ...(run.outdated ? { outdated: run.outdated } : {}),
+    });
+    this.run = undefined;
+  }
+
+  private forget(uid: string): void {
+    if (this.forgotten.size >= MAX_FORGOTTEN_UIDS) this.forgotten.delete(this.forgotten.values().next().value!);
+    this.forgotten.add(uid);
+  }
+}
+
+function newRun(uid: string, job: JobLike, createdMs: number): Run {
+  const created = job.metadata?.creationTimestamp;
+  return {
+    uid, createdMs, ...(created ? { createdAt: new Date(created).toISOString() } : {}),
+    job: {}, verdict: { state: JobState.PENDING, terminal: false, early: false }, ran: false, deleted: false,
+    pods: new Map(), running: new Set(), maxRunning: 0, terminating: new Set(), maxTerminating: 0,
+    restarts: new Map(), failedPods: new Map(), stuck: new Map(),
+  };
+}
+
+/** What a report reads of a Job: no pod template, no managed fields (memory: 10,000 Jobs). */
+function keep(job: JobLike): JobLike {
+  const m = job.metadata ?? {};
+  const s = job.spec ?? {};
+  const status = job.status ?? {};
+  return {
+    metadata: {
+      name: m.name, namespace: m.namespace, uid: m.uid, creationTimestamp: m.creationTimestamp,
+      ...(m.deletionTimestamp ? { deletionTimestamp: m.deletionTimestamp } : {}),
+      ...(m.finalizers ? { finalizers: m.finalizers } : {}),
+      ...(m.labels?.[KUEUE_QUEUE_LABEL] ? { labels: { [KUEUE_QUEUE_LABEL]: m.labels[KUEUE_QUEUE_LABEL] } } : {}),
+    },
+    spec: {
+      completions: s.completions, parallelism: s.parallelism, completionMode: s.completionMode, suspend: s.suspend,
+      managedBy: s.managedBy, activeDeadlineSeconds: s.activeDeadlineSeconds,
+    },
+    status: {
+      active: status.active, succeeded: status.succeeded, failed: status.failed, ready: status.ready, terminating: status.terminating,
+      startTime: status.startTime, completionTime: status.completionTime, completedIndexes: status.completedIndexes,
+      failedIndexes: status.failedIndexes, conditions: status.conditions,
+      ...(status.uncountedTerminatedPods ? { uncountedTerminatedPods: status.uncountedTerminatedPods } : {}),
+    },
+  };
+}
+
+/** The pattern, group and work queue of a Job seen through a selector, as its target. @internal */
+export function targetOf(job: JobLike, fallbackNamespace: string, queueOf: (m: { labels?: Record<string, string>; annotations?: Record<string, string> }) => { queue?: string }): JobTarget {
+  const annotations = job.metadata?.annotations ?? {};
+  const labels = job.metadata?.labels ?? {};
+  return {
+    name: job.metadata?.name ?? '',
+    namespace: job.metadata?.namespace ?? fallbackNamespace,
+    ...(annotations[JobPatternLabels.PATTERN_ANNOTATION] ? { pattern: annotations[JobPatternLabels.PATTERN_ANNOTATION] } : {}),
+    ...(labels[JobPatternLabels.GROUP] ? { group: labels[JobPatternLabels.GROUP] } : {}),
+    ...queueOf({ labels, annotations }),
+  };
+}
+
+function time(value: Date | string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = new Date(value).getTime();
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function seconds(ms: number): string {
+  return `${Math.round(ms / 1000)} s`;
+}
