@@ -18,7 +18,8 @@ import type { V1Job, V1Pod } from '@kubernetes/client-node';
 import { JobPatternLabels } from '../core/labels';
 import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
 import { JobTarget } from './manifests';
-import { PodAttempt, podAttempt, PodSummary, summarizePod } from './pods';
+import { DiagnosisRecorder } from './diagnosis';
+import { PodAttempt, podAttempt, summarizePod } from './pods';
 import { templateDifference } from './template-match';
 import { JobLike, JobState, JobVerdict, judgeJob } from './verdict';
 
@@ -64,7 +65,6 @@ export interface TrackerOptions {
 }
 
 const MAX_EARLIER_RUNS = 10;
-const MAX_FAILED_PODS_KEPT = 20;
 const MAX_FORGOTTEN_UIDS = 100;
 
 /** The parts of the Job a report reads: kept instead of the whole object (memory). */
@@ -88,7 +88,8 @@ interface Run {
   readonly terminating: Set<string>;
   maxTerminating: number;
   readonly restarts: Map<string, number>;
-  readonly failedPods: Map<string, PodSummary>;
+  /** Every failed run of its pods seen, bounded: the diagnosis. */
+  readonly diagnosis: DiagnosisRecorder;
   readonly stuck: Map<string, { name: string; reason: string; message?: string }>;
 }
 
@@ -149,9 +150,7 @@ export class TargetTracker {
     run.maxRunning = Math.max(run.maxRunning, run.running.size);
     run.maxTerminating = Math.max(run.maxTerminating, run.terminating.size);
     run.restarts.set(summary.uid, Math.max(run.restarts.get(summary.uid) ?? 0, summary.restarts));
-    if (summary.failures.length > 0 && (run.failedPods.has(summary.uid) || run.failedPods.size < MAX_FAILED_PODS_KEPT)) {
-      run.failedPods.set(summary.uid, summary);
-    }
+    run.diagnosis.observe(pod);
     const stuck = alive ? summary.stuck : undefined;
     if (stuck) {
       run.stuck.set(summary.uid, { name: summary.name, reason: stuck.reason, ...(stuck.message ? { message: stuck.message } : {}) });
@@ -283,7 +282,7 @@ function newRun(uid: string, job: JobLike, createdMs: number): Run {
     uid, createdMs, ...(created ? { createdAt: new Date(created).toISOString() } : {}),
     job: {}, verdict: { state: JobState.PENDING, terminal: false, early: false }, ran: false, deleted: false,
     pods: new Map(), running: new Set(), maxRunning: 0, terminating: new Set(), maxTerminating: 0,
-    restarts: new Map(), failedPods: new Map(), stuck: new Map(),
+    restarts: new Map(), diagnosis: new DiagnosisRecorder(), stuck: new Map(),
   };
 }
 

@@ -2,10 +2,12 @@ import type { CoreV1Event, KubeConfig, RequestContext, ResponseContext, V1Job, V
 import { k8s } from './k8s';
 import { clientKubeConfig, describeValue, KubeConfigLike } from './kubeconfig';
 import { describeApiError } from './apply';
-import type { ExitCount } from './diagnosis';
+import { ExitCount, FailedPod, JobDiagnosis } from './diagnosis';
+
+export type { FailedPod } from './diagnosis';
 import { ArgoCdHealth, ArgoCdVersion } from './argocd-health';
 import { JobTarget, queueOf } from './manifests';
-import { ContainerExit, PodAttempt } from './pods';
+import { PodAttempt } from './pods';
 import { Reflector } from './reflector';
 import { EarlierRun, JobEvidence, TargetTracker, targetOf } from './tracking';
 import { JobState, JobVerdict } from './verdict';
@@ -106,17 +108,6 @@ function checkVerifyOptions(options: VerifyOptions): void {
   }
 }
 
-/** A failed pod of a Job, for the diagnosis. */
-export interface FailedPod {
-  /** The pod's name. */
-  readonly name: string;
-  /** Its containers' non-zero exits: each one's last run and, if it restarted, the run before (native sidecars left out). */
-  readonly exits: readonly ContainerExit[];
-  /** The last lines of its log, when the cluster still has them (read for a Job's first 5 failed pods only). */
-  readonly logTail?: readonly string[];
-  /** Why reading its log failed (absent, with no `logTail`, for a pod whose log was not read). */
-  readonly logError?: string;
-}
 
 /** Per-Job statistics. */
 export interface JobStats {
@@ -187,8 +178,10 @@ export interface JobReport {
   /** Counts of its pods, and its duration. */
   readonly stats: JobStats;
   /**
-   * Pods with a container that exited non-zero (at most 20), with their logs when fetched. Only in
-   * the final result, for a Job that did not complete: empty in `onProgress` reports.
+   * Failed pods of the judged run (a container exited non-zero, or the pod was evicted, disrupted
+   * or refused), at most 20, with the log tails of the first 5 when read in time. Only in the final
+   * result, for a Job that did not complete (read again from the API server after the verdict):
+   * empty in `onProgress` reports.
    */
   readonly failedPods: readonly FailedPod[];
   /** Failed pods seen beyond those in `failedPods` (they are counted in `exitCounts`). */
@@ -299,7 +292,6 @@ export interface VerifyResult {
 }
 
 const TIMELINE_CONDITIONS = ['Complete', 'Failed', 'SuccessCriteriaMet', 'FailureTarget', 'Suspended'];
-const MAX_LOGGED_PODS = 5;
 /** Each list page, event read, pod read and log read gives up after this long (and never runs past the deadline). */
 const REQUEST_TIMEOUT_MS = 10_000;
 /** What the diagnosis after a verdict (a fresh read of the pods, their logs) may take past the deadline. */
@@ -623,7 +615,7 @@ export class JobVerifier {
     }, wait);
   }
 
-  private report(t: TargetTracker, now: number, failedPods: FailedPod[] = []): JobReport {
+  private report(t: TargetTracker, now: number, diagnosis?: JobDiagnosis): JobReport {
     const run = t.current;
     const verdict = t.verdict(now);
     const s = run?.job.status ?? {};
@@ -660,9 +652,9 @@ export class JobVerifier {
         failedAttempts: failed + restarts,
         ...(start ? { durationSeconds: Math.round(((end ? new Date(end).getTime() : now) - new Date(start).getTime()) / 1000) } : {}),
       },
-      failedPods,
-      failedPodsOmitted: 0,
-      exitCounts: [],
+      failedPods: diagnosis?.failedPods ?? [],
+      failedPodsOmitted: diagnosis?.failedPodsOmitted ?? 0,
+      exitCounts: diagnosis?.exitCounts ?? [],
       stuckPods: [...(run?.stuck.values() ?? [])],
       ...(terminalAt !== undefined ? { terminalAt: new Date(terminalAt).toISOString() } : {}),
       ...(run?.verdictAt !== undefined && verdict.terminal ? { verdictAt: new Date(run.verdictAt).toISOString() } : {}),
@@ -685,7 +677,7 @@ export class JobVerifier {
     this.stopped = true;
     for (const t of this.trackers.values()) {
       const diagnose = diagnosed.includes(t);
-      jobs.push(this.report(t, now, diagnose ? await this.failedPods(t, until) : []));
+      jobs.push(this.report(t, now, diagnose ? await this.diagnose(t, until) : undefined));
     }
     const groups = new Map<string, GroupReport>();
     for (const job of jobs.filter(j => j.group !== undefined)) {
@@ -732,26 +724,20 @@ export class JobVerifier {
     }
   }
 
-  private async failedPods(t: TargetTracker, until: number): Promise<FailedPod[]> {
+  /** The run's diagnosis, with the log tails of its first failed pods read before `until`. */
+  private async diagnose(t: TargetTracker, until: number): Promise<JobDiagnosis | undefined> {
+    const run = t.current;
+    if (!run) return undefined;
     const lines = this.options.logLines ?? 10;
     const core = this.kc.makeApiClient(k8s.CoreV1Api);
-    const pods: FailedPod[] = [];
-    for (const [i, p] of [...(t.current?.failedPods.values() ?? [])].entries()) {
-      const pod: FailedPod = { name: p.name, exits: p.failures };
-      if (lines > 0 && i < MAX_LOGGED_PODS) {
-        const container = p.failures[0]?.container;
-        try {
-          this.requests.logs++;
-          const log = await this.bounded(signal => core.readNamespacedPodLog({ name: p.name, namespace: p.namespace, tailLines: lines, ...(container ? { container } : {}) }, withSignal(signal)), until);
-          pods.push({ ...pod, logTail: log.split('\n').filter(l => l.length > 0) });
-        } catch (error) {
-          pods.push({ ...pod, logError: describeApiError(error) });
-        }
-      } else {
-        pods.push(pod);
-      }
-    }
-    return pods;
+    return run.diagnosis.finish({
+      logLines: lines,
+      deadline: Math.min(until, Date.now() + 2 * REQUEST_TIMEOUT_MS),
+      readLog: (pod, container, previous, signal) => {
+        this.requests.logs++;
+        return core.readNamespacedPodLog({ name: pod.name, namespace: pod.namespace, container, tailLines: lines, ...(previous ? { previous } : {}) }, withSignal(signal));
+      },
+    });
   }
 }
 
