@@ -679,29 +679,13 @@ export class JobVerifier {
       const diagnose = diagnosed.includes(t);
       jobs.push(this.report(t, now, diagnose ? await this.diagnose(t, until) : undefined));
     }
-    const groups = new Map<string, GroupReport>();
-    for (const job of jobs.filter(j => j.group !== undefined)) {
-      const key = `${job.namespace}/${job.group}`;
-      const g = groups.get(key) ?? { group: job.group!, namespace: job.namespace, members: 0, complete: 0, failed: 0, deleted: 0, gone: 0, unfinished: 0, converged: false };
-      const state = job.verdict.state;
-      const next = {
-        ...g,
-        members: g.members + 1,
-        complete: g.complete + (state === JobState.COMPLETE ? 1 : 0),
-        failed: g.failed + (state === JobState.FAILED ? 1 : 0),
-        deleted: g.deleted + (state === JobState.DELETED ? 1 : 0),
-        gone: g.gone + (state === JobState.GONE ? 1 : 0),
-        unfinished: g.unfinished + (job.verdict.terminal ? 0 : 1),
-      };
-      groups.set(key, { ...next, converged: next.complete === next.members });
-    }
     for (const controller of this.inFlight) controller.abort();
     return {
       outcome,
       exitCode: EXIT_CODES[outcome],
       summary,
       jobs,
-      groups: [...groups.values()],
+      groups: groupReports(jobs),
       requests: { ...this.requests },
       outages: [...this.outages],
       durationMs: Date.now() - this.started,
@@ -739,6 +723,27 @@ export class JobVerifier {
       },
     });
   }
+}
+
+/** A report per template-expansion group (per namespace) among the Jobs: its members counted by where they stand. @internal */
+export function groupReports(jobs: readonly JobReport[]): GroupReport[] {
+  const groups = new Map<string, GroupReport>();
+  for (const job of jobs.filter(j => j.group !== undefined)) {
+    const key = `${job.namespace}/${job.group}`;
+    const g = groups.get(key) ?? { group: job.group!, namespace: job.namespace, members: 0, complete: 0, failed: 0, deleted: 0, gone: 0, unfinished: 0, converged: false };
+    const state = job.verdict.state;
+    const next = {
+      ...g,
+      members: g.members + 1,
+      complete: g.complete + (state === JobState.COMPLETE ? 1 : 0),
+      failed: g.failed + (state === JobState.FAILED ? 1 : 0),
+      deleted: g.deleted + (state === JobState.DELETED ? 1 : 0),
+      gone: g.gone + (state === JobState.GONE ? 1 : 0),
+      unfinished: g.unfinished + (job.verdict.terminal ? 0 : 1),
+    };
+    groups.set(key, { ...next, converged: next.complete === next.members });
+  }
+  return [...groups.values()];
 }
 
 function managedByField(managedBy: string): { managedBy?: string } {
