@@ -10,6 +10,7 @@ import { jobTargets, loadManifests } from './manifests';
 import { htmlReport } from './html-report';
 import { junitReport, progressTable, textReport } from './report';
 import { markdownSummary } from './summary';
+import { planCommand, PlanFlags } from './plan';
 import { EXIT_CODES, JobReport, JobVerifier, MAX_TIMEOUT_MS, VerifyOutcome, VerifyResult } from './verify';
 
 /** Where the CLI writes; injectable for tests. */
@@ -108,6 +109,23 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
     .addOption(new Option('--argo-cd-version <version>', 'Argo CD release whose health wording the report follows (e.g. 3.5.4)').argParser(argoCdVersion).default(ArgoCdVersion.NEWEST, ArgoCdVersion.NEWEST.toString()))
     .action(async (manifests: string[], flags: VerifyFlags) => {
       exitCode = await verifyCommand(manifests, flags, io);
+    });
+
+  program.command('plan')
+    .description('What will this merge run? Compares the synthesized manifests with a previous synth or a git ref: for every Job (and the objects it uses), unchanged, runs again, changed in place, replaced and re-run, will fail to sync, pruned, or a hook that runs on every sync.\nExit codes: 0 every object syncs, 5 a sync would fail (an immutable field of an object that keeps its name), 3 usage error.')
+    .argument('[manifests...]', 'YAML files or directories of this synth', ['dist'])
+    .option('--baseline <path>', 'a previous synth: a directory or a file')
+    .option('--baseline-ref <ref>', 'the same manifests at this git ref of the repository (e.g. origin/main)')
+    .option('-n, --namespace <namespace>', 'namespace of objects that name none', 'default')
+    .option('--kubernetes-version <version>', 'the Kubernetes version whose update rules apply (1.28 to 1.37)', '1.28')
+    .option('--apply-out-of-sync-only', 'the Argo CD Application syncs with ApplyOutOfSyncOnly=true (an unchanged recreateOnChange() Job is left alone)', false)
+    .option('-o, --output <format>', 'text, json or markdown', (v: string) => {
+      if (v !== 'text' && v !== 'json' && v !== 'markdown') throw new InvalidArgumentError(`'${v}' is not text, json or markdown`);
+      return v;
+    }, 'text')
+    .option('--markdown <file>', 'also write the plan as Markdown (a pull request comment)')
+    .action(async (manifests: string[], flags: PlanFlags) => {
+      exitCode = await planCommand(manifests, flags, io);
     });
 
   try {

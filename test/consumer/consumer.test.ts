@@ -109,6 +109,13 @@ describe.each(PEERS)('a user\'s cdk8s app on %s, installed from the tarball', (_
     expect(written.split('\n').length - withoutFlag.length).toBe(6);
     const hashesMasked = (text: string) => text.replace(/-[0-9a-f]{8}$/gm, '-<hash>');
     expect(hashesMasked(withoutFlag.join('\n'))).toEqual(hashesMasked(released('0.1.0')));
+
+    // AND `job-patterns plan` against the YAML of 0.1.0 names exactly those Jobs as running again
+    const planned = run(app, 'npx', ['job-patterns', 'plan', outdir, '--baseline', path.join(__dirname, 'released', '0.1.0'), '-o', 'json']);
+    expect([planned.status, planned.stderr]).toEqual([0, '']);
+    const jobs: Array<{ name: string; action: string; runs: boolean }> = JSON.parse(planned.stdout).jobs;
+    expect(jobs.filter(j => j.runs).map(j => `${j.name.replace(/-[0-9a-f]{8}$/, '')}: ${j.action}`).sort())
+      .toEqual(['even-seconds: runs-again', 'fruit-filler: runs-again', 'fruit: runs-again', 'pi: runs-again']);
   });
 
   test('fails on a bad Job: exits non-zero, names the rule, writes no YAML', () => {

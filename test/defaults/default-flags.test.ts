@@ -11,7 +11,10 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Chart, Testing } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
 import { DefaultFlag, JobDefault, JobPatternDefaults, SingleBatchJob } from '../../index';
+import { Manifest } from '../../lib/runtime/manifests';
+import { PlanAction, planChanges } from '../../lib/runtime/plan';
 import { CONTAINER, job } from '../util';
 import { buildReleasedApp } from './released-app';
 
@@ -92,6 +95,21 @@ describe('turning one flag on changes only what it names', () => {
     expect(yaml).toContain('imagePullPolicy: IfNotPresent');
     const renamed = jobNames(yaml).filter(n => !jobNames(released('0.1.0')).includes(n));
     expect(renamed.map(n => n.replace(/-[0-9a-f]{8}$/, ''))).toEqual(['migrate', 'render', 'backfill-2024', 'backfill-2025', 'fruit-filler', 'fruit', 'tickets', 'driver']);
+  });
+
+  test('job-patterns plan of that flag against 0.1.0 names exactly those Jobs: 8 run again, the recreateOnChange() one is replaced, the none() one would fail to sync', () => {
+    // GIVEN
+    const parse = (yaml: string) => parseAllDocuments(yaml).map(d => d.toJS() as Manifest);
+    const yaml = releasedAppYaml(app => JobPatternDefaults.pin(app, '0.1', { enable: [DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES] }));
+
+    // WHEN
+    const plan = planChanges(parse(yaml), parse(released('0.1.0')), { baseline: '0.1.0' });
+
+    // THEN
+    const by = (action: PlanAction) => plan.jobs.filter(j => j.action === action).map(j => j.name.replace(/-[0-9a-f]{8}$/, ''));
+    expect(by(PlanAction.RUNS_AGAIN)).toEqual(['migrate', 'render', 'backfill-2024', 'backfill-2025', 'fruit-filler', 'fruit', 'tickets', 'driver']);
+    expect([by(PlanAction.REPLACED), by(PlanAction.WILL_FAIL), by(PlanAction.HOOK), by(PlanAction.UNCHANGED)]).toEqual([['shards'], ['by-hand'], ['smoke-test'], ['own-pull-policy']]);
+    expect(plan.exitCode).toBe(5);
   });
 
   test('both flags on 0.1 are the YAML of 0.2.0', () => {
