@@ -11,6 +11,8 @@
 //
 // JOB_PATTERNS_E2E_SERIAL=1 runs the versions one after the other instead (a loaded machine).
 // Arguments are passed to every jest process (e.g. a test path pattern, -t).
+// Each runs with --ci, as npm test's other jest runs do: a missing snapshot fails instead of being
+// written.
 const { spawn } = require('child_process');
 const path = require('path');
 const { VERSIONS, minorOf } = require('../test/e2e/cluster-env');
@@ -23,7 +25,7 @@ const serial = process.env.JOB_PATTERNS_E2E_SERIAL === '1';
 function run(version) {
   const started = Date.now();
   const prefix = `[${minorOf(version)}] `;
-  const child = spawn(jest, ['--selectProjects', `e2e-${minorOf(version)}`, '--runInBand', ...process.argv.slice(2)], {
+  const child = spawn(jest, ['--ci', '--selectProjects', `e2e-${minorOf(version)}`, '--runInBand', ...process.argv.slice(2)], {
     cwd: root,
     // This process's jest sees only its own version: its global teardown stops only its cluster.
     env: { ...process.env, JOB_PATTERNS_E2E_VERSIONS: version },
