@@ -97,8 +97,19 @@ export function textReport(result: VerifyResult): string {
   return lines.join('\n');
 }
 
+/**
+ * Text as XML character data or attribute value. A log tail may hold characters that XML 1.0
+ * forbids, and a parser must then refuse the whole report: ANSI escape sequences (colours, cursor
+ * moves, window titles) are left out, then every character outside XML's Char production (other
+ * C0 controls such as NUL, unpaired surrogates, U+FFFE, U+FFFF); then markup is escaped.
+ */
 function xml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  // CSI (ESC [ parameters intermediates final: colours, cursor moves), OSC (ESC ] ... BEL or ESC \:
+  // a window title), else ESC, intermediates and a final byte (ESC ( B of `tput sgr0`, ESC 7).
+  const ansiEscape = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[ -/]*[0-~])/g;
+  const notXmlChar = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+  return text.replace(ansiEscape, '').replace(notXmlChar, '')
+    .replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
 /** JUnit XML: one test case per Job; failed, deleted and suspended Jobs fail, unfinished ones are errors. */

@@ -3,9 +3,11 @@ import * as path from 'path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ArgoCdHealthStatus, argoCdJobHealth } from '../../lib/runtime/argocd-health';
 import type { ExitCount, FailedPod } from '../../lib/runtime/diagnosis';
-import { textReport } from '../../lib/runtime/report';
-import { judgeJob, JobLike } from '../../lib/runtime/verdict';
+import { DOMParser, Document as XmlDocument, Element as XmlElement } from '@xmldom/xmldom';
+import { junitReport, textReport } from '../../lib/runtime/report';
+import { judgeJob, JobLike, JobState } from '../../lib/runtime/verdict';
 import { JobReport, JobVerifier, Outage, VerifyOutcome, VerifyResult } from '../../lib/runtime/verify';
+import { evenSeconds, jobReport, unluckyNever, verifyResult } from './report-builders';
 
 function captured(name: string): JobLike {
   return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'jobs-1.28', `${name}.json`), 'utf-8'));
@@ -174,6 +176,63 @@ describe('textReport and the diagnosis', () => {
       '      | bad row 17',
       '      termination message of container main:',
       '      | bad row 18',
+    ]);
+  });
+});
+
+describe('junitReport', () => {
+  /**
+   * `text` parsed as XML 1.0: each of its characters one XML allows (the Char production; a parser
+   * must refuse a document with any other, though @xmldom/xmldom reads one), and well-formed.
+   */
+  function parseXml(text: string): XmlDocument {
+    const forbidden = [...text].filter(c => !/^[\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]$/u.test(c));
+    expect(forbidden.map(c => `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`)).toEqual([]);
+    return new DOMParser({ onError: (level, message) => { throw new Error(`${level}: ${message}`); } }).parseFromString(text, 'text/xml');
+  }
+  const cases = (doc: XmlDocument) => Array.from(doc.getElementsByTagName('testcase'));
+  /** The one child element of a test case (failure or error), if any. */
+  const outcomeOf = (testcase: XmlElement) => Array.from(testcase.childNodes).find((n): n is XmlElement => n.nodeType === n.ELEMENT_NODE);
+
+  test('one test case per Job: a complete Job passes, a failed one fails, an unfinished one is an error', () => {
+    // GIVEN
+    const running = jobReport('slow', [], { state: JobState.RUNNING, terminal: false });
+    const result = verifyResult([evenSeconds(), unluckyNever(), running], 120, VerifyOutcome.TIMEOUT);
+
+    // WHEN
+    const doc = parseXml(junitReport(result));
+
+    // THEN
+    const suite = doc.documentElement!;
+    expect(['name', 'tests', 'failures', 'errors', 'time'].map(a => suite.getAttribute(a))).toEqual(['job-patterns verify', '3', '1', '1', '120']);
+    expect(cases(doc).map(c => [c.getAttribute('classname'), c.getAttribute('name'), c.getAttribute('time'), outcomeOf(c)?.tagName, outcomeOf(c)?.getAttribute('message')])).toEqual([
+      ['ns', 'even-seconds', '3', undefined, undefined],
+      ['ns', 'unlucky', '74', 'failure', 'failed (BackoffLimitExceeded)'],
+      ['ns', 'slow', '0', 'error', 'not finished: running'],
+    ]);
+  });
+
+  test('a coloured log tail with a NUL makes valid XML: escape sequences and characters XML forbids are left out, markup is escaped', () => {
+    // GIVEN a failed pod whose log has colour codes (SGR, and tput sgr0's ESC ( B), a line erase, a window title (OSC), a NUL, a bell and markup
+    const failed = {
+      ...unluckyNever(),
+      failedPods: [{
+        name: 'unlucky-a',
+        exits: [{ container: 'unlucky', exitCode: 1, reason: 'Error' }],
+        logTail: ['\x1b[1;31mERROR\x1b(B\x1b[m row 17: if a < b && c > "d"', '\x1b]0;title\x07progress\x1b[2K 100%', 'NUL\x00 here, bell\x07, tab\tkept'],
+      }],
+    };
+
+    // WHEN
+    const doc = parseXml(junitReport(verifyResult([failed], 120, VerifyOutcome.FAILED)));
+
+    // THEN the failure holds the log as it reads on a terminal
+    const [failure] = Array.from(doc.getElementsByTagName('failure'));
+    expect(failure.textContent!.split('\n').slice(1)).toEqual([
+      'failed pod unlucky-a: exit 1',
+      'ERROR row 17: if a < b && c > "d"',
+      'progress 100%',
+      'NUL here, bell, tab\tkept',
     ]);
   });
 });
