@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { k8s } from './k8s';
 
@@ -33,7 +36,8 @@ export interface KubeConfigLike {
 
 /**
  * Loads cluster access the way kubectl does, for {@link verifyJobs} and {@link applyManifests}.
- * Throws when the file cannot be read or names no current cluster.
+ * Throws when the file cannot be read, has no context of the name given, or names no current
+ * cluster.
  */
 export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfigLike {
   const kubeConfig = new k8s.KubeConfig();
@@ -42,7 +46,20 @@ export function loadKubeConfig(options: KubeConfigOptions = {}): KubeConfigLike 
   } else {
     kubeConfig.loadFromDefault();
   }
-  if (options.context) kubeConfig.setCurrentContext(options.context);
+  if (options.context) {
+    // The client takes any name, and then finds no cluster: say which contexts there are instead.
+    const contexts = kubeConfig.getContexts().map(c => c.name);
+    if (!contexts.includes(options.context)) {
+      const home = path.join(os.homedir(), '.kube', 'config');
+      const file = options.kubeconfig ?? (process.env.KUBECONFIG ? `$KUBECONFIG (${process.env.KUBECONFIG})` : fs.existsSync(home) ? home : undefined);
+      const source = file ? `the kubeconfig ${file}` : 'the in-cluster configuration (no $KUBECONFIG, no ~/.kube/config)';
+      const current = kubeConfig.getCurrentContext();
+      throw new Error(contexts.length === 0
+        ? `context '${options.context}' is not in ${source}, which has no context at all; add one (kubectl config set-context), or pass a kubeconfig that has '${options.context}'`
+        : `context '${options.context}' is not in ${source}, whose contexts are ${contexts.map(c => `'${c}'`).join(', ')}; pass one of them${current ? `, or none for its current context '${current}'` : ''}`);
+    }
+    kubeConfig.setCurrentContext(options.context);
+  }
   if (!kubeConfig.getCurrentCluster()) throw new Error('the kubeconfig has no current cluster');
   return kubeConfig;
 }

@@ -43,6 +43,33 @@ describe('loadKubeConfig', () => {
     expect([second.getCurrentContext(), contextNamespace(clientKubeConfig(second, 'second'))]).toEqual(['second', 'batch']);
   });
 
+  test('fails when the context is not in the kubeconfig, naming the file and the contexts it has', () => {
+    expect(() => loadKubeConfig({ kubeconfig: file, context: 'nope' })).toThrow(
+      `context 'nope' is not in the kubeconfig ${file}, whose contexts are 'first', 'second'; pass one of them, or none for its current context 'first'`);
+  });
+
+  test('fails when the context is not in a kubeconfig that has none, saying so', () => {
+    // GIVEN a kubeconfig with a cluster but no context
+    const empty = path.join(dir, 'no-contexts');
+    fs.writeFileSync(empty, KUBECONFIG.replace(/contexts:[\s\S]*$/, ''));
+    // THEN
+    expect(() => loadKubeConfig({ kubeconfig: empty, context: 'first' })).toThrow(
+      `context 'first' is not in the kubeconfig ${empty}, which has no context at all; add one (kubectl config set-context), or pass a kubeconfig that has 'first'`);
+  });
+
+  test('fails when the context is not in the kubeconfig that $KUBECONFIG names, naming $KUBECONFIG', () => {
+    // GIVEN
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = file;
+    try {
+      // THEN
+      expect(() => loadKubeConfig({ context: 'nope' })).toThrow(
+        `context 'nope' is not in the kubeconfig $KUBECONFIG (${file}), whose contexts are 'first', 'second'; pass one of them, or none for its current context 'first'`);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = saved;
+    }
+  });
+
   test('a KubeConfig the user built with @kubernetes/client-node is accepted as it is', () => {
     // GIVEN
     const own = new k8s.KubeConfig();
