@@ -37,9 +37,12 @@ export interface ApplyResult {
 /**
  * Server-side applies `manifests` in order (dependencies first, as cdk8s writes them), with
  * strict field validation: an unknown field is an error, as with `kubectl apply --validate=strict`.
+ * Throws, once, when the API server cannot be reached (refused, no such host, TLS): no object got
+ * an answer, so there is nothing to say per object.
  */
 export async function applyManifests(kubeConfig: KubeConfigLike, manifests: readonly Manifest[], options: ApplyOptions): Promise<ApplyResult[]> {
-  const api = k8s.KubernetesObjectApi.makeApiClient(clientKubeConfig(kubeConfig, 'applyManifests: kubeConfig')) as unknown as ObjectApiInternals;
+  const kc = clientKubeConfig(kubeConfig, 'applyManifests: kubeConfig');
+  const api = k8s.KubernetesObjectApi.makeApiClient(kc) as unknown as ObjectApiInternals;
   const results: ApplyResult[] = [];
   for (const manifest of manifests) {
     let result: ApplyResult = { kind: manifest.kind, name: manifest.metadata.name };
@@ -64,10 +67,28 @@ export async function applyManifests(kubeConfig: KubeConfigLike, manifests: read
       await api.requestPromise(context);
       results.push(result);
     } catch (error) {
+      const unreachable = connectionFailure(error);
+      if (unreachable !== undefined) {
+        const applied = results.filter(r => !r.error).length;
+        throw new Error(`cannot reach the API server at ${kc.getCurrentCluster()?.server}: ${unreachable} (${applied} of ${manifests.length} object(s) applied)`);
+      }
       results.push({ ...result, error: describeApiError(error) });
     }
   }
   return results;
+}
+
+/**
+ * Why the request reached no API server, or undefined when one answered. The client's transport
+ * (node-fetch) fails with a `FetchError` of type `system` and a message ending in
+ * `reason: <the system's error>`, which the client may prefix with what it was doing.
+ */
+function connectionFailure(error: unknown): string | undefined {
+  const e = error as { name?: unknown; type?: unknown; message?: unknown; code?: unknown };
+  if (e?.name !== 'FetchError' || e.type !== 'system') return undefined;
+  const message = String(e.message);
+  const reason = message.indexOf('reason: ');
+  return reason === -1 ? `${message}${e.code ? ` (${e.code})` : ''}` : message.slice(reason + 'reason: '.length);
 }
 
 /** Whether the API server serves `manifest`'s kind as namespaced; throws, saying what to do, when it does not serve it. */
