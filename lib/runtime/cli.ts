@@ -74,6 +74,19 @@ interface VerifyFlags {
 }
 
 /**
+ * The version in the package's package.json: two directories up in a checkout (lib/runtime),
+ * three in the installed package (dist-lib/lib/runtime), so found by its name on the way up.
+ */
+function packageVersion(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, 'package.json');
+    const pkg = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf-8')) : undefined;
+    if (pkg?.name === 'cdk8s-job-patterns') return String(pkg.version);
+    if (path.dirname(dir) === dir) throw new Error(`no package.json of cdk8s-job-patterns above ${__dirname}`);
+  }
+}
+
+/**
  * `job-patterns verify`: watches Jobs until they converged as their pattern says. Exit codes:
  * 0 converged, 1 failed, 2 timed out, 3 usage or connection error.
  */
@@ -81,6 +94,7 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
   let exitCode = EXIT_CODES[VerifyOutcome.ERROR];
   const program = new Command('job-patterns')
     .description('Companion runtime of cdk8s-job-patterns')
+    .version(packageVersion(), '-V, --version', 'print the version of cdk8s-job-patterns')
     .exitOverride()
     .configureOutput({ writeOut: s => io.stdout.write(s), writeErr: s => io.stderr.write(s) });
 
