@@ -25,6 +25,8 @@ export function templateDifference(manifest: unknown, live: unknown, path = 'spe
     return undefined;
   }
   if (manifest === live) return undefined;
+  // Go's omitempty: the API server stores false, 0 and "" as nothing (hostNetwork: false).
+  if (live === undefined && (manifest === false || manifest === 0 || manifest === '')) return undefined;
   if (isQuantityPath(path) && sameQuantity(manifest, live)) return undefined;
   // An int-or-string written as a number and kept as a string (or the other way round).
   if ((typeof manifest === 'number' || typeof manifest === 'string') && (typeof live === 'number' || typeof live === 'string') && String(manifest) === String(live)) return undefined;

@@ -8,7 +8,8 @@
  * - A run is one Job object (one `metadata.uid`). A newer object under the same name (Argo CD
  *   `Replace=true`, `recreateOnChange()`, a hook with `BeforeHookCreation`, a hand delete-and-apply)
  *   replaces it: the report names the runs replaced, and the new one is judged.
- * - A run whose pod template is not the manifest's is `outdated`: never the answer.
+ * - A run created before verification began whose pod template is not the manifest's is
+ *   `outdated`: never the answer. A run created after verification began is this change's.
  * - A run deleted before it finished is not failed at once: a replacement may follow. Only when no
  *   new run came within the grace period is the target `deleted`. A run deleted after it finished
  *   (its TTL) keeps its verdict.
@@ -62,6 +63,8 @@ export interface TrackerOptions {
   readonly replacementGraceMs: number;
   /** The Argo CD release whose health rules `argoCdHealth` follows. */
   readonly argoCdVersion?: ArgoCdVersion;
+  /** False: never call a run outdated (a webhook rewrites fields of every template). @default true */
+  readonly checkTemplate?: boolean;
 }
 
 const MAX_EARLIER_RUNS = 10;
@@ -128,7 +131,12 @@ export class TargetTracker {
     run.job = keep(job);
     run.argoCdHealth = argoCdJobHealth(job, { version: this.options.argoCdVersion });
     run.ran ||= job.status?.startTime !== undefined || (job.status?.active ?? 0) > 0;
-    run.outdated = this.target.template ? templateDifference(this.target.template, (job as JobLike & { spec?: { template?: unknown } }).spec?.template) : undefined;
+    // A Job created after verification began is this change's run (or a later one's) whatever its
+    // template: only one created before can be an earlier sync's. (Timestamps have whole seconds.)
+    const before = createdMs < this.options.startedAt - 1000;
+    run.outdated = before && this.target.template && this.options.checkTemplate !== false
+      ? templateDifference(this.target.template, (job as JobLike & { spec?: { template?: unknown } }).spec?.template)
+      : undefined;
     run.verdict = judgeJob(job);
     if (run.verdict.terminal && run.verdictAt === undefined && !run.outdated) run.verdictAt = now;
     return true;

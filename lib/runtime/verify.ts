@@ -45,6 +45,14 @@ export interface VerifyOptions {
    */
   readonly replacementGraceMs?: number;
   /**
+   * Compare the pod template of a Job created before verification began with the target's
+   * (`JobTarget.template`): a Job whose template is not the manifest's is an earlier run
+   * (`outdated`), never the answer. Turn it off only where a webhook rewrites fields of every pod
+   * template (an image mirror, digest pinning), which makes every earlier-created run look outdated.
+   * @default true
+   */
+  readonly checkTemplate?: boolean;
+  /**
    * With `selector`: the number of Jobs to wait for. Jobs of later sync waves are created after
    * the first ones finished; without this, verification ends when the Jobs that match so far
    * converged. @default - the Jobs that match when verification begins, and any that appear before they converged
@@ -91,7 +99,7 @@ function checkVerifyOptions(options: VerifyOptions): void {
   if (o.logLines !== undefined && (!Number.isInteger(o.logLines) || (o.logLines as number) < 0)) {
     fail('logLines', 'must be a whole number >= 0', o.logLines, 'Pass how many log lines to read from each failed pod (0: none).');
   }
-  for (const flag of ['failFast', 'allowSuspended'] as const) {
+  for (const flag of ['failFast', 'allowSuspended', 'checkTemplate'] as const) {
     if (o[flag] !== undefined && typeof o[flag] !== 'boolean') fail(flag, 'must be true or false', o[flag], `Pass a boolean, or leave ${flag} out (false).`);
   }
   if (o.argoCdVersion !== undefined && !(o.argoCdVersion instanceof ArgoCdVersion)) {
@@ -487,6 +495,7 @@ export class JobVerifier {
       t = new TargetTracker(target, {
         startedAt: this.started,
         replacementGraceMs: this.options.replacementGraceMs ?? REPLACEMENT_GRACE_MS,
+        ...(this.options.checkTemplate === false ? { checkTemplate: false } : {}),
         ...(this.options.argoCdVersion ? { argoCdVersion: this.options.argoCdVersion } : {}),
       });
       this.trackers.set(key, t);

@@ -31,6 +31,11 @@ describe('templateDifference', () => {
     expect(templateDifference(manifest, live)).toBeUndefined();
   });
 
+  test('a false, 0 or "" the manifest writes matches a field the API server left out (omitempty), not another value', () => {
+    expect(templateDifference({ spec: { hostNetwork: false, priority: 0, subdomain: '' } }, { spec: {} })).toBeUndefined();
+    expect(templateDifference({ spec: { hostNetwork: false } }, { spec: { hostNetwork: true } })).toBe('spec.template.spec.hostNetwork: the manifest has false, the Job has true');
+  });
+
   test('names the first field the live template lacks or holds otherwise', () => {
     const live = JSON.parse(JSON.stringify(manifest));
     live.spec.containers[0].args = ['a', 'c'];

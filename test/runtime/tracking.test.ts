@@ -93,6 +93,18 @@ describe('TargetTracker: a Job replaced under its name', () => {
     expect(t.earlier.runs).toEqual([expect.objectContaining({ uid: 'uid-a', state: JobState.COMPLETE, endedBy: 'deleted', outdated: expect.stringContaining('command[2]') })]);
   });
 
+  test('a run created after verification began is this change\'s, whatever its template (a webhook may rewrite it)', () => {
+    const t = tracker();
+    t.onJob('ADDED', run('complete', 'uid-a', T0 + 2000, OLD_TEMPLATE), T0 + 2000);
+    expect(t.verdict(T0 + 2000)).toMatchObject({ state: JobState.COMPLETE, terminal: true });
+  });
+
+  test('with checkTemplate false, no run is outdated', () => {
+    const t = new TargetTracker({ name: 'migrate', namespace: 'ns', template: TEMPLATE }, { startedAt: T0, replacementGraceMs: GRACE, checkTemplate: false });
+    t.onJob('ADDED', run('complete', 'uid-a', T0 - 600_000, OLD_TEMPLATE), T0);
+    expect(t.verdict(T0)).toMatchObject({ state: JobState.COMPLETE, terminal: true });
+  });
+
   test('a run deleted while running with no successor within the grace period is deleted', () => {
     const t = tracker();
     t.onJob('ADDED', run('resumed', 'uid-a', T0), T0);
