@@ -13,7 +13,7 @@ export { junitReport, textReport } from './lib/runtime/report';
 export { htmlReport, type HtmlReportOptions } from './lib/runtime/html-report';
 export { markdownSummary, type MarkdownSummaryOptions } from './lib/runtime/summary';
 export {
-  type FieldChange, gitBaseline, type LiveJobStatus, markdownPlan, type Plan, PLAN_EXIT_CODES, PlanAction, planChanges, type PlanEntry, type PlanOptions, type RefusedChange, textPlan,
+  type FieldChange, gitBaseline, type LiveBaseline, liveBaseline, type LiveJobStatus, markdownPlan, type Plan, PLAN_EXIT_CODES, PlanAction, planChanges, type PlanEntry, type PlanOptions, type RefusedChange, textPlan,
 } from './lib/runtime/plan';
 export {
   type ArgoCdHealth, type ArgoCdHealthOptions, ArgoCdHealthStatus, ArgoCdHookPhase, ArgoCdVersion, argoCdDisagreement, argoCdHookPhase, argoCdJobHealth,

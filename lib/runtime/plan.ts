@@ -29,6 +29,9 @@ import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { ArgoCdAnnotations, JobPatternLabels } from '../core/labels';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { k8s } from './k8s';
+import { clientKubeConfig, contextNamespace, KubeConfigLike, loadKubeConfig } from './kubeconfig';
 import { loadManifests, Manifest } from './manifests';
 
 /** What the merge does to an object. */
@@ -145,7 +148,11 @@ export interface PlanOptions {
    * @default false (Argo CD's default: every sync applies every object)
    */
   readonly applyOutOfSyncOnly?: boolean;
-  /** The live status of Jobs, by `namespace/name` (from the cluster; none for a baseline of files). */
+  /**
+   * The live status of Jobs, by `namespace/name`, when `previous` is what the cluster holds
+   * ({@link liveBaseline}): an object that is not there is created by the sync, whatever Git said.
+   * @default - the baseline is files (a previous synth)
+   */
   readonly liveJobs?: ReadonlyMap<string, LiveJobStatus>;
 }
 
@@ -307,7 +314,8 @@ function judge(m: Manifest, prev: Manifest | undefined, sameName: boolean, chang
     };
   }
   if (!prev) {
-    return { action: PlanAction.NEW, runs: job, refused: [], reason: job ? 'a new Job: it runs for the first time' : 'a new object: Argo CD creates it' };
+    const what = options.liveJobs !== undefined ? 'not in the cluster (new, or deleted since): the sync creates it' : `a new ${job ? 'Job' : 'object'}: Argo CD creates it`;
+    return { action: PlanAction.NEW, runs: job, refused: [], reason: job ? `${what}, and it runs` : what };
   }
   if (!sameName) {
     return {
@@ -396,14 +404,14 @@ export function jobRefusals(before: Manifest, after: Manifest, changes: readonly
 }
 
 /**
- * The fields that differ between two manifests, `metadata.name` aside (a new name is the verdict
- * itself). Lists whose items all have a `name` are compared item by item by name; other lists
+ * The fields that differ between two manifests, `metadata.name` and `metadata.namespace` aside (a
+ * new name is the verdict itself; the namespace was matched, written or defaulted). Lists whose items all have a `name` are compared item by item by name; other lists
  * position by position when their lengths agree, else as a whole.
  */
 export function fieldChanges(before: Manifest, after: Manifest): FieldChange[] {
   const out: FieldChange[] = [];
-  const { name: _b, ...beforeMeta } = before.metadata ?? {};
-  const { name: _a, ...afterMeta } = after.metadata ?? {};
+  const { name: _b, namespace: _bn, ...beforeMeta } = before.metadata ?? {};
+  const { name: _a, namespace: _an, ...afterMeta } = after.metadata ?? {};
   diff({ ...before, metadata: beforeMeta }, { ...after, metadata: afterMeta }, '', out);
   return out;
 }
@@ -699,10 +707,175 @@ function canonical(value: unknown): string {
   return JSON.stringify(value) ?? 'undefined';
 }
 
+/** The annotation of `kubectl apply` (and Argo CD's client-side apply): the manifest last applied. */
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** What Argo CD adds to every object it applies (annotation tracking, label tracking): not a change of the manifest. */
+const ARGO_CD_TRACKING = { annotation: 'argocd.argoproj.io/tracking-id', label: ArgoCdAnnotations.INSTANCE_LABEL };
+
+/** The parts of KubernetesObjectApi the live baseline uses (as lib/runtime/apply.ts: raw JSON, no typed model that drops fields). */
+interface ObjectApi {
+  readonly configuration: { baseServer: { makeRequestContext(path: string, method: string): any } };
+  specUriPath(spec: { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string } }, action: string): Promise<string>;
+  resource(apiVersion: string, kind: string): Promise<{ readonly namespaced: boolean } | undefined>;
+  requestPromise(context: any, type?: string): Promise<any>;
+}
+
+/** The live cluster as the baseline: what it holds of each object, and the status of its Jobs. */
+export interface LiveBaseline {
+  /**
+   * Each object of the manifests that the cluster has, as last applied (`kubectl apply`'s and Argo
+   * CD's annotation), else as live but only in the fields the manifest sets (what the server
+   * defaulted is no change); and the Jobs of the library under the same base name (earlier runs,
+   * which the sync prunes).
+   */
+  readonly previous: Manifest[];
+  /** The live status of each Job found, by `namespace/name`. */
+  readonly liveJobs: Map<string, LiveJobStatus>;
+}
+
+/**
+ * Reads from the cluster every object of `manifests` (this synth's, and a file baseline's to find
+ * those that left Git), and the library's Jobs that share a base name with one of them. Throws when
+ * the API server cannot be reached or refuses (no permission).
+ */
+export async function liveBaseline(kubeConfig: KubeConfigLike, manifests: readonly Manifest[], namespace: string): Promise<LiveBaseline> {
+  const kc = clientKubeConfig(kubeConfig, 'liveBaseline: kubeConfig');
+  const api = k8s.KubernetesObjectApi.makeApiClient(kc) as unknown as ObjectApi;
+  const get = async (apiPath: string, query: Record<string, string> = {}) => {
+    const context = api.configuration.baseServer.makeRequestContext(apiPath, 'GET');
+    context.setHeaderParam('Accept', 'application/json');
+    for (const [key, value] of Object.entries(query)) context.setQueryParam(key, value);
+    try {
+      return await api.requestPromise(context, 'any');
+    } catch (error) {
+      if ((error as { code?: number }).code === 404) return undefined;
+      throw new Error(`cannot read ${apiPath} from ${kc.getCurrentCluster()?.server}: ${describeError(error)}`);
+    }
+  };
+  const previous: Manifest[] = [];
+  const liveJobs = new Map<string, LiveJobStatus>();
+  const seen = new Set<string>();
+  const keep = (live: any, desired: Manifest | undefined) => {
+    const key = objectKey(live, namespace);
+    if (seen.has(key)) return;
+    seen.add(key);
+    previous.push(asApplied(live, desired));
+    if (isJob(live)) {
+      liveJobs.set(`${live.metadata.namespace}/${live.metadata.name}`, {
+        started: live.status?.startTime !== undefined,
+        suspended: live.spec?.suspend === true,
+        suspendedCondition: (live.status?.conditions ?? []).some((c: any) => c.type === 'Suspended' && c.status === 'True'),
+        active: live.status?.active ?? 0,
+      });
+    }
+  };
+  const namespacedCache = new Map<string, boolean | undefined>();
+  for (const m of manifests) {
+    const kindKey = `${m.apiVersion}/${m.kind}`;
+    if (!namespacedCache.has(kindKey)) {
+      try {
+        namespacedCache.set(kindKey, (await api.resource(m.apiVersion, m.kind))?.namespaced);
+      } catch (error) {
+        if ((error as { code?: number }).code !== 404) throw new Error(`cannot read the API server's discovery of ${kindKey} from ${kc.getCurrentCluster()?.server}: ${describeError(error)}`);
+        namespacedCache.set(kindKey, undefined);
+      }
+    }
+    const namespaced = namespacedCache.get(kindKey);
+    // A kind the server does not serve (a CRD not installed yet): nothing of it is live.
+    if (namespaced === undefined) continue;
+    const space = namespaced ? m.metadata.namespace ?? namespace : undefined;
+    const live = await get(await api.specUriPath({ apiVersion: m.apiVersion, kind: m.kind, metadata: { name: m.metadata.name, ...(space ? { namespace: space } : {}) } }, 'read'));
+    if (live !== undefined) keep(live, m);
+    // Earlier runs of a runOncePerSpec Job: the library's Jobs with its name label and base name.
+    const label = m.metadata.labels?.[JobPatternLabels.NAME];
+    if (isJob(m) && label !== undefined && m.metadata.annotations?.[JobPatternLabels.GITOPS_POLICY_ANNOTATION] === 'run-once-per-spec') {
+      const listed = await get(await api.specUriPath({ apiVersion: 'batch/v1', kind: 'Job', metadata: { namespace: space } }, 'list'), {
+        labelSelector: `${JobPatternLabels.NAME}=${label},${JobPatternLabels.MANAGED_BY}=${JobPatternLabels.MANAGED_BY_VALUE}`,
+      });
+      for (const item of listed?.items ?? []) {
+        const job = { apiVersion: 'batch/v1', kind: 'Job', ...item };
+        if (baseName(job) === baseName(m)) keep(job, undefined);
+      }
+    }
+  }
+  return { previous, liveJobs };
+}
+
+/**
+ * A live object as the baseline of a plan: the manifest last applied to it when it has one, else
+ * its fields that `desired` sets (fields the API server or a controller added are no change);
+ * without `desired` (an earlier run found by its labels), its metadata and spec. Argo CD's tracking
+ * annotation and label are left out unless `desired` has them.
+ * @internal
+ */
+export function asApplied(live: any, desired: Manifest | undefined): Manifest {
+  const identity = { apiVersion: live.apiVersion, kind: live.kind };
+  const lastApplied = live.metadata?.annotations?.[LAST_APPLIED];
+  let applied: Manifest;
+  if (typeof lastApplied === 'string') {
+    applied = { ...JSON.parse(lastApplied), ...identity };
+  } else if (desired !== undefined) {
+    applied = { ...projectOnto(live, desired) as Manifest, ...identity };
+  } else {
+    applied = { ...identity, metadata: { name: live.metadata.name, namespace: live.metadata.namespace, labels: live.metadata.labels, annotations: live.metadata.annotations }, spec: live.spec };
+  }
+  const metadata = { ...applied.metadata, name: live.metadata.name, ...(live.metadata.namespace ? { namespace: live.metadata.namespace } : {}) };
+  const drop = (map: Record<string, string> | undefined, key: string, keepIt: boolean) => {
+    if (map === undefined || keepIt || !(key in map)) return map;
+    const { [key]: _dropped, ...rest } = map;
+    return Object.keys(rest).length > 0 ? rest : undefined;
+  };
+  const annotations = drop(drop(metadata.annotations, ARGO_CD_TRACKING.annotation, desired?.metadata.annotations?.[ARGO_CD_TRACKING.annotation] !== undefined), LAST_APPLIED, false);
+  const labels = drop(metadata.labels, ARGO_CD_TRACKING.label, desired?.metadata.labels?.[ARGO_CD_TRACKING.label] !== undefined);
+  return { ...applied, metadata: { ...metadata, annotations, labels } } as Manifest;
+}
+
+/**
+ * `live` in the shape of `desired`: the members `desired` has, with `live`'s values; lists whose
+ * items have names item by item, other lists of equal length position by position. A scalar equal
+ * but for its type (`8080` and `"8080"`, an int-or-string) takes `desired`'s.
+ */
+function projectOnto(live: unknown, desired: unknown): unknown {
+  if (isRecord(desired)) {
+    if (!isRecord(live)) return live;
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(desired)) {
+      if (live[key] !== undefined) out[key] = projectOnto(live[key], desired[key]);
+    }
+    return out;
+  }
+  if (Array.isArray(desired) && Array.isArray(live)) {
+    const named = (list: unknown[]) => list.length > 0 && list.every(i => isRecord(i) && typeof i.name === 'string');
+    if (named(desired) && named(live)) {
+      return live.filter(i => desired.some(d => (d as Record<string, unknown>).name === (i as Record<string, unknown>).name))
+        .map(i => projectOnto(i, desired.find(d => (d as Record<string, unknown>).name === (i as Record<string, unknown>).name)));
+    }
+    return live.length === desired.length ? live.map((item, i) => projectOnto(item, desired[i])) : live;
+  }
+  if ((typeof desired === 'number' || typeof desired === 'string') && (typeof live === 'number' || typeof live === 'string') && String(live) === String(desired)) return desired;
+  return live;
+}
+
+function describeError(error: unknown): string {
+  const e = error as { code?: number; body?: unknown; message?: string };
+  const body = typeof e.body === 'string' ? e.body : JSON.stringify(e.body);
+  const message = (() => {
+    try {
+      return JSON.parse(body).message as string | undefined;
+    } catch {
+      return undefined;
+    }
+  })();
+  return message ?? (e.code ? `HTTP ${e.code}` : e.message ?? String(error));
+}
+
 /** The options of `job-patterns plan`, as commander parses them. */
 export interface PlanFlags {
   readonly baseline?: string;
   readonly baselineRef?: string;
+  readonly live?: boolean;
+  readonly kubeconfig?: string;
+  readonly context?: string;
   readonly namespace?: string;
   readonly kubernetesVersion?: string;
   readonly applyOutOfSyncOnly: boolean;
@@ -716,23 +889,46 @@ interface PlanIo {
   readonly stderr: NodeJS.WritableStream;
 }
 
+/** The API server's version (`v1.37.2`); with a version the library does not know, the error says to pass --kubernetes-version. */
+async function serverVersion(kc: KubeConfig): Promise<string> {
+  let version: string;
+  try {
+    version = (await kc.makeApiClient(k8s.VersionApi).getCode()).gitVersion;
+  } catch (error) {
+    throw new Error(`cannot read the version of the API server at ${kc.getCurrentCluster()?.server}: ${describeError(error)}`);
+  }
+  const match = /^v?(1\.\d+)/.exec(version);
+  return match ? match[1] : version;
+}
+
+/** The minor of the cluster's version, or an error saying to pass --kubernetes-version when the library does not know its rules. */
+function versionOfCluster(version: string): number {
+  try {
+    return KubernetesVersion.of(version).minor;
+  } catch {
+    throw new Error(`the cluster runs Kubernetes ${version}, whose update rules the library does not know: pass --kubernetes-version (1.${KubernetesVersion.OLDEST_MINOR} to 1.${KubernetesVersion.NEWEST_MINOR}), the nearest to it`);
+  }
+}
+
 /** `job-patterns plan [manifests...]`: the plan of `paths` (default `dist`) against the baseline the flags name; the exit code. */
 export async function planCommand(paths: readonly string[], flags: PlanFlags, io: PlanIo): Promise<number> {
   const fail = (message: string) => {
     io.stderr.write(`job-patterns plan: ${message}\n`);
     return PLAN_EXIT_CODES.ERROR;
   };
-  if (flags.baseline === undefined && flags.baselineRef === undefined) {
-    return fail('give a baseline: --baseline DIR (a previous synth) or --baseline-ref REF (the same manifests at a git ref, e.g. origin/main)');
+  const live = flags.live === true || flags.kubeconfig !== undefined || flags.context !== undefined;
+  if (flags.baseline === undefined && flags.baselineRef === undefined && !live) {
+    return fail('give a baseline: --baseline DIR (a previous synth), --baseline-ref REF (the same manifests at a git ref, e.g. origin/main), or --live (the cluster of the kubeconfig)');
   }
   if (flags.baseline !== undefined && flags.baselineRef !== undefined) {
     return fail('give --baseline or --baseline-ref, not both');
   }
-  let minor: number;
-  try {
-    minor = KubernetesVersion.of(flags.kubernetesVersion ?? '1.28').minor;
-  } catch (error) {
-    return fail(`--kubernetes-version: ${error instanceof Error ? error.message : String(error)}`);
+  if (flags.kubernetesVersion !== undefined) {
+    try {
+      KubernetesVersion.of(flags.kubernetesVersion);
+    } catch (error) {
+      return fail(`--kubernetes-version: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
   if (flags.markdown !== undefined && !fs.existsSync(path.dirname(path.resolve(flags.markdown)))) {
     return fail(`--markdown ${flags.markdown}: the directory ${path.dirname(path.resolve(flags.markdown))} does not exist`);
@@ -741,21 +937,39 @@ export async function planCommand(paths: readonly string[], flags: PlanFlags, io
   if (missing !== undefined) return fail(`${missing} does not exist (run cdk8s synth first, or name the directory it writes)`);
   if (flags.baseline !== undefined && !fs.existsSync(flags.baseline)) return fail(`--baseline ${flags.baseline} does not exist`);
   let current: Manifest[];
-  let previous: Manifest[];
-  let baseline: string;
+  let previous: Manifest[] = [];
+  const baselines: string[] = [];
+  let kubeConfig: KubeConfig | undefined;
   try {
     current = loadManifests(paths);
     if (flags.baselineRef !== undefined) {
       previous = gitBaseline(flags.baselineRef, paths);
-      baseline = `${paths.join(', ')} at ${flags.baselineRef}${previous.length === 0 ? ' (no YAML there: every object is new)' : ''}`;
-    } else {
-      previous = loadManifests([flags.baseline!]);
-      baseline = flags.baseline!;
+      baselines.push(`${paths.join(', ')} at ${flags.baselineRef}${previous.length === 0 ? ' (no YAML there: every object is new)' : ''}`);
+    } else if (flags.baseline !== undefined) {
+      previous = loadManifests([flags.baseline]);
+      baselines.push(flags.baseline);
+    }
+    if (live) kubeConfig = clientKubeConfig(loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context }), 'loadKubeConfig');
+  } catch (error) {
+    return fail(error instanceof Error ? error.message : String(error));
+  }
+  const namespace = flags.namespace ?? (kubeConfig ? contextNamespace(kubeConfig) : 'default');
+  let liveJobs: Map<string, LiveJobStatus> | undefined;
+  let minor: number;
+  try {
+    minor = flags.kubernetesVersion !== undefined || !kubeConfig ? KubernetesVersion.of(flags.kubernetesVersion ?? '1.28').minor : versionOfCluster(await serverVersion(kubeConfig));
+    if (kubeConfig) {
+      // The cluster is the baseline: what it holds of this synth's objects and of the file
+      // baseline's (those that left Git and are still there are pruned).
+      const found = await liveBaseline(kubeConfig, [...current, ...previous], namespace);
+      previous = found.previous;
+      liveJobs = found.liveJobs;
+      baselines.push(`the live cluster (${kubeConfig.getCurrentContext()}, Kubernetes 1.${minor})`);
     }
   } catch (error) {
     return fail(error instanceof Error ? error.message : String(error));
   }
-  const plan = planChanges(current, previous, { baseline, kubernetesMinor: minor, namespace: flags.namespace, applyOutOfSyncOnly: flags.applyOutOfSyncOnly });
+  const plan = planChanges(current, previous, { baseline: baselines.join(' and '), kubernetesMinor: minor, namespace, applyOutOfSyncOnly: flags.applyOutOfSyncOnly, liveJobs });
   const render = { text: textPlan, json: (p: Plan) => JSON.stringify(p, null, 2), markdown: markdownPlan }[flags.output];
   io.stdout.write(`${render(plan).replace(/\n$/, '')}\n`);
   if (flags.markdown !== undefined) fs.writeFileSync(flags.markdown, markdownPlan(plan));

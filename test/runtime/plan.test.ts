@@ -10,7 +10,7 @@ import {
   GitOpsPolicy, HookPhase, jobBaseName, SingleBatchJob, StaticWorkAssignmentJob, WorkItems, WorkQueue, WorkQueueJob,
 } from '../../index';
 import { Manifest } from '../../lib/runtime/manifests';
-import { baseName, LiveJobStatus, Plan, PLAN_EXIT_CODES, PlanAction, PlanEntry, planChanges, PlanOptions, textPlan, markdownPlan } from '../../lib/runtime/plan';
+import { asApplied, baseName, LiveJobStatus, Plan, PLAN_EXIT_CODES, PlanAction, PlanEntry, planChanges, PlanOptions, textPlan, markdownPlan } from '../../lib/runtime/plan';
 import { runCli } from './run-cli';
 
 const IMAGE = 'busybox:1.36.1';
@@ -54,7 +54,7 @@ describe('plan against a previous synth: one verdict per Job', () => {
 
   test('new: a Job the baseline lacks runs for the first time', () => {
     const p = plan(synthOf(c => { job(c, 'migrate'); job(c, 'backfill'); }), synthOf(c => job(c, 'migrate')));
-    expect(entry(p, 'backfill')).toMatchObject({ action: PlanAction.NEW, runs: true, reason: 'a new Job: it runs for the first time' });
+    expect(entry(p, 'backfill')).toMatchObject({ action: PlanAction.NEW, runs: true, reason: 'a new Job: Argo CD creates it, and it runs' });
   });
 
   test('runs again: a changed spec under runOncePerSpec() is a new name, with the fields that changed; the old Job is pruned', () => {
@@ -255,6 +255,38 @@ describe('plan: Kubernetes\' update rules by version, with the live status of a 
   });
 });
 
+describe('plan against the live cluster: what it holds as the baseline', () => {
+  const desired = () => synthOf(c => job(c, 'by-hand', { gitOps: GitOpsPolicy.none() }))[0];
+  /** The Job as the API server returns it: defaults filled in, status, Argo CD's tracking annotation. */
+  const live = (manifest: Manifest, extra: Record<string, string> = {}): any => ({
+    ...manifest,
+    metadata: { ...manifest.metadata, uid: 'u1', resourceVersion: '7', annotations: { ...manifest.metadata.annotations, 'argocd.argoproj.io/tracking-id': 'app:batch/Job:batch/by-hand', ...extra } },
+    spec: {
+      ...manifest.spec, completionMode: 'NonIndexed', selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': 'u1' } },
+      template: { ...manifest.spec.template, spec: { ...manifest.spec.template.spec, dnsPolicy: 'ClusterFirst', containers: manifest.spec.template.spec.containers.map((c: any) => ({ ...c, terminationMessagePath: '/dev/termination-log' })) } },
+    },
+    status: { startTime: '2026-11-29T10:00:00Z', succeeded: 1 },
+  });
+
+  test('without last-applied, only the fields the manifest sets count: defaults and tracking are no change', () => {
+    expect(entry(plan([desired()], [asApplied(live(desired()), desired())]), 'by-hand').action).toBe(PlanAction.UNCHANGED);
+  });
+
+  test('with last-applied (kubectl apply, Argo CD), a field the manifest no longer sets is a change', () => {
+    // GIVEN the live Job was applied with an extra label on its pod template, now gone from Git
+    const applied = desired();
+    applied.spec.template.metadata.labels = { ...applied.spec.template.metadata.labels, tier: 'batch' };
+    const previous = asApplied(live(applied, { 'kubectl.kubernetes.io/last-applied-configuration': JSON.stringify(applied) }), desired());
+
+    // WHEN
+    const p = plan([desired()], [previous]);
+
+    // THEN
+    expect(entry(p, 'by-hand')).toMatchObject({ action: PlanAction.WILL_FAIL, changes: [{ path: 'spec.template.metadata.labels.tier', before: 'batch' }] });
+    expect(previous.metadata.annotations).toEqual(desired().metadata.annotations);
+  });
+});
+
 describe('plan: the reports', () => {
   const before = () => synthOf(c => { job(c, 'migrate'); job(c, 'by-hand', { gitOps: GitOpsPolicy.none() }); job(c, 'same'); });
   const after = () => synthOf(c => {
@@ -373,7 +405,7 @@ describe('job-patterns plan (the CLI)', () => {
   });
 
   test.each([
-    [['plan', 'dist'], 'job-patterns plan: give a baseline: --baseline DIR (a previous synth) or --baseline-ref REF (the same manifests at a git ref, e.g. origin/main)\n'],
+    [['plan', 'dist'], 'job-patterns plan: give a baseline: --baseline DIR (a previous synth), --baseline-ref REF (the same manifests at a git ref, e.g. origin/main), or --live (the cluster of the kubeconfig)\n'],
     [['plan', 'dist', '--baseline', 'a', '--baseline-ref', 'main'], 'job-patterns plan: give --baseline or --baseline-ref, not both\n'],
     [['plan', 'dist', '--baseline', 'a', '--kubernetes-version', '1.27'], "job-patterns plan: --kubernetes-version: Kubernetes version '1.27' is not supported: use one from 1.28 to 1.37 (e.g. '1.33').\n"],
     [['plan', 'dist', '--baseline', 'a', '-o', 'yaml'], "error: option '-o, --output <format>' argument 'yaml' is invalid. 'yaml' is not text, json or markdown\n"],
