@@ -6,7 +6,7 @@
 import { argoCdDisagreement } from './argocd-health';
 import { countLines, failureText, logHeading, omittedText } from './diagnosis';
 import { PodAttempt, PodOutcome } from './pods';
-import { assignLanes, attemptEnd, backoffGaps, formatSeconds, TimeSpan, timeSpan } from './timeline';
+import { assignLanes, attemptEnd, backoffGaps, failedAttempt, formatSeconds, TimeSpan, timeSpan } from './timeline';
 import { JobState } from './verdict';
 import { JobReport, VerifyResult } from './verify';
 
@@ -205,15 +205,6 @@ function podBar(pod: PodAttempt, lane: number, x: (at: number) => number, y: num
   }
   parts.push('</g>');
   return parts.join('');
-}
-
-/**
- * A failed attempt: a pod that failed, or one disrupted while it ran (evicted, preempted). A pod
- * the Job controller killed once the Job had ended (a success policy met, the back-off limit or
- * the deadline reached) is not one.
- */
-function failedAttempt(pod: PodAttempt): boolean {
-  return pod.outcome === PodOutcome.FAILED || (pod.outcome === PodOutcome.KILLED && pod.reason !== undefined);
 }
 
 function failedIndexes(job: JobReport): string | undefined {

@@ -231,12 +231,17 @@ export function planChanges(current: readonly Manifest[], previous: readonly Man
   const usersNow = usersOf(usesNow);
   const usersBefore = usersOf(usedBefore);
 
-  // A Job under a new name takes over from the baseline Job of the same base name that left.
-  const leaving = previous.filter(m => isJob(m) && !after.has(keyOf(m)));
+  // A Job under a new name takes over from the baseline Job of the same base name that left
+  // (indexed by namespace and base name: a template expansion renames thousands at once).
+  const leaving = new Map<string, Manifest[]>();
+  for (const m of previous.filter(p => isJob(p) && !after.has(keyOf(p)))) {
+    const identity = `${ns(m, namespace)}/${baseName(m)}`;
+    leaving.set(identity, [...leaving.get(identity) ?? [], m]);
+  }
   const successor = new Map<string, string>();
   const predecessor = new Map<string, Manifest>();
   for (const job of current.filter(m => isJob(m) && !before.has(keyOf(m)))) {
-    const old = leaving.find(p => !successor.has(keyOf(p)) && ns(p, namespace) === ns(job, namespace) && baseName(p) === baseName(job));
+    const old = leaving.get(`${ns(job, namespace)}/${baseName(job)}`)?.shift();
     if (old) {
       successor.set(keyOf(old), job.metadata.name);
       predecessor.set(keyOf(job), old);

@@ -67,6 +67,15 @@ export function peakParallelism(pods: readonly PodAttempt[], now: number): numbe
   return assignLanes(pods, now).reduce((max, lane) => Math.max(max, lane + 1), 0);
 }
 
+/**
+ * A failed attempt: a pod that failed, or one disrupted while it ran (evicted, preempted: the Job
+ * controller counts it failed). A pod the controller killed itself once the Job had ended (a
+ * success policy met, the back-off limit or the deadline reached) is not one.
+ */
+export function failedAttempt(pod: PodAttempt): boolean {
+  return pod.outcome === PodOutcome.FAILED || (pod.outcome === PodOutcome.KILLED && pod.reason !== undefined);
+}
+
 /** A wait between a failed attempt and the next attempt the controller created: the back-off. */
 export interface BackoffGap {
   /** Index into the timeline's pods of the failed attempt. */
@@ -91,7 +100,7 @@ export function backoffGaps(pods: readonly PodAttempt[]): BackoffGap[] {
   for (const times of created.values()) times.sort((a, b) => a - b);
   const gaps: BackoffGap[] = [];
   pods.forEach((pod, i) => {
-    if (pod.outcome !== PodOutcome.FAILED || pod.endedAt === undefined) return;
+    if (!failedAttempt(pod) || pod.endedAt === undefined) return;
     const times = created.get(String(pod.index ?? ''))!;
     let lo = 0;
     let hi = times.length;

@@ -1,5 +1,5 @@
 import { PodOutcome } from '../../lib/runtime/pods';
-import { activeByBucket, assignLanes, backoffGaps, formatSeconds, peakParallelism, timeSpan } from '../../lib/runtime/timeline';
+import { activeByBucket, assignLanes, backoffGaps, failedAttempt, formatSeconds, peakParallelism, timeSpan } from '../../lib/runtime/timeline';
 import { attempt, evenSeconds, jobReport, T0, unluckyNever } from './report-builders';
 
 describe('assignLanes', () => {
@@ -36,6 +36,16 @@ describe('backoffGaps', () => {
       attempt('i0b', 12, 13, PodOutcome.SUCCEEDED, { index: 0 }),
     ];
     expect(backoffGaps(pods)).toEqual([{ after: 0, from: T0 + 2000, to: T0 + 12_000 }]);
+  });
+
+  test('an evicted attempt is a failed attempt: the wait after it is a back-off; none after a pod the controller killed itself', () => {
+    const pods = [
+      attempt('evicted', 0, 5, PodOutcome.KILLED, { reason: 'EvictionByEvictionAPI' }),
+      attempt('next', 15, 20, PodOutcome.KILLED),
+      attempt('last', 40, 41, PodOutcome.SUCCEEDED),
+    ];
+    expect(backoffGaps(pods)).toEqual([{ after: 0, from: T0 + 5000, to: T0 + 15_000 }]);
+    expect(pods.map(failedAttempt)).toEqual([true, false, false]);
   });
 });
 
