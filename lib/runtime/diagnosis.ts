@@ -130,6 +130,8 @@ function trimMessage(message: string | undefined): string | undefined {
 /**
  * Records the failed pods of one run of a Job from every state of them seen, and reads the logs
  * of the first few at the end. See the module's comment.
+ *
+ * @internal
  */
 export class DiagnosisRecorder {
   private readonly maxPods: number;

@@ -1,4 +1,5 @@
 import { argoCdDisagreement } from './argocd-health';
+import { RunEnd } from './tracking';
 import { countLines, failureText, logHeading, omittedText } from './diagnosis';
 import { FailedPod, JobReport, VerifyResult } from './verify';
 
@@ -49,7 +50,7 @@ function runLines(job: JobReport): string[] {
   }
   if (job.finishedBeforeVerification) lines.push(`    finished at ${job.terminalAt}, before verification began: judged from its status, nothing was watched happening`);
   for (const run of job.earlierRuns) {
-    const how = run.endedBy === 'replaced' ? 'replaced by a newer Job of the same name' : 'deleted';
+    const how = run.endedBy === RunEnd.REPLACED ? 'replaced by a newer Job of the same name' : 'deleted';
     lines.push(`    earlier run ${run.uid}${run.createdAt ? ` (created ${run.createdAt})` : ''}: ${how} while ${run.state}${run.reason ? ` (${run.reason})` : ''}${run.outdated ? `; not this change's: ${run.outdated}` : ''}`);
   }
   if (job.earlierRunsOmitted > 0) lines.push(`    and ${job.earlierRunsOmitted} earlier run(s) more`);

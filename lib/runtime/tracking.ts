@@ -24,8 +24,16 @@ import { PodAttempt, podAttempt, summarizePod } from './pods';
 import { templateDifference } from './template-match';
 import { JobLike, JobState, JobVerdict, judgeJob } from './verdict';
 
-/** The Kueue label that names a Job's LocalQueue. */
+/** The Kueue label that names a Job's LocalQueue. @internal */
 export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+
+/** How a run stopped being the one judged. */
+export enum RunEnd {
+  /** A newer Job object took its name (Argo CD `Replace=true`, `recreateOnChange()`, a hook, a re-list after a watch gap). */
+  REPLACED = 'replaced',
+  /** It was deleted before it finished. */
+  DELETED = 'deleted',
+}
 
 /** A run of a target that is not (or no longer) the one judged. */
 export interface EarlierRun {
@@ -38,7 +46,7 @@ export interface EarlierRun {
   /** Its condition reason then, if any. */
   readonly reason?: string;
   /** How it stopped: a newer Job object took its name, or it was deleted before it finished. */
-  readonly endedBy: 'replaced' | 'deleted';
+  readonly endedBy: RunEnd;
   /** Where its pod template departs from the manifest's, when it does: why it was never the answer. */
   readonly outdated?: string;
 }
@@ -121,7 +129,7 @@ export class TargetTracker {
         this.forget(uid);
         return false;
       }
-      this.retire(this.run, 'replaced');
+      this.retire(this.run, RunEnd.REPLACED);
     }
     if (!this.run) {
       this.run = newRun(uid, job, createdMs);
@@ -256,7 +264,7 @@ export class TargetTracker {
       run.deleted = true; // finished, then deleted (its TTL): the verdict stands
       return true;
     }
-    this.retire(run, 'deleted');
+    this.retire(run, RunEnd.DELETED);
     this.deletion = { at: now, verdict: run.verdict };
     return true;
   }

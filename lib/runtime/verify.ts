@@ -12,7 +12,7 @@ import { Reflector } from './reflector';
 import { EarlierRun, JobEvidence, TargetTracker, targetOf } from './tracking';
 import { JobState, JobVerdict } from './verdict';
 
-export type { EarlierRun } from './tracking';
+export { type EarlierRun, RunEnd } from './tracking';
 
 /** Options of {@link verifyJobs}. */
 export interface VerifyOptions {
