@@ -128,12 +128,13 @@ describe('the verifier follows a Job replaced under its name', () => {
     const exited = new Promise<number>(resolve => child.on('close', code => resolve(code ?? -1)));
     await waitForWatching(ns, 'reindex', 20_000);
 
-    // WHEN the verifier is frozen, the Job replaced and the API server restarted (its watches break), then the verifier goes on
+    // WHEN the verifier is frozen, the API server restarted (the verifier's watches break, unseen),
+    // the Job replaced, and then the verifier goes on: it learns of the replacement only from a re-list
     process.kill(child.pid!, 'SIGSTOP');
     try {
+      await restartApiServer(kc, 500);
       await deleteJob(ns, 'reindex');
       await apply(ns, [manifest]);
-      await restartApiServer(kc, 500);
     } finally {
       process.kill(child.pid!, 'SIGCONT');
     }
