@@ -365,14 +365,15 @@ export class JobVerifier {
     const ended = new Promise<[VerifyOutcome, string]>(resolve => { this.finish = (o, s) => resolve([o, s]); });
     const timer = setTimeout(() => this.finish?.(...this.timedOut()), Math.max(0, this.deadline - Date.now()));
     try {
-      const connected = Promise.all(namespaces.map(ns => this.watchNamespace(ns))).then(() => undefined, (error: unknown) => error ?? new Error('the first list failed'));
-      const first = await Promise.race([connected, ended.then(end => ({ end }))]);
-      if (first !== undefined && 'end' in (first as object)) {
-        const [outcome, summary] = (first as { end: [VerifyOutcome, string] }).end;
-        return await this.result(this.synced ? outcome : VerifyOutcome.ERROR, this.synced ? summary : this.unreachable());
+      // The first lists are retried until the deadline; the deadline (or a failure) may come first.
+      const connected = Promise.all(namespaces.map(ns => this.watchNamespace(ns)))
+        .then(() => ({ kind: 'listed' as const }), (error: unknown) => ({ kind: 'failed' as const, error }));
+      const first = await Promise.race([connected, ended.then(() => ({ kind: 'deadline' as const }))]);
+      if (first.kind === 'deadline') {
+        return await this.result(VerifyOutcome.ERROR, this.unreachable());
       }
-      if (first !== undefined) {
-        return await this.result(VerifyOutcome.ERROR, this.unreachable(first));
+      if (first.kind === 'failed') {
+        return await this.result(VerifyOutcome.ERROR, this.unreachable(first.error));
       }
       this.synced = true;
       if (this.trackers.size === 0 && this.options.expectJobs === undefined) {
