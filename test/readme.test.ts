@@ -12,6 +12,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
+import { RULES } from '../lib/validation/rules';
 
 const root = path.resolve(__dirname, '..');
 const documents = ['README.md', 'CONTRIBUTING.md', ...fs.readdirSync(path.join(root, 'docs')).filter(f => f.endsWith('.md')).map(f => `docs/${f}`)];
@@ -96,5 +97,46 @@ describe('snippets of the README and the docs', () => {
       default:
         throw new Error(`${snippet}: unknown expectation '${expectation}'`);
     }
+  });
+});
+
+describe('the README rules table', () => {
+  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8').split('\n');
+  const header = readme.indexOf('| Rule id | Severity | What it catches |');
+  // A Markdown table ends at the first line that is not a row: rows after it render as text.
+  const end = readme.findIndex((line, i) => i > header && !line.startsWith('|'));
+  const rows = readme.slice(header + 2, end).map(line => line.split(' | '));
+  const documented = rows.flatMap(([ids, severity]) => [...ids.matchAll(/`([^`]+)`/g)].map(m => [m[1], severity]));
+
+  test('lists every rule of the registry with its severity, and nothing else', () => {
+    // GIVEN the rule registry
+    const rules = Object.values(RULES).map(r => [r.id, r.severity]);
+
+    // THEN
+    expect(header).toBeGreaterThan(0);
+    expect(documented.sort()).toEqual(rules.sort());
+  });
+
+  test('is one table: no row of it stands outside it', () => {
+    const ids = new Set(Object.values(RULES).map(r => r.id));
+    const stray = readme.map((line, i) => [i + 1, line] as const)
+      .filter(([i, line]) => (i - 1 < header || i - 1 >= end) && /^\| `[^`]+`/.test(line) && ids.has(/^\| `([^`]+)`/.exec(line)![1]));
+    expect(stray).toEqual([]);
+  });
+
+  test('the docs name no rule id that does not exist', () => {
+    // GIVEN every `prefix/name` in backticks of the README, CONTRIBUTING.md and docs/ whose prefix is a rule's
+    const ids = Object.values(RULES).map(r => r.id);
+    const prefixes = new Set(ids.map(id => id.split('/')[0]));
+    const named = documents.flatMap(doc => [...fs.readFileSync(path.join(root, doc), 'utf-8').matchAll(/`([a-z]+)\/([a-z*-]+)`/g)]
+      .filter(m => prefixes.has(m[1]))
+      .map(m => `${doc}: ${m[1]}/${m[2]}`));
+
+    // THEN each is a rule id (or a prefix/* that matches one)
+    expect(named.length).toBeGreaterThan(ids.length);
+    expect(named.filter(n => {
+      const id = n.slice(n.indexOf(': ') + 2);
+      return id.endsWith('/*') ? !ids.some(known => known.startsWith(id.slice(0, -1))) : !ids.includes(id);
+    })).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
+import { closest } from 'fastest-levenshtein';
 import { parseAllDocuments } from 'yaml';
 import { checkManifestSet, checkRules, RULES, Severity, SetRuleHit } from './rules';
 import { KubernetesVersion } from '../core/kubernetes-version';
@@ -87,8 +88,31 @@ function entryOf(object: ApiObject, manifest: Manifest, options: ValidationOptio
   return { manifest, constructPath: object.node.path, minor: KubernetesVersion.targetOf(object, fallback).minor };
 }
 
+/** Rule ids an earlier version had, and the id that took over (a `skipRules` entry with the old one would skip nothing). */
+const RENAMED_RULES: Readonly<Record<string, string>> = {
+  'job/alpha-field': RULES.VERSION.id,
+};
+
+/**
+ * Throws for a `skipRules` entry that names no rule (a typo, or an id an earlier version had):
+ * such an entry would skip nothing, silently. `prefix/*` must match at least one rule.
+ */
+function checkSkipRules(skipRules: readonly string[]): void {
+  const ids = Object.values(RULES).map(r => r.id);
+  const prefixes = [...new Set(ids.map(id => `${id.slice(0, id.indexOf('/'))}/*`))];
+  for (const entry of skipRules) {
+    const known = entry.endsWith('/*') ? ids.some(id => id.startsWith(entry.slice(0, -1))) : ids.includes(entry);
+    if (known) continue;
+    const renamed = typeof entry === 'string' ? RENAMED_RULES[entry] : undefined;
+    const nearest = renamed ?? closest(String(entry), [...ids, ...prefixes]);
+    throw new Error(`cdk8s-job-patterns: skipRules: '${entry}' ${entry.endsWith('/*') ? 'matches no rule id' : 'is not a rule id'}${renamed ? ` (the rule is now '${renamed}')` : `; the closest is '${nearest}'`}, `
+      + `so it would skip nothing. Fix: write '${nearest}' instead (the README's Validation section lists every rule id; 'prefix/*' skips every rule of a prefix).`);
+  }
+}
+
 function validateEntries(entries: readonly Entry[], options: ValidationOptions): ValidationReport {
   const skipRules = options.skipRules ?? [];
+  checkSkipRules(skipRules);
   const skipped = (ruleId: string) => skipRules.some(r => r === ruleId || (r.endsWith('/*') && ruleId.startsWith(r.slice(0, -1))));
   const strict = options.warningsAsErrors ?? process.env.JOB_PATTERNS_WARNINGS_AS_ERRORS === 'true';
 
@@ -182,12 +206,21 @@ export function formatFindingBlock(f: Finding): string {
   ].join('\n');
 }
 
+/**
+ * How many errors a report has, saying how many of them are warnings that `warningsAsErrors`
+ * turned into errors (their blocks are titled `warning`): `2 error(s) (1 warning(s) treated as errors)`.
+ */
+function errorCount(report: ValidationReport): string {
+  const promoted = report.errors.filter(f => f.severity === Severity.WARNING).length;
+  return `${report.errors.length} error(s)${promoted > 0 ? ` (${promoted} warning(s) treated as errors)` : ''}`;
+}
+
 /** The report as text: each error a block, each warning a line, and a closing count. */
 export function formatReport(report: ValidationReport): string {
   return [
     ...report.errors.map(formatFindingBlock),
     ...report.warnings.map(formatFinding),
-    `${report.errors.length} error(s), ${report.warnings.length} warning(s)`,
+    `${errorCount(report)}, ${report.warnings.length} warning(s)`,
   ].join('\n');
 }
 
@@ -215,6 +248,8 @@ export class ManifestValidation implements IValidation {
       root[INSTANCE] = validation;
       root.node.addValidation(validation);
     }
+    // An unknown id fails here, on the line that passed it, not later in synth.
+    checkSkipRules(options.skipRules ?? []);
     validation.options = {
       warningsAsErrors: options.warningsAsErrors ?? validation.options.warningsAsErrors,
       skipRules: [...(validation.options.skipRules ?? []), ...(options.skipRules ?? [])],
@@ -283,7 +318,7 @@ export class ManifestValidation implements IValidation {
     this.validate();
     const report = this.lastReport!;
     if (!report.ok) {
-      throw new Error(`cdk8s-job-patterns: ${report.errors.length} error(s) in the manifests; nothing was written.\n\n${report.errors.map(formatFindingBlock).join('\n\n')}\n`);
+      throw new Error(`cdk8s-job-patterns: ${errorCount(report)} in the manifests; nothing was written.\n\n${report.errors.map(formatFindingBlock).join('\n\n')}\n`);
     }
   }
 

@@ -4,7 +4,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BatchJob, CompletionMode, formatFinding, JobDefault, ManifestValidation, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests, WorkItems, WorkQueue, WorkQueueJob,
+  BatchJob, CompletionMode, formatFinding, formatReport, JobDefault, ManifestValidation, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests, WorkItems, WorkQueue, WorkQueueJob,
 } from '../../index';
 import { jobManifest } from './good-job';
 
@@ -121,6 +121,8 @@ describe('bad-input matrix: raw manifests', () => {
       // THEN
       expect(report.errors.map(f => [f.ruleId, f.path, f.message])).toEqual([[ruleId, jsonPath, message]]);
       expect(report.ok).toBe(false);
+      expect(formatReport(report).split('\n').pop()).toEqual(`1 error(s)${asError ? ' (1 warning(s) treated as errors)' : ''}, ${report.warnings.length} warning(s)`);
+      expect(written.error?.message).toContain(`cdk8s-job-patterns: 1 error(s)${asError ? ' (1 warning(s) treated as errors)' : ''} in the manifests; nothing was written.\n\n`);
       expect(written.error?.message).toContain([
         `${asError ? 'warning' : 'error'} ${ruleId}`,
         `  object:    ${m.kind}/${m.metadata.namespace ? `${m.metadata.namespace}/` : ''}${m.metadata.name}`,
@@ -167,6 +169,19 @@ describe('bad-input matrix: raw manifests', () => {
     delete container(m).securityContext;
     delete container(m).resources;
     expect(validateManifests([m], { skipRules: ['pss/*', 'resources/requests'] }).findings).toEqual([]);
+  });
+
+  test.each([
+    ['an id an earlier version had', 'job/alpha-field', "cdk8s-job-patterns: skipRules: 'job/alpha-field' is not a rule id (the rule is now 'version/field'), so it would skip nothing. Fix: write 'version/field' instead (the README's Validation section lists every rule id; 'prefix/*' skips every rule of a prefix)."],
+    ['a misspelt id', 'pss/privilegd', "cdk8s-job-patterns: skipRules: 'pss/privilegd' is not a rule id; the closest is 'pss/privileged', so it would skip nothing. Fix: write 'pss/privileged' instead (the README's Validation section lists every rule id; 'prefix/*' skips every rule of a prefix)."],
+    ['a prefix no rule has', 'pod/*', "cdk8s-job-patterns: skipRules: 'pod/*' matches no rule id; the closest is 'job/*', so it would skip nothing. Fix: write 'job/*' instead (the README's Validation section lists every rule id; 'prefix/*' skips every rule of a prefix)."],
+  ])('fails when skipRules names %s', (_case, id, message) => {
+    // GIVEN a valid Job
+    const m = goodJob();
+
+    // WHEN / THEN the function, and the app's validation at the line that enables it
+    expect(() => validateManifests([m], { skipRules: ['pss/*', id] })).toThrow(message);
+    expect(() => ManifestValidation.enable(Testing.app(), { skipRules: [id] })).toThrow(message);
   });
 
   test('YAML text with several documents is read', () => {
