@@ -297,7 +297,11 @@ export class ManifestValidation implements IValidation {
     }
   }
 
-  /** Validates every ApiObject below the root (once per app.synth()); cdk8s calls it (`IValidation`). */
+  /**
+   * Validates every ApiObject below the root (once per app.synth()); cdk8s calls it (`IValidation`).
+   * Outside app.synth() (`Testing.synth()`, `chart.toJson()`) it throws the errors, each line
+   * naming its object's construct path, instead of returning them.
+   */
   public validate(): string[] {
     let report = this.synthesizing ? this.reportOfThisSynth : undefined;
     if (!report) {
@@ -310,6 +314,12 @@ export class ManifestValidation implements IValidation {
       }
     }
     this.lastReport = report;
+    // Outside app.synth() (Testing.synth(), chart.toJson()) cdk8s would print each string after the
+    // path of the construct holding this validation, the app's: an empty `[]`. Throw the count and
+    // the errors instead, one line each, naming its object's construct path.
+    if (!this.synthesizing && !report.ok) {
+      throw new Error(`cdk8s-job-patterns: ${errorCount(report)} in the manifests.\n${report.errors.map(formatFinding).join('\n')}\n`);
+    }
     return report.errors.map(formatFinding);
   }
 

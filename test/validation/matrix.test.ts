@@ -135,6 +135,18 @@ describe('bad-input matrix: raw manifests', () => {
       expect(written.files).toEqual([]);
     });
 
+  test('fails in Testing.synth with the construct path of each error, not an empty []', () => {
+    // GIVEN a chart with a hand-written ConfigMap that has an unknown field
+    const chart = Testing.chart();
+    new ApiObject(chart, 'hand', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, datta: {} } as any);
+    ManifestValidation.enable(chart);
+
+    // WHEN / THEN
+    expect(() => Testing.synth(chart)).toThrow('cdk8s-job-patterns: 1 error(s) in the manifests.\n'
+      + 'error schema/invalid ConfigMap/x (test/hand) at datta: unknown field "datta". Fix: Remove or correct the field so the object matches the Kubernetes 1.28 API.\n');
+    expect(() => Testing.synth(chart)).not.toThrow('[]');
+  });
+
   test('every finding of the matrix reads as one sentence before its fix', () => {
     const lines = [...manifests, ...warnings].flatMap(([, mutate]) => {
       const m = goodJob();
