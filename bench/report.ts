@@ -3,6 +3,7 @@
 
 import * as fs from 'fs';
 import type { ScenarioResult } from './verify/bench';
+import type { MemoryResults, MemoryRow } from './verify/memory';
 import type { CaseMedian, SynthResults } from './synth/run';
 import { ImplId, ModeId, PATTERNS, WorkloadId } from './workloads/spec';
 
@@ -220,12 +221,160 @@ export function machineLine(m: Machine): string {
 
 export const START_MARKER = '<!-- bench:start -->';
 export const END_MARKER = '<!-- bench:end -->';
+/** The memory results have a block of their own: a run of the memory scenario alone rewrites it. */
+export const MEMORY_MARKERS = { start: '<!-- bench:memory:start -->', end: '<!-- bench:memory:end -->' };
 
 /** Replaces what is between the markers in `file`; throws when they are missing. */
-export function rewriteBlock(file: string, lines: string[]): void {
+export function rewriteBlock(file: string, lines: string[], markers = { start: START_MARKER, end: END_MARKER }): void {
   const text = fs.readFileSync(file, 'utf-8');
-  const start = text.indexOf(START_MARKER);
-  const end = text.indexOf(END_MARKER);
-  if (start < 0 || end < start) throw new Error(`${file} has no ${START_MARKER} ... ${END_MARKER} block`);
-  fs.writeFileSync(file, `${text.slice(0, start + START_MARKER.length)}\n${lines.join('\n')}\n${text.slice(end)}`);
+  const start = text.indexOf(markers.start);
+  const end = text.indexOf(markers.end);
+  if (start < 0 || end < start) throw new Error(`${file} has no ${markers.start} ... ${markers.end} block`);
+  fs.writeFileSync(file, `${text.slice(0, start + markers.start.length)}\n${lines.join('\n')}\n${text.slice(end)}`);
+}
+
+/** The memory targets (issue 21, item 8). */
+export const MAX_KB_PER_JOB = 10;
+export const MAX_BASELINE_MB = 60;
+/** The per-Job slope at the largest size within this factor of the slope at the next. */
+export const MAX_SLOPE_RATIO = 1.5;
+/**
+ * The per-Job target applies from this many Jobs: at 100 Jobs, 10 KB a Job is 1 MB, less than the
+ * RSS of two runs of the same process differ by (a few MB of V8 pages kept or returned).
+ */
+export const MIN_JOBS_PER_JOB_TARGET = 1000;
+
+const MiB = 1024 * 1024;
+const mib = (bytes: number | undefined) => bytes === undefined ? '-' : `${(bytes / MiB).toFixed(1)} MB`;
+const kib = (bytes: number | undefined) => bytes === undefined || !Number.isFinite(bytes) ? '-' : `${(bytes / 1024).toFixed(1)} KB`;
+
+/** Per-Job figures of a memory row against the 0-Job baseline row, in bytes (undefined without a steady state). */
+export interface MemorySlope {
+  readonly jobs: number;
+  /** Our RSS at steady state, and per Job above the baseline's. */
+  readonly rss?: number;
+  readonly perJob?: number;
+  /** Our V8 heap after GC, and per Job above the baseline's. */
+  readonly heap?: number;
+  readonly heapPerJob?: number;
+  /** kubectl wait's RSS while it waits, and per Job above its baseline (waiting on one Job). */
+  readonly kubectlRss: number;
+  readonly kubectlPerJob: number;
+}
+
+export function memorySlopes(m: MemoryResults): { baseline: MemoryRow; rows: MemorySlope[] } {
+  const baseline = m.rows.find(r => r.jobs === 0)!;
+  const base = baseline.ours.steady;
+  const kubectlBase = baseline.kubectl.lastRss;
+  return {
+    baseline,
+    rows: m.rows.filter(r => r.jobs > 0).map(r => {
+      const s = r.ours.steady;
+      return {
+        jobs: r.jobs,
+        ...(s && base ? { rss: s.rss, perJob: (s.rss - base.rss) / r.jobs, heap: s.heapUsed, heapPerJob: (s.heapUsed - base.heapUsed) / r.jobs } : {}),
+        kubectlRss: r.kubectl.lastRss,
+        kubectlPerJob: (r.kubectl.lastRss - kubectlBase) / r.jobs,
+      };
+    }),
+  };
+}
+
+export function memoryTables(m: MemoryResults, kubectlVersion: string): string[] {
+  const { baseline, rows } = memorySlopes(m);
+  const b = baseline.ours;
+  const jobsText = (n: number) => n === 0 ? '0 (baseline; kubectl: 1)' : n.toLocaleString('en-US');
+  const ratioOf = (x: number | undefined, y: number) => x === undefined ? '-' : ratio(x, y);
+  const beside = table(
+    ['Jobs', 'ours: RSS (steady)', 'kubectl wait: RSS (waiting)', 'ours / kubectl', 'ours: per Job above baseline', 'kubectl: per Job above baseline', 'ours / kubectl per Job',
+      'our peak while listing', 'our peak with the verdict', 'kubectl peak', 'ours / kubectl peak (listing)', 'ours / kubectl peak (verdict)'],
+    [baseline, ...m.rows.filter(r => r.jobs > 0)].map(r => {
+      const s = rows.find(x => x.jobs === r.jobs);
+      const o = r.ours;
+      const kRss = s?.kubectlRss ?? r.kubectl.lastRss;
+      return [
+        jobsText(r.jobs), mib(o.steady?.rss), mib(kRss), ratioOf(o.steady?.rss, kRss),
+        kib(s?.perJob), kib(s?.kubectlPerJob), s?.perJob !== undefined ? ratio(s.perJob, s.kubectlPerJob) : '',
+        mib(o.steady?.peakRss), mib(o.process.peakRss), mib(r.kubectl.peakRss), ratioOf(o.steady?.peakRss, r.kubectl.peakRss), ratio(o.process.peakRss, r.kubectl.peakRss),
+      ];
+    }),
+  );
+  const states = (r: MemoryRow) => Object.entries(r.ours.states).map(([state, n]) => `${n.toLocaleString('en-US')} ${state}`).join(', ') || 'none';
+  const detail = table(
+    ['Jobs', 'RSS before GC', 'RSS after GC (each run)', 'heap after GC', 'heap per Job', 'V8 heap committed', 'RSS outside the V8 heap', 'steady after', 'requests (lists, watches)', 'verdicts at the timeout'],
+    m.rows.map(r => {
+      const s = r.ours.steady;
+      const slope = rows.find(x => x.jobs === r.jobs);
+      return [
+        jobsText(r.jobs).replace('; kubectl: 1', ''), mib(s?.rssBeforeGc), `${mib(s?.rss)} (${r.ours.runs.map(x => mib(x).replace(' MB', '')).join(', ')})`, mib(s?.heapUsed), kib(slope?.heapPerJob),
+        mib(s?.heapTotal), s ? mib(s.rss - s.heapTotal) : '-', r.ours.steadyAfterMs === undefined ? 'never' : ms(r.ours.steadyAfterMs),
+        `${r.ours.requests.lists.toLocaleString('en-US')}, ${r.ours.requests.watches}`, states(r),
+      ];
+    }),
+  );
+  const parts = m.rows.filter(r => r.jobs > 0 && r.ours.heldBy);
+  const names = parts[0]?.ours.heldBy?.map(h => h.what) ?? [];
+  const where = table(
+    ['Jobs', ...names, 'rest of the heap above the baseline'],
+    parts.map(r => {
+      const held = r.ours.heldBy!;
+      const rest = r.ours.steady!.heapUsed - b.steady!.heapUsed - held.reduce((a, h) => a + h.bytes, 0);
+      return [r.jobs.toLocaleString('en-US'), ...held.map(h => kib(h.bytes / r.jobs)), kib(rest / r.jobs)];
+    }),
+  );
+  const l = b.loading;
+  const repeats = m.rows.map(r => r.ours.runs.length);
+  return [
+    `**Verifier memory beside \`kubectl wait --for=condition=complete\` ${kubectlVersion}**: N suspended (queued) Jobs in one namespace, a namespace per size; `
+      + `both wait for them until a timeout (${m.rows.map(r => `${r.ours.timeoutSeconds} s`).join(' / ')}). Ours is measured once every Job was listed and both watches were open, `
+      + `after 6 s without work and full GCs (the median of ${Math.max(...repeats)} runs side by side${Math.min(...repeats) < Math.max(...repeats) ? `, of ${Math.min(...repeats)} at 10,000 Jobs` : ''}); `
+      + 'kubectl by its last RSS before its timeout (it lists every Job, then waits on the first). The baseline is our verifier watching a namespace with no Job, '
+      + 'and kubectl waiting on one Job (with none it exits at once). Per Job = (RSS at N - baseline) / N. Peaks are VmHWM: ours includes the verdict at the timeout.',
+    '',
+    ...beside,
+    '',
+    'Our verifier in detail:',
+    '',
+    ...detail,
+    '',
+    `What our baseline is made of (RSS after GC): Node alone ${mib(l.node?.rss)}; loading \`@kubernetes/client-node\` brings it to ${mib(l.client?.rss)} `
+      + `(V8 heap ${mib(l.node?.heapUsed)} -> ${mib(l.client?.heapUsed)}); the verifier's own modules and the kubeconfig to ${mib(l.modules.rss)}; watching an empty namespace to ${mib(b.steady?.rss)}.`,
+    '',
+    'Where our heap goes, per Job (measured after the verdict, by releasing each structure in turn; the rest is what the heap holds above the baseline besides them):',
+    '',
+    ...where,
+    '',
+    `The Jobs were created in ${m.create.seconds.toFixed(1)} s (${m.create.requests.toLocaleString('en-US')} requests, ${Math.round(m.create.requests / m.create.seconds)} a second). `
+      + 'kube-controller-manager is paused (SIGSTOP) while they exist: its Job controller, at the 20 requests/s of its client, would need a status update and an event for each, '
+      + `about ${Math.round(m.create.jobs * 2 / 20 / 60)} minutes, and would change every Job under the watchers while they are measured. It marks the first size's Jobs Suspended; the others get that status from the benchmark.`,
+  ];
+}
+
+export function memoryTargets(m: MemoryResults): Target[] {
+  const { baseline, rows } = memorySlopes(m);
+  const out: Target[] = [];
+  const b = baseline.ours.steady;
+  out.push({
+    pass: b !== undefined && b.rss <= MAX_BASELINE_MB * MiB,
+    text: `verifier baseline: ${mib(b?.rss)} RSS with its modules loaded, watching a namespace with no Job (kubectl wait on one Job: ${mib(baseline.kubectl.lastRss)}) (target <= ${MAX_BASELINE_MB} MB)`,
+  });
+  const counted = rows.filter(s => s.jobs >= MIN_JOBS_PER_JOB_TARGET);
+  for (const s of counted) {
+    out.push({
+      pass: s.perJob !== undefined && s.perJob <= MAX_KB_PER_JOB * 1024,
+      text: s.perJob === undefined
+        ? `verifier memory at ${s.jobs.toLocaleString('en-US')} Jobs: no steady state before the timeout (target <= ${MAX_KB_PER_JOB} KB per Job above the baseline)`
+        : `verifier memory: ${kib(s.perJob)} per Job above the baseline at ${s.jobs.toLocaleString('en-US')} Jobs (RSS ${mib(s.rss)}, baseline ${mib(b?.rss)}; heap ${kib(s.heapPerJob)} per Job; `
+          + `kubectl wait ${kib(s.kubectlPerJob)} per Job) (target <= ${MAX_KB_PER_JOB} KB)`,
+    });
+  }
+  if (counted.length >= 2) {
+    const [lower, upper] = counted.slice(-2);
+    const r = upper.perJob !== undefined && lower.perJob !== undefined ? upper.perJob / lower.perJob : undefined;
+    out.push({
+      pass: r !== undefined && r <= MAX_SLOPE_RATIO && r >= 1 / MAX_SLOPE_RATIO,
+      text: `verifier memory linear in Jobs: ${kib(upper.perJob)} per Job at ${upper.jobs.toLocaleString('en-US')} Jobs = ${r === undefined ? '-' : `${r.toFixed(2)}x`} the ${kib(lower.perJob)} at ${lower.jobs.toLocaleString('en-US')} (target: within ${MAX_SLOPE_RATIO}x)`,
+    });
+  }
+  return out;
 }

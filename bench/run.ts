@@ -6,16 +6,20 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import {
-  machineLine, Machine, rewriteBlock, synthTables, synthTargets, Target, targetLines, verifyTables, verifyTargets, VerifyResults,
+  machineLine, Machine, MEMORY_MARKERS, memoryTables, memoryTargets, rewriteBlock, synthTables, synthTargets, Target, targetLines, verifyTables, verifyTargets, VerifyResults,
 } from './report';
 import { CaseKey, countOf, profileCase, runSynth, SynthResults } from './synth/run';
 import { Cluster, runScenario, startCluster, stopCluster } from './verify/bench';
+import { runMemoryScenario } from './verify/memory';
 import { ImplId, ModeId, PATTERNS, WorkloadId } from './workloads/spec';
 import { MAX_RATIO_TO_RAW } from './report';
 
 const USAGE = `Usage: npm run bench [-- options]
   --synth-only        only the synth benchmark (about 6 minutes; no cluster)
-  --verify-only       only the verifier benchmark
+  --verify-only       only the verifier benchmark (its memory scenario included)
+  --memory-only       only the verifier's memory scenario beside kubectl wait (about 5 minutes)
+  --memory-jobs LIST  Jobs of each size of the memory scenario (default 100,1000,10000; 100,1000
+                      skips the 10,000 row, about 2 minutes less; 0 skips the scenario)
   --runs N            runs of each synth case; the median is reported (default 5)
   --all-runs N        runs of each case of all patterns in one app (default 1)
   --scale F           multiply the synth counts (default 1: 10,000 + 5 x 1,000 Jobs)
@@ -31,6 +35,9 @@ const USAGE = `Usage: npm run bench [-- options]
 interface Options {
   synth: boolean;
   verify: boolean;
+  /** The scenarios of requests and verdict delay (and kubectl wait), apart from the memory scenario. */
+  verifyTime: boolean;
+  memoryJobs: number[];
   runs: number;
   allRuns: number;
   scale: number;
@@ -44,7 +51,7 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  const o: Options = { synth: true, verify: true, runs: 5, allRuns: 1, scale: 1, jobs: 1000, namespaces: 4, nsJobs: 400, duration: '3s', profile: true, readme: true, keepCluster: false };
+  const o: Options = { synth: true, verify: true, verifyTime: true, memoryJobs: [...DEFAULT_MEMORY_JOBS], runs: 5, allRuns: 1, scale: 1, jobs: 1000, namespaces: 4, nsJobs: 400, duration: '3s', profile: true, readme: true, keepCluster: false };
   const num = (name: string, v: string | undefined) => {
     const n = Number(v);
     if (v === undefined || !Number.isFinite(n) || n <= 0) throw new Error(`${name} needs a positive number, got '${v}'`);
@@ -55,6 +62,14 @@ function parse(argv: string[]): Options {
     switch (a) {
       case '--synth-only': o.verify = false; break;
       case '--verify-only': o.synth = false; break;
+      case '--memory-only': o.synth = false; o.verifyTime = false; break;
+      case '--memory-jobs': {
+        const list = argv[++i];
+        const sizes = (list ?? '').split(',').map(x => Number(x.trim()));
+        if (list === undefined || sizes.some(n => !Number.isInteger(n) || n < 0)) throw new Error(`--memory-jobs needs whole numbers separated by commas, got '${list}'`);
+        o.memoryJobs = [...new Set(sizes.filter(n => n > 0))].sort((a, b) => a - b);
+        break;
+      }
       case '--runs': o.runs = Math.round(num(a, argv[++i])); break;
       case '--all-runs': o.allRuns = Math.round(num(a, argv[++i])); break;
       case '--scale': o.scale = num(a, argv[++i]); break;
@@ -72,6 +87,9 @@ function parse(argv: string[]): Options {
   }
   return o;
 }
+
+/** Sizes of the memory scenario (issue 21, item 8: 100, 1,000 and 10,000 Jobs). */
+const DEFAULT_MEMORY_JOBS = [100, 1000, 10_000];
 
 const root = path.resolve(__dirname, '..', '..', '..');
 const started = Date.now();
@@ -156,8 +174,15 @@ async function main(): Promise<number> {
     log(`\n${stamp()} synth done in ${Math.round(s.wallSeconds)} s`);
   }
 
-  if (o.verify) {
-    log(`\n${stamp()} verifier: local control plane, ${o.jobs} Jobs in 1 namespace (with kubectl wait), then ${o.nsJobs} in ${o.namespaces} namespaces`);
+  const memoryReadme: string[] = [];
+  const memoryTargetList: Target[] = [];
+  const memory = o.verify && o.memoryJobs.length > 0;
+  if (o.verify && (o.verifyTime || memory)) {
+    const what = [
+      ...(o.verifyTime ? [`${o.jobs} Jobs in 1 namespace (with kubectl wait), then ${o.nsJobs} in ${o.namespaces} namespaces`] : []),
+      ...(memory ? [`memory at ${o.memoryJobs.map(n => n.toLocaleString('en-US')).join(', ')} suspended Jobs (with kubectl wait)`] : []),
+    ];
+    log(`\n${stamp()} verifier: local control plane, ${what.join('; ')}`);
     const t0 = Date.now();
     let cluster: Cluster | undefined;
     const stop = () => { if (!o.keepCluster) stopCluster(root, log); };
@@ -167,33 +192,51 @@ async function main(): Promise<number> {
     try {
       cluster = startCluster(root, log);
       log(`${stamp()} control plane ${cluster.serverVersion} up in ${cluster.upSeconds.toFixed(1)} s; kubectl ${cluster.kubectlVersion}`);
-      const timeoutSeconds = Math.max(600, Math.round(o.jobs * 1.5));
-      const scenarios = [];
-      scenarios.push(await runScenario(cluster, { name: 'one', jobs: o.jobs, namespaces: 1, duration: o.duration, kubectl: true, timeoutSeconds }, log));
-      log(`${stamp()} 1 namespace done`);
-      scenarios.push(await runScenario(cluster, { name: 'many', jobs: o.nsJobs, namespaces: o.namespaces, duration: o.duration, kubectl: false, timeoutSeconds }, log));
-      log(`${stamp()} ${o.namespaces} namespaces done`);
-      const pace = scenarios[0].completed / (scenarios[0].convergeMs / 1000);
-      const jobsReason = o.nsJobs < o.jobs
-        ? `The ${o.namespaces}-namespace scenario runs ${o.nsJobs.toLocaleString('en-US')} Jobs, not ${o.jobs.toLocaleString('en-US')}: at ${pace.toFixed(1)} Jobs/s `
-          + `${o.jobs.toLocaleString('en-US')} Jobs would add about ${Math.round((o.jobs - o.nsJobs) / pace / 60)} minutes to a run meant to stay under 15; `
-          + `the verifier's requests per namespace do not depend on the number of Jobs, which the two rows show (${Math.round(o.jobs)} and ${Math.round(o.nsJobs / o.namespaces)} Jobs per namespace).`
-        : undefined;
-      const v: VerifyResults = {
-        serverVersion: cluster.serverVersion,
-        kubectlVersion: cluster.kubectlVersion,
-        clusterUpSeconds: cluster.upSeconds,
-        ...(jobsReason ? { jobsReason } : {}),
-        scenarios,
-        wallSeconds: (Date.now() - t0) / 1000,
-      };
-      json.verify = v;
-      const tables = verifyTables(v);
-      log(['', ...tables].join('\n'));
-      readme.push(`### Verifier (Kubernetes ${v.serverVersion} control plane of scripts/cluster, kubectl ${v.kubectlVersion})`, '', ...tables, '');
-      const t = verifyTargets(v);
-      targets.push(...t);
-      log(`\n${targetLines(t).join('\n')}`);
+      if (o.verifyTime) {
+        const timeoutSeconds = Math.max(600, Math.round(o.jobs * 1.5));
+        const scenarios = [];
+        scenarios.push(await runScenario(cluster, { name: 'one', jobs: o.jobs, namespaces: 1, duration: o.duration, kubectl: true, timeoutSeconds }, log));
+        log(`${stamp()} 1 namespace done`);
+        scenarios.push(await runScenario(cluster, { name: 'many', jobs: o.nsJobs, namespaces: o.namespaces, duration: o.duration, kubectl: false, timeoutSeconds }, log));
+        log(`${stamp()} ${o.namespaces} namespaces done`);
+        const pace = scenarios[0].completed / (scenarios[0].convergeMs / 1000);
+        const jobsReason = o.nsJobs < o.jobs
+          ? `The ${o.namespaces}-namespace scenario runs ${o.nsJobs.toLocaleString('en-US')} Jobs, not ${o.jobs.toLocaleString('en-US')}: at ${pace.toFixed(1)} Jobs/s `
+            + `${o.jobs.toLocaleString('en-US')} Jobs would add about ${Math.round((o.jobs - o.nsJobs) / pace / 60)} minutes to a run meant to stay under 15; `
+            + `the verifier's requests per namespace do not depend on the number of Jobs, which the two rows show (${Math.round(o.jobs)} and ${Math.round(o.nsJobs / o.namespaces)} Jobs per namespace).`
+          : undefined;
+        const v: VerifyResults = {
+          serverVersion: cluster.serverVersion,
+          kubectlVersion: cluster.kubectlVersion,
+          clusterUpSeconds: cluster.upSeconds,
+          ...(jobsReason ? { jobsReason } : {}),
+          scenarios,
+          wallSeconds: (Date.now() - t0) / 1000,
+        };
+        json.verify = v;
+        const tables = verifyTables(v);
+        log(['', ...tables].join('\n'));
+        readme.push(`### Verifier (Kubernetes ${v.serverVersion} control plane of scripts/cluster, kubectl ${v.kubectlVersion})`, '', ...tables, '');
+        const t = verifyTargets(v);
+        targets.push(...t);
+        log(`\n${targetLines(t).join('\n')}`);
+      }
+      // Last: it leaves 11,100 suspended Jobs behind and pauses the controller while it runs.
+      if (memory) {
+        const mem = await runMemoryScenario(cluster, { sizes: o.memoryJobs }, log);
+        log(`${stamp()} memory done in ${Math.round(mem.wallSeconds)} s`);
+        json.memory = mem;
+        const tables = memoryTables(mem, cluster.kubectlVersion);
+        log(['', ...tables].join('\n'));
+        // Their PASS/MISS lines go to the memory block, not to the results block's list.
+        const t = memoryTargets(mem);
+        memoryTargetList.push(...t);
+        log(`\n${targetLines(t).join('\n')}`);
+        memoryReadme.push(
+          `_Generated by \`npm run bench\` on ${machineLine(m)}; Kubernetes ${cluster.serverVersion} control plane of scripts/cluster; the memory scenario took ${Math.round(mem.wallSeconds)} s._`,
+          '', ...tables, '', '```text', ...targetLines(t), '```',
+        );
+      }
     } finally {
       process.removeListener('SIGINT', onSignal);
       process.removeListener('SIGTERM', onSignal);
@@ -202,21 +245,31 @@ async function main(): Promise<number> {
     log(`${stamp()} verifier done in ${Math.round((Date.now() - t0) / 1000)} s`);
   }
 
-  const passed = targets.filter(t => t.pass).length;
-  log(`\n${stamp()} targets: ${passed} PASS, ${targets.length - passed} MISS`);
+  const all = [...targets, ...memoryTargetList];
+  const passed = all.filter(t => t.pass).length;
+  log(`\n${stamp()} targets: ${passed} PASS, ${all.length - passed} MISS`);
   readme.push('### Targets', '', '```text', ...targetLines(targets), '```');
   if (profiles.length > 0) {
     readme.push('', 'Where the time of the cases that miss goes (`node --cpu-prof`, measured window only; full output in the run\'s log):', '', ...profiles);
   }
   fs.mkdirSync(path.join(root, 'bench', '.out'), { recursive: true });
-  fs.writeFileSync(path.join(root, 'bench', '.out', 'last-run.json'), JSON.stringify({ ...json, targets, profiles: profileSummaries }, null, 2));
+  fs.writeFileSync(path.join(root, 'bench', '.out', 'last-run.json'), JSON.stringify({ ...json, targets: all, profiles: profileSummaries }, null, 2));
 
-  const full = o.synth && o.verify && o.scale === 1 && o.jobs === 1000 && o.nsJobs === 400 && o.namespaces === 4;
-  if (o.readme && full) {
-    rewriteBlock(path.join(root, 'docs', 'benchmarks.md'), readme);
-    log('docs/benchmarks.md: results block rewritten');
+  const file = path.join(root, 'docs', 'benchmarks.md');
+  const full = o.synth && o.verify && o.verifyTime && o.scale === 1 && o.jobs === 1000 && o.nsJobs === 400 && o.namespaces === 4;
+  const fullMemory = memoryReadme.length > 0 && o.memoryJobs.join() === DEFAULT_MEMORY_JOBS.join();
+  if (!o.readme) {
+    log('docs/benchmarks.md not rewritten (--no-readme)');
   } else {
-    log(`docs/benchmarks.md not rewritten (${o.readme ? 'only a full run with default sizes rewrites it' : '--no-readme'})`);
+    if (full) {
+      rewriteBlock(file, readme);
+      log('docs/benchmarks.md: results block rewritten');
+    }
+    if (fullMemory) {
+      rewriteBlock(file, memoryReadme, MEMORY_MARKERS);
+      log('docs/benchmarks.md: memory results block rewritten');
+    }
+    if (!full && !fullMemory) log('docs/benchmarks.md not rewritten (only a full run with default sizes rewrites it; a memory run with the default sizes rewrites the memory block)');
   }
   log(`${stamp()} done`);
   return 0;

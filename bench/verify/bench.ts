@@ -27,7 +27,7 @@ export const BENCH_CLUSTER_ENV: Record<string, string> = {
   JOB_PATTERNS_KWOK_PORT: '20247',
 };
 
-const GROUP_LABEL = 'job-patterns.cdk8s.io/group';
+export const GROUP_LABEL = 'job-patterns.cdk8s.io/group';
 
 export interface Cluster {
   readonly kubeconfig: string;
@@ -184,13 +184,14 @@ function run(command: string, args: string[], stderrFile: string, env?: NodeJS.P
   });
 }
 
-/** The Jobs of one namespace: a template expansion of `count` items whose pods run `duration`. */
-function manifests(namespace: string, group: string, count: number, duration: string): Manifest[] {
+/** The Jobs of one namespace: a template expansion of `count` items whose pods run `duration` (created suspended with `suspend`). */
+export function manifests(namespace: string, group: string, count: number, duration: string, suspend = false): Manifest[] {
   const app = new App();
   const chart = new Chart(app, 'bench');
   new JobTemplateExpansion(chart, 'jobs', {
     baseName: group,
     metadata: { namespace },
+    ...(suspend ? { suspend } : {}),
     podMetadata: { annotations: { 'job-patterns.test/duration': duration } },
     items: WorkItems.fromList(Array.from({ length: count }, (_, i) => `j-${String(i).padStart(4, '0')}`)),
     container: { image: 'busybox:1.36.1', command: ['sh', '-c', 'echo {{item}}'] },
@@ -198,7 +199,7 @@ function manifests(namespace: string, group: string, count: number, duration: st
   return chart.toJson() as Manifest[];
 }
 
-async function createNamespace(kc: KubeConfig, name: string): Promise<void> {
+export async function createNamespace(kc: KubeConfig, name: string): Promise<void> {
   const [result] = await applyManifests(kc, [{
     apiVersion: 'v1', kind: 'Namespace',
     metadata: { name, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
