@@ -21,6 +21,7 @@ import {
 import { jobBaseName } from '../../lib/core/gitops';
 import { JobState, jobTargets, Manifest, verifyJobs } from '../../lib/runtime';
 import { ARGOCD_HOOK_FINALIZER, argoCdHookPhase } from '../../lib/runtime/argocd-health';
+import { PlanAction, planChanges } from '../../lib/runtime/plan';
 import { k8s } from '../../lib/runtime/k8s';
 import { validateManifests } from '../../lib/validation';
 import { restrictedNamespace, withOutcome } from '../e2e/cluster-tools';
@@ -251,7 +252,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     figure(`waves (seconds after the Deployment was created): Deployment available +${a}, filler created +${b}, filler complete +${c}, workers created +${w}`);
   }, 300_000);
 
-  test('recreateOnChange() replaces the Job on an immutable change; none() gets "field is immutable"', async () => {
+  test('recreateOnChange() replaces the Job on an immutable change; none() gets "field is immutable", as job-patterns plan predicted', async () => {
     // GIVEN one Job under each policy, each in its own app
     const job = (policy: GitOpsPolicy, command: string) => synth(chart => {
       new SingleBatchJob(chart, 'j', { metadata: { name: 'immutable' }, gitOps: policy, container: { name: 'c', image: BUSYBOX, command: ['sh', '-c', command] } });
@@ -269,6 +270,11 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     // Force=true,Replace=true deletes the running Job and creates it anew: 2 runs at creation.
     const atCreation = observer.runsOf(recreate.namespace, 'immutable').length;
     const changedAt = new Date();
+
+    // job-patterns plan's prediction for the change below, from the two synths (issue 22)
+    const predicted = (policy: GitOpsPolicy) => planChanges(job(policy, 'echo 2'), job(policy, 'echo 1'), { baseline: 'the previous commit', kubernetesMinor: 28 }).jobs;
+    expect(predicted(GitOpsPolicy.recreateOnChange()).map(j => [j.name, j.action, j.runs])).toEqual([['immutable', PlanAction.REPLACED, true]]);
+    expect(predicted(GitOpsPolicy.none()).map(j => [j.name, j.action, j.refused.map(r => r.field)])).toEqual([['immutable', PlanAction.WILL_FAIL, ['spec.template']]]);
 
     // WHEN the pod template changes in Git
     const r2 = recreate.repo.commit(job(GitOpsPolicy.recreateOnChange(), 'echo 2'), 'change the template');
@@ -295,9 +301,12 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     await refresh(kc, recreate.app);
     await syncedAt(kc, recreate.app, r3);
     await sleep(3000);
-    // THEN Argo CD applies every resource of a sync, and Replace=true deletes and re-creates: the Job runs again
+    // THEN Argo CD applies every resource of a sync, and Replace=true deletes and re-creates: the Job runs again,
+    // as the plan said it would (the Job is unchanged, its Application does not set ApplyOutOfSyncOnly)
     const unrelated = observer.runsOf(recreate.namespace, 'immutable').length - before;
     expect(unrelated).toBeGreaterThanOrEqual(1);
+    const onlyConfig = planChanges(withConfig('echo 2'), job(GitOpsPolicy.recreateOnChange(), 'echo 2'), { baseline: 'the previous commit' }).jobs;
+    expect(onlyConfig.map(j => [j.name, j.action, j.runs])).toEqual([['immutable', PlanAction.REPLACED, true]]);
     figure(`recreateOnChange: a sync that changed only a ConfigMap re-ran the Job ${unrelated} time(s)`);
     figure(`recreateOnChange: ${atCreation} run(s) at creation, immutable change -> sync ${recreated.status?.operationState?.phase}, 1 more run${cutShortWords(cutShort)}; none(): sync failed (${refused.status?.operationState?.phase}, retry ${refused.status?.operationState?.retryCount ?? 0}): ${message}`);
   }, 300_000);
