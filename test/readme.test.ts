@@ -1,31 +1,48 @@
-// Every TypeScript snippet of the README, CONTRIBUTING.md and docs/ is type-checked, run, and
-// checked against what the line right after it says it produces:
+// Every TypeScript snippet of the README, CONTRIBUTING.md and docs/ is type-checked with the
+// compiler options of `cdk8s init typescript-app`, run, and checked against what the line right
+// after it says it produces:
 //   <!-- test: synth Kind/name ... -->  the objects it synthesizes (`Kind/namespace/name` when
-//                                       namespaced, a spec hash shown as `-<hash>`), sorted
+//                                       namespaced, a spec hash shown as `-<hash>`), sorted; then
+//                                       `warns rule/id ...`: the rules it warns about (none if absent)
+//   <!-- test: snapshot Kind/name ... --> a jest test (`describe`, `test`, `expect`): the objects of
+//                                       what it passes to `toMatchSnapshot()`
 //   <!-- test: prints TEXT -->          what it prints (console.log / console.error) contains TEXT
 //   <!-- test: defines NAME -->         it defines the function NAME (it needs a cluster to run)
 // A snippet may `declare const chart: Chart;` (it then gets a chart) or build its own App and call
-// `app.synth()` (it then writes into a temporary output directory).
+// `app.synth()` (it then writes into a temporary output directory). A snippet introduced by
+// "`main.ts`:" is that file: another snippet may import it (`from './main'`).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Testing } from 'cdk8s';
+import { Chart, Testing } from 'cdk8s';
 import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
+import { warningsOf } from '../index';
 import { RULES } from '../lib/validation/rules';
 
 const root = path.resolve(__dirname, '..');
+
+// The compiler options of an app made with `cdk8s init typescript-app` (strict, noUnusedLocals,
+// noUnusedParameters, lib es2016, ...): a snippet that compiles here compiles in such an app.
+const TEMPLATE = path.join(root, 'node_modules/cdk8s-cli/templates/typescript-app');
+const templateOptions = (() => {
+  const { config } = ts.readConfigFile(path.join(TEMPLATE, 'tsconfig.json'), ts.sys.readFile);
+  const { options, errors } = ts.convertCompilerOptionsFromJson(config.compilerOptions, TEMPLATE);
+  expect(errors).toEqual([]);
+  return { ...options, noEmit: true };
+})();
 const documents = ['README.md', 'CONTRIBUTING.md', ...fs.readdirSync(path.join(root, 'docs')).filter(f => f.endsWith('.md')).map(f => `docs/${f}`)];
 
-interface Snippet { readonly where: string; readonly code: string; readonly expectation?: string }
+interface Snippet { readonly where: string; readonly code: string; readonly expectation?: string; readonly file: string }
 const snippets: Snippet[] = documents.flatMap(doc => {
   const text = fs.readFileSync(path.join(root, doc), 'utf-8');
-  return [...text.matchAll(/```ts\n([\s\S]*?)```\n(?:<!-- test: (.*?) -->)?/g)].map(m => ({
+  return [...text.matchAll(/(?:`([\w.]+\.ts)`:\n\n)?```ts\n([\s\S]*?)```\n(?:<!-- test: (.*?) -->)?/g)].map(m => ({
     where: `${doc}:${text.slice(0, m.index).split('\n').length}`,
-    code: m[1],
-    expectation: m[2],
+    file: m[1],
+    code: m[2],
+    expectation: m[3],
   }));
-});
+}).map((s, i) => ({ ...s, file: s.file ?? `snippet${i}.ts` }));
 
 // The docs import the published package name; here it is the working tree.
 const local = (code: string) => code
@@ -35,58 +52,96 @@ const local = (code: string) => code
 /** `Kind/[namespace/]name` of a manifest, its spec hash shown as `<hash>`. */
 const describeObject = (o: any) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${String(o.metadata.name).replace(/-[0-9a-f]{8}$/, '-<hash>')}`;
 
+/** A chart that passes cdk8s-plus-33 objects to the library (the README's "Which cdk8s-plus"). */
+const CDK8S_PLUS_33 = {
+  file: 'cdk8s-plus-33.ts',
+  code: [
+    "import { Testing } from 'cdk8s';",
+    "import * as kplus33 from 'cdk8s-plus-33';",
+    "import { SingleBatchJob } from 'cdk8s-job-patterns';",
+    'const chart = Testing.chart();',
+    "new SingleBatchJob(chart, 'env', { container: { image: 'busybox:1.36.1', envVariables: { A: kplus33.EnvValue.fromValue('a') }, resources: { cpu: { request: kplus33.Cpu.millis(100) } } } });",
+    "new SingleBatchJob(chart, 'sa', { container: { image: 'busybox:1.36.1' }, serviceAccount: new kplus33.ServiceAccount(chart, 'sa') });",
+    "new SingleBatchJob(chart, 'volume', { container: { image: 'busybox:1.36.1' }, volumes: [kplus33.Volume.fromEmptyDir(chart, 'v', 'v')] });",
+  ].join('\n'),
+};
+
+let program: { diagnosticsOf(file: string): readonly ts.Diagnostic[] } | undefined;
+/**
+ * The snippets and the cdk8s-plus-33 chart, each a file, compiled once as one program (half a
+ * minute) with the options of `cdk8s init typescript-app`.
+ */
+function compiled(): { diagnosticsOf(file: string): readonly ts.Diagnostic[] } {
+  if (program) return program;
+  const dir = path.join(root, '.readme-snippets');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir);
+  const files = [...snippets, CDK8S_PLUS_33].map(s => {
+    const file = path.join(dir, s.file);
+    fs.writeFileSync(file, `${local(s.code)}\nexport {};\n`);
+    return file;
+  });
+  const all = ts.getPreEmitDiagnostics(ts.createProgram(files, templateOptions));
+  fs.rmSync(dir, { recursive: true, force: true });
+  program = { diagnosticsOf: file => all.filter(d => d.file?.fileName === path.join(dir, file)) };
+  return program;
+}
+
 describe('snippets of the README and the docs', () => {
   test('there are snippets, and each says what it produces', () => {
     expect(snippets.length).toBeGreaterThanOrEqual(10);
-    expect(snippets.filter(s => !/^(synth|prints|defines) \S/.test(s.expectation ?? '')).map(s => s.where)).toEqual([]);
+    expect(snippets.filter(s => !/^(synth|snapshot|prints|defines) \S/.test(s.expectation ?? '')).map(s => s.where)).toEqual([]);
+    expect(snippets.filter((s, i) => snippets.findIndex(t => t.file === s.file) !== i).map(s => `${s.where}: ${s.file}`)).toEqual([]);
   });
 
-  test('every snippet type-checks', () => {
-    const dir = path.join(root, '.readme-snippets');
-    fs.rmSync(dir, { recursive: true, force: true });
-    fs.mkdirSync(dir);
-    const files = snippets.map((s, i) => {
-      const file = path.join(dir, `snippet${i}.ts`);
-      fs.writeFileSync(file, `// ${s.where}\n${local(s.code)}\nexport {};\n`);
-      return file;
-    });
-    const options: ts.CompilerOptions = { strict: true, noEmit: true, esModuleInterop: true, skipLibCheck: true, resolveJsonModule: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS };
-    const diagnostics = ts.getPreEmitDiagnostics(ts.createProgram(files, options));
-    const messages = diagnostics.map(d => `${d.file?.fileName}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-    fs.rmSync(dir, { recursive: true, force: true });
+  test('every snippet type-checks with the options of cdk8s init typescript-app', () => {
+    // The snippets' own lines only: they import the library's sources here, which its own
+    // tsconfig checks; users get its declarations, which the consumer test checks with these options.
+    const messages = snippets.flatMap(s => compiled().diagnosticsOf(s.file)
+      .map(d => `${s.where} (${s.file}): ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`));
     expect(messages).toEqual([]);
   });
 
   test.each(snippets.map(s => [s.where, s]))('%s runs and produces what it says', (_where, snippet) => {
     const { code, expectation = '' } = snippet as Snippet;
     const [verb, ...rest] = expectation.split(' ');
-    const declaresChart = /^declare const chart: Chart;$/m.test(code);
-    const returned = verb === 'defines' ? `\nreturn typeof ${rest[0]};` : '';
-    const js = ts.transpileModule(local(code).replace(/^declare const chart: Chart;$/m, '') + returned, {
-      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-    }).outputText;
+    const warns = rest.indexOf('warns');
+    const [objects, warnings] = warns === -1 ? [rest, []] : [rest.slice(0, warns), rest.slice(warns + 1)];
 
     // WHEN
     const chart = Testing.chart();
     const printed: string[] = [];
+    const snapshots: unknown[] = [];
     const capture = (...args: unknown[]) => { printed.push(args.map(String).join(' ')); };
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-snippet-'));
     const previousOutdir = process.env.CDK8S_OUTDIR;
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(text => { printed.push(String(text)); return true; });
     process.env.CDK8S_OUTDIR = outdir;
     let result: unknown;
     try {
-      result = new Function('exports', 'require', declaresChart ? 'chart' : 'unusedChart', 'console', js)({}, require, chart, { ...console, log: capture, error: capture });
+      result = run(snippet as Snippet, chart, capture, snapshots);
     } finally {
+      stderr.mockRestore();
       if (previousOutdir === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previousOutdir;
     }
     const written = fs.readdirSync(outdir).filter(f => f.endsWith('.yaml'))
       .flatMap(f => parseAllDocuments(fs.readFileSync(path.join(outdir, f), 'utf-8')).map(d => d.toJS()));
     fs.rmSync(outdir, { recursive: true, force: true });
+    const declaresChart = /^declare const chart: Chart;$/m.test(code);
 
     // THEN
     switch (verb) {
-      case 'synth':
-        expect((declaresChart ? Testing.synth(chart) : written).map(describeObject).sort()).toEqual(rest);
+      case 'synth': {
+        expect((declaresChart ? Testing.synth(chart) : written).map(describeObject).sort()).toEqual(objects);
+        const warned = declaresChart
+          ? warningsOf(chart).map(w => w.ruleId)
+          : printed.join('').split('\n').flatMap(line => /^warning (\S+) /.exec(line)?.[1] ?? []);
+        expect([...new Set(warned)].sort()).toEqual(warnings);
+        break;
+      }
+      case 'snapshot':
+        expect(snapshots.length).toBe(1);
+        expect((snapshots[0] as any[]).map(describeObject).sort()).toEqual(objects);
         break;
       case 'prints':
         expect(printed.join('\n')).toContain(rest.join(' '));
@@ -96,6 +151,67 @@ describe('snippets of the README and the docs', () => {
         break;
       default:
         throw new Error(`${snippet}: unknown expectation '${expectation}'`);
+    }
+  });
+});
+
+/**
+ * Runs a snippet as a module and returns what it returned (`typeof NAME` for `defines NAME`). It
+ * gets `chart` (when it declares one), `console`, a jest `describe`/`test`/`expect` whose
+ * `toMatchSnapshot()` records the value in `snapshots`, and a `require` that loads `./main` from
+ * the snippet that is `main.ts`.
+ */
+function run(snippet: Snippet, chart: Chart, log: (...args: unknown[]) => void, snapshots: unknown[]): unknown {
+  const [verb, name] = (snippet.expectation ?? '').split(' ');
+  const returned = verb === 'defines' ? `\nreturn typeof ${name};` : '';
+  const js = ts.transpileModule(local(snippet.code).replace(/^declare const chart: Chart;$/m, '') + returned, {
+    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+  }).outputText;
+  const requireSnippet = (id: string) => {
+    const file = snippets.find(s => `./${s.file}` === `${id}.ts`);
+    if (!file) return require(id);
+    const exports = {};
+    runModule(file, exports);
+    return exports;
+  };
+  const expectRecording = (value: unknown) => ({ ...expect(value), toMatchSnapshot: () => { snapshots.push(value); } });
+  const runModule = (s: Snippet, exports: object) => {
+    const code = s === snippet ? js : ts.transpileModule(local(s.code), { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText;
+    // A snippet that makes its own `chart` must not get one as a parameter (a redeclaration).
+    const chartParameter = /^declare const chart: Chart;$/m.test(s.code) ? 'chart' : 'unusedChart';
+    return new Function('exports', 'require', chartParameter, 'console', 'describe', 'test', 'expect', code)(
+      exports, requireSnippet, chart, { ...console, log, error: log },
+      (_name: string, body: () => void) => body(), (_name: string, body: () => void) => body(), expectRecording);
+  };
+  return runModule(snippet, {});
+}
+
+describe("the README's claims about cdk8s and cdk8s-plus", () => {
+  test('objects of cdk8s-plus-33 (what cdk8s init installs): a Volume does not fit the props, an EnvValue, Cpu and ServiceAccount do', () => {
+    // GIVEN a chart that passes cdk8s-plus-33 objects to the library, compiled as a cdk8s init app
+    const diagnostics = compiled().diagnosticsOf(CDK8S_PLUS_33.file);
+
+    // THEN only the Volume's line fails, for its private member
+    expect(diagnostics.map(d => [d.file!.getLineAndCharacterOfPosition(d.start!).line + 1, ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n').pop()!.trim()]))
+      .toEqual([[7, "Types have separate declarations of a private property 'config'."]]);
+  });
+
+  test('an app writes construct-metadata.json when cdk8s synth asks for it, unless recordConstructMetadata is false', () => {
+    // GIVEN what cdk8s synth sets for an app when cdk8s.yaml has validations
+    const previous = process.env.CDK8S_RECORD_CONSTRUCT_METADATA;
+    process.env.CDK8S_RECORD_CONSTRUCT_METADATA = 'true';
+    const written = (props: { recordConstructMetadata?: boolean }) => {
+      const app = Testing.app(props);
+      new Chart(app, 'batch');
+      app.synth();
+      return fs.readdirSync(app.outdir).sort();
+    };
+    try {
+      // WHEN / THEN
+      expect(written({})).toEqual(['batch.k8s.yaml', 'construct-metadata.json']);
+      expect(written({ recordConstructMetadata: false })).toEqual(['batch.k8s.yaml']);
+    } finally {
+      if (previous === undefined) delete process.env.CDK8S_RECORD_CONSTRUCT_METADATA; else process.env.CDK8S_RECORD_CONSTRUCT_METADATA = previous;
     }
   });
 });
