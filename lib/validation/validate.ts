@@ -60,7 +60,8 @@ export interface ValidationOptions {
 
   /**
    * Rule ids to skip, e.g. `['gitops/ttl-on-tracked-job']`; `pss/*` skips every rule whose id
-   * starts with `pss/`.
+   * starts with `pss/`. An entry that names no rule is an error naming the closest id (it would
+   * skip nothing).
    *
    * @default - none
    */
