@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from './catalogue';
 import { JobDefault, JOB_DEFAULTS, withContainerDefaults, withPodSecurityDefaults } from './defaults';
 import { DefaultFlag, JobPatternDefaults } from './default-flags';
-import { checkDuration, checkInteger, propError } from './errors';
+import { checkDuration, checkInteger, constructSite, propError } from './errors';
 import {
   CompletionMode, PodFailurePolicyAction, PodFailurePolicyRule, PodReplacementPolicy, renderJobSpec, SuccessPolicyRule,
 } from './job-spec';
@@ -361,6 +361,8 @@ export class BatchJob extends kplus.AbstractPod {
   constructor(scope: Construct, id: string, props: BatchJobProps) {
     // JavaScript callers may pass nothing: the props check below then says what is missing.
     props = props ?? ({} as BatchJobProps);
+    // Before anything reads them. A pattern passes its own props on, with the Job fields it fixes: those are known too.
+    checkPropsOf(constructSite(scope, id, new.target.name), new.target.name, props, PROP_NAMES_OF_BATCH_JOB);
     // The app's pinned defaults: a default whose flag is off is left out as if omitted.
     const defaults = JobPatternDefaults.of(scope);
     const omitted = defaults._omitted(props.omitDefaults);
@@ -373,8 +375,6 @@ export class BatchJob extends kplus.AbstractPod {
       volumes: props.volumes,
       dns: props.dns,
     });
-    // A pattern passes its own props on, with the Job fields it fixes: those are known too.
-    checkPropsOf(this, new.target.name, props, PROP_NAMES_OF_BATCH_JOB);
     this.omitted = omitted;
     this.pullPolicyFromKubernetes = defaults.has(DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES);
     this.props = props;

@@ -49,16 +49,36 @@ export class JobPatternsError extends Error {
   public readonly prop: string;
 
   /** @internal */
-  constructor(scope: IConstruct, details: PropErrorDetails) {
-    super(`${scope.node.path} (${scope.constructor.name}): '${details.prop}' ${details.allowed}, got ${formatValue(details.value)}. ${details.fix}`);
+  constructor(scope: IConstruct | ConstructSite, details: PropErrorDetails) {
+    const site = 'node' in scope ? { path: scope.node.path, type: scope.constructor.name } : scope;
+    super(`${site.path} (${site.type}): '${details.prop}' ${details.allowed}, got ${formatValue(details.value)}. ${details.fix}`);
     this.name = 'JobPatternsError';
-    this.path = scope.node.path;
+    this.path = site.path;
     this.prop = details.prop;
   }
 }
 
+/**
+ * A construct about to be built: what an error names when a check must run before `super()`
+ * (before a pattern's constructor reads a JavaScript caller's props).
+ * @internal
+ */
+export interface ConstructSite {
+  /** The path the construct will have. */
+  readonly path: string;
+  /** Its class name. */
+  readonly type: string;
+}
+
+/** The site of the construct `new type(scope, id, ...)` is building, before `super()` made it. */
+export function constructSite(scope: IConstruct, id: string, type: string): ConstructSite {
+  // As constructs names a child: its id with path separators escaped, under the scope's path.
+  const own = id.replace(/\//g, '--');
+  return { path: scope.node.path === '' ? own : `${scope.node.path}/${own}`, type };
+}
+
 /** Throws a {@link JobPatternsError}. */
-export function propError(scope: IConstruct, details: PropErrorDetails): never {
+export function propError(scope: IConstruct | ConstructSite, details: PropErrorDetails): never {
   throw new JobPatternsError(scope, details);
 }
 

@@ -1,39 +1,60 @@
 import { closest, distance } from 'fastest-levenshtein';
 import { IConstruct } from 'constructs';
-import { propError } from './errors';
+import { ConstructSite, propError } from './errors';
 import PROP_NAMES from './prop-names.json';
 
+/**
+ * What a prop takes, as scripts/package/prop-names.js reads it from the props interfaces: a
+ * string, number or boolean; a value of an enum; a list or a map (by name) of a kind; an instance
+ * of a class (told by a method every instance has) and the static methods that make one; an object
+ * implementing an interface; a plain object of known props (`types`); or 'any' (not checked).
+ */
+type Kind = 'string' | 'number' | 'boolean' | 'any'
+  | { readonly enum: string; readonly values: Readonly<Record<string, string>> }
+  | { readonly array: Kind }
+  | { readonly map: Kind }
+  | { readonly class: string; readonly package: string; readonly method?: string; readonly factories: readonly string[] }
+  | { readonly instance: string; readonly package: string }
+  | { readonly object: string };
 interface Known { readonly props: readonly string[]; readonly required: readonly string[] }
-const CONSTRUCTS: Readonly<Record<string, Known>> = PROP_NAMES.constructs;
-/** The props read key by key one level down, and the props type they take. */
-const NESTED: ReadonlyArray<[string, Known]> = [['container', PROP_NAMES.nested.ContainerProps], ['metadata', PROP_NAMES.nested.ApiObjectMetadata]];
+interface KnownConstruct extends Known { readonly kinds: Readonly<Record<string, Kind>> }
+interface KnownType { readonly props: Readonly<Record<string, Kind>>; readonly required: readonly string[] }
+interface PropNames { readonly constructs: Readonly<Record<string, KnownConstruct>>; readonly types: Readonly<Record<string, KnownType>> }
+
+const NAMES = PROP_NAMES as unknown as PropNames;
+const CONSTRUCTS = NAMES.constructs;
 
 /** Every prop `BatchJob` takes: what a pattern may pass on to it besides its user's props. */
 export const PROP_NAMES_OF_BATCH_JOB: readonly string[] = CONSTRUCTS.BatchJob.props;
 
 /**
  * What TypeScript checks and JavaScript does not, at construct time: every required prop is given,
- * and every prop given is one the construct has (a typo would be dropped silently), the error
- * naming the closest known prop. `construct` is the class whose props these are; `alsoKnown` are
- * props the base class takes from a pattern (so a pattern's own spread does not count as a typo).
- * The names come from the props interfaces (lib/core/prop-names.json, scripts/package/prop-names.js).
+ * every prop given is one the construct has (a typo would be dropped silently), the error naming
+ * the closest known prop, and every value is of the prop's kind (`command: 'echo hi'` would be
+ * written as a list of characters, `gitOps: 'none'` would crash), the error saying what to write
+ * instead, where the library's shape differs from Kubernetes' too. Plain objects of props
+ * (`container`, `metadata`, `dns`, a failure policy rule) are checked the same way, key by key.
+ * `construct` is the class whose props these are; `alsoKnown` are props the base class takes from
+ * a pattern (so a pattern's own spread does not count as a typo). Names and kinds come from the
+ * props interfaces (lib/core/prop-names.json, scripts/package/prop-names.js). A pattern whose
+ * constructor reads its props before `super()` checks them there, `scope` being the
+ * `constructSite()` of the construct it builds.
  */
-export function checkPropsOf(scope: IConstruct, construct: string, props: unknown, alsoKnown: readonly string[] = []): void {
+export function checkPropsOf(scope: IConstruct | ConstructSite, construct: string, props: unknown, alsoKnown: readonly string[] = []): void {
   const known = CONSTRUCTS[construct];
   if (known === undefined) return;
   if (props === null || typeof props !== 'object') {
     propError(scope, { prop: 'props', value: props, allowed: 'must be an object of props', fix: `Pass the props as the third argument: new ${construct}(scope, id, { ... }).` });
   }
-  checkObject(scope, '', props as Record<string, unknown>, known, alsoKnown);
-  for (const [prop, nestedKnown] of NESTED) {
-    const value = (props as Record<string, unknown>)[prop];
-    if (value !== undefined && value !== null && typeof value === 'object') {
-      checkObject(scope, `${prop}.`, value as Record<string, unknown>, nestedKnown, []);
-    }
+  const object = props as Record<string, unknown>;
+  checkNames(scope, '', object, known, alsoKnown);
+  for (const prop of [...known.props, ...alsoKnown.filter(p => !known.props.includes(p))]) {
+    checkKind(scope, prop, object[prop], known.kinds[prop] ?? CONSTRUCTS.BatchJob.kinds[prop] ?? 'any');
   }
 }
 
-function checkObject(scope: IConstruct, prefix: string, object: Record<string, unknown>, known: Known, alsoKnown: readonly string[]): void {
+/** Required props given, and no prop the type does not have. */
+function checkNames(scope: IConstruct | ConstructSite, prefix: string, object: Record<string, unknown>, known: Known, alsoKnown: readonly string[]): void {
   for (const required of known.required) {
     if (object[required] === undefined) {
       propError(scope, { prop: `${prefix}${required}`, value: undefined, allowed: 'is required', fix: `Set ${prefix}${required}.` });
@@ -46,8 +67,145 @@ function checkObject(scope: IConstruct, prefix: string, object: Record<string, u
     propError(scope, {
       prop: `${prefix}${key}`,
       value: object[key],
-      allowed: `is not a prop of ${prefix === '' ? scope.constructor.name : prefix.slice(0, -1)}`,
-      fix: near ? `Did you mean '${prefix}${nearest}'?` : `Remove it; the props are: ${known.props.join(', ')}.`,
+      allowed: `is not a prop of ${prefix === '' ? ('node' in scope ? scope.constructor.name : scope.type) : prefix.slice(0, -1)}`,
+      fix: KUBERNETES_NAMES[key] ?? (near ? `Did you mean '${prefix}${nearest}'?` : `Remove it; the props are: ${known.props.join(', ')}.`),
     });
+  }
+}
+
+/** `value` is of `kind` (undefined and null, "use the default", are). */
+function checkKind(scope: IConstruct | ConstructSite, prop: string, value: unknown, kind: Kind): void {
+  if (value === undefined || value === null || kind === 'any') return;
+  const wrong = (allowed: string, fix: string): never =>
+    propError(scope, { prop, value, allowed, fix: kubernetesShape(prop, value) ?? fix });
+  if (kind === 'string') {
+    if (typeof value !== 'string') wrong('must be a string', typeof value === 'number' || typeof value === 'boolean' ? `Write it in quotes: '${value}'.` : `Set ${prop} to a string.`);
+  } else if (kind === 'number') {
+    if (typeof value !== 'number' || !Number.isFinite(value)) {
+      wrong('must be a number', typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? `Write it without quotes: ${Number(value)}.` : `Set ${prop} to a number.`);
+    }
+  } else if (kind === 'boolean') {
+    if (typeof value !== 'boolean') wrong('must be true or false', `Write ${prop}: true or ${prop}: false, without quotes.`);
+  } else if ('enum' in kind) {
+    const entries = Object.entries(kind.values);
+    if (!entries.some(([, v]) => v === value)) {
+      const near = typeof value === 'string' ? entries.find(([k, v]) => [k, v].some(s => s.toLowerCase() === value.toLowerCase())) : undefined;
+      wrong(`must be one of ${entries.map(([k, v]) => `${kind.enum}.${k} ('${v}')`).join(', ')}`,
+        near ? `Did you mean ${kind.enum}.${near[0]}?` : `Use one of the ${kind.enum} values.`);
+    }
+  } else if ('array' in kind) {
+    if (!Array.isArray(value)) wrong(`must be a list of ${noun(kind.array)}`, isKind(value, kind.array) ? `Put it in a list: [${source(value)}].` : `Set ${prop} to a list of ${noun(kind.array)}.`);
+    (value as unknown[]).forEach((item, i) => checkKind(scope, `${prop}[${i}]`, item, kind.array));
+  } else if ('map' in kind) {
+    if (!isObject(value)) wrong(`must be an object of ${noun(kind.map)} by name`, `Write it as { NAME: ... }, one entry per name.`);
+    for (const [key, item] of Object.entries(value as object)) checkKind(scope, `${prop}.${key}`, item, kind.map);
+  } else if ('class' in kind) {
+    const method = kind.method;
+    if (!isObject(value) || (method !== undefined && typeof (value as Record<string, unknown>)[method] !== 'function')) {
+      const factory = typeof value === 'string' ? kind.factories.find(f => f.toLowerCase() === value.toLowerCase()) : undefined;
+      wrong(`must be a ${kind.package === '' ? '' : `${kind.package} `}${kind.class}`,
+        factory !== undefined ? `Did you mean ${kind.class}.${factory}()?`
+          : kind.factories.length > 0 ? `Make one with ${kind.factories.map(f => `${kind.class}.${f}(...)`).join(', ')}.`
+            : `Pass a ${kind.class} made by ${kind.package === '' ? 'this library' : kind.package}.`);
+    }
+  } else if ('instance' in kind) {
+    if (!isObject(value)) wrong(`must be a ${kind.package === '' ? '' : `${kind.package} `}${kind.instance}`, `Pass an object that implements ${kind.instance}.`);
+  } else {
+    const type = NAMES.types[kind.object];
+    if (!isObject(value)) {
+      wrong(`must be an object of ${kind.object}`, type === undefined ? `Write it as { ... }.` : `Write it as { ${type.props === undefined ? '...' : Object.keys(type.props).slice(0, 3).map(p => `${p}: ...`).join(', ')} }.`);
+    }
+    if (type === undefined) return;
+    const object = value as Record<string, unknown>;
+    checkNames(scope, `${prop}.`, object, { props: Object.keys(type.props), required: type.required }, []);
+    for (const [key, itemKind] of Object.entries(type.props)) checkKind(scope, `${prop}.${key}`, object[key], itemKind);
+  }
+}
+
+/** Whether `value` is of `kind` at its top level (what a list of it may hold, for a fix to say). */
+function isKind(value: unknown, kind: Kind): boolean {
+  if (kind === 'any') return true;
+  if (typeof kind === 'string') return typeof value === kind;
+  if ('enum' in kind) return Object.values(kind.values).includes(value as string);
+  if ('array' in kind) return Array.isArray(value);
+  if ('class' in kind) return isObject(value) && (kind.method === undefined || typeof (value as Record<string, unknown>)[kind.method] === 'function');
+  return isObject(value);
+}
+
+function isObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** How an error names a kind: "strings", "ContainerProps objects", "cdk8s-plus EnvValues". */
+function noun(kind: Kind): string {
+  if (kind === 'any') return 'values';
+  if (typeof kind === 'string') return kind === 'boolean' ? 'booleans' : `${kind}s`;
+  if ('enum' in kind) return `${kind.enum} values`;
+  if ('array' in kind) return `lists of ${noun(kind.array)}`;
+  if ('map' in kind) return `objects of ${noun(kind.map)} by name`;
+  if ('class' in kind) return `${kind.package === '' ? '' : `${kind.package} `}${kind.class}s`;
+  if ('instance' in kind) return `${kind.instance} objects`;
+  return `${kind.object} objects`;
+}
+
+/** A value as JavaScript source, for a fix to quote: `['echo', 'hi']`, `{ host: 'q', port: 6379 }`. */
+function source(value: unknown): string {
+  if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+  if (Array.isArray(value)) return `[${value.map(source).join(', ')}]`;
+  if (isObject(value)) return `{ ${Object.entries(value as object).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`}: ${source(v)}`).join(', ')} }`;
+  return String(value);
+}
+
+/**
+ * Kubernetes' names for what the library calls otherwise: an unknown prop of that name is told the
+ * library's way instead of the closest name.
+ */
+const KUBERNETES_NAMES: Readonly<Record<string, string>> = {
+  env: "The library takes environment variables by name: envVariables: { NAME: EnvValue.fromValue('value') } (EnvValue from cdk8s-plus).",
+  limits: 'The library takes resources by kind: resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } } (Cpu from cdk8s-plus, Size from cdk8s).',
+  requests: 'The library takes resources by kind: resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } } (Cpu from cdk8s-plus, Size from cdk8s).',
+  activeDeadlineSeconds: 'Use activeDeadline: Duration.seconds(n) (Duration from cdk8s).',
+  ttlSecondsAfterFinished: 'Use ttlAfterFinished: Duration.seconds(n) (Duration from cdk8s).',
+};
+
+/**
+ * The fix for a wrong kind where the value is Kubernetes' shape (or the obvious one) and the
+ * library takes another: what to write instead, with the user's own value. Undefined: the kind's
+ * usual fix.
+ */
+function kubernetesShape(prop: string, value: unknown): string | undefined {
+  const name = /([A-Za-z]+)(\[\d+\])?$/.exec(prop.split('.').pop() ?? prop)?.[1] ?? prop;
+  const inEnv = /(^|\.)envVariables\.[^.]+$/.test(prop);
+  if (inEnv && (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')) {
+    return `Use EnvValue.fromValue(${source(String(value))}) (EnvValue from cdk8s-plus).`;
+  }
+  switch (name) {
+    case 'successPolicy':
+    case 'podFailurePolicy':
+      return isObject(value) && Array.isArray((value as { rules?: unknown }).rules)
+        ? `The library takes the list of rules itself, not Kubernetes' { rules: [...] }: ${name}: ${source((value as { rules: unknown }).rules)}.`
+        : undefined;
+    case 'command':
+    case 'args':
+      return typeof value === 'string'
+        ? `Write it as a list, one word each: ${source(value.split(/\s+/).filter(w => w !== ''))}, or ['sh', '-c', ${source(value)}] to run it in a shell.`
+        : undefined;
+    case 'envVariables':
+      return Array.isArray(value)
+        ? "The library takes environment variables by name, not Kubernetes' list of { name, value }: envVariables: { NAME: EnvValue.fromValue('value') } (EnvValue from cdk8s-plus)."
+        : undefined;
+    case 'container':
+      return typeof value === 'string' ? `Write container: { image: ${source(value)} }.` : undefined;
+    case 'items':
+      return Array.isArray(value)
+        ? `Use ${value.every(v => typeof v === 'string') ? 'WorkItems.fromList' : 'WorkItems.fromRecords'}(${source(value)}).`
+        : undefined;
+    case 'queue':
+      return isObject(value) && 'host' in (value as object) ? `Use WorkQueue.fromAddress(${source(value)}).` : undefined;
+    case 'activeDeadline':
+    case 'ttlAfterFinished':
+      return `Use Duration.seconds(${typeof value === 'number' ? value : 'n'}), Duration.minutes(n) or Duration.hours(n).`;
+    default:
+      return undefined;
   }
 }

@@ -3,7 +3,8 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from '../core/catalogue';
 import { BatchJob, JobOptions } from '../core/batch-job';
-import { propError, rejectReservedEnv } from '../core/errors';
+import { constructSite, propError, rejectReservedEnv } from '../core/errors';
+import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../core/props';
 
 /**
  * Properties of a {@link ControllerPodJob}.
@@ -55,6 +56,8 @@ export class ControllerPodJob extends BatchJob {
   public readonly rules: kplus.RolePolicyRule[];
 
   constructor(scope: Construct, id: string, props: ControllerPodJobProps) {
+    // Checked before the pattern's own automountServiceAccountToken hides the caller's.
+    checkPropsOf(constructSite(scope, id, new.target.name), 'ControllerPodJob', props, PROP_NAMES_OF_BATCH_JOB);
     super(scope, id, {
       ...props,
       automountServiceAccountToken: true,

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions, PatternPod } from '../../core/batch-job';
-import { propError, rejectReservedEnv } from '../../core/errors';
+import { constructSite, propError, rejectReservedEnv } from '../../core/errors';
+import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../../core/props';
 import { JobPattern } from '../../core/catalogue';
 import { JobPatternLabels } from '../../core/labels';
 import { IWorkQueue, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from './queue';
@@ -120,6 +121,8 @@ export class WorkQueueJob extends BatchJob {
   declare protected readonly props: WorkQueueJobProps;
 
   constructor(scope: Construct, id: string, props: WorkQueueJobProps) {
+    // Checked before they are read here (a JavaScript caller's `metadata: 'x'` would be spread).
+    checkPropsOf(constructSite(scope, id, new.target.name), 'WorkQueueJob', props, PROP_NAMES_OF_BATCH_JOB);
     // `queue?.`: a JavaScript caller may leave it out; BatchJob's props check then names it.
     const mode = props.mode ?? (props.completions !== undefined || props.queue?.itemCount !== undefined
       ? WorkQueueMode.POD_PER_ITEM
