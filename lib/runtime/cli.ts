@@ -208,8 +208,14 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
   if (flags.apply) {
     let timer: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<undefined>(resolve => { timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now())); });
-    const results = await Promise.race([applyManifests(kubeConfig, manifests, { namespace, fieldManager: flags.fieldManager }), outOfTime]);
-    clearTimeout(timer);
+    let results: Awaited<ReturnType<typeof applyManifests>> | undefined;
+    try {
+      results = await Promise.race([applyManifests(kubeConfig, manifests, { namespace, fieldManager: flags.fieldManager }), outOfTime]);
+    } catch (error) {
+      return fail(io, error instanceof Error ? error.message : String(error));
+    } finally {
+      clearTimeout(timer);
+    }
     if (results === undefined) {
       io.stderr.write(`job-patterns verify: timed out after ${Math.round(flags.timeout / 1000)} s during --apply: the API server at ${kubeConfig.getCurrentCluster()?.server} did not answer\n`);
       return EXIT_CODES[VerifyOutcome.TIMEOUT];

@@ -35,7 +35,16 @@ export function loadManifests(paths: readonly string[]): Manifest[] {
   if (files.length === 0) {
     throw new Error(`no YAML files found in ${paths.join(', ')}`);
   }
-  return files.flatMap(file => parseAllDocuments(fs.readFileSync(file, 'utf-8')).map(d => d.toJS()).filter(m => m && typeof m === 'object' && m.kind));
+  return files.flatMap(file => parseAllDocuments(fs.readFileSync(file, 'utf-8')).map(d => {
+    // The parser recovers from a syntax error and returns what it could read: a truncated or
+    // garbled object must not be applied or verified as if it were the file's.
+    const [error] = d.errors;
+    if (error) {
+      const at = error.linePos ? `:${error.linePos[0].line}:${error.linePos[0].col}` : '';
+      throw new Error(`${file}${at}: not valid YAML (${error.code}): ${error.message.split('\n')[0].replace(/:$/, '')}; fix the file, or leave it out of the paths given`);
+    }
+    return d.toJS();
+  }).filter(m => m && typeof m === 'object' && m.kind));
 }
 
 function yamlFiles(p: string): string[] {

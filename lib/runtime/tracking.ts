@@ -77,6 +77,8 @@ export interface TrackerOptions {
 
 const MAX_EARLIER_RUNS = 10;
 const MAX_FORGOTTEN_UIDS = 100;
+/** Pods held for a run not seen yet: a Job's pods created before its watch event arrived. */
+const MAX_HELD_PODS = 50;
 
 /** The parts of the Job a report reads: kept instead of the whole object (memory). */
 interface Run {
@@ -145,17 +147,24 @@ export class TargetTracker {
     run.outdated = before && this.target.template && this.options.checkTemplate !== false
       ? templateDifference(this.target.template, (job as JobLike & { spec?: { template?: unknown } }).spec?.template)
       : undefined;
-    run.verdict = judgeJob(job);
+    // The first terminal verdict stands: Complete after SuccessCriteriaMet (FailureTarget, Failed)
+    // confirms it, and `early` must keep saying how it was reached.
+    if (!run.verdict.terminal) run.verdict = judgeJob(job);
     if (run.verdict.terminal && run.verdictAt === undefined && !run.outdated) run.verdictAt = now;
+    this.replayPods(run, now);
     return true;
   }
 
   /** A watch event of a pod whose Job has the target's name. Returns true when it belongs to the current run. */
   public onPod(type: string, pod: V1Pod, now: number): boolean {
     const run = this.run;
-    if (!run) return false;
     const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'Job')?.uid;
-    if (owner !== undefined && owner !== run.uid) return false;
+    if (owner !== undefined && this.forgotten.has(owner)) return false;
+    if (!run || (owner !== undefined && owner !== run.uid)) {
+      // The Job and pod watches are not ordered: a new run's pods may come before the run.
+      this.holdPod(type, pod, now);
+      return false;
+    }
     const summary = summarizePod(pod);
     run.pods.set(summary.uid, podAttempt(run.pods.get(summary.uid), pod, type === 'DELETED', now));
     const alive = type !== 'DELETED' && (summary.phase === 'Pending' || summary.phase === 'Running');
@@ -174,6 +183,26 @@ export class TargetTracker {
       run.stuck.delete(summary.uid);
     }
     return true;
+  }
+
+  /** Pod events of a run not seen yet, by pod uid (at most MAX_HELD_PODS): replayed when it comes. */
+  private readonly heldPods = new Map<string, { readonly type: string; readonly pod: V1Pod; readonly at: number }>();
+
+  private holdPod(type: string, pod: V1Pod, now: number): void {
+    const uid = pod.metadata?.uid ?? '';
+    if (!this.heldPods.has(uid) && this.heldPods.size >= MAX_HELD_PODS) return;
+    this.heldPods.set(uid, { type, pod, at: now });
+  }
+
+  private replayPods(run: Run, now: number): void {
+    if (this.heldPods.size === 0) return;
+    const held = [...this.heldPods.values()];
+    this.heldPods.clear();
+    for (const { type, pod, at } of held) {
+      const owner = pod.metadata?.ownerReferences?.find(o => o.kind === 'Job')?.uid;
+      if (owner === undefined || owner === run.uid) this.onPod(type, pod, Math.min(at, now));
+      else if (!this.forgotten.has(owner)) this.holdPod(type, pod, at);
+    }
   }
 
   /** What the Events still say of a target never seen (read once, after the first list). */

@@ -146,13 +146,13 @@ describe('job-patterns verify --apply', () => {
     ].join('\n---\n'));
     const port = await closedPort();
     const kubeconfig = writeKubeconfig(dir, `http://127.0.0.1:${port}`, 'jobs');
-    // WHEN (--timeout: a timer of the CLI outlives a failed --apply, and would keep jest waiting)
-    const result = await cli('verify', '--apply', manifests, '--kubeconfig', kubeconfig, '--timeout', '5s');
+    // WHEN (the default timeout of 10 min: no timer of the CLI may outlive a failed --apply)
+    const result = await cli('verify', '--apply', manifests, '--kubeconfig', kubeconfig);
     // THEN
     expect(result).toEqual({
       code: 3,
       stdout: '',
-      stderr: `job-patterns: cannot reach the API server at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (0 of 3 object(s) applied)\n`,
+      stderr: `job-patterns verify: cannot reach the API server at http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port} (0 of 3 object(s) applied)\n`,
     });
   });
 });

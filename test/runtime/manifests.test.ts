@@ -55,6 +55,15 @@ describe('loadManifests', () => {
     expect(names(loadManifests([file]))).toEqual(['ConfigMap/kept']);
   });
 
+  test('fails when a document is not valid YAML, naming the file, the line and the error', () => {
+    // GIVEN a file whose second document lacks a closing brace
+    const file = write('broken.yaml', `${configMap('fine')}---\nkind: Job\nmetadata: {name: x\n`);
+
+    // THEN
+    expect(() => loadManifests([file])).toThrow(
+      `${file}:8:1: not valid YAML (BAD_INDENT): Flow map in block collection must be sufficiently indented and end with a } at line 8, column 1; fix the file, or leave it out of the paths given`);
+  });
+
   test('fails when the paths hold no YAML file', () => {
     // GIVEN
     write('README.md', '# nothing to apply');

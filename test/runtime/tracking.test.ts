@@ -133,6 +133,41 @@ describe('TargetTracker: a Job replaced under its name', () => {
   });
 });
 
+describe('TargetTracker: the verdict and the pods of a run', () => {
+  test('an early verdict (SuccessCriteriaMet) stays early when Complete follows', () => {
+    const t = tracker();
+    t.onJob('ADDED', run('success-criteria-met', 'uid-a', T0), T0 + 1000);
+    t.onJob('MODIFIED', run('success-policy', 'uid-a', T0), T0 + 6000);
+    expect(t.verdict(T0 + 6000)).toMatchObject({ state: JobState.COMPLETE, terminal: true, early: true });
+    expect(t.current?.verdictAt).toBe(T0 + 1000);
+  });
+
+  test('pods seen before their Job (the two watches are not ordered) count once the Job is seen', () => {
+    // GIVEN a running pod of a run whose Job event has not arrived yet
+    const t = tracker();
+    const pod = {
+      metadata: { uid: 'pod-1', name: 'migrate-x', namespace: 'ns', labels: { 'job-name': 'migrate' }, ownerReferences: [{ kind: 'Job', uid: 'uid-a', name: 'migrate', apiVersion: 'batch/v1' }], creationTimestamp: new Date(T0) },
+      status: { phase: 'Running', containerStatuses: [{ name: 'main', ready: true, restartCount: 0, image: 'busybox', imageID: '', state: { running: { startedAt: new Date(T0 + 500) } } }] },
+    };
+    expect(t.onPod('ADDED', pod as any, T0 + 600)).toBe(false);
+
+    // WHEN the Job comes
+    t.onJob('ADDED', run('resumed', 'uid-a', T0), T0 + 700);
+
+    // THEN the pod is the run's
+    expect([t.current?.pods.size, t.current?.maxRunning]).toEqual([1, 1]);
+  });
+
+  test('pods of a replaced run are not the new run\'s', () => {
+    const t = tracker();
+    t.onJob('ADDED', run('resumed', 'uid-a', T0), T0);
+    t.onJob('ADDED', run('resumed', 'uid-b', T0 + 5000), T0 + 5000);
+    const pod = { metadata: { uid: 'pod-old', name: 'migrate-o', namespace: 'ns', labels: { 'job-name': 'migrate' }, ownerReferences: [{ kind: 'Job', uid: 'uid-a', name: 'migrate', apiVersion: 'batch/v1' }] }, status: { phase: 'Running' } };
+    expect(t.onPod('MODIFIED', pod as any, T0 + 6000)).toBe(false);
+    expect(t.current?.pods.size).toBe(0);
+  });
+});
+
 describe('TargetTracker: queued, suspended and managed elsewhere are states to wait in', () => {
   test('a Job suspended before it ran is queued, with its Kueue LocalQueue and since when', () => {
     const job = run('suspended', 'uid-a', T0);
