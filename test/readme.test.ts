@@ -66,9 +66,12 @@ const CDK8S_PLUS_33 = {
   ].join('\n'),
 };
 
+/** The test `cdk8s init typescript-app` writes beside main.ts. */
+const INIT_TEST = { file: 'init-main.test.ts', code: fs.readFileSync(path.join(TEMPLATE, 'main.test.ts'), 'utf-8') };
+
 let program: { diagnosticsOf(file: string): readonly ts.Diagnostic[] } | undefined;
 /**
- * The snippets and the cdk8s-plus-33 chart, each a file, compiled once as one program (half a
+ * The snippets, the cdk8s-plus-33 chart and cdk8s init's test, each a file, compiled once as one program (half a
  * minute) with the options of `cdk8s init typescript-app`.
  */
 function compiled(): { diagnosticsOf(file: string): readonly ts.Diagnostic[] } {
@@ -76,7 +79,7 @@ function compiled(): { diagnosticsOf(file: string): readonly ts.Diagnostic[] } {
   const dir = path.join(root, '.readme-snippets');
   fs.rmSync(dir, { recursive: true, force: true });
   fs.mkdirSync(dir);
-  const files = [...snippets, CDK8S_PLUS_33].map(s => {
+  const files = [...snippets, CDK8S_PLUS_33, INIT_TEST].map(s => {
     const file = path.join(dir, s.file);
     fs.writeFileSync(file, `${local(s.code)}\nexport {};\n`);
     return file;
@@ -194,6 +197,28 @@ describe("the README's claims about cdk8s and cdk8s-plus", () => {
     // THEN only the Volume's line fails, for its private member
     expect(diagnostics.map(d => [d.file!.getLineAndCharacterOfPosition(d.start!).line + 1, ts.flattenDiagnosticMessageText(d.messageText, '\n').split('\n').pop()!.trim()]))
       .toEqual([[7, "Types have separate declarations of a private property 'config'."]]);
+  });
+
+  test("cdk8s init's own main.test.ts compiles and passes against the README's main.ts (MyChart)", () => {
+    // GIVEN the template's test, unchanged
+    const initTest: Snippet = { where: 'cdk8s-cli template main.test.ts', file: INIT_TEST.file, code: INIT_TEST.code, expectation: 'snapshot' };
+
+    // WHEN
+    const snapshots: unknown[] = [];
+    const stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const previousOutdir = process.env.CDK8S_OUTDIR;
+    process.env.CDK8S_OUTDIR = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-init-test-'));
+    try {
+      run(initTest, Testing.chart(), () => undefined, snapshots);
+    } finally {
+      stderr.mockRestore();
+      fs.rmSync(process.env.CDK8S_OUTDIR, { recursive: true, force: true });
+      if (previousOutdir === undefined) delete process.env.CDK8S_OUTDIR; else process.env.CDK8S_OUTDIR = previousOutdir;
+    }
+
+    // THEN
+    expect(compiled().diagnosticsOf(INIT_TEST.file).map(d => ts.flattenDiagnosticMessageText(d.messageText, '\n'))).toEqual([]);
+    expect(snapshots.map(objects => (objects as any[]).map(describeObject).sort())).toEqual([['Job/batch/even-seconds-<hash>', 'Job/batch/pi-<hash>']]);
   });
 
   test('an app writes construct-metadata.json when cdk8s synth asks for it, unless recordConstructMetadata is false', () => {
