@@ -285,6 +285,7 @@ export function memoryTables(m: MemoryResults, kubectlVersion: string): string[]
   const b = baseline.ours;
   const jobsText = (n: number) => n === 0 ? '0 (baseline; kubectl: 1)' : n.toLocaleString('en-US');
   const ratioOf = (x: number | undefined, y: number) => x === undefined ? '-' : ratio(x, y);
+  const noisy = (jobs: number) => jobs > 0 && jobs < MIN_JOBS_PER_JOB_TARGET;
   const beside = table(
     ['Jobs', 'ours: RSS (steady)', 'kubectl wait: RSS (waiting)', 'ours / kubectl', 'ours: per Job above baseline', 'kubectl: per Job above baseline', 'ours / kubectl per Job',
       'our peak while listing', 'our peak with the verdict', 'kubectl peak', 'ours / kubectl peak (listing)', 'ours / kubectl peak (verdict)'],
@@ -294,7 +295,9 @@ export function memoryTables(m: MemoryResults, kubectlVersion: string): string[]
       const kRss = s?.kubectlRss ?? r.kubectl.lastRss;
       return [
         jobsText(r.jobs), mib(o.steady?.rss), mib(kRss), ratioOf(o.steady?.rss, kRss),
-        kib(s?.perJob), kib(s?.kubectlPerJob), s?.perJob !== undefined ? ratio(s.perJob, s.kubectlPerJob) : '',
+        // Below MIN_JOBS_PER_JOB_TARGET Jobs the per-Job figure is within the noise between two processes.
+        noisy(r.jobs) ? `${kib(s?.perJob)} (noise)` : kib(s?.perJob), kib(s?.kubectlPerJob),
+        s?.perJob !== undefined && !noisy(r.jobs) ? ratio(s.perJob, s.kubectlPerJob) : '',
         mib(o.steady?.peakRss), mib(o.process.peakRss), mib(r.kubectl.peakRss), ratioOf(o.steady?.peakRss, r.kubectl.peakRss), ratio(o.process.peakRss, r.kubectl.peakRss),
       ];
     }),
