@@ -136,17 +136,18 @@ export class TargetTracker {
     if (!this.run) {
       this.run = newRun(uid, job, createdMs);
       this.deletion = undefined;
+      // A Job's template is immutable: compared once, when the run is first seen. A Job created
+      // after verification began is this change's run (or a later one's) whatever its template:
+      // only one created before can be an earlier sync's. (Timestamps have whole seconds.)
+      const before = createdMs < this.options.startedAt - 1000;
+      this.run.outdated = before && this.target.template && this.options.checkTemplate !== false
+        ? templateDifference(this.target.template, (job as JobLike & { spec?: { template?: unknown } }).spec?.template)
+        : undefined;
     }
     const run = this.run;
     run.job = keep(job);
     run.argoCdHealth = argoCdJobHealth(job, { version: this.options.argoCdVersion });
     run.ran ||= job.status?.startTime !== undefined || (job.status?.active ?? 0) > 0;
-    // A Job created after verification began is this change's run (or a later one's) whatever its
-    // template: only one created before can be an earlier sync's. (Timestamps have whole seconds.)
-    const before = createdMs < this.options.startedAt - 1000;
-    run.outdated = before && this.target.template && this.options.checkTemplate !== false
-      ? templateDifference(this.target.template, (job as JobLike & { spec?: { template?: unknown } }).spec?.template)
-      : undefined;
     // The first terminal verdict stands: Complete after SuccessCriteriaMet (FailureTarget, Failed)
     // confirms it, and `early` must keep saying how it was reached.
     if (!run.verdict.terminal) run.verdict = judgeJob(job);

@@ -683,7 +683,9 @@ export class JobVerifier {
     const now = Date.now();
     const jobs: JobReport[] = [];
     const diagnosed = [...this.trackers.values()].filter(t => t.current && t.verdict(now).state !== JobState.COMPLETE);
-    await Promise.all(diagnosed.map(t => this.freshPods(t, until)));
+    // Runs that never had a pod have nothing to read again (10,000 queued Jobs: no request).
+    const withPods = diagnosed.filter(t => (t.current?.pods.size ?? 0) > 0 || (t.current?.job.status?.failed ?? 0) > 0 || (t.current?.job.status?.active ?? 0) > 0);
+    await Promise.all([...new Set(withPods.map(t => t.target.namespace))].map(ns => this.freshPods(ns, withPods.filter(t => t.target.namespace === ns), until)));
     this.stopped = true;
     for (const t of this.trackers.values()) {
       const diagnose = diagnosed.includes(t);
@@ -703,16 +705,25 @@ export class JobVerifier {
     };
   }
 
-  /** One bounded fresh read of the judged run's pods (the watch may lag behind the verdict). */
-  private async freshPods(t: TargetTracker, until: number): Promise<void> {
-    const run = t.current;
-    if (!run) return;
+  /**
+   * One bounded fresh read of the Job pods of a namespace (paginated: requests grow with
+   * namespaces, not Jobs), fed to the targets diagnosed: the watch may lag behind the verdict.
+   */
+  private async freshPods(namespace: string, targets: readonly TargetTracker[], until: number): Promise<void> {
+    const byJob = new Map(targets.map(t => [t.target.name, t]));
     const core = this.kc.makeApiClient(k8s.CoreV1Api);
+    let token: string | undefined;
     try {
-      this.requests.lists++;
-      const pods = await this.bounded(signal => core.listNamespacedPod({ namespace: t.target.namespace, labelSelector: `batch.kubernetes.io/controller-uid=${run.uid}` }, withSignal(signal)), until);
-      const now = Date.now();
-      for (const pod of pods.items) t.onPod('MODIFIED', pod, now);
+      do {
+        this.requests.lists++;
+        const page = await this.bounded(signal => core.listNamespacedPod({ namespace, labelSelector: 'job-name', limit: 500, ...(token ? { _continue: token } : {}) }, withSignal(signal)), until);
+        const now = Date.now();
+        for (const pod of page.items) {
+          const labels = pod.metadata?.labels ?? {};
+          byJob.get(labels['batch.kubernetes.io/job-name'] ?? labels['job-name'])?.onPod('MODIFIED', pod, now);
+        }
+        token = page.metadata?._continue || undefined;
+      } while (token);
     } catch {
       // The watch's view stands; the outage (if any) is already in the report.
     }
