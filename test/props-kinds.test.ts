@@ -173,6 +173,13 @@ describe('the mistakes of a new user writing JavaScript (issue 27)', () => {
       .toThrow("test/pi (SingleBatchJob): 'container.resources.limits' is not a prop of container.resources, got {\"cpu\":\"1\"}. The library takes resources by kind: resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } } (Cpu from cdk8s-plus, Size from cdk8s).");
   });
 
+  test("fails when a resource is Kubernetes' quantity string", () => {
+    expect(() => new SingleBatchJob(chart(), 'pi', js({ container: { image: 'perl:5.34.0', resources: { cpu: '500m' } } })))
+      .toThrow("test/pi (SingleBatchJob): 'container.resources.cpu' must be an object of CpuResources, got '500m'. Write it as cpu: { request: Cpu.millis(250), limit: Cpu.units(1) } (Cpu from cdk8s-plus).");
+    expect(() => new SingleBatchJob(chart(), 'pi', js({ container: { image: 'perl:5.34.0', resources: { memory: '1Gi' } } })))
+      .toThrow("test/pi (SingleBatchJob): 'container.resources.memory' must be an object of MemoryResources, got '1Gi'. Write it as memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } (Size from cdk8s).");
+  });
+
   test('fails when a number is quoted, or a Duration is a number of seconds', () => {
     expect(() => new SingleBatchJob(chart(), 'pi', js({ backoffLimit: '3', container: CONTAINER })))
       .toThrow("test/pi (SingleBatchJob): 'backoffLimit' must be a number, got '3'. Write it without quotes: 3.");

@@ -202,6 +202,15 @@ function kubernetesShape(prop: string, value: unknown): string | undefined {
         : undefined;
     case 'queue':
       return isObject(value) && 'host' in (value as object) ? `Use WorkQueue.fromAddress(${source(value)}).` : undefined;
+    case 'cpu':
+      return typeof value === 'string' || typeof value === 'number'
+        ? 'Write it as cpu: { request: Cpu.millis(250), limit: Cpu.units(1) } (Cpu from cdk8s-plus).'
+        : undefined;
+    case 'memory':
+    case 'ephemeralStorage':
+      return typeof value === 'string' || typeof value === 'number'
+        ? `Write it as ${name}: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } (Size from cdk8s).`
+        : undefined;
     case 'activeDeadline':
     case 'ttlAfterFinished':
       return `Use Duration.seconds(${typeof value === 'number' ? value : 'n'}), Duration.minutes(n) or Duration.hours(n).`;
