@@ -1,7 +1,8 @@
 import { argoCdDisagreement } from './argocd-health';
 import { RunEnd } from './tracking';
 import { countLines, failureText, logHeading, omittedText } from './diagnosis';
-import { FailedPod, JobReport, VerifyResult } from './verify';
+import { JobState } from './verdict';
+import { FailedPod, JobReport, VerifyOutcome, VerifyResult } from './verify';
 
 /** One compact line per Job, for the live table and the final summary. */
 export function jobLine(job: JobReport): string {
@@ -79,6 +80,9 @@ function failedPodLines(job: JobReport): string[] {
 /** The final report as text: a line per Job, failed pods with exit codes and log tails, groups, summary. */
 export function textReport(result: VerifyResult): string {
   const lines: string[] = [];
+  // An error (the cluster could not be reached) comes first: the Jobs below were never judged.
+  const closing = `${result.outcome}: ${result.summary} (${Math.round(result.durationMs / 1000)} s, ${result.requests.lists} list(s), ${result.requests.watches} watch(es), ${result.requests.logs} log read(s))`;
+  if (result.outcome === VerifyOutcome.ERROR) lines.push(closing);
   for (const job of result.jobs) {
     lines.push(jobLine(job));
     if (job.verdict.message && job.verdict.state !== 'complete') lines.push(`    ${job.verdict.message}`);
@@ -94,7 +98,7 @@ export function textReport(result: VerifyResult): string {
     const lasted = `${Math.max(1, Math.round(((o.to ?? result.finishedAt) - o.from) / 1000))} s`;
     lines.push(`API server unreachable while watching ${o.watch}: ${o.to === undefined ? `for the last ${lasted}` : `for ${lasted}, then back`} (${o.failures} failed request(s); last: ${o.lastError})`);
   }
-  lines.push(`${result.outcome}: ${result.summary} (${Math.round(result.durationMs / 1000)} s, ${result.requests.lists} list(s), ${result.requests.watches} watch(es), ${result.requests.logs} log read(s))`);
+  if (result.outcome !== VerifyOutcome.ERROR) lines.push(closing);
   return lines.join('\n');
 }
 
@@ -115,21 +119,31 @@ function xml(text: string): string {
 
 /** JUnit XML: one test case per Job; failed, deleted and suspended Jobs fail, unfinished ones are errors. */
 export function junitReport(result: VerifyResult): string {
-  const failures = result.jobs.filter(j => j.verdict.terminal && j.verdict.state !== 'complete' || j.verdict.state === 'suspended').length;
-  const errors = result.jobs.filter(j => !j.verdict.terminal && j.verdict.state !== 'suspended').length;
+  // Finished and not complete: a failure; gone (cannot be judged): skipped; still on its way
+  // (queued, running, missing, ...): an error, as is a verification that could not reach the cluster.
+  const gone = (j: JobReport) => j.verdict.state === JobState.GONE;
+  const failures = result.jobs.filter(j => j.verdict.terminal && j.verdict.state !== JobState.COMPLETE && !gone(j)).length;
+  const skipped = result.jobs.filter(gone).length;
+  const unreachable = result.outcome === VerifyOutcome.ERROR;
+  const errors = result.jobs.filter(j => !j.verdict.terminal).length + (unreachable ? 1 : 0);
   const cases = result.jobs.map(job => {
     const time = job.stats.durationSeconds ?? 0;
     const open = `  <testcase classname="${xml(job.namespace)}" name="${xml(job.name)}" time="${time}">`;
     const detail = xml([jobLine(job), ...job.failedPods.map(p => `failed pod ${p.name}: ${p.exits.map(e => `exit ${e.exitCode}`).join(', ')}\n${(p.logTail ?? []).join('\n')}`)].join('\n'));
-    if (job.verdict.state === 'complete') return `${open}</testcase>`;
-    if (!job.verdict.terminal && job.verdict.state !== 'suspended') {
-      return `${open}\n    <error message="${xml(`not finished: ${job.verdict.state}`)}">${detail}</error>\n  </testcase>`;
+    const state = `${job.verdict.state}${job.verdict.reason ? ` (${job.verdict.reason})` : ''}`;
+    if (job.verdict.state === JobState.COMPLETE) return `${open}</testcase>`;
+    if (gone(job)) return `${open}\n    <skipped message="${xml(`${state}: ${job.verdict.message ?? ''}`)}"/>\n  </testcase>`;
+    if (!job.verdict.terminal) {
+      return `${open}\n    <error message="${xml(`not finished: ${state}`)}">${detail}</error>\n  </testcase>`;
     }
-    return `${open}\n    <failure message="${xml(`${job.verdict.state}${job.verdict.reason ? ` (${job.verdict.reason})` : ''}`)}">${detail}</failure>\n  </testcase>`;
+    return `${open}\n    <failure message="${xml(state)}">${detail}</failure>\n  </testcase>`;
   });
+  if (unreachable) {
+    cases.unshift(`  <testcase classname="job-patterns verify" name="reach the cluster" time="${Math.round(result.durationMs / 1000)}">\n    <error message="${xml(result.summary)}">${xml(result.summary)}</error>\n  </testcase>`);
+  }
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuite name="job-patterns verify" tests="${result.jobs.length}" failures="${failures}" errors="${errors}" time="${Math.round(result.durationMs / 1000)}">`,
+    `<testsuite name="job-patterns verify" tests="${result.jobs.length + (unreachable ? 1 : 0)}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${Math.round(result.durationMs / 1000)}">`,
     ...cases,
     '</testsuite>',
     '',

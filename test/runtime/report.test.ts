@@ -212,6 +212,41 @@ describe('junitReport', () => {
     ]);
   });
 
+  test('a queued Job is an error (not finished), a gone Job is skipped (it cannot be judged)', () => {
+    // GIVEN
+    const queued = jobReport('train', [], { state: JobState.QUEUED, terminal: false, reason: 'JobSuspended' });
+    const gone = jobReport('cleanup', [], { state: JobState.GONE, terminal: true, reason: 'DeletedAfterCompleted', message: 'never seen' });
+
+    // WHEN
+    const doc = parseXml(junitReport(verifyResult([queued, gone], 6, VerifyOutcome.TIMEOUT)));
+
+    // THEN
+    expect(['tests', 'failures', 'errors', 'skipped'].map(a => doc.documentElement!.getAttribute(a))).toEqual(['2', '0', '1', '1']);
+    expect(cases(doc).map(c => [c.getAttribute('name'), outcomeOf(c)?.tagName, outcomeOf(c)?.getAttribute('message')])).toEqual([
+      ['train', 'error', 'not finished: queued (JobSuspended)'],
+      ['cleanup', 'skipped', 'gone (DeletedAfterCompleted): never seen'],
+    ]);
+  });
+
+  test('a cluster that could not be reached is an error of its own, first, before any Job', () => {
+    // GIVEN
+    const missing = jobReport('pi', [], { state: JobState.MISSING, terminal: false });
+    const result = { ...verifyResult([missing], 20, VerifyOutcome.ERROR), summary: 'cannot reach the cluster at https://127.0.0.1:1: connect ECONNREFUSED 127.0.0.1:1 (40 failed requests over 20 s)' };
+
+    // WHEN
+    const doc = parseXml(junitReport(result));
+    const text = textReport(result).split('\n');
+
+    // THEN
+    expect(['tests', 'errors'].map(a => doc.documentElement!.getAttribute(a))).toEqual(['2', '2']);
+    expect(cases(doc).map(c => [c.getAttribute('name'), outcomeOf(c)?.getAttribute('message')])).toEqual([
+      ['reach the cluster', result.summary],
+      ['pi', 'not finished: missing'],
+    ]);
+    expect(text[0]).toBe(`error: ${result.summary} (20 s, 2 list(s), 2 watch(es), 0 log read(s))`);
+    expect(text.slice(1).some(l => l.startsWith('error:'))).toBe(false);
+  });
+
   test('a coloured log tail with a NUL makes valid XML: escape sequences and characters XML forbids are left out, markup is escaped', () => {
     // GIVEN a failed pod whose log has colour codes (SGR, and tput sgr0's ESC ( B), a line erase, a window title (OSC), a NUL, a bell and markup
     const failed = {
