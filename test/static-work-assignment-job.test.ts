@@ -121,8 +121,12 @@ describe('StaticWorkAssignmentJob', () => {
       container: { ...CONTAINER, envVariables: { MODE: kplus.EnvValue.fromValue('fast') } },
     });
     const pod = podSpec(c);
-    expect(pod.volumes).toEqual([{ name: 'work-items', configMap: { name: manifest(c, 'ConfigMap').metadata.name } }]);
-    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'work-items', mountPath: '/etc/work-items', readOnly: true }]);
+    // Beside the library's writable /tmp (JobDefault.TMP_VOLUME).
+    expect(pod.volumes).toEqual([
+      { name: 'work-items', configMap: { name: manifest(c, 'ConfigMap').metadata.name } },
+      { name: 'job-patterns-tmp', emptyDir: { sizeLimit: '1024Mi' } },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([{ name: 'work-items', mountPath: '/etc/work-items', readOnly: true }, { name: 'job-patterns-tmp', mountPath: '/tmp' }]);
     // JOB_COMPLETION_INDEX comes before WORK_ITEM_FILE so that $(JOB_COMPLETION_INDEX) expands.
     expect(pod.containers[0].env).toEqual([
       { name: 'MODE', value: 'fast' },

@@ -200,10 +200,11 @@ describe('WorkQueueJob queue wiring', () => {
   test('redis server: emptyDir at /data, append-only file, TCP readiness', () => {
     const { c } = workQueueJob({ queue: WorkQueue.redis({ items: FRUIT }) });
     const pod = manifest(c, 'Deployment', 'workers-queue').spec.template.spec;
-    expect(pod.volumes).toEqual([{ name: 'data', emptyDir: {} }]);
+    // Beside the library's writable /tmp (JobDefault.TMP_VOLUME).
+    expect(pod.volumes).toEqual([{ name: 'data', emptyDir: {} }, { name: 'job-patterns-tmp', emptyDir: { sizeLimit: '1024Mi' } }]);
     expect(pod.containers[0]).toMatchObject({
       command: ['redis-server', '--port', '6379', '--appendonly', 'yes'],
-      volumeMounts: [{ name: 'data', mountPath: '/data' }],
+      volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'job-patterns-tmp', mountPath: '/tmp' }],
       readinessProbe: { tcpSocket: { port: 6379 } },
       ports: [{ containerPort: 6379 }],
     });

@@ -519,6 +519,7 @@ export class BatchJob extends kplus.AbstractPod {
       podSeccompProfileType: this.omitted.has(JobDefault.SECURITY_CONTEXT) ? undefined : kplus.SeccompProfileType.RUNTIME_DEFAULT,
       imagePullPolicySetFor: this.pullPolicySetFor,
       terminationMessagePolicy: this.defaultUnlessOmitted(JobDefault.TERMINATION_MESSAGE_POLICY, JOB_DEFAULTS.terminationMessagePolicy),
+      tmpVolume: this.defaultUnlessOmitted(JobDefault.TMP_VOLUME, JOB_DEFAULTS.tmpVolume),
     });
   }
 

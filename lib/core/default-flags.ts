@@ -54,6 +54,18 @@ export class DefaultFlag {
     omits: JobDefault.TERMINATION_MESSAGE_POLICY,
   });
 
+  /**
+   * Since 0.3: a writable `emptyDir` at `/tmp` in every container the library writes (see
+   * `JobDefault.TMP_VOLUME`), so a Job that writes a temporary file runs under the read-only root
+   * file system. Off: no `/tmp` volume.
+   */
+  public static readonly TMP_VOLUME = DefaultFlag.row({
+    name: 'tmpVolume',
+    since: '0.3',
+    summary: 'a writable emptyDir (job-patterns-tmp, 1Gi, on disk) at /tmp in every container: temporary files work under the read-only root file system',
+    omits: JobDefault.TMP_VOLUME,
+  });
+
   /** Every flag, oldest first. */
   public static all(): readonly DefaultFlag[] {
     return [...DefaultFlag.TABLE];

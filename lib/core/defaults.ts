@@ -26,6 +26,15 @@ export enum JobDefault {
    * app pinned to 0.1 (`DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS`).
    */
   TERMINATION_MESSAGE_POLICY = 'terminationMessagePolicy',
+  /**
+   * A writable `emptyDir` mounted at `/tmp` in every container (one volume of the pod,
+   * `job-patterns-tmp`, on the node's disk, at most 1Gi): the root file system is read-only
+   * (`SECURITY_CONTEXT`), and a program that writes a temporary file would otherwise fail with
+   * "Read-only file system" on a real node. A container that mounts something at `/tmp` itself
+   * keeps its own mount. Since 0.3: left out for an app pinned to 0.2 or older
+   * (`DefaultFlag.TMP_VOLUME`).
+   */
+  TMP_VOLUME = 'tmpVolume',
 }
 
 /**
@@ -53,7 +62,23 @@ export const JOB_DEFAULTS = {
     cpu: { request: kplus.Cpu.millis(100) },
     memory: { request: Size.mebibytes(128), limit: Size.mebibytes(256) },
   } as kplus.ContainerResources,
+  /**
+   * The writable `/tmp` of every container. On the node's disk, not `Memory`: a tmpfs would count
+   * against the container's 256Mi memory limit, so a large temporary file would get it OOMKilled.
+   * The size limit keeps a runaway write from filling the node: past it the kubelet evicts the pod,
+   * and the verifier reports the eviction's message. The name is the library's, so it cannot
+   * collide with a volume of the user's.
+   */
+  tmpVolume: { name: 'job-patterns-tmp', mountPath: '/tmp', sizeLimit: Size.gibibytes(1) },
 } as const;
+
+/**
+ * True when one of `paths` (where a container mounts its volumes) is the path of the library's
+ * `/tmp` volume (`/tmp/` too): the container then keeps its own mount instead.
+ */
+export function mountsTmp(paths: readonly string[]): boolean {
+  return paths.some(p => p.replace(/\/+$/, '') === JOB_DEFAULTS.tmpVolume.mountPath);
+}
 
 /**
  * `container` with the library's resource and security defaults underneath its own settings,

@@ -1,5 +1,6 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { mountsTmp } from './defaults';
 import { toManifestJson } from './k8s-json';
 
 /** A rule of a Job's `podFailurePolicy` (batch/v1, Kubernetes 1.28). */
@@ -113,6 +114,12 @@ export interface JobSpecFields {
   readonly imagePullPolicySetFor?: ReadonlySet<string>;
   /** `terminationMessagePolicy` of every container (cdk8s-plus writes none). */
   readonly terminationMessagePolicy?: string;
+  /**
+   * An `emptyDir` mounted in every container (init containers and sidecars too) that mounts
+   * nothing at its path: the library's writable `/tmp`. Added when the Job renders, so a mount the
+   * user adds after construction (`container.mount('/tmp', ...)`) is seen.
+   */
+  readonly tmpVolume?: { readonly name: string; readonly mountPath: string; readonly sizeLimit: Size };
 }
 
 /**
@@ -125,9 +132,10 @@ export interface JobSpecFields {
  */
 export function renderJobSpec(template: { readonly metadata: unknown; readonly pod: kplus.k8s.PodSpec }, fields: JobSpecFields): unknown {
   const seccomp = fields.podSeccompProfileType;
-  const pod = seccomp === undefined ? template.pod : {
-    ...template.pod,
-    securityContext: { ...template.pod.securityContext, seccompProfile: { type: seccomp } },
+  const withTmp = withTmpVolume(template.pod, fields.tmpVolume);
+  const pod = seccomp === undefined ? withTmp : {
+    ...withTmp,
+    securityContext: { ...withTmp.securityContext, seccompProfile: { type: seccomp } },
   };
   const spec: Record<string, unknown> = {
     activeDeadlineSeconds: fields.activeDeadlineSeconds,
@@ -149,6 +157,24 @@ export function renderJobSpec(template: { readonly metadata: unknown; readonly p
     if (spec[key] === undefined) delete spec[key];
   }
   return spec;
+}
+
+/** `pod` with `tmp` mounted in each container that mounts nothing at its path (and the volume, if one does). */
+function withTmpVolume(pod: kplus.k8s.PodSpec, tmp: JobSpecFields['tmpVolume']): kplus.k8s.PodSpec {
+  if (tmp === undefined) return pod;
+  let used = false;
+  const mount = (containers: kplus.k8s.Container[] | undefined) => containers?.map(c => {
+    const own = c.volumeMounts ?? [];
+    if (mountsTmp(own.map(m => m.mountPath))) return c;
+    used = true;
+    return { ...c, volumeMounts: [...own, { name: tmp.name, mountPath: tmp.mountPath }] };
+  });
+  const containers = mount(pod.containers)!;
+  const initContainers = mount(pod.initContainers);
+  if (!used) return pod;
+  // In mebibytes, as cdk8s-plus writes an emptyDir's size limit (the queue server's volume is its).
+  const volume = { name: tmp.name, emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(`${tmp.sizeLimit.toMebibytes()}Mi`) } };
+  return { ...pod, containers, initContainers, volumes: [...pod.volumes ?? [], volume] };
 }
 
 /** The containers of a rendered pod spec, with the pull policy left to Kubernetes where the user set none. */

@@ -58,12 +58,12 @@ describe('an app pinned to a release writes that release\'s YAML, byte for byte'
     expect(releasedAppYaml(app => JobPatternDefaults.pin(app, version))).toEqual(released('0.2.0'));
   });
 
-  test('an app that pins nothing gets the newest defaults: every flag on, the YAML of a pin to the installed version', () => {
+  test('an app that pins nothing gets the newest defaults: every flag on, the YAML of a pin to the installed version with the unreleased flags on', () => {
     // GIVEN / WHEN
     const unpinned = releasedAppYaml();
 
     // THEN
-    expect(unpinned).toEqual(releasedAppYaml(app => JobPatternDefaults.pin(app, INSTALLED)));
+    expect(unpinned).toEqual(releasedAppYaml(app => JobPatternDefaults.pin(app, INSTALLED, { enable: [...DefaultFlag.all()] })));
     const defaults = JobPatternDefaults.of(Testing.app());
     expect([defaults.version, defaults.flags, defaults.notUsing]).toEqual([undefined, DefaultFlag.all(), []]);
   });
@@ -159,7 +159,7 @@ describe('where the pin applies', () => {
 });
 
 describe('cdk8s synth says once which newer defaults a pinned app does not use', () => {
-  test('pinned to 0.1: one notice on stderr, naming both flags and how to turn one on', () => {
+  test('pinned to 0.1: one notice on stderr, naming the three newer flags and how to turn one on', () => {
     // GIVEN
     const app = Testing.app();
     JobPatternDefaults.pin(app, '0.1');
@@ -171,26 +171,37 @@ describe('cdk8s synth says once which newer defaults a pinned app does not use',
 
     // THEN
     expect(notices()).toEqual([[
-      'cdk8s-job-patterns: defaults pinned to 0.1 (app); not using 2 newer default(s):',
+      'cdk8s-job-patterns: defaults pinned to 0.1 (app); not using 3 newer default(s):',
       "  imagePullPolicyFromKubernetes (0.2): imagePullPolicy is left to Kubernetes (IfNotPresent for a tagged image) instead of cdk8s-plus' Always",
       "  terminationMessageFallbackToLogs (0.2): terminationMessagePolicy: FallbackToLogsOnError on every container: a failed container's log tail stays in the pod's status",
+      '  tmpVolume (0.3): a writable emptyDir (job-patterns-tmp, 1Gi, on disk) at /tmp in every container: temporary files work under the read-only root file system',
       "  Turn one on with JobPatternDefaults.pin(app, '0.1', { enable: [DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES] }); `job-patterns plan` lists the Jobs it runs again.",
       '',
     ].join('\n')]);
   });
 
-  test('pinned to 0.1 with one flag on: the notice names only the other', () => {
+  test('pinned to 0.1 with one flag on: the notice names only the others', () => {
     const app = Testing.app();
     JobPatternDefaults.pin(app, '0.1', { enable: [DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES] });
     new SingleBatchJob(new Chart(app, 'c'), 'a', { metadata: { name: 'a' }, container: CONTAINER });
     app.synth();
     expect(notices()).toHaveLength(1);
-    expect(notices()[0]).toContain('not using 1 newer default(s):\n  terminationMessageFallbackToLogs (0.2)');
+    expect(notices()[0]).toContain('not using 2 newer default(s):\n  terminationMessageFallbackToLogs (0.2)');
+    expect(notices()[0]).toContain('\n  tmpVolume (0.3)');
   });
 
-  test.each([['pinned to the installed version', true], ['pinning nothing', false]])('nothing when %s', (_name, pinned) => {
+  test('pinned to 0.2: the notice names the flag of 0.3', () => {
     const app = Testing.app();
-    if (pinned) JobPatternDefaults.pin(app, INSTALLED);
+    JobPatternDefaults.pin(app, '0.2');
+    new SingleBatchJob(new Chart(app, 'c'), 'a', { metadata: { name: 'a' }, container: CONTAINER });
+    app.synth();
+    expect(notices()).toEqual([expect.stringContaining("not using 1 newer default(s):\n  tmpVolume (0.3): a writable emptyDir")]);
+    expect(notices()[0]).toContain("JobPatternDefaults.pin(app, '0.2', { enable: [DefaultFlag.TMP_VOLUME] })");
+  });
+
+  test.each([['pinned to the installed version with the unreleased flags on', true], ['pinning nothing', false]])('nothing when %s', (_name, pinned) => {
+    const app = Testing.app();
+    if (pinned) JobPatternDefaults.pin(app, INSTALLED, { enable: [...DefaultFlag.all()] });
     new SingleBatchJob(new Chart(app, 'c'), 'a', { metadata: { name: 'a' }, container: CONTAINER });
     app.synth();
     expect(notices()).toEqual([]);
@@ -198,16 +209,16 @@ describe('cdk8s synth says once which newer defaults a pinned app does not use',
 });
 
 describe('the table of flags', () => {
-  test('each flag has a unique name, a release from 0.2 to the installed one, a summary, and reads as code', () => {
+  test('each flag has a unique name, a release from 0.2 to the one after the installed one (unreleased), a summary, and reads as code', () => {
     const flags = DefaultFlag.all();
     expect(new Set(flags.map(f => f.name)).size).toBe(flags.length);
     for (const flag of flags) {
       const [major, minor] = flag.since.split('.').map(Number);
       const [iMajor, iMinor] = INSTALLED.split('.').map(Number);
-      expect([flag.name, /^\d+\.\d+$/.test(flag.since), major * 1000 + minor >= 2 && major * 1000 + minor <= iMajor * 1000 + iMinor, flag.summary.length > 20])
+      expect([flag.name, /^\d+\.\d+$/.test(flag.since), major * 1000 + minor >= 2 && major * 1000 + minor <= iMajor * 1000 + iMinor + 1, flag.summary.length > 20])
         .toEqual([flag.name, true, true, true]);
     }
-    expect(flags.map(String)).toEqual(['DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES', 'DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS']);
+    expect(flags.map(String)).toEqual(['DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES', 'DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS', 'DefaultFlag.TMP_VOLUME']);
   });
 
   test('docs/pinned-defaults.md lists every flag with its release', () => {
@@ -237,7 +248,7 @@ describe('errors', () => {
 
   test('fails when a flag is nothing like one, listing them all', () => {
     expect(() => JobPatternDefaults.pin(Testing.app(), '0.1', { enable: [DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS, undefined as unknown as DefaultFlag] })).toThrow(
-      " (App): 'enable[1]' of JobPatternDefaults.pin is not a default flag of cdk8s-job-patterns, got undefined. Use one of DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES ('imagePullPolicyFromKubernetes'), DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS ('terminationMessageFallbackToLogs').");
+      " (App): 'enable[1]' of JobPatternDefaults.pin is not a default flag of cdk8s-job-patterns, got undefined. Use one of DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES ('imagePullPolicyFromKubernetes'), DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS ('terminationMessageFallbackToLogs'), DefaultFlag.TMP_VOLUME ('tmpVolume').");
   });
 
   test('fails when enable is not an array', () => {

@@ -2,7 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { BatchJob } from '../../core/batch-job';
-import { JobDefault, JOB_DEFAULTS, withContainerDefaults, withPodSecurityDefaults } from '../../core/defaults';
+import { JobDefault, JOB_DEFAULTS, mountsTmp, withContainerDefaults, withPodSecurityDefaults } from '../../core/defaults';
 import { DefaultFlag, JobPatternDefaults } from '../../core/default-flags';
 import { propError } from '../../core/errors';
 import { patchPodTemplate } from '../../core/job-spec';
@@ -183,7 +183,14 @@ export class QueueServer extends Construct {
     for (const [key, value] of Object.entries(props.podAnnotations ?? {})) {
       this.deployment.podMetadata.addAnnotation(key, value);
     }
-    this.deployment.addContainer(withContainerDefaults({ ...props.container, ports: [{ number: props.port }] }, omitted));
+    // The library's writable /tmp, as the Jobs' (which add it when they render): the queue's
+    // container is complete here, so it is added now, unless the container mounts its own.
+    const ownMounts = props.container.volumeMounts ?? [];
+    const tmp = omitted.has(JobDefault.TMP_VOLUME) || mountsTmp(ownMounts.map(m => m.path)) ? [] : [{
+      path: JOB_DEFAULTS.tmpVolume.mountPath,
+      volume: kplus.Volume.fromEmptyDir(this, 'Tmp', JOB_DEFAULTS.tmpVolume.name, { sizeLimit: JOB_DEFAULTS.tmpVolume.sizeLimit }),
+    }];
+    this.deployment.addContainer(withContainerDefaults({ ...props.container, ports: [{ number: props.port }], volumeMounts: [...ownMounts, ...tmp] }, omitted));
     if (!omitted.has(JobDefault.TERMINATION_MESSAGE_POLICY)) {
       ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/containers/0/terminationMessagePolicy', JOB_DEFAULTS.terminationMessagePolicy));
     }
