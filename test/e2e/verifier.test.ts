@@ -108,7 +108,7 @@ describe('job-patterns verify (CLI)', () => {
     expect(result.code).toBe(2);
     const report = JSON.parse(result.stdout);
     expect(report.outcome).toBe('timeout');
-    expect(report.summary).toBe('timed out after 4 s');
+    expect(report.summary).toBe('timed out after 4 s, still waiting for slow running');
     expect(report.jobs.map((j: any) => [j.name, j.verdict.state])).toEqual([['slow', 'running']]);
   });
 
