@@ -69,6 +69,11 @@ export async function restartApiServer(kc: KubeConfig, downForMs = 2000): Promis
   const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
   child.unref();
   fs.writeFileSync(pidFile, `${child.pid}\n`);
+  await waitForApiServer(kc, 'kube-apiserver did not come back within 30 s');
+}
+
+/** Resolves once the API server answers a request (within 30 s), else rejects with `failure`. */
+export async function waitForApiServer(kc: KubeConfig, failure = 'kube-apiserver did not answer within 30 s'): Promise<void> {
   const core = kc.makeApiClient(k8s.CoreV1Api);
   for (let i = 0; i < 300; i++) {
     try {
@@ -78,5 +83,5 @@ export async function restartApiServer(kc: KubeConfig, downForMs = 2000): Promis
       await new Promise(r => setTimeout(r, 100));
     }
   }
-  throw new Error('kube-apiserver did not come back within 30 s');
+  throw new Error(failure);
 }

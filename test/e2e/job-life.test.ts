@@ -12,7 +12,7 @@ import * as os from 'os';
 import * as path from 'path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Duration, Yaml } from 'cdk8s';
-import { clusterApiServerPid, e2eMinor, kubeConfig, kubeconfigPath, libraryJob as job, restartApiServer, restrictedNamespace } from './cluster';
+import { clusterApiServerPid, e2eMinor, kubeConfig, kubeconfigPath, libraryJob as job, restartApiServer, restrictedNamespace, waitForApiServer } from './cluster';
 import { applyManifests, Manifest } from '../../lib/runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { runCli as cli } from '../runtime/run-cli';
@@ -262,7 +262,7 @@ describe('targets that cannot appear, and a frozen API server', () => {
     } finally {
       process.kill(pid, 'SIGCONT');
     }
-    await waitForApiServer();
+    await waitForApiServer(kc, 'kube-apiserver did not answer within 30 s after SIGCONT');
     expect(result.code).toBe(2);
     // The timeout, plus at most 5 s for the diagnosis reads (each aborted), plus slack for a loaded machine.
     expect(took).toBeLessThan(18_000);
@@ -272,17 +272,4 @@ describe('targets that cannot appear, and a frozen API server', () => {
 
 function withLabels(manifest: Manifest, labels: Record<string, string>): Manifest {
   return { ...manifest, metadata: { ...manifest.metadata, labels: { ...manifest.metadata.labels, ...labels } } };
-}
-
-async function waitForApiServer(): Promise<void> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  for (let i = 0; i < 300; i++) {
-    try {
-      await core.listNamespace({ limit: 1 });
-      return;
-    } catch {
-      await sleep(100);
-    }
-  }
-  throw new Error('kube-apiserver did not answer within 30 s after SIGCONT');
 }
