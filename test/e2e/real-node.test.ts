@@ -16,7 +16,8 @@
 import { spawnSync } from 'child_process';
 import * as path from 'path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { Testing } from 'cdk8s';
+import { Size, Testing } from 'cdk8s';
+import type { ContainerResources } from 'cdk8s-plus-28';
 import { GitOpsPolicy, JobDefault, SingleBatchJob } from '../../index';
 import { applyManifests, Manifest, verifyJobs, VerifyOutcome } from '../../lib/runtime';
 import { k8s } from '../../lib/runtime/k8s';
@@ -42,11 +43,11 @@ function node(script: string): number {
  * kept), running `script` in busybox on the real node (the only change made to the synthesized
  * Job: its toleration and node selector).
  */
-function realNodeJob(name: string, script: string, omitDefaults: JobDefault[] = []): Manifest {
+function realNodeJob(name: string, script: string, omitDefaults: JobDefault[] = [], resources?: ContainerResources): Manifest {
   const chart = Testing.chart();
   new SingleBatchJob(chart, name, {
     metadata: { name },
-    container: { image: 'busybox:1.36.1', command: ['sh', '-c', script] },
+    container: { image: 'busybox:1.36.1', command: ['sh', '-c', script], resources },
     gitOps: GitOpsPolicy.none(),
     backoffLimit: 0,
     omitDefaults: [JobDefault.TTL_AFTER_FINISHED, ...omitDefaults],
@@ -126,5 +127,17 @@ const measured: string[] = [];
     expect([pod.logContainer, pod.logTail]).toEqual(['main', ['checking 3 shards', 'shard 2: checksum mismatch']]);
     // FallbackToLogsOnError: the log's end is also the termination message, in the pod's status.
     expect(pod.exits).toEqual([{ container: 'main', exitCode: 3, reason: 'Error', message: 'checking 3 shards\nshard 2: checksum mismatch\n' }]);
+  });
+
+  test('fails when the container exceeds its memory limit: the kubelet\'s OOMKilled and exit 137, as the verifier reports them', async () => {
+    // GIVEN a 16Mi limit, and a shell that holds 64 MiB in a variable
+    const job = realNodeJob('oom', 'echo "loading"; x="$(head -c 67108864 /dev/zero | tr "\\0" a)"; echo "loaded ${#x}"', [], { memory: { limit: Size.mebibytes(16) } });
+
+    // WHEN
+    const { result, report } = await run('oom', job);
+
+    // THEN
+    expect(result.outcome).toBe(VerifyOutcome.FAILED);
+    expect(report.failedPods[0].exits.map(e => [e.container, e.exitCode, e.reason])).toEqual([['main', 137, 'OOMKilled']]);
   });
 });
