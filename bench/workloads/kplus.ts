@@ -72,6 +72,11 @@ function job(scope: Construct, id: string, o: JobOptions): kplus.Job {
   return j;
 }
 
+/** The library's writable /tmp (JobDefault.TMP_VOLUME), mounted after the container's other mounts. */
+function mountTmp(j: kplus.Job): void {
+  j.containers[0].mount('/tmp', kplus.Volume.fromEmptyDir(j, 'Tmp', 'job-patterns-tmp', { sizeLimit: Size.gibibytes(1) }));
+}
+
 export function build(chart: Chart, workload: WorkloadId, count: number, names: Names = {}): void {
   for (const [pattern, n] of parts(workload, count)) buildPattern(chart, pattern, n, names);
 }
@@ -83,24 +88,24 @@ function buildPattern(chart: Chart, pattern: PatternId, count: number, names: Na
     switch (pattern) {
       case 'expansion': {
         const item = `item-${n}`;
-        job(chart, `expand-${item}`, {
+        mountTmp(job(chart, `expand-${item}`, {
           name: nm('Job', `expand-${item}`), appName: 'expand', pattern: 'template-expansion',
           extraLabels: { 'job-patterns.cdk8s.io/group': 'expand', 'job-patterns.cdk8s.io/item': item },
           spec: { completions: 1, parallelism: 1 },
           command: ['sh', '-c', `echo working on ${item}`],
-        });
+        }));
         break;
       }
       case 'single':
-        job(chart, `single-${n}`, { name: nm('Job', `single-${n}`), appName: `single-${n}`, pattern: 'single-batch', spec: { completions: 1, parallelism: 1 }, command: ['sh', '-c', 'echo single'] });
+        mountTmp(job(chart, `single-${n}`, { name: nm('Job', `single-${n}`), appName: `single-${n}`, pattern: 'single-batch', spec: { completions: 1, parallelism: 1 }, command: ['sh', '-c', 'echo single'] }));
         break;
       case 'fixed':
-        job(chart, `fixed-${n}`, {
+        mountTmp(job(chart, `fixed-${n}`, {
           name: nm('Job', `fixed-${n}`), appName: `fixed-${n}`, pattern: 'fixed-completion', spec: { completions: 6, parallelism: 2, completionMode: 'NonIndexed' }, command: ['sh', '-c', 'echo fixed'],
-        });
+        }));
         break;
       case 'queue':
-        job(chart, `queue-${n}`, {
+        mountTmp(job(chart, `queue-${n}`, {
           name: nm('Job', `queue-${n}`), appName: `queue-${n}`, pattern: 'work-queue-pod-per-item', component: 'worker',
           annotations: { 'argocd.argoproj.io/sync-wave': '0', 'job-patterns.cdk8s.io/queue': 'rabbitmq.messaging.svc' },
           spec: { completions: 8, parallelism: 2 },
@@ -110,7 +115,7 @@ function buildPattern(chart: Chart, pattern: PatternId, count: number, names: Na
             QUEUE_PORT: kplus.EnvValue.fromValue('5672'),
             QUEUE_NAME: kplus.EnvValue.fromValue(`q-${n}`),
           },
-        });
+        }));
         break;
       case 'static': {
         const name = `static-${n}`;
@@ -132,6 +137,7 @@ function buildPattern(chart: Chart, pattern: PatternId, count: number, names: Na
         main.mount('/etc/work-items', kplus.Volume.fromConfigMap(scope, 'Volume', configMap, { name: 'work-items' }), { readOnly: true });
         main.env.addVariable('JOB_COMPLETION_INDEX', kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_ANNOTATION, { key: 'batch.kubernetes.io/job-completion-index' }));
         main.env.addVariable('WORK_ITEM_FILE', kplus.EnvValue.fromValue('/etc/work-items/$(JOB_COMPLETION_INDEX)'));
+        mountTmp(j);
         break;
       }
       case 'controller': {
@@ -163,6 +169,7 @@ function buildPattern(chart: Chart, pattern: PatternId, count: number, names: Na
         for (const before of [serviceAccount, role, roleBinding]) {
           ApiObject.of(j).addDependency(ApiObject.of(before));
         }
+        mountTmp(j);
         break;
       }
     }

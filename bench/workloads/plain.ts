@@ -35,6 +35,10 @@ function labels(name: string, component: string, extra: Record<string, string> =
   return { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': component, ...MANAGED_BY, ...extra };
 }
 
+/** The library's writable /tmp (JobDefault.TMP_VOLUME): the pod's volume and each container's mount. */
+const TMP_VOLUME = { name: 'job-patterns-tmp', emptyDir: { sizeLimit: '1024Mi' } };
+const TMP_MOUNT = { mountPath: '/tmp', name: 'job-patterns-tmp' };
+
 /** The main container with the library's defaults, as a literal. */
 function container(command: string[], extra: Obj = {}): Obj {
   return {
@@ -52,6 +56,7 @@ function container(command: string[], extra: Obj = {}): Obj {
     },
     terminationMessagePolicy: 'FallbackToLogsOnError',
     ...extra,
+    volumeMounts: [...extra.volumeMounts ?? [], TMP_MOUNT],
   };
 }
 
@@ -101,6 +106,7 @@ function job(j: JobLiteral): Obj {
           setHostnameAsFQDN: false,
           terminationGracePeriodSeconds: 30,
           ...j.pod,
+          volumes: [...j.pod?.volumes ?? [], TMP_VOLUME],
         },
       },
     },
