@@ -19,6 +19,12 @@ if [ ! -d "$CLUSTER_DIR" ]; then
   exit 0
 fi
 
+# A real node (scripts/node/up.sh) first, while the API server still answers: a suite that
+# crashed must not leave its containerd and kubelet running.
+if [ -d "$CLUSTER_DIR/node" ]; then
+  bash "$here/../node/down.sh" || log "scripts/node/down.sh failed; stopping the control plane anyway"
+fi
+
 # PIDs of processes whose command line mentions the state dir: a safety net for processes
 # whose pid file is missing (e.g. up.sh killed half-way). Matches the exact dir, nothing broader.
 stray_pids() {
