@@ -60,8 +60,9 @@ export class JobPatternsError extends Error {
 
 /**
  * A construct about to be built: what an error names when a check must run before `super()`
- * (before a pattern's constructor reads a JavaScript caller's props).
- * @internal
+ * (before a pattern's constructor reads a JavaScript caller's props). Not part of the package's
+ * API (index.ts does not export it), but not stripped from the declarations either: `propError`'s
+ * declaration names it, and the package's declarations must type-check in a user's app.
  */
 export interface ConstructSite {
   /** The path the construct will have. */
