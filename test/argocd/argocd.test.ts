@@ -50,6 +50,21 @@ afterAll(() => {
   if (figures.length > 0) process.stderr.write(`\n[argocd] figures:\n${figures.map(f => `  ${f}`).join('\n')}\n`);
 });
 
+/** The synthesized name of the Job `name` among `manifests` (with its spec hash). */
+function jobBaseNameOf(manifests: readonly Manifest[], name: string): string {
+  const found = manifests.filter(m => m.kind === 'Job' && jobBaseName(m) === name);
+  expect(found).toHaveLength(1);
+  return found[0].metadata.name;
+}
+
+/** The row of the README's GitOps policy table for `policy` (what a user reads of when a Job runs again). */
+function policyRow(policy: string): string {
+  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
+  const rows = readme.split('\n').filter(l => l.startsWith(`| \`${policy}`));
+  expect(rows).toHaveLength(1);
+  return rows[0];
+}
+
 /** The manifests of a chart built by `build`, in the order cdk8s writes them. */
 function synth(build: (chart: Chart) => void): Manifest[] {
   const app = Testing.app();
@@ -168,6 +183,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     expect(history.length).toBe(syncs);
     expect(observer.runsOf(namespace, jobName)).toHaveLength(1);
     expect(observer.podsOf(namespace, jobName)).toBe(1);
+    expect(policyRow('GitOpsPolicy.runOncePerSpec()')).toMatch(/\| only when the spec changes \|$/);
     figure(`runOncePerSpec: ${history.length} syncs + 1 hard refresh, controller restarted once -> ${observer.runsOf(namespace, jobName).length} run, ${observer.podsOf(namespace, jobName)} pod`);
 
     // WHEN its spec changes
@@ -307,6 +323,8 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     expect(unrelated).toBeGreaterThanOrEqual(1);
     const onlyConfig = planChanges(withConfig('echo 2'), job(GitOpsPolicy.recreateOnChange(), 'echo 2'), { baseline: 'the previous commit' }).jobs;
     expect(onlyConfig.map(j => [j.name, j.action, j.runs])).toEqual([['immutable', PlanAction.REPLACED, true]]);
+    // and as the README's policy table says (issue 27: the table once said "only when the spec changes")
+    expect(policyRow('GitOpsPolicy.recreateOnChange()')).toContain('on every sync that applies it: when its spec changes, and on every sync unless');
     figure(`recreateOnChange: a sync that changed only a ConfigMap re-ran the Job ${unrelated} time(s)`);
     figure(`recreateOnChange: ${atCreation} run(s) at creation, immutable change -> sync ${recreated.status?.operationState?.phase}, 1 more run${cutShortWords(cutShort)}; none(): sync failed (${refused.status?.operationState?.phase}, retry ${refused.status?.operationState?.retryCount ?? 0}): ${message}`);
   }, 300_000);
@@ -345,6 +363,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
 
     // THEN the unrelated syncs ran nothing, the change ran it once more
     expect(afterUnrelated).toBe(atCreation);
+    expect(policyRow('GitOpsPolicy.recreateOnChange()')).toContain('unless the Application sets `ApplyOutOfSyncOnly=true`');
     const cutShort = expectOneRunSince(d.namespace, 'immutable', changedAt);
     figure(`recreateOnChange + ApplyOutOfSyncOnly=true: ${atCreation} run(s) at creation, 2 syncs of another object -> ${afterUnrelated - atCreation} more, template change -> 1 more${cutShortWords(cutShort)}`);
   }, 300_000);
@@ -488,6 +507,33 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     await applyFinalizers(h.namespace, heldName, []);
     figure(`health words (3.6.1): suspended Job -> ${suspended.argoCd.status} "${suspended.argoCd.message}"; deletion blocked by a finalizer -> ${deleting.argoCd.status} "${deleting.argoCd.message}"; hook deleted by its TTL, finalizers [${hookDeleting.object.metadata?.finalizers?.join(', ')}] -> ${hookDeleting.argoCd.status}`);
   }, 180_000);
+
+  test('construct-metadata.json (cdk8s synth writes it with the validation plugin) in the synced directory stops every comparison; the README\'s directory.exclude syncs', async () => {
+    // GIVEN the YAML and the file cdk8s writes beside it, in one repository each, synced without and with the README's exclude
+    const manifests = synth(chart => { new SingleBatchJob(chart, 'j', { metadata: { name: 'meta' }, container: { name: 'c', image: BUSYBOX, command: ['sh', '-c', 'true'] } }); });
+    const metadata = JSON.stringify({ version: '1.0.0', resources: { 'app/j/Resource': { path: 'app/j/Resource' } } }, null, 2);
+    const plain = await restrictedNamespace(kc, 'ao-meta');
+    const excluded = await restrictedNamespace(kc, 'ao-meta-x');
+    const [plainRepo, excludedRepo] = [new GitRepo(plain), new GitRepo(excluded)];
+    plainRepo.commit(manifests, 'first', { 'construct-metadata.json': metadata });
+    const revision = excludedRepo.commit(manifests, 'first', { 'construct-metadata.json': metadata });
+
+    // WHEN Argo CD compares and syncs them
+    await createApplication(kc, plain, plainRepo, plain);
+    await createApplication(kc, excluded, excludedRepo, excluded, [], { exclude: 'construct-metadata.json' });
+
+    // THEN without the exclude Argo CD reads the JSON file as a manifest and cannot compare anything: nothing is synced
+    const refused = await waitFor(`Application ${plain} to report a ComparisonError`, 60_000, async () =>
+      (await getApplication(kc, plain)).status?.conditions?.find(c => c.type === 'ComparisonError'));
+    expect(refused.message).toMatch(/^Failed to load target state: failed to unmarshal manifests .*: Object 'Kind' is missing in '.*"resources":\{"app\/j\/Resource"/);
+    // with it, the app syncs and the Job runs
+    const synced = await syncedAt(kc, excluded, revision);
+    expect(synced.status?.operationState?.phase).toBe('Succeeded');
+    expect(await readJob(excluded, jobBaseNameOf(manifests, 'meta'))).toBeDefined();
+    expect((await getApplication(kc, plain)).status?.sync?.status).toBe('Unknown');
+    expect(await readJob(plain, jobBaseNameOf(manifests, 'meta'))).toBeUndefined();
+    figure(`construct-metadata.json in the synced directory: ${refused.type} ("Object 'Kind' is missing"), nothing synced; with directory.exclude: ${synced.status?.operationState?.phase}`);
+  }, 120_000);
 
   test('Argo CD\'s health of every Job, at every observed step, equals argoCdJobHealth() of the same Job object', async () => {
     await sleep(1000);

@@ -69,8 +69,9 @@ export class GitRepo {
    * it: YAML 1.1, so `yes` stays a string for Argo CD's YAML 1.1 parser), commits and pushes;
    * returns the commit's SHA.
    */
-  public commit(manifests: readonly Manifest[], message: string): string {
+  public commit(manifests: readonly Manifest[], message: string, otherFiles: Readonly<Record<string, string>> = {}): string {
     fs.writeFileSync(path.join(this.work, 'app.yaml'), Yaml.stringify(...manifests));
+    for (const [file, text] of Object.entries(otherFiles)) fs.writeFileSync(path.join(this.work, file), text);
     git(this.work, 'add', '-A');
     git(this.work, '-c', 'user.name=job-patterns', '-c', 'user.email=job-patterns@localhost', 'commit', '-q', '--allow-empty', '-m', message);
     git(this.work, 'push', '-q', 'origin', 'main');
@@ -116,14 +117,14 @@ export interface Application {
  * Creates an Application syncing `repo` (branch main, the repository's root) into `namespace`:
  * automated sync with prune and self-heal, and the Application-level `syncOptions` given.
  */
-export async function createApplication(kc: KubeConfig, name: string, repo: GitRepo, namespace: string, syncOptions: readonly string[] = []): Promise<void> {
+export async function createApplication(kc: KubeConfig, name: string, repo: GitRepo, namespace: string, syncOptions: readonly string[] = [], directory?: { readonly exclude: string }): Promise<void> {
   const [result] = await applyManifests(kc, [{
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
     metadata: { name, namespace: ARGOCD_NAMESPACE },
     spec: {
       project: 'default',
-      source: { repoURL: repo.url, targetRevision: 'main', path: '.' },
+      source: { repoURL: repo.url, targetRevision: 'main', path: '.', ...(directory ? { directory } : {}) },
       destination: { server: 'https://kubernetes.default.svc', namespace },
       syncPolicy: { automated: { prune: true, selfHeal: true }, ...(syncOptions.length > 0 ? { syncOptions } : {}) },
     },
