@@ -11,11 +11,17 @@
 // the other (24790 + 10 = 24800).
 const path = require('path');
 
+/**
+ * The highest offset: the highest base port (24800) plus 1000 per further version, plus what
+ * scripts (the real node, Kueue) add above the API server's port, stays below 65536.
+ */
+const MAX_PORT_OFFSET = 39000;
+
 /** The offset read from the environment variable `name` (default `fallback`). */
 function portOffset(name, fallback) {
   const offset = Number(process.env[name] || String(fallback));
-  if (!Number.isInteger(offset) || offset < 0 || offset > 10000) {
-    throw new Error(`${name} must be an integer from 0 to 10000, not '${process.env[name]}'`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > MAX_PORT_OFFSET) {
+    throw new Error(`${name} must be an integer from 0 to ${MAX_PORT_OFFSET}, not '${process.env[name]}'`);
   }
   return offset;
 }
