@@ -4,13 +4,13 @@
 // The patterns, one construct each, and the Job they all are.
 export { BatchJob, type BatchJobProps, type JobOptions, type PatternPod } from './lib/core/batch-job';
 export { JobIdentity } from './lib/core/identity';
-export { SingleBatchJob, type SingleBatchJobProps } from './lib/patterns/single-batch-job';
-export { FixedCompletionJob, type FixedCompletionJobProps } from './lib/patterns/fixed-completion-job';
-export { WorkQueueJob, type WorkQueueJobProps, WorkQueueMode } from './lib/patterns/work-queue/work-queue-job';
-export { JobTemplateExpansion, type JobTemplateExpansionProps } from './lib/patterns/job-template-expansion';
-export { StaticWorkAssignmentJob, type StaticWorkAssignmentJobProps } from './lib/patterns/static-work-assignment-job';
-export { ControllerPodJob, type ControllerPodJobProps } from './lib/patterns/controller-pod-job';
-export { PodToPodJob, type PodToPodJobProps } from './lib/patterns/pod-to-pod-job';
+export { SingleBatchJob, type SingleBatchJobProps } from './patterns/single-batch-job';
+export { FixedCompletionJob, type FixedCompletionJobProps } from './patterns/fixed-completion-job';
+export { WorkQueueJob, type WorkQueueJobProps, WorkQueueMode } from './patterns/work-queue/work-queue-job';
+export { JobTemplateExpansion, type JobTemplateExpansionProps } from './patterns/job-template-expansion';
+export { StaticWorkAssignmentJob, type StaticWorkAssignmentJobProps } from './patterns/static-work-assignment-job';
+export { ControllerPodJob, type ControllerPodJobProps } from './patterns/controller-pod-job';
+export { PodToPodJob, type PodToPodJobProps } from './patterns/pod-to-pod-job';
 
 // What their props take.
 export { JobDefault, JOB_DEFAULTS } from './lib/core/defaults';
@@ -18,10 +18,10 @@ export { DefaultFlag, JobPatternDefaults, type PinOptions } from './lib/core/def
 export { KubernetesVersion } from './lib/core/kubernetes-version';
 export { CompletionMode, PodFailurePolicyAction, type PodFailurePolicyOnExitCodes, type PodFailurePolicyOnPodCondition, PodFailurePolicyOperator, type PodFailurePolicyRule, PodReplacementPolicy, type SuccessPolicyRule } from './lib/core/job-spec';
 export { type WorkItem, type WorkItemRecordOptions, WorkItems } from './lib/core/work-items';
-export { type IWorkQueue, type WorkQueueAddress, WorkQueueEnv } from './lib/patterns/work-queue/queue';
-export { WorkQueue } from './lib/patterns/work-queue/work-queue';
-export { type RedisQueueOptions } from './lib/patterns/work-queue/redis-queue';
-export { type TicketQueueOptions } from './lib/patterns/work-queue/ticket-queue';
+export { type IWorkQueue, type WorkQueueAddress, WorkQueueEnv } from './patterns/work-queue/queue';
+export { WorkQueue } from './patterns/work-queue/work-queue';
+export { type RedisQueueOptions } from './patterns/work-queue/redis-queue';
+export { type TicketQueueOptions } from './patterns/work-queue/ticket-queue';
 
 // GitOps: the policies, and the names and annotations the YAML carries.
 export { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, HookDeletePolicy, type HookOptions, HookPhase, jobBaseName } from './lib/core/gitops';
@@ -31,5 +31,6 @@ export { JobPatternLabels } from './lib/core/labels';
 // Validation: in the app, as a cdk8s-cli plugin, and as a function.
 export { JobPatternsError } from './lib/core/errors';
 export { warningsOf, type Warning } from './lib/validation/warnings';
-export { type Finding, formatFinding, formatFindingBlock, formatReport, ManifestValidation, Severity, validateManifests, type ValidationOptions, type ValidationReport } from './lib/validation';
+export { type Finding, formatFinding, formatFindingBlock, formatReport, ManifestValidation, validateManifests, type ValidationOptions, type ValidationReport } from './lib/validation/validate';
+export { Severity } from './lib/validation/rule';
 export { type Cdk8sPluginContext, JobPatternsValidation, type ViolatingResource } from './lib/validation/cdk8s-plugin';

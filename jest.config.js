@@ -15,13 +15,15 @@ const common = {
   testEnvironment: 'node',
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.dev.json' }],
-    '^.+\\.m?js$': 'babel-jest',
+    // @kubernetes/client-node 1.x and a few of its dependencies are published as ES modules, which
+    // Jest's module system cannot load on Node 20: babel-jest turns them into CommonJS.
+    '^.+\\.m?js$': ['babel-jest', { configFile: false, babelrc: false, presets: [['@babel/preset-env', { targets: { node: 'current' } }]] }],
   },
-  // ES-module-only packages the runtime loads (see babel.config.js); everything else stays
-  // untransformed, the generated (CommonJS) schema validators included.
+  // Only those ES-module packages are transformed; everything else stays untransformed, the
+  // generated (CommonJS) schema validators included.
   transformIgnorePatterns: [
     '/node_modules/(?!(@kubernetes/client-node|openid-client|jose|oauth4webapi|jsonpath-plus|jsep|@jsep-plugin|rfc4648)/)',
-    '/lib/validation/k8s-[^/]*\\.validators\\.js$',
+    '/lib/schema/k8s-[^/]*\\.validators\\.js$',
   ],
   snapshotResolver: '<rootDir>/test/snapshot-resolver.js',
   // Pinned so a Jest upgrade cannot rewrite every snapshot.

@@ -8,5 +8,5 @@ module.exports = {
     path.join(root, 'snapshots', path.relative(path.join(root, 'test'), testPath) + ext),
   resolveTestPath: (snapshotPath, ext) =>
     path.join(root, 'test', path.relative(path.join(root, 'snapshots'), snapshotPath).slice(0, -ext.length)),
-  testPathForConsistencyCheck: path.join(root, 'test', 'example.test.ts'),
+  testPathForConsistencyCheck: path.join(root, 'test', 'examples', 'app.test.ts'),
 };

@@ -70,7 +70,7 @@ function compare(expected: any[], actual: any[]): string[] {
 /**
  * For `count` instances of each pattern, the differences of each other case (raw ApiObjects,
  * kplus.Job, the plain literals) from our constructs' manifests. Also a unit test
- * (test/bench-workloads.test.ts), so that a change of the library's output cannot leave the
+ * (test/bench/workloads.test.ts), so that a change of the library's output cannot leave the
  * benchmark comparing different YAML unnoticed.
  */
 export function caseDifferences(count: number): Record<string, Record<string, string[]>> {

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 // The committed Kubernetes 1.28 schema (scripts/schema/generate.js): the structure of every type.
-import SCHEMA from '../validation/k8s-1.28.15.schema.json';
+import SCHEMA from '../schema/k8s-1.28.15.schema.json';
 
 interface Schema {
   readonly $ref?: string;

@@ -40,9 +40,9 @@ function load(minor: number): Loaded {
   if (!entry) {
     entry = {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      document: require(`./k8s-${version}.schema.json`) as SchemaDocument,
+      document: require(`../schema/k8s-${version}.schema.json`) as SchemaDocument,
       // eslint-disable-next-line @typescript-eslint/no-require-imports
-      precompiled: require(`./k8s-${version}.validators.js`) as Record<string, ValidateFunction>,
+      precompiled: require(`../schema/k8s-${version}.validators.js`) as Record<string, ValidateFunction>,
       validators: new Map(),
     };
     loaded.set(version, entry);

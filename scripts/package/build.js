@@ -13,7 +13,8 @@ execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', pat
 
 // The schemas and their precompiled validators are loaded by name when first needed (tsc copies
 // only the JSON files it sees imported).
-const validation = path.join(root, 'lib', 'validation');
-for (const file of fs.readdirSync(validation).filter(f => f.endsWith('.validators.js') || f.endsWith('.schema.json'))) {
-  fs.copyFileSync(path.join(validation, file), path.join(out, 'lib', 'validation', file));
+const schema = path.join(root, 'lib', 'schema');
+for (const file of fs.readdirSync(schema).filter(f => f.endsWith('.validators.js') || f.endsWith('.schema.json'))) {
+  fs.mkdirSync(path.join(out, 'lib', 'schema'), { recursive: true });
+  fs.copyFileSync(path.join(schema, file), path.join(out, 'lib', 'schema', file));
 }

@@ -70,7 +70,7 @@ const out = {
   kinds,
   definitions,
 };
-const target = path.join(__dirname, '..', '..', 'lib', 'validation', `k8s-${version}.schema.json`);
+const target = path.join(__dirname, '..', '..', 'lib', 'schema', `k8s-${version}.schema.json`);
 fs.writeFileSync(target, JSON.stringify(out) + '\n');
 console.log(`wrote ${target}: ${Object.keys(kinds).length} kinds, ${Object.keys(definitions).length} definitions, ${fs.statSync(target).size} bytes`);
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /*
  * Compiles, ahead of time, the validators of the kinds this library writes (Ajv "standalone" code)
- * from the committed schema lib/validation/k8s-<version>.schema.json, into
- * lib/validation/k8s-<version>.validators.js. Compiling the Job schema (the whole PodSpec) takes
+ * from the committed schema lib/schema/k8s-<version>.schema.json, into
+ * lib/schema/k8s-<version>.validators.js. Compiling the Job schema (the whole PodSpec) takes
  * Ajv about 150-250 ms in every synth process; loading the precompiled code takes about 10 ms.
  * Other kinds are still compiled when first met (lib/validation/schema.ts).
  *
@@ -30,7 +30,7 @@ const KINDS = [
 const args = process.argv.slice(2);
 const check = args.includes('--check');
 const version = (args.find(a => !a.startsWith('--')) || '1.28.15').replace(/^v/, '');
-const dir = path.join(__dirname, '..', '..', 'lib', 'validation');
+const dir = path.join(__dirname, '..', '..', 'lib', 'schema');
 const schemaFile = path.join(dir, `k8s-${version}.schema.json`);
 const schemaText = fs.readFileSync(schemaFile);
 const document = JSON.parse(schemaText.toString());

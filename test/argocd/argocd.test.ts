@@ -14,16 +14,16 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
-import { buildExampleApp } from '../../app';
+import { buildExampleApp } from '../../examples/app';
 import {
   GitOpsPolicy, HookDeletePolicy, HookPhase, SingleBatchJob, WorkItems, WorkQueue, WorkQueueJob, WorkQueueMode,
 } from '../../index';
 import { jobBaseName } from '../../lib/core/gitops';
-import { JobState, jobTargets, Manifest, verifyJobs } from '../../lib/runtime';
+import { JobState, jobTargets, Manifest, verifyJobs } from '../../runtime';
 import { ARGOCD_HOOK_FINALIZER, argoCdHookPhase } from '../../lib/runtime/argocd-health';
 import { PlanAction, planChanges } from '../../lib/runtime/plan';
 import { k8s } from '../../lib/runtime/k8s';
-import { validateManifests } from '../../lib/validation';
+import { validateManifests } from '../../lib/validation/validate';
 import { restrictedNamespace, withOutcome } from '../e2e/cluster-tools';
 import {
   Application, createApplication, getApplication, GitRepo, HealthComparison, kubeConfig, Observer, refresh, restartController, sleep, syncedAt, syncFailedAt, waitFor,
@@ -431,7 +431,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     figure(`failed hook: sync failed (${synced.status?.operationState?.phase}, retry ${synced.status?.operationState?.retryCount ?? 0}: "${synced.status?.operationState?.message}"), hook ${hook?.hookPhase} ("${hook?.message}"), Sync-phase Job not created`);
   }, 300_000);
 
-  test('the example app (app.ts): its failing seed fails the sync, each retry re-runs the recreateOnChange Job; job-patterns verify agrees with the Jobs\' real outcomes', async () => {
+  test('the example app (examples/app.ts): its failing seed fails the sync, each retry re-runs the recreateOnChange Job; job-patterns verify agrees with the Jobs\' real outcomes', async () => {
     // GIVEN the example app; unlucky-onfailure fails as its seed means (exit 1, 3 s runs)
     const app = Testing.app();
     buildExampleApp(app);

@@ -10,7 +10,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
 import * as zlib from 'zlib';
-import { applyManifests, Manifest } from '../../lib/runtime';
+import { applyManifests, Manifest } from '../../runtime';
 import { ArgoCdHealth, argoCdJobHealth } from '../../lib/runtime/argocd-health';
 import { k8s } from '../../lib/runtime/k8s';
 import { Reflector } from '../../lib/runtime/reflector';

@@ -4,7 +4,7 @@
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import { k8s } from '../../lib/runtime/k8s';
-import { applyManifests, Manifest } from '../../lib/runtime';
+import { applyManifests, Manifest } from '../../runtime';
 
 let counter = 0;
 

@@ -5,7 +5,7 @@ import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { GitOpsPolicy, JobDefault, SingleBatchJob } from '../../index';
 import { k8s } from '../../lib/runtime/k8s';
-import { Manifest } from '../../lib/runtime';
+import { Manifest } from '../../runtime';
 import { SimulatedOutcome, withOutcome } from './cluster-tools';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

@@ -12,7 +12,7 @@
  */
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { e2eMinor, kubeConfig, libraryJob, restrictedNamespace, SimulatedOutcome } from './cluster';
-import { applyManifests, JobReport, JobState, Manifest, verifyJobs, VerifyResult } from '../../lib/runtime';
+import { applyManifests, JobReport, JobState, Manifest, verifyJobs, VerifyResult } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { PodOutcome } from '../../lib/runtime/pods';
 import { textReport } from '../../lib/runtime/report';

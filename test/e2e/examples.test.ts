@@ -1,12 +1,12 @@
 /**
- * The example app (app.ts) on a real control plane: every object is admitted, and every example
+ * The example app (examples/app.ts) on a real control plane: every object is admitted, and every example
  * reaches the end its pattern promises under the real Job, TTL-after-finished and garbage-collector
  * controllers (pods simulated by kwok, see docs/control-plane.md).
  *
  * Generic over buildExampleApp: the dry-run and admission tests take every object; the seeds are
  * checked one by one; every other Job is applied with the rest of the app, hook phase by phase and
  * wave by wave as Argo CD syncs it, and must complete, with extra checks by pattern (work queue,
- * template expansion, Indexed Job, controller pod). An example added to app.ts is covered without
+ * template expansion, Indexed Job, controller pod). An example added to examples/app.ts is covered without
  * editing this file; a kind of example removed from it fails the tests of that kind, naming it.
  *
  * The tests run concurrently (test.concurrent, at most 5 at a time): the slow ones (TTL and
@@ -14,13 +14,12 @@
  */
 import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
 import { Testing } from 'cdk8s';
-import { buildExampleApp } from '../../app';
+import { buildExampleApp } from '../../examples/app';
 import { jobBaseName } from '../../lib/core/gitops';
 import { JobPattern } from '../../lib/core/catalogue';
 import { JobPatternLabels } from '../../lib/core/labels';
-import {
-  applyManifests, expandIndexes, JobReport, JobState, jobTargets, JobVerifier, Manifest, verifyJobs, VerifyOutcome, VerifyResult,
-} from '../../lib/runtime';
+import { applyManifests, JobReport, JobState, jobTargets, JobVerifier, Manifest, verifyJobs, VerifyOutcome, VerifyResult } from '../../runtime';
+import { expandIndexes } from '../../lib/runtime/verdict';
 import { k8s } from '../../lib/runtime/k8s';
 import { e2eMinor, kubeConfig, restrictedNamespace, withOutcome } from './cluster';
 
@@ -40,7 +39,7 @@ const appJobs = manifests.filter(isJob);
 /** The app's Job of that name, without the spec hash that GitOpsPolicy.runOncePerSpec() appends. */
 function jobNamed(name: string): Manifest {
   const found = appJobs.filter(m => jobBaseName(m) === name);
-  if (found.length !== 1) throw new Error(`the example app (app.ts) has ${found.length} Job(s) named ${name}, expected 1: restore the seed example ${name} in buildExampleApp()`);
+  if (found.length !== 1) throw new Error(`the example app (examples/app.ts) has ${found.length} Job(s) named ${name}, expected 1: restore the seed example ${name} in buildExampleApp()`);
   return found[0];
 }
 
@@ -56,13 +55,13 @@ const restApplied = restObjects.map(m => (isJob(m) ? withOutcome(m, { duration: 
 const patternOf = (m: Manifest) => m.metadata.annotations?.[JobPatternLabels.PATTERN_ANNOTATION];
 
 /**
- * Runs `fn` as a concurrent test of an example this suite requires of the example app. When app.ts
+ * Runs `fn` as a concurrent test of an example this suite requires of the example app. When examples/app.ts
  * has no such example the test fails, naming it: an example removed from the app must not pass
  * as a skipped test.
  */
 function testExample(present: boolean, example: string, name: string, fn: () => Promise<void>, timeoutMs = FAST) {
   concurrent(name, async () => {
-    if (!present) throw new Error(`the example app (app.ts) has no ${example}; this suite checks one on a real control plane: restore it in buildExampleApp()`);
+    if (!present) throw new Error(`the example app (examples/app.ts) has no ${example}; this suite checks one on a real control plane: restore it in buildExampleApp()`);
     await fn();
   }, timeoutMs);
 }

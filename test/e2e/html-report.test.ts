@@ -14,9 +14,9 @@ import * as path from 'path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Testing, Yaml } from 'cdk8s';
 import { BrowserContext, chromium, Page } from 'playwright-core';
-import { buildExampleApp } from '../../app';
+import { buildExampleApp } from '../../examples/app';
 import { jobBaseName } from '../../lib/core/gitops';
-import { htmlReport, Manifest, VerifyOutcome, VerifyResult } from '../../lib/runtime';
+import { htmlReport, Manifest, VerifyOutcome, VerifyResult } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { PodOutcome } from '../../lib/runtime/pods';
 import { OUTCOME_COLOURS } from '../../lib/runtime/html-report';
@@ -273,7 +273,7 @@ onOneVersion(`job-patterns verify --html, in Chromium${e2eMinor === 28 ? '' : ' 
       jobs: ordered.flatMap(r => r.jobs),
       groups: ordered.flatMap(r => r.groups),
       durationMs: Math.max(...ordered.map(r => r.durationMs)),
-      finishedAt: Math.max(...ordered.map(r => r.finishedAt)),
+      finishedAt: new Date(Math.max(...ordered.map(r => Date.parse(r.finishedAt)))).toISOString(),
     };
     const file = path.join(OUT, 'all-cases.html');
     fs.writeFileSync(file, htmlReport(all));

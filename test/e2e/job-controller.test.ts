@@ -20,9 +20,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
 import { e2eMinor, kubeConfig, libraryJob, restrictedNamespace, SimulatedOutcome } from './cluster';
-import {
-  applyManifests, expandIndexes, JobReport, JobState, Manifest, verifyJobs, VerifyOutcome, VerifyResult,
-} from '../../lib/runtime';
+import { applyManifests, JobReport, JobState, Manifest, verifyJobs, VerifyOutcome, VerifyResult } from '../../runtime';
+import { expandIndexes } from '../../lib/runtime/verdict';
 import { k8s } from '../../lib/runtime/k8s';
 
 let kc: KubeConfig;

@@ -13,7 +13,7 @@ import * as path from 'path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Duration, Yaml } from 'cdk8s';
 import { clusterApiServerPid, e2eMinor, kubeConfig, kubeconfigPath, libraryJob as job, restartApiServer, restrictedNamespace, waitForApiServer } from './cluster';
-import { applyManifests, Manifest } from '../../lib/runtime';
+import { applyManifests, Manifest } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { runCli as cli } from '../runtime/run-cli';
 

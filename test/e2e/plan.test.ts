@@ -8,7 +8,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { GitOpsPolicy, JobDefault, SingleBatchJob } from '../../index';
-import { Manifest } from '../../lib/runtime';
+import { Manifest } from '../../runtime';
 import { runCli } from '../runtime/run-cli';
 import { e2eMinor, e2eVersion, kubeConfig, kubeconfigPath, restrictedNamespace } from './cluster';
 

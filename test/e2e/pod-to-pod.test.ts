@@ -5,7 +5,7 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { Testing } from 'cdk8s';
 import { PodToPodJob } from '../../index';
-import { applyManifests, JobState, jobTargets, Manifest, verifyJobs } from '../../lib/runtime';
+import { applyManifests, JobState, jobTargets, Manifest, verifyJobs } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { kubeConfig, restrictedNamespace, withOutcome } from './cluster';
 

@@ -19,7 +19,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Size, Testing } from 'cdk8s';
 import type { ContainerResources } from 'cdk8s-plus-28';
 import { GitOpsPolicy, JobDefault, SingleBatchJob } from '../../index';
-import { applyManifests, Manifest, verifyJobs, VerifyOutcome } from '../../lib/runtime';
+import { applyManifests, Manifest, verifyJobs, VerifyOutcome } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { e2eMinor, e2eVersion, kubeConfig, restrictedNamespace } from './cluster';
 

@@ -4,10 +4,10 @@
 // allow-list (test/validation/corpus-allow.ts) does not give a reason for, and on an allow-list
 // entry that no longer disagrees.
 import { Chart, Testing } from 'cdk8s';
-import { buildExampleApp } from '../../app';
+import { buildExampleApp } from '../../examples/app';
 import { CompletionMode, FixedCompletionJob, KubernetesVersion, SingleBatchJob, validateManifests } from '../../index';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { applyManifests, Manifest } from '../../lib/runtime';
+import { applyManifests, Manifest } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { KNOWN_DIFFERENCES } from '../validation/corpus-allow';
 import { corpusCases } from '../validation/corpus';

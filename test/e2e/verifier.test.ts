@@ -6,7 +6,7 @@ import { k8s } from '../../lib/runtime/k8s';
 import { Duration, Yaml } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { e2eMinor, kubeConfig, kubeconfigPath, libraryJob as job, restartApiServer, restrictedNamespace } from './cluster';
-import { applyManifests, JobState, JobVerifier, Manifest, VerifyOutcome } from '../../lib/runtime';
+import { applyManifests, JobState, JobVerifier, Manifest, VerifyOutcome } from '../../runtime';
 import { runCli as cli } from '../runtime/run-cli';
 
 async function apply(kc: KubeConfig, namespace: string, manifests: Manifest[]): Promise<void> {

@@ -1,5 +1,5 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { applyManifests, Manifest } from '../../lib/runtime';
+import { applyManifests, Manifest } from '../../runtime';
 import { closedPort, FakeApiServer } from './fake-api-server';
 
 /** A KubeConfig for `server` (plain http: TLS verification off). */

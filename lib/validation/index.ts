@@ -1,4 +1,0 @@
-export * from './rules';
-export * from './schema';
-export * from './validate';
-export * from './cdk8s-plugin';

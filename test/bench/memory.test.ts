@@ -1,0 +1,95 @@
+import { memorySlopes, memoryTargets } from '../../bench/report';
+import type { MemoryResults, MemoryRow } from '../../bench/verify/memory';
+
+// The verifier's memory targets (issue 21, item 8; docs/benchmarks.md): per Job above the baseline,
+// the baseline itself, and linearity, computed from the figures of a run.
+const MB = 1024 * 1024;
+const KB = 1024;
+
+/** A row: our steady RSS and heap (undefined: no steady state), kubectl's RSS while waiting. */
+function row(jobs: number, rss: number | undefined, heap: number, kubectlRss: number): MemoryRow {
+  const sample = rss === undefined ? undefined : { rss, rssBeforeGc: rss, peakRss: rss, heapUsed: heap, heapTotal: heap, external: 0, malloced: 0 };
+  return {
+    jobs,
+    ours: {
+      loading: { modules: { rss: 40 * MB, rssBeforeGc: 40 * MB, peakRss: 40 * MB, heapUsed: 5 * MB, heapTotal: 5 * MB, external: 0, malloced: 0 } },
+      clientLoaded: false,
+      ...(sample ? { steady: sample, steadyAfterMs: 100 } : {}),
+      outcome: 'timeout', summary: '', states: { queued: jobs }, requests: { lists: 2, watches: 2, logs: 0 }, peakRss: rss ?? 0,
+      process: { peakRss: rss ?? 0, lastRss: rss ?? 0, exitCode: 2, wallMs: 1000 },
+      timeoutSeconds: 20,
+      runs: [rss],
+    },
+    kubectl: { peakRss: kubectlRss, lastRss: kubectlRss, exitCode: 1, wallMs: 1000, timeoutSeconds: 20 },
+  };
+}
+
+function results(rows: MemoryRow[]): MemoryResults {
+  return { rows, create: { jobs: 0, seconds: 1, requests: 0 }, wallSeconds: 1 };
+}
+
+test('per-Job figures are (RSS at N - baseline) / N, for us and for kubectl', () => {
+  // GIVEN a baseline of 50 MB (kubectl 40 MB) and 1,000 Jobs at 55 MB (kubectl 90 MB)
+  const m = results([row(0, 50 * MB, 20 * MB, 40 * MB), row(1000, 55 * MB, 25 * MB, 90 * MB)]);
+
+  // WHEN
+  const { rows } = memorySlopes(m);
+
+  // THEN
+  expect(rows).toEqual([{ jobs: 1000, rss: 55 * MB, perJob: 5 * MB / 1000, heap: 25 * MB, heapPerJob: 5 * MB / 1000, kubectlRss: 90 * MB, kubectlPerJob: 50 * MB / 1000 }]);
+});
+
+test('every target passes for a small baseline, a few KB a Job and a constant slope; the 100-Job row is shown, not judged', () => {
+  // GIVEN 50 MB, then 8 KB a Job at 1,000 and 9 KB a Job at 10,000 (and 100 KB a Job at 100: noise)
+  const m = results([
+    row(0, 50 * MB, 20 * MB, 40 * MB),
+    row(100, 50 * MB + 100 * 100 * KB, 21 * MB, 41 * MB),
+    row(1000, 50 * MB + 1000 * 8 * KB, 25 * MB, 90 * MB),
+    row(10_000, 50 * MB + 10_000 * 9 * KB, 70 * MB, 95 * MB),
+  ]);
+
+  // WHEN
+  const targets = memoryTargets(m);
+
+  // THEN
+  expect(targets.map(t => t.pass)).toEqual([true, true, true, true]);
+  expect(targets.map(t => t.text)).toEqual([
+    'verifier baseline: 50.0 MB RSS with its modules loaded, watching a namespace with no Job (kubectl wait on one Job: 40.0 MB) (target <= 60 MB)',
+    'verifier memory: 8.0 KB per Job above the baseline at 1,000 Jobs (RSS 57.8 MB, baseline 50.0 MB; heap 5.1 KB per Job; kubectl wait 51.2 KB per Job) (target <= 10 KB)',
+    'verifier memory: 9.0 KB per Job above the baseline at 10,000 Jobs (RSS 137.9 MB, baseline 50.0 MB; heap 5.1 KB per Job; kubectl wait 5.6 KB per Job) (target <= 10 KB)',
+    'verifier memory linear in Jobs: 9.0 KB per Job at 10,000 Jobs = 1.13x the 8.0 KB at 1,000 (target: within 1.5x)',
+  ]);
+});
+
+test('misses for a baseline above 60 MB, more than 10 KB a Job, and a slope that grows by more than 1.5x', () => {
+  // GIVEN 97 MB, then 5 KB a Job at 1,000 and 12 KB a Job at 10,000
+  const m = results([
+    row(0, 97 * MB, 31 * MB, 46 * MB),
+    row(1000, 97 * MB + 1000 * 5 * KB, 36 * MB, 94 * MB),
+    row(10_000, 97 * MB + 10_000 * 12 * KB, 81 * MB, 93 * MB),
+  ]);
+
+  // WHEN
+  const targets = memoryTargets(m);
+
+  // THEN
+  expect(targets.map(t => [t.pass, t.text.split(':')[0]])).toEqual([
+    [false, 'verifier baseline'],
+    [true, 'verifier memory'],
+    [false, 'verifier memory'],
+    [false, 'verifier memory linear in Jobs'],
+  ]);
+  expect(targets[3].text).toBe('verifier memory linear in Jobs: 12.0 KB per Job at 10,000 Jobs = 2.40x the 5.0 KB at 1,000 (target: within 1.5x)');
+});
+
+test('a size whose steady state never came before the timeout misses, and so does linearity', () => {
+  // GIVEN no steady state at 10,000 Jobs
+  const m = results([row(0, 50 * MB, 20 * MB, 40 * MB), row(1000, 55 * MB, 25 * MB, 90 * MB), row(10_000, undefined, 0, 95 * MB)]);
+
+  // WHEN
+  const targets = memoryTargets(m);
+
+  // THEN
+  expect(targets[2]).toEqual({ pass: false, text: 'verifier memory at 10,000 Jobs: no steady state before the timeout (target <= 10 KB per Job above the baseline)' });
+  expect(targets[3].pass).toBe(false);
+});
