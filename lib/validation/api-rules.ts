@@ -8,7 +8,8 @@ import { Rule, Severity } from './rule';
 // API server by test/e2e/validation-corpus.test.ts) pins that agreement.
 
 type Obj = Record<string, any>;
-type Hit = (rule: Rule, path: string, message: string) => void;
+/** Reports a finding of `rule` at `path`. */
+export type Hit = (rule: Rule, path: string, message: string) => void;
 
 /** The rules of this file, by id. */
 export const API_RULES = {
@@ -23,12 +24,18 @@ export const API_RULES = {
   ENV: { id: 'api/env', severity: Severity.ERROR, fix: 'Give each variable once, with either value or valueFrom; a fieldRef names one of the fields the downward API supports.' },
   PORTS: { id: 'api/ports', severity: Severity.ERROR, fix: "Use containerPort 1-65535, protocol TCP, UDP or SCTP, and distinct port names of at most 15 lower-case letters, digits and '-' with at least one letter." },
   RESOURCES: { id: 'api/resources', severity: Severity.ERROR, fix: "Use quantities such as '500m', '1', '128Mi', not negative, requests at most the limits, and resource names cpu, memory, ephemeral-storage, hugepages-<size> or <domain>/<name>." },
-  PROBE: { id: 'api/probe', severity: Severity.ERROR, fix: 'Give a probe exactly one handler (exec, httpGet, tcpSocket or grpc) and no negative times or thresholds.' },
-  VOLUME_NAMES: { id: 'api/volumes', severity: Severity.ERROR, fix: 'Name volumes with distinct DNS-1123 labels, and mount only volumes of the pod.' },
+  PROBE: { id: 'api/probe', severity: Severity.ERROR, fix: 'Give a probe exactly one handler (exec, httpGet, tcpSocket or grpc), no negative times or thresholds, successThreshold 1 on liveness and startup probes, and no terminationGracePeriodSeconds on a readiness probe.' },
+  VOLUME_NAMES: { id: 'api/volumes', severity: Severity.ERROR, fix: "Name volumes with distinct DNS-1123 labels, give each exactly one source, mount only volumes of the pod, and give configMap and secret volumes modes from 0 to 0777 and item paths that are relative, without '..'." },
+  VOLUME_MOUNTS: { id: 'api/volume-mounts', severity: Severity.ERROR, fix: "Mount at most one volume at each path of a container; give subPath or subPathExpr (not both) as a relative path without '..'; use Bidirectional propagation only in a privileged container." },
+  INIT_CONTAINER_FIELDS: { id: 'api/init-container-fields', severity: Severity.ERROR, fix: 'Remove probes and lifecycle hooks from init containers, or make the container a sidecar (sidecars, restartPolicy Always), which may have them.' },
+  CONTAINER_RESTART_POLICY: { id: 'api/container-restart-policy', severity: Severity.ERROR, fix: "Before Kubernetes 1.35 give a container restartPolicy only on init containers, as 'Always' (a sidecar); from 1.35, 'Always', 'OnFailure' or 'Never'." },
+  SECURITY_CONTEXT: { id: 'api/security-context', severity: Severity.ERROR, fix: "Use user and group ids from 0 to 2147483647, and distinct sysctl names of dot- or slash-separated lower-case segments (e.g. 'net.ipv4.ip_local_port_range')." },
+  DNS_CONFIG: { id: 'api/dns-config', severity: Severity.ERROR, fix: "Give at most 3 nameservers as IP addresses (at least one with dnsPolicy 'None'), at most 32 search domains of 2048 characters in all, each a DNS-1123 subdomain, and a name for every option." },
+  ENUM_VALUE: { id: 'api/enum-value', severity: Severity.ERROR, fix: "Use one of the values the message lists (the spelling counts: 'Indexed', not 'indexed'); the library's enums (CompletionMode, PodFailurePolicyAction, PodFailurePolicyOperator, DnsPolicy, ImagePullPolicy, ...) hold only those." },
+  METADATA: { id: 'api/metadata', severity: Severity.ERROR, fix: "Use qualified names as finalizers (e.g. 'example.com/cleanup'); give each owner reference apiVersion, kind, name and uid, and mark at most one of them controller." },
   NON_NEGATIVE: { id: 'api/non-negative', severity: Severity.ERROR, fix: 'Use 0 or more.' },
   POD_FIELDS: { id: 'api/pod-fields', severity: Severity.ERROR, fix: 'Use a DNS-1123 subdomain for serviceAccountName, DNS-1123 labels (no dots) for hostname and subdomain, and Equal/Exists with NoSchedule, PreferNoSchedule or NoExecute in tolerations.' },
   CONFIG_MAP: { id: 'api/config-map', severity: Severity.ERROR, fix: "Use keys of letters, digits, '-', '_' and '.', and keep a ConfigMap's data under 1 MiB (split it, or pass references instead of contents)." },
-  POD_FAILURE_POLICY_RULE: { id: 'job/pod-failure-policy-rule', severity: Severity.ERROR, fix: "Give onExitCodes values that are distinct, in increasing order, without 0 for 'In'; name only containers of the pod in containerName." },
   DUPLICATE_OBJECT: { id: 'api/duplicate-object', severity: Severity.ERROR, fix: 'Give one of the two objects another name (metadata.name, or a different construct id where the name is generated), or another namespace.' },
   SIZE_ANNOTATION: { id: 'size/last-applied', severity: Severity.WARNING, fix: 'Apply it server-side (kubectl apply --server-side, Argo CD sync option ServerSideApply=true), or make it smaller: client-side apply copies the object into an annotation of at most 256 KiB.' },
   SIZE_REQUEST: { id: 'size/request', severity: Severity.ERROR, fix: 'Make the object smaller than 1.5 MiB (etcd\'s request limit): for work items, a ConfigMap-fed worker, fewer items per object, or a queue of your own.' },
@@ -43,7 +50,7 @@ const LAST_APPLIED_BYTES = 256 * 1024;
 /** etcd's default --max-request-bytes: a larger object is refused when it is stored. */
 const ETCD_REQUEST_BYTES = 1.5 * 1024 * 1024;
 
-const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const QUALIFIED_NAME_PART = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -53,6 +60,10 @@ const CONFIG_MAP_KEY = /^[-._a-zA-Z0-9]+$/;
 const PORT_NAME = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)(([KMGTPE]i)|[numkMGTPE]|[eE][+-]?\d+)?$/;
 const HUGE_PAGES = /^hugepages-/;
+const SYSCTL_NAME = /^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$/;
+const DNS_1123_SUBDOMAIN_WITH_UNDERSCORE = /^[_a-z0-9]([-_a-z0-9]*[a-z0-9])?(\.[_a-z0-9]([-_a-z0-9]*[a-z0-9])?)*$/;
+const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
+const MAX_ID = 2147483647;
 const FIELD_PATHS = new Set(['metadata.name', 'metadata.namespace', 'metadata.uid', 'metadata.labels', 'metadata.annotations', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs']);
 const FIELD_PATH_OF_KEY = /^metadata\.(labels|annotations)\['[^']+'\]$/;
 
@@ -93,6 +104,7 @@ export function checkObjectApi(object: Obj, hit: Hit): void {
   if (metadata.annotations && typeof metadata.annotations === 'object') {
     checkAnnotations(metadata.annotations, 'metadata.annotations', hit);
   }
+  checkReferences(metadata, hit);
   if (object.kind === 'ConfigMap') {
     checkConfigMap(object, hit);
   }
@@ -101,6 +113,38 @@ export function checkObjectApi(object: Obj, hit: Hit): void {
     hit(API_RULES.SIZE_REQUEST, '', `the object is ${kib(bytes)}, over etcd's request limit of 1.5 MiB: the API server refuses to store it ("etcdserver: request is too large")`);
   } else if (bytes > LAST_APPLIED_BYTES) {
     hit(API_RULES.SIZE_ANNOTATION, '', `the object is ${kib(bytes)}: kubectl apply and Argo CD's default client-side apply copy it into the annotation kubectl.kubernetes.io/last-applied-configuration, which may hold at most 256 KiB`);
+  }
+}
+
+/** `value`, when given, is one of `allowed` (a field the schema types as a string, the API server as an enum). */
+export function checkEnum(value: unknown, allowed: readonly string[], field: string, at: string, hit: Hit): void {
+  if (value !== undefined && !allowed.includes(value as string)) {
+    hit(API_RULES.ENUM_VALUE, at, `${field} '${value}' is not ${allowed.map(a => `'${a}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
+  }
+}
+
+/** Finalizers (qualified names) and owner references (complete, at most one controller). */
+function checkReferences(metadata: Obj, hit: Hit): void {
+  for (const [i, finalizer] of (Array.isArray(metadata.finalizers) ? metadata.finalizers : []).entries()) {
+    if (typeof finalizer === 'string' && !isQualifiedName(finalizer)) {
+      hit(API_RULES.METADATA, `metadata.finalizers[${i}]`, `finalizer '${finalizer}' is not a qualified name`);
+    }
+  }
+  let controller: string | undefined;
+  for (const [i, ref] of (Array.isArray(metadata.ownerReferences) ? metadata.ownerReferences : []).entries()) {
+    const at = `metadata.ownerReferences[${i}]`;
+    for (const field of ['apiVersion', 'kind', 'name', 'uid']) {
+      if (ref?.[field] === undefined || ref[field] === '') hit(API_RULES.METADATA, `${at}.${field}`, `owner reference ${i} has no ${field}`);
+    }
+    if (typeof ref?.apiVersion === 'string' && ref.apiVersion !== '' && !/^([^/]+\/)?[^/]+$/.test(ref.apiVersion)) {
+      hit(API_RULES.METADATA, `${at}.apiVersion`, `owner reference apiVersion '${ref.apiVersion}' is not <group>/<version> or <version>`);
+    }
+    if (ref?.controller === true) {
+      if (controller !== undefined) {
+        hit(API_RULES.METADATA, `${at}.controller`, `owner references ${controller} and ${ref.kind}/${ref.name} are both marked controller`);
+      }
+      controller ??= `${ref.kind}/${ref.name}`;
+    }
   }
 }
 
@@ -120,7 +164,8 @@ export function checkLabels(labels: Obj, at: string, hit: Hit): void {
   }
 }
 
-function checkAnnotations(annotations: Obj, at: string, hit: Hit): void {
+/** Annotation keys (qualified names, case-insensitively) and their total size. */
+export function checkAnnotations(annotations: Obj, at: string, hit: Hit): void {
   let bytes = 0;
   for (const [key, value] of Object.entries(annotations)) {
     if (!isQualifiedName(key.toLowerCase())) {
@@ -134,7 +179,7 @@ function checkAnnotations(annotations: Obj, at: string, hit: Hit): void {
 }
 
 /** `[prefix/]name`: a DNS-1123 subdomain prefix of at most 253 characters, a name of at most 63. */
-function isQualifiedName(key: string): boolean {
+export function isQualifiedName(key: string): boolean {
   const slash = key.indexOf('/');
   const [prefix, name] = slash === -1 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
   return name.length <= 63 && QUALIFIED_NAME_PART.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_1123_SUBDOMAIN.test(prefix)));
@@ -169,7 +214,12 @@ export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = 28): void {
       hit(API_RULES.VOLUME_NAMES, `${at}.volumes[${i}].name`, `volume name '${volume.name}' is used twice`);
     }
     volumes.add(volume?.name);
+    checkVolumeSource(volume, `${at}.volumes[${i}]`, hit);
   }
+  checkDnsConfig(pod, at, hit);
+  checkEnum(pod.dnsPolicy, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'], 'dnsPolicy', `${at}.dnsPolicy`, hit);
+  checkEnum(pod.securityContext?.fsGroupChangePolicy, ['OnRootMismatch', 'Always'], 'fsGroupChangePolicy', `${at}.securityContext.fsGroupChangePolicy`, hit);
+  checkPodSecurityContext(pod.securityContext, `${at}.securityContext`, hit);
   if (typeof pod.serviceAccountName === 'string' && !(pod.serviceAccountName.length <= 253 && DNS_1123_SUBDOMAIN.test(pod.serviceAccountName))) {
     hit(API_RULES.POD_FIELDS, `${at}.serviceAccountName`, `serviceAccountName '${pod.serviceAccountName}' is not a DNS-1123 subdomain`);
   }
@@ -203,16 +253,15 @@ export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = 28): void {
       seen.add(c.name);
       checkImage(c, path, hit);
       checkEnv(c, path, hit, minor);
+      checkContainerKind(c, field, path, hit, minor);
+      checkEnum(c.imagePullPolicy, ['Always', 'Never', 'IfNotPresent'], 'imagePullPolicy', `${path}.imagePullPolicy`, hit);
+      checkIds(c.securityContext, `${path}.securityContext`, ['runAsUser', 'runAsGroup'], hit);
       checkPorts(c, path, hit);
       checkResources(c, path, hit);
       for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) {
-        if (c[probe]) checkProbe(c[probe], `${path}.${probe}`, hit);
+        if (c[probe]) checkProbe(c[probe], probe, `${path}.${probe}`, hit);
       }
-      for (const [j, mount] of (c.volumeMounts ?? []).entries()) {
-        if (typeof mount?.name === 'string' && !volumes.has(mount.name)) {
-          hit(API_RULES.VOLUME_NAMES, `${path}.volumeMounts[${j}].name`, `container '${c.name}' mounts the volume '${mount.name}', which the pod does not have`);
-        }
-      }
+      checkVolumeMounts(c, path, volumes, hit);
     }
   }
 }
@@ -228,6 +277,11 @@ function checkImage(c: Obj, path: string, hit: Hit): void {
 function checkEnv(c: Obj, path: string, hit: Hit, minor: number): void {
   // RelaxedEnvironmentVariableValidation (KEP-4369): alpha 1.30, on by default from 1.32, GA 1.34.
   const relaxed = minor >= 32;
+  for (const [j, source] of (c.envFrom ?? []).entries()) {
+    if (typeof source?.prefix === 'string' && source.prefix !== '' && !(relaxed ? RELAXED_ENV_VAR_NAME : ENV_VAR_NAME).test(source.prefix)) {
+      hit(API_RULES.ENV_NAME, `${path}.envFrom[${j}].prefix`, `envFrom prefix '${source.prefix}' is not a valid environment variable name on Kubernetes 1.${minor}`);
+    }
+  }
   const names = new Set<string>();
   for (const [j, env] of (c.env ?? []).entries()) {
     const at = `${path}.env[${j}]`;
@@ -311,7 +365,7 @@ function toQuantity(value: unknown): number | undefined {
   return /^[eE]/.test(suffix) ? Number(`${match[1]}${suffix}`) : Number(match[1]) * SUFFIX[suffix];
 }
 
-function checkProbe(probe: Obj, at: string, hit: Hit): void {
+function checkProbe(probe: Obj, kind: string, at: string, hit: Hit): void {
   const handlers = ['exec', 'httpGet', 'tcpSocket', 'grpc'].filter(h => probe[h] !== undefined);
   if (handlers.length !== 1) {
     hit(API_RULES.PROBE, at, handlers.length === 0 ? 'the probe has no handler (exec, httpGet, tcpSocket or grpc)' : `the probe has ${handlers.length} handlers (${handlers.join(', ')})`);
@@ -321,33 +375,159 @@ function checkProbe(probe: Obj, at: string, hit: Hit): void {
       hit(API_RULES.PROBE, `${at}.${field}`, `${field} is ${probe[field]}`);
     }
   }
+  // 0 is defaulted to 1.
+  if (kind !== 'readinessProbe' && typeof probe.successThreshold === 'number' && probe.successThreshold > 1) {
+    hit(API_RULES.PROBE, `${at}.successThreshold`, `successThreshold is ${probe.successThreshold}; a ${kind} must have 1`);
+  }
+  if (kind === 'readinessProbe' && probe.terminationGracePeriodSeconds !== undefined) {
+    hit(API_RULES.PROBE, `${at}.terminationGracePeriodSeconds`, 'a readinessProbe may not have terminationGracePeriodSeconds');
+  }
 }
 
-/** The Job spec's numbers the API server wants non-negative, and its podFailurePolicy onExitCodes. */
-export function checkJobApi(spec: Obj, pod: Obj, at: string, hit: Hit): void {
-  for (const field of ['parallelism', 'completions', 'backoffLimit', 'activeDeadlineSeconds', 'ttlSecondsAfterFinished']) {
-    if (typeof spec[field] === 'number' && spec[field] < 0) {
-      hit(API_RULES.NON_NEGATIVE, `${at}.${field}`, `${field} is ${spec[field]}`);
+/**
+ * Init containers: probes and lifecycle only on sidecars. A container's restartPolicy: only on
+ * init containers and only 'Always' (SidecarContainers, on from 1.29) until ContainerRestartRules
+ * (beta and on from 1.35) allows it on every container, as 'Always', 'OnFailure' or 'Never'.
+ */
+function checkContainerKind(c: Obj, field: string, path: string, hit: Hit, minor: number): void {
+  const policy = c.restartPolicy;
+  if (field === 'initContainers' && policy !== 'Always') {
+    for (const forbidden of ['lifecycle', 'livenessProbe', 'readinessProbe', 'startupProbe']) {
+      if (c[forbidden] !== undefined) {
+        hit(API_RULES.INIT_CONTAINER_FIELDS, `${path}.${forbidden}`, `init container '${c.name}' has a ${forbidden}, which only containers and sidecars (restartPolicy Always) may have`);
+      }
     }
   }
-  const names = new Set([...(pod.containers ?? []), ...(pod.initContainers ?? [])].map((c: Obj) => c.name));
-  for (const [i, rule] of (spec.podFailurePolicy?.rules ?? []).entries()) {
-    const codes: Obj | undefined = rule?.onExitCodes;
-    if (!codes) continue;
-    const path = `${at}.podFailurePolicy.rules[${i}].onExitCodes`;
-    if (typeof codes.containerName === 'string' && !names.has(codes.containerName)) {
-      hit(API_RULES.POD_FAILURE_POLICY_RULE, `${path}.containerName`, `containerName '${codes.containerName}' names no container or init container of the pod`);
+  if (policy === undefined) return;
+  if (minor < 35 && field === 'containers') {
+    hit(API_RULES.CONTAINER_RESTART_POLICY, `${path}.restartPolicy`, `container '${c.name}' has restartPolicy '${policy}', which Kubernetes 1.${minor} allows only on init containers`);
+  } else if (minor < 35 && policy !== 'Always' && minor >= 29) {
+    // On 1.28 (SidecarContainers alpha) the API server drops it: version/field reports that.
+    hit(API_RULES.CONTAINER_RESTART_POLICY, `${path}.restartPolicy`, `init container '${c.name}' has restartPolicy '${policy}'; Kubernetes 1.${minor} allows only 'Always'`);
+  } else if (!['Always', 'OnFailure', 'Never'].includes(policy)) {
+    hit(API_RULES.CONTAINER_RESTART_POLICY, `${path}.restartPolicy`, `container '${c.name}' has restartPolicy '${policy}', not 'Always', 'OnFailure' or 'Never'`);
+  }
+}
+
+function checkVolumeMounts(c: Obj, path: string, volumes: Set<string>, hit: Hit): void {
+  const paths = new Set<string>();
+  for (const [j, mount] of (c.volumeMounts ?? []).entries()) {
+    const at = `${path}.volumeMounts[${j}]`;
+    if (typeof mount?.name === 'string' && !volumes.has(mount.name)) {
+      hit(API_RULES.VOLUME_NAMES, `${at}.name`, `container '${c.name}' mounts the volume '${mount.name}', which the pod does not have`);
     }
-    const values: unknown[] = Array.isArray(codes.values) ? codes.values : [];
-    for (const [j, value] of values.entries()) {
-      if (codes.operator === 'In' && value === 0) {
-        hit(API_RULES.POD_FAILURE_POLICY_RULE, `${path}.values[${j}]`, "exit code 0 is not allowed with the operator 'In' (a succeeded container is not a failure)");
+    if (typeof mount?.mountPath === 'string') {
+      if (paths.has(mount.mountPath)) {
+        hit(API_RULES.VOLUME_MOUNTS, `${at}.mountPath`, `container '${c.name}' mounts two volumes at '${mount.mountPath}'`);
       }
-      if (values.indexOf(value) !== j) {
-        hit(API_RULES.POD_FAILURE_POLICY_RULE, `${path}.values[${j}]`, `exit code ${value} is listed twice`);
-      } else if (j > 0 && (values[j - 1] as number) > (value as number)) {
-        hit(API_RULES.POD_FAILURE_POLICY_RULE, `${path}.values[${j}]`, `exit codes must be in increasing order, found ${values[j - 1]} before ${value}`);
+      paths.add(mount.mountPath);
+    }
+    for (const field of ['subPath', 'subPathExpr']) {
+      const sub = mount?.[field];
+      if (typeof sub === 'string' && sub !== '' && (sub.startsWith('/') || sub.split('/').includes('..'))) {
+        hit(API_RULES.VOLUME_MOUNTS, `${at}.${field}`, `${field} '${sub}' of container '${c.name}' is not a relative path without '..'`);
       }
+    }
+    if (mount?.subPath && mount?.subPathExpr) {
+      hit(API_RULES.VOLUME_MOUNTS, `${at}.subPathExpr`, `container '${c.name}' gives both subPath and subPathExpr for '${mount.mountPath}'`);
+    }
+    checkEnum(mount?.mountPropagation, ['None', 'HostToContainer', 'Bidirectional'], 'mountPropagation', `${at}.mountPropagation`, hit);
+    if (mount?.mountPropagation === 'Bidirectional' && c.securityContext?.privileged !== true) {
+      hit(API_RULES.VOLUME_MOUNTS, `${at}.mountPropagation`, `container '${c.name}' mounts '${mount.mountPath}' with Bidirectional propagation but is not privileged`);
+    }
+  }
+}
+
+/** configMap, secret, downwardAPI and projected volumes: file modes and item paths. */
+function checkVolumeSource(volume: Obj, at: string, hit: Hit): void {
+  const types = Object.keys(volume ?? {}).filter(k => k !== 'name');
+  if (types.length !== 1) {
+    hit(API_RULES.VOLUME_NAMES, at, types.length === 0 ? `volume '${volume?.name}' has no source (emptyDir, configMap, secret, ...)` : `volume '${volume?.name}' has ${types.length} sources (${types.join(', ')}), a volume takes one`);
+  }
+  const mode = (value: unknown, where: string) => {
+    if (typeof value === 'number' && (value < 0 || value > 0o777)) {
+      hit(API_RULES.VOLUME_NAMES, where, `volume '${volume?.name}' has the file mode ${value} (0${value.toString(8)}), not from 0 to 0777 (511)`);
+    }
+  };
+  for (const type of ['configMap', 'secret', 'downwardAPI', 'projected']) {
+    const source: Obj | undefined = volume?.[type];
+    if (!source || typeof source !== 'object') continue;
+    mode(source.defaultMode, `${at}.${type}.defaultMode`);
+    for (const [k, item] of (Array.isArray(source.items) ? source.items : []).entries()) {
+      const where = `${at}.${type}.items[${k}]`;
+      mode(item?.mode, `${where}.mode`);
+      const file = item?.path;
+      if (typeof file === 'string' && (file === '' || file.startsWith('/') || file.split('/').includes('..'))) {
+        hit(API_RULES.VOLUME_NAMES, `${where}.path`, `volume '${volume.name}' writes the item '${item.key ?? item.fieldRef?.fieldPath ?? k}' to '${file}', which is not a relative path without '..'`);
+      }
+    }
+  }
+}
+
+/** dnsPolicy None needs nameservers; nameservers, searches and options as the resolver takes them. */
+function checkDnsConfig(pod: Obj, at: string, hit: Hit): void {
+  const config: Obj = pod.dnsConfig ?? {};
+  const nameservers: unknown[] = Array.isArray(config.nameservers) ? config.nameservers : [];
+  const searches: unknown[] = Array.isArray(config.searches) ? config.searches : [];
+  if (pod.dnsPolicy === 'None' && nameservers.length === 0) {
+    hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.nameservers`, "dnsPolicy is 'None' but dnsConfig gives no nameserver");
+  }
+  if (nameservers.length > 3) {
+    hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.nameservers`, `${nameservers.length} nameservers, more than 3`);
+  }
+  for (const [i, ns] of nameservers.entries()) {
+    if (typeof ns === 'string' && !isIp(ns)) hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.nameservers[${i}]`, `nameserver '${ns}' is not an IP address`);
+  }
+  if (searches.length > 32) {
+    hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.searches`, `${searches.length} search domains, more than 32`);
+  }
+  if (searches.join(' ').length > 2048) {
+    hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.searches`, `the search domains hold ${searches.join(' ').length} characters, more than 2048`);
+  }
+  for (const [i, search] of searches.entries()) {
+    if (typeof search !== 'string' || search === '.') continue;
+    const domain = search.replace(/\.$/, '');
+    if (domain.length > 253 || !DNS_1123_SUBDOMAIN_WITH_UNDERSCORE.test(domain)) {
+      hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.searches[${i}]`, `search domain '${search}' is not a DNS-1123 subdomain`);
+    }
+  }
+  for (const [i, option] of (Array.isArray(config.options) ? config.options : []).entries()) {
+    if (typeof option?.name !== 'string' || option.name === '') hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.options[${i}]`, `DNS option ${i} has no name`);
+  }
+}
+
+/** An IPv4 address, or an IPv6 one (hex groups and colons, at most one '::'). */
+function isIp(text: string): boolean {
+  if (IPV4.test(text)) return true;
+  const v6 = /^[0-9a-fA-F:]+$/.test(text) && text.includes(':') && (text.match(/::/g) ?? []).length <= 1;
+  return v6 && text.split(':').every(group => group.length <= 4) && (text.includes('::') ? text.split(':').length <= 8 : text.split(':').length === 8);
+}
+
+function checkPodSecurityContext(sc: Obj | undefined, at: string, hit: Hit): void {
+  if (!sc || typeof sc !== 'object') return;
+  checkIds(sc, at, ['runAsUser', 'runAsGroup', 'fsGroup'], hit);
+  for (const [i, gid] of (Array.isArray(sc.supplementalGroups) ? sc.supplementalGroups : []).entries()) {
+    if (typeof gid === 'number' && (gid < 0 || gid > MAX_ID)) hit(API_RULES.SECURITY_CONTEXT, `${at}.supplementalGroups[${i}]`, `group id ${gid} is not from 0 to ${MAX_ID}`);
+  }
+  const names = new Set<string>();
+  for (const [i, sysctl] of (Array.isArray(sc.sysctls) ? sc.sysctls : []).entries()) {
+    const name = sysctl?.name;
+    if (typeof name !== 'string') continue;
+    if (name.length > 253 || !SYSCTL_NAME.test(name)) {
+      hit(API_RULES.SECURITY_CONTEXT, `${at}.sysctls[${i}].name`, `sysctl name '${name}' is not dot- or slash-separated segments of lower-case letters, digits, '-' and '_'`);
+    } else if (names.has(name)) {
+      hit(API_RULES.SECURITY_CONTEXT, `${at}.sysctls[${i}].name`, `sysctl '${name}' is given twice`);
+    }
+    names.add(name);
+  }
+}
+
+/** User and group ids: 0 to 2^31-1. */
+function checkIds(sc: Obj | undefined, at: string, fields: readonly string[], hit: Hit): void {
+  for (const field of fields) {
+    const id = sc?.[field];
+    if (typeof id === 'number' && (id < 0 || id > MAX_ID)) {
+      hit(API_RULES.SECURITY_CONTEXT, `${at}.${field}`, `${field} ${id} is not from 0 to ${MAX_ID}`);
     }
   }
 }

@@ -2,7 +2,8 @@ import { JobPattern, patternEntry } from '../core/catalogue';
 import { ArgoCdAnnotations, ArgoCdTracking, GitOpsMode, HookPhase, ttlAllowed } from '../core/gitops';
 import { JobPatternLabels } from '../core/labels';
 import { isDnsLabel } from '../core/names';
-import { API_RULES, checkJobApi, checkLabels, checkObjectApi, checkPodApi } from './api-rules';
+import { API_RULES, checkAnnotations, checkLabels, checkObjectApi, checkPodApi } from './api-rules';
+import { checkJobApi, JOB_API_RULES } from './job-api-rules';
 import { checkFieldVersions, VERSION_RULE } from './maturity';
 import { Rule, Severity } from './rule';
 
@@ -50,6 +51,7 @@ export const RULES = {
   IMAGE_TAG: { id: 'image/tag', severity: Severity.WARNING, fix: 'Pin the image to a version tag or a digest.' },
   REQUESTS: { id: 'resources/requests', severity: Severity.WARNING, fix: 'Set resources.requests (cpu and memory) so the scheduler can place the pod.' },
   ...API_RULES,
+  ...JOB_API_RULES,
 } as const satisfies Record<string, Rule>;
 
 type Obj = Record<string, any>;
@@ -129,6 +131,9 @@ export function checkRules(object: Obj, minor = 28): RuleHit[] {
     if (templatePath.length > 0 && template?.metadata?.labels) {
       checkLabels(template.metadata.labels, `${templatePath.join('.')}.metadata.labels`, hit);
     }
+    if (templatePath.length > 0 && template?.metadata?.annotations) {
+      checkAnnotations(template.metadata.annotations, `${templatePath.join('.')}.metadata.annotations`, hit);
+    }
   }
   return hits;
 }
@@ -143,8 +148,9 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
   if (named && typeof name === 'string' && !isDnsLabel(name)) {
     hit(RULES.NAME, 'metadata.name', `Job name '${name}' is not a DNS-1123 label of at most 63 characters`);
   }
-  if (pod.restartPolicy !== undefined && pod.restartPolicy !== 'Never' && pod.restartPolicy !== 'OnFailure') {
-    hit(RULES.RESTART_POLICY, `${at}.template.spec.restartPolicy`, `restartPolicy is '${pod.restartPolicy}'; a Job allows only 'Never' or 'OnFailure'`);
+  if (pod.restartPolicy !== 'Never' && pod.restartPolicy !== 'OnFailure') {
+    const found = pod.restartPolicy === undefined ? "not set (a pod's default is 'Always')" : `'${pod.restartPolicy}'`;
+    hit(RULES.RESTART_POLICY, `${at}.template.spec.restartPolicy`, `restartPolicy is ${found}; a Job allows only 'Never' or 'OnFailure'`);
   }
   if (spec.manualSelector === true && spec.selector === undefined) {
     hit(RULES.MANUAL_SELECTOR, `${at}.manualSelector`, 'manualSelector is true but there is no selector');
@@ -168,7 +174,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
   if (spec.podFailurePolicy !== undefined && pod.restartPolicy !== 'Never') {
     hit(RULES.POD_FAILURE_POLICY, `${at}.podFailurePolicy`, `a podFailurePolicy needs restartPolicy 'Never', found '${pod.restartPolicy}'`);
   }
-  checkJobApi(spec, pod, at, hit);
+  checkJobApi(spec, pod, at, hit, named && typeof name === 'string' ? name : undefined);
   checkFieldVersions(spec, pod, at, `${at}.template.spec`, minor, hit);
   if (typeof spec.activeDeadlineSeconds === 'number') {
     const backoff = backoffSeconds(spec.backoffLimit ?? 6);
