@@ -4,6 +4,7 @@ import { JobPatternLabels } from '../core/labels';
 import { isDnsLabel } from '../core/names';
 import { API_RULES, checkAnnotations, checkLabels, checkObjectApi, checkPodApi } from './api-rules';
 import { checkJobApi, JOB_API_RULES } from './job-api-rules';
+import { checkKueue, KUEUE_RULES } from './kueue-rules';
 import { checkFieldVersions, VERSION_RULE } from './maturity';
 import { Rule, Severity } from './rule';
 
@@ -52,6 +53,7 @@ export const RULES = {
   REQUESTS: { id: 'resources/requests', severity: Severity.WARNING, fix: 'Set resources.requests (cpu and memory) so the scheduler can place the pod.' },
   ...API_RULES,
   ...JOB_API_RULES,
+  ...KUEUE_RULES,
 } as const satisfies Record<string, Rule>;
 
 type Obj = Record<string, any>;
@@ -175,6 +177,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
     hit(RULES.POD_FAILURE_POLICY, `${at}.podFailurePolicy`, `a podFailurePolicy needs restartPolicy 'Never', found '${pod.restartPolicy}'`);
   }
   checkJobApi(spec, pod, at, hit, named && typeof name === 'string' ? name : undefined);
+  checkKueue(spec, metadata, at, hit);
   checkFieldVersions(spec, pod, at, `${at}.template.spec`, minor, hit);
   if (typeof spec.activeDeadlineSeconds === 'number') {
     const backoff = backoffSeconds(spec.backoffLimit ?? 6);
