@@ -26,7 +26,7 @@ export { type TicketQueueOptions } from './patterns/work-queue/ticket-queue';
 // GitOps: the policies, and the names and annotations the YAML carries.
 export { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, HookDeletePolicy, type HookOptions, HookPhase, jobBaseName } from './lib/core/gitops';
 export { JobPattern } from './lib/core/catalogue';
-export { JobPatternLabels } from './lib/core/labels';
+export { JobPatternAnnotations, JobPatternLabels } from './lib/core/labels';
 
 // Validation: in the app, as a cdk8s-cli plugin, and as a function.
 export { JobPatternsError } from './lib/core/errors';

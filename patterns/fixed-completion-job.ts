@@ -1,7 +1,10 @@
 import { Construct } from 'constructs';
 import { BatchJob, JobOptions } from '../lib/core/batch-job';
 import { CompletionMode, SuccessPolicyRule } from '../lib/core/job-spec';
-import { JobPattern } from '../lib/core/catalogue';
+import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
+
+/** What the constructor writes unless the props say otherwise (`parallelism` 1, `NonIndexed`). */
+const DEFAULTS = PATTERN_CATALOGUE[JobPattern.FIXED_COMPLETION].defaults;
 
 /**
  * Properties of a {@link FixedCompletionJob}.
@@ -65,9 +68,8 @@ export class FixedCompletionJob extends BatchJob {
   constructor(scope: Construct, id: string, props: FixedCompletionJobProps) {
     super(scope, id, {
       ...props,
-      completions: props.completions,
-      parallelism: props.parallelism ?? 1,
-      completionMode: props.completionMode ?? CompletionMode.NON_INDEXED,
+      parallelism: props.parallelism ?? DEFAULTS.parallelism,
+      completionMode: props.completionMode ?? DEFAULTS.completionMode,
       pattern: JobPattern.FIXED_COMPLETION,
     });
   }

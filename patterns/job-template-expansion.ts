@@ -128,7 +128,7 @@ export class JobTemplateExpansion extends Construct {
     const names = this.itemNames();
 
     // The template is built once, with every default and check of BatchJob, and then removed from
-    // the tree: only its rendered manifest is used. Warnings come from the Jobs' manifests.
+    // the tree: only its rendered spec and metadata are used. Warnings come from the Jobs' manifests.
     const { items: _items, baseName: _baseName, ...jobOptions } = props;
     const template = new BatchJob(this, 'Template', {
       ...jobOptions,
@@ -144,7 +144,9 @@ export class JobTemplateExpansion extends Construct {
     this.ttlAfterFinished = template.ttlAfterFinished;
     const groupLabel = { [JobPatternLabels.GROUP]: this.group };
     this.labels = { ...template.labels, ...groupLabel };
-    const rendered = template.apiObject.toJson();
+    // Rendered as a plain ApiObject: each Job's name comes from itemNames() (and its own spec's
+    // hash), so the template's own name is never derived (under runOncePerSpec(), a hash of its spec).
+    const rendered = ApiObject.prototype.toJson.call(template.apiObject);
     this.node.tryRemoveChild(template.node.id);
 
     const metadata: ApiObjectMetadata = rendered.metadata;

@@ -9,6 +9,16 @@ import { checkServiceName, propError, rejectReservedEnv } from '../lib/core/erro
 const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 
 /**
+ * The Service's name suffix (`<job base name>-peers`) and its `app.kubernetes.io/component`. The
+ * Job's component is the catalogue's `peer` (each pod is one peer); the Service's is `peers`, the
+ * word of its name, as every object a pattern creates for its Job is labelled (`work-items`,
+ * `queue`, `filler`): it names the object, the directory of all the peers. Kept on purpose: it has
+ * been in the YAML since 0.2.0, and renaming it would change a released pattern's YAML for no
+ * behaviour (STYLE.md: a fix that changes YAML is a flag).
+ */
+const PEERS = 'peers';
+
+/**
  * Properties of a {@link PodToPodJob}.
  */
 export interface PodToPodJobProps extends JobOptions {
@@ -89,7 +99,7 @@ export class PodToPodJob extends BatchJob {
     this.service = new ApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: this.identity.childMetadata(this.serviceName, 'peers'),
+      metadata: this.identity.childMetadata(this.serviceName, PEERS),
       spec: {
         clusterIP: 'None',
         // The Job's name as rendered (a runOncePerSpec name ends in the hash of the spec).
@@ -113,6 +123,6 @@ export class PodToPodJob extends BatchJob {
 
   /** `serviceName`, or `<base name>-peers`: one rule, read by the pod and by the Service. */
   private get subdomain(): string {
-    return this.props.serviceName ?? this.identity.childName('peers');
+    return this.props.serviceName ?? this.identity.childName(PEERS);
   }
 }

@@ -8,8 +8,8 @@ import { nameWithHash } from '../lib/core/gitops';
 import { JobIdentity } from '../lib/core/identity';
 import { WorkItems } from '../lib/core/work-items';
 
-/** Most pods the Job runs at once unless `parallelism` says otherwise. */
-const DEFAULT_MAX_PARALLELISM = 10;
+/** This pattern's row of the catalogue: its fixed shape and its default parallelism. */
+const PATTERN = PATTERN_CATALOGUE[JobPattern.STATIC_WORK_ASSIGNMENT];
 
 /** The API server rejects a ConfigMap whose keys and values add up to more than 1 MiB. */
 const MAX_CONFIG_MAP_BYTES = 1024 * 1024;
@@ -98,8 +98,8 @@ export class StaticWorkAssignmentJob extends BatchJob {
       // An empty list is reported by items.check() below, once `this` exists; at least 1 here
       // keeps BatchJob from reporting it as a completions error first.
       completions: Math.max(props.items?.length ?? 0, 1),
-      parallelism: props.parallelism ?? Math.min(props.items?.length ?? 0, DEFAULT_MAX_PARALLELISM),
-      ...PATTERN_CATALOGUE[JobPattern.STATIC_WORK_ASSIGNMENT].fixed,
+      parallelism: props.parallelism ?? Math.min(props.items?.length ?? 0, PATTERN.maxDefaultParallelism!),
+      ...PATTERN.fixed,
       pattern: JobPattern.STATIC_WORK_ASSIGNMENT,
     });
     props.items.check(this, 'items');

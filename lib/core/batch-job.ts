@@ -11,7 +11,7 @@ import {
 import { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, JobApiObject, syncWaveOf } from './gitops';
 import { JobIdentity } from './identity';
 import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from './props';
-import { JobPatternLabels } from './labels';
+import { JobPatternAnnotations, standardLabels } from './labels';
 import { isDnsLabel, MAX_JOB_NAME_LENGTH } from './names';
 import { ManifestValidation } from '../validation/validate';
 
@@ -408,19 +408,14 @@ export class BatchJob extends kplus.AbstractPod {
     this.baseName = this.apiObject.name;
     this.checkName();
 
-    this.labels = {
-      [JobPatternLabels.NAME]: this.baseName,
-      [JobPatternLabels.COMPONENT]: props.component ?? PATTERN_CATALOGUE[this.pattern].component,
-      ...(props.partOf !== undefined ? { [JobPatternLabels.PART_OF]: props.partOf } : {}),
-      [JobPatternLabels.MANAGED_BY]: JobPatternLabels.MANAGED_BY_VALUE,
-    };
+    this.labels = standardLabels({ name: this.baseName, component: props.component ?? PATTERN_CATALOGUE[this.pattern].component, partOf: props.partOf });
     for (const [key, value] of Object.entries(this.labels)) {
       this.apiObject.metadata.addLabel(key, value);
       this.podMetadata.addLabel(key, value);
     }
     this.identity = new JobIdentity(this.baseName, this.gitOps, this.labels, props.metadata?.namespace, syncWaveOf(props.metadata?.annotations));
-    this.apiObject.metadata.addAnnotation(JobPatternLabels.PATTERN_ANNOTATION, this.pattern);
-    this.apiObject.metadata.addAnnotation(JobPatternLabels.GITOPS_POLICY_ANNOTATION, this.gitOps.mode);
+    this.apiObject.metadata.addAnnotation(JobPatternAnnotations.PATTERN, this.pattern);
+    this.apiObject.metadata.addAnnotation(JobPatternAnnotations.GITOPS_POLICY, this.gitOps.mode);
     for (const [key, value] of Object.entries(this.gitOps._jobAnnotations())) {
       const own = props.metadata?.annotations?.[key];
       // The user's own sync options (Prune=false, ServerSideApply=true, ...) are kept alongside.

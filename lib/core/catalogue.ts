@@ -50,6 +50,13 @@ export interface PatternEntry {
   readonly component: string;
   /** Fields its construct always writes (the pattern fixes them). */
   readonly fixed: FixedShape;
+  /** Fields its construct writes unless the user sets them (its defaults; a test pins each). */
+  readonly defaults: FixedShape;
+  /**
+   * The most pods its construct runs at once unless `parallelism` is set, when the default is the
+   * number of work items (a static work assignment): `min(items, maxDefaultParallelism)`.
+   */
+  readonly maxDefaultParallelism?: number;
   /** What its Job's spec must have, in words (for the message of `job/pattern-shape`). */
   readonly shape: string;
   /** True when a Job spec has that shape (the rule `job/pattern-shape`). */
@@ -59,58 +66,67 @@ export interface PatternEntry {
 const unsetOrOne = (value: number | undefined) => value === undefined || value === 1;
 const ONE_POD = (spec: JobShape) => unsetOrOne(spec.completions) && unsetOrOne(spec.parallelism);
 
+/** `parallelism` of the patterns whose user picks it, unless set: one pod at a time, as Kubernetes does. */
+const DEFAULT_PARALLELISM = 1;
+/** The default `parallelism` of a static work assignment is the number of items, at most this. */
+const MAX_DEFAULT_PARALLELISM_OF_ITEMS = 10;
+/** The README's text of a `parallelism` the user picks, with its default. */
+const userParallelism = (defaultText: string | number) => `P (default ${defaultText})`;
+
 /**
- * Every pattern, in one table: the constructors take their fixed fields and component from it,
- * the rule `job/pattern-shape` checks Jobs against it, and the README's pattern table is tested
- * against it. A new pattern starts with a row here (and a `JobPattern` value).
+ * Every pattern, in one table: the constructors take their fixed fields, their defaults and their
+ * component from it, the rule `job/pattern-shape` checks Jobs against it (`shape`, `matches`), and
+ * the README's pattern table is tested against it (`title`, `construct`, `completions`,
+ * `parallelism`, whose text is built from the same values). A new pattern starts with a row here
+ * (and a `JobPattern` value).
  * @internal
  */
 export const PATTERN_CATALOGUE: Readonly<Record<JobPattern, PatternEntry>> = {
   [JobPattern.SINGLE_BATCH]: {
     title: 'Non-parallel Job (single batch)', construct: '`SingleBatchJob`', completions: '1', parallelism: '1',
-    component: 'job', fixed: { completions: 1, parallelism: 1 },
+    component: 'job', fixed: { completions: 1, parallelism: 1 }, defaults: {},
     shape: 'completions 1 and parallelism 1', matches: ONE_POD,
   },
   [JobPattern.FIXED_COMPLETION]: {
-    title: 'Fixed completion count', construct: '`FixedCompletionJob`', completions: 'N', parallelism: 'P (default 1)',
-    component: 'job', fixed: {},
+    title: 'Fixed completion count', construct: '`FixedCompletionJob`', completions: 'N', parallelism: userParallelism(DEFAULT_PARALLELISM),
+    component: 'job', fixed: {}, defaults: { parallelism: DEFAULT_PARALLELISM, completionMode: CompletionMode.NON_INDEXED },
     shape: 'completions set to the number of successes (work items)', matches: spec => spec.completions !== undefined,
   },
   [JobPattern.WORK_QUEUE_POD_PER_ITEM]: {
-    title: 'Queue with pod per work item', construct: '`WorkQueueJob` (`WorkQueueMode.POD_PER_ITEM`)', completions: 'W (derived from the items)', parallelism: 'P (default 1)',
-    component: 'worker', fixed: {},
+    title: 'Queue with pod per work item', construct: '`WorkQueueJob` (`WorkQueueMode.POD_PER_ITEM`)', completions: 'W (derived from the items)', parallelism: userParallelism(DEFAULT_PARALLELISM),
+    component: 'worker', fixed: {}, defaults: { parallelism: DEFAULT_PARALLELISM },
     shape: 'completions set to the number of successes (work items)', matches: spec => spec.completions !== undefined,
   },
   [JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT]: {
-    title: 'Queue with variable pod count', construct: '`WorkQueueJob` (`WorkQueueMode.VARIABLE_POD_COUNT`)', completions: 'unset', parallelism: 'P (default 1)',
-    component: 'worker', fixed: {},
+    title: 'Queue with variable pod count', construct: '`WorkQueueJob` (`WorkQueueMode.VARIABLE_POD_COUNT`)', completions: 'unset', parallelism: userParallelism(DEFAULT_PARALLELISM),
+    component: 'worker', fixed: {}, defaults: { parallelism: DEFAULT_PARALLELISM },
     shape: 'completions unset (any success ends the Job once all pods ended)', matches: spec => spec.completions === undefined,
   },
   [JobPattern.TEMPLATE_EXPANSION]: {
     title: 'Job template expansion', construct: '`JobTemplateExpansion` (one Job per item)', completions: '1 each', parallelism: '1 each',
-    component: 'job', fixed: { completions: 1, parallelism: 1 },
+    component: 'job', fixed: { completions: 1, parallelism: 1 }, defaults: {},
     shape: 'completions 1 and parallelism 1', matches: ONE_POD,
   },
   [JobPattern.STATIC_WORK_ASSIGNMENT]: {
-    title: 'Single Job with static work assignment', construct: '`StaticWorkAssignmentJob` (Indexed)', completions: 'W (derived from the items)', parallelism: 'P (default W, at most 10)',
-    component: 'job', fixed: { completionMode: CompletionMode.INDEXED },
+    title: 'Single Job with static work assignment', construct: '`StaticWorkAssignmentJob` (Indexed)', completions: 'W (derived from the items)', parallelism: userParallelism(`W, at most ${MAX_DEFAULT_PARALLELISM_OF_ITEMS}`),
+    component: 'job', fixed: { completionMode: CompletionMode.INDEXED }, defaults: {}, maxDefaultParallelism: MAX_DEFAULT_PARALLELISM_OF_ITEMS,
     shape: "completionMode 'Indexed' and completions set to the number of work items",
     matches: spec => spec.completions !== undefined && spec.completionMode === CompletionMode.INDEXED,
   },
   [JobPattern.CONTROLLER_POD]: {
     title: 'Single Job starts a controller pod', construct: '`ControllerPodJob`', completions: '1', parallelism: '1',
-    component: 'controller', fixed: { completions: 1, parallelism: 1 },
+    component: 'controller', fixed: { completions: 1, parallelism: 1 }, defaults: {},
     shape: 'completions 1 and parallelism 1', matches: ONE_POD,
   },
   [JobPattern.POD_TO_POD]: {
     title: 'Job with pod-to-pod communication', construct: '`PodToPodJob` (Indexed, headless Service)', completions: 'N', parallelism: 'N (all at once)',
-    component: 'peer', fixed: { completionMode: CompletionMode.INDEXED },
+    component: 'peer', fixed: { completionMode: CompletionMode.INDEXED }, defaults: {},
     shape: "completionMode 'Indexed' and parallelism equal to completions (every pod runs at once)",
     matches: spec => spec.completions !== undefined && spec.completionMode === CompletionMode.INDEXED && spec.parallelism === spec.completions,
   },
   [JobPattern.CUSTOM]: {
     title: 'Any other shape', construct: '`BatchJob`', completions: 'any', parallelism: 'any',
-    component: 'job', fixed: {},
+    component: 'job', fixed: {}, defaults: {},
     shape: 'any shape', matches: () => true,
   },
 };

@@ -1,12 +1,12 @@
 import { ApiObject, ApiObjectProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ArgoCdAnnotations, JobPatternLabels } from './labels';
+import { ArgoCdAnnotations, JobPatternAnnotations } from './labels';
 import { MAX_JOB_NAME_LENGTH, shortHash } from './names';
 
 // Kept with the other keys in labels.ts (the runtime reads them without loading cdk8s); exported here too, where users found it.
 export { ArgoCdAnnotations };
 
-const GITOPS_POLICY_ANNOTATION = JobPatternLabels.GITOPS_POLICY_ANNOTATION;
+const GITOPS_POLICY_ANNOTATION = JobPatternAnnotations.GITOPS_POLICY;
 
 /** The sync phase an Argo CD hook runs in. */
 export enum HookPhase {

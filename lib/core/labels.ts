@@ -1,5 +1,5 @@
 /**
- * The label and annotation keys this library writes, in one place.
+ * The label keys this library writes, in one place (the annotations are {@link JobPatternAnnotations}).
  *
  * All of them are derived from the Job's name and the pattern, never from the construct path, so a
  * construct that moves in the tree does not change its pod template (which is immutable on a
@@ -24,27 +24,63 @@ export class JobPatternLabels {
   public static readonly GROUP = 'job-patterns.cdk8s.io/group';
   /** Label naming the work item of one Job in a template expansion. */
   public static readonly ITEM = 'job-patterns.cdk8s.io/item';
-  /** Annotation on every Job naming its pattern; the verifier reads it to judge convergence. */
-  public static readonly PATTERN_ANNOTATION = 'job-patterns.cdk8s.io/pattern';
   /**
-   * Annotation on every Job naming its GitOps policy (`run-once-per-spec`, `hook`,
-   * `recreate-on-change`, `none`); the rule `gitops/ttl-on-tracked-job` leaves `none` alone.
+   * Label on the objects a WorkQueueJob creates for its queue: the queue's host (its Service name).
+   * The workers name the same host in the annotation {@link JobPatternAnnotations.QUEUE}; the rule
+   * `gitops/queue-wave-order` reads both to check that the queue syncs before its workers.
    */
-  public static readonly GITOPS_POLICY_ANNOTATION = 'job-patterns.cdk8s.io/gitops-policy';
+  public static readonly QUEUE = 'job-patterns.cdk8s.io/queue';
+
+  private constructor() {}
+}
+
+/** The annotation keys this library writes, in one place (the labels are {@link JobPatternLabels}). */
+export class JobPatternAnnotations {
+  /** On every Job: its pattern (a `JobPattern` value); the verifier reads it to judge convergence. */
+  public static readonly PATTERN = 'job-patterns.cdk8s.io/pattern';
   /**
-   * On a work-queue Job (annotation): the queue's host (its Service name when it runs in the
-   * cluster). On the objects a WorkQueueJob creates for its queue (label): the same value. The rule
-   * `gitops/queue-wave-order` uses both to check that the queue syncs before its workers.
+   * On every Job: its GitOps policy (`run-once-per-spec`, `hook`, `recreate-on-change`, `none`);
+   * the rule `gitops/ttl-on-tracked-job` leaves `none` alone.
+   */
+  public static readonly GITOPS_POLICY = 'job-patterns.cdk8s.io/gitops-policy';
+  /**
+   * On a work-queue Job: the queue's host (its Service name when it runs in the cluster). The
+   * queue's own objects carry the label {@link JobPatternLabels.QUEUE} of the same value.
    */
   public static readonly QUEUE = 'job-patterns.cdk8s.io/queue';
   /**
-   * Pod-template annotation of a Redis queue's server and of its workers under
+   * On the pod template of a Redis queue's server and of its workers under
    * `GitOpsPolicy.runOncePerSpec()` and `recreateOnChange()`: a hash of the items the filler loads.
    * New items restart the queue empty (its data is in an emptyDir) and make the workers a new spec.
    */
   public static readonly QUEUE_ITEMS = 'job-patterns.cdk8s.io/queue-items';
 
   private constructor() {}
+}
+
+/** What the standard labels of an object are made of. */
+export interface StandardLabelsOptions {
+  /** `app.kubernetes.io/name`. */
+  readonly name: string;
+  /** `app.kubernetes.io/component`. */
+  readonly component: string;
+  /** `app.kubernetes.io/part-of`, when the user gave one. */
+  readonly partOf?: string;
+}
+
+/**
+ * The standard labels of every object the library writes, in the order they are written:
+ * `app.kubernetes.io/name`, `component`, `part-of` (when given) and `managed-by`. Jobs and their
+ * pods, and a queue's Deployment, Service and pods, all take theirs from here.
+ * @internal
+ */
+export function standardLabels(options: StandardLabelsOptions): Record<string, string> {
+  return {
+    [JobPatternLabels.NAME]: options.name,
+    [JobPatternLabels.COMPONENT]: options.component,
+    ...(options.partOf !== undefined ? { [JobPatternLabels.PART_OF]: options.partOf } : {}),
+    [JobPatternLabels.MANAGED_BY]: JobPatternLabels.MANAGED_BY_VALUE,
+  };
 }
 
 /** The Argo CD annotation and label keys this library writes or reads, in one place. */

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
-import { ArgoCdAnnotations, JobPatternLabels } from '../core/labels';
+import { ArgoCdAnnotations, JobPatternAnnotations, JobPatternLabels } from '../core/labels';
 
 /** A manifest as read from YAML. */
 export type Manifest = Record<string, any> & { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> } };
@@ -61,7 +61,7 @@ export function jobTargets(manifests: readonly Manifest[], defaultNamespace: str
   return manifests.filter(m => m.apiVersion === 'batch/v1' && m.kind === 'Job').map(m => ({
     name: m.metadata.name,
     namespace: m.metadata.namespace ?? defaultNamespace,
-    ...(m.metadata.annotations?.[JobPatternLabels.PATTERN_ANNOTATION] ? { pattern: m.metadata.annotations[JobPatternLabels.PATTERN_ANNOTATION] } : {}),
+    ...(m.metadata.annotations?.[JobPatternAnnotations.PATTERN] ? { pattern: m.metadata.annotations[JobPatternAnnotations.PATTERN] } : {}),
     ...(m.metadata.labels?.[JobPatternLabels.GROUP] ? { group: m.metadata.labels[JobPatternLabels.GROUP] } : {}),
     ...queueOf(m.metadata),
     ...(m.spec?.template && typeof m.spec.template === 'object' ? { template: m.spec.template } : {}),
@@ -79,6 +79,6 @@ function hookOf(annotations: Record<string, string> | undefined): { argoCdHook?:
 
 /** `{ queue }` from a Job's metadata (the workers' annotation or a filler's label), or nothing. */
 export function queueOf(metadata: { readonly labels?: Record<string, string>; readonly annotations?: Record<string, string> }): { queue?: string } {
-  const queue = metadata.annotations?.[JobPatternLabels.QUEUE] ?? metadata.labels?.[JobPatternLabels.QUEUE];
+  const queue = metadata.annotations?.[JobPatternAnnotations.QUEUE] ?? metadata.labels?.[JobPatternLabels.QUEUE];
   return queue ? { queue } : {};
 }

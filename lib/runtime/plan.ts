@@ -28,7 +28,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseAllDocuments } from 'yaml';
 import { KubernetesVersion } from '../core/kubernetes-version';
-import { ArgoCdAnnotations, JobPatternLabels } from '../core/labels';
+import { ArgoCdAnnotations, JobPatternAnnotations, JobPatternLabels } from '../core/labels';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { k8s } from './k8s';
 import { clientKubeConfig, contextNamespace, KubeConfigLike, loadKubeConfig } from './kubeconfig';
@@ -369,7 +369,7 @@ const WORKLOADS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet
 /** How to make a Job's immutable change sync. */
 function jobFix(m: Manifest, namespace: string): string {
   const deleteFirst = `delete the Job before the sync (kubectl delete job -n ${ns(m, namespace)} ${m.metadata.name}; its pods and logs go with it)`;
-  return m.metadata.annotations?.[JobPatternLabels.GITOPS_POLICY_ANNOTATION] !== undefined
+  return m.metadata.annotations?.[JobPatternAnnotations.GITOPS_POLICY] !== undefined
     ? `Use gitOps: GitOpsPolicy.runOncePerSpec() (a new Job for each spec) or GitOpsPolicy.recreateOnChange() (Argo CD deletes and re-creates it), or ${deleteFirst}.`
     : `Give the Job a new name for the new spec, or annotate it argocd.argoproj.io/sync-options: Force=true,Replace=true, or ${deleteFirst}.`;
 }
@@ -498,7 +498,7 @@ function dependencyIndex(manifests: readonly Manifest[], namespace: string): Map
     }
     // A work queue: the objects labelled with the queue the Job reads (server, Service, and for the
     // workers the filler Job); the workers carry it as an annotation, a filler as a label.
-    const queue = job.metadata.annotations?.[JobPatternLabels.QUEUE] ?? job.metadata.labels?.[JobPatternLabels.QUEUE];
+    const queue = job.metadata.annotations?.[JobPatternAnnotations.QUEUE] ?? job.metadata.labels?.[JobPatternLabels.QUEUE];
     if (queue !== undefined) {
       for (const m of manifests) {
         if (m !== job && ns(m, namespace) === space && m.metadata.labels?.[JobPatternLabels.QUEUE] === queue) deps.add(objectKey(m, namespace));
@@ -665,12 +665,12 @@ function syncOptions(m: Manifest): string[] {
  * (lib/core/gitops.ts, which loads cdk8s; a test keeps the two in step).
  */
 export function baseName(m: Manifest): string {
-  return m.metadata.annotations?.[JobPatternLabels.GITOPS_POLICY_ANNOTATION] === 'run-once-per-spec' ? m.metadata.name.replace(/-[0-9a-f]{8}$/, '') : m.metadata.name;
+  return m.metadata.annotations?.[JobPatternAnnotations.GITOPS_POLICY] === 'run-once-per-spec' ? m.metadata.name.replace(/-[0-9a-f]{8}$/, '') : m.metadata.name;
 }
 
 function libraryAnnotations(m: Manifest): { policy?: string; pattern?: string } {
-  const policy = m.metadata.annotations?.[JobPatternLabels.GITOPS_POLICY_ANNOTATION];
-  const pattern = m.metadata.annotations?.[JobPatternLabels.PATTERN_ANNOTATION];
+  const policy = m.metadata.annotations?.[JobPatternAnnotations.GITOPS_POLICY];
+  const pattern = m.metadata.annotations?.[JobPatternAnnotations.PATTERN];
   return { ...(policy ? { policy } : {}), ...(pattern ? { pattern } : {}) };
 }
 
@@ -793,7 +793,7 @@ export async function liveBaseline(kubeConfig: KubeConfigLike, manifests: readon
     if (live !== undefined) keep(live, m);
     // Earlier runs of a runOncePerSpec Job: the library's Jobs with its name label and base name.
     const label = m.metadata.labels?.[JobPatternLabels.NAME];
-    if (isJob(m) && label !== undefined && m.metadata.annotations?.[JobPatternLabels.GITOPS_POLICY_ANNOTATION] === 'run-once-per-spec') {
+    if (isJob(m) && label !== undefined && m.metadata.annotations?.[JobPatternAnnotations.GITOPS_POLICY] === 'run-once-per-spec') {
       const listed = await get(await api.specUriPath({ apiVersion: 'batch/v1', kind: 'Job', metadata: { namespace: space } }, 'list'), {
         labelSelector: `${JobPatternLabels.NAME}=${label},${JobPatternLabels.MANAGED_BY}=${JobPatternLabels.MANAGED_BY_VALUE}`,
       });

@@ -16,7 +16,7 @@
  * - A target never seen whose Events say it existed, or a hook Argo CD skips, is `gone`.
  */
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import { JobPatternLabels } from '../core/labels';
+import { JobPatternAnnotations, JobPatternLabels } from '../core/labels';
 import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
 import { JobTarget } from './manifests';
 import { DiagnosisRecorder } from './diagnosis';
@@ -364,7 +364,7 @@ export function targetOf(job: JobLike, fallbackNamespace: string, queueOf: (m: {
   return {
     name: job.metadata?.name ?? '',
     namespace: job.metadata?.namespace ?? fallbackNamespace,
-    ...(annotations[JobPatternLabels.PATTERN_ANNOTATION] ? { pattern: annotations[JobPatternLabels.PATTERN_ANNOTATION] } : {}),
+    ...(annotations[JobPatternAnnotations.PATTERN] ? { pattern: annotations[JobPatternAnnotations.PATTERN] } : {}),
     ...(labels[JobPatternLabels.GROUP] ? { group: labels[JobPatternLabels.GROUP] } : {}),
     ...queueOf({ labels, annotations }),
   };

@@ -21,10 +21,10 @@ export const API_RULES = {
   CONTAINER_NAME: { id: 'api/container-name', severity: Severity.ERROR, fix: 'Give every container and init container a distinct DNS-1123 label as its name (lower-case letters, digits and \'-\').' },
   CONTAINERS: { id: 'api/containers', severity: Severity.ERROR, fix: 'Give the pod at least one container.' },
   ENV_NAME: { id: 'api/env-name', severity: Severity.ERROR, fix: "Name environment variables with letters, digits, '_', '-' and '.', not starting with a digit (from Kubernetes 1.32 any printable ASCII but '=')." },
-  ENV: { id: 'api/env', severity: Severity.ERROR, fix: 'Give each variable once, with either value or valueFrom; a fieldRef names one of the fields the downward API supports.' },
+  ENV: { id: 'api/env', severity: Severity.ERROR, fix: 'Give each variable once, with either value or valueFrom; valueFrom takes one source; a fieldRef names one of the fields the downward API supports.' },
   PORTS: { id: 'api/ports', severity: Severity.ERROR, fix: "Use containerPort 1-65535, protocol TCP, UDP or SCTP, and distinct port names of at most 15 lower-case letters, digits and '-' with at least one letter." },
   RESOURCES: { id: 'api/resources', severity: Severity.ERROR, fix: "Use quantities such as '500m', '1', '128Mi', not negative, requests at most the limits, and resource names cpu, memory, ephemeral-storage, hugepages-<size> or <domain>/<name>." },
-  PROBE: { id: 'api/probe', severity: Severity.ERROR, fix: 'Give a probe exactly one handler (exec, httpGet, tcpSocket or grpc), no negative times or thresholds, successThreshold 1 on liveness and startup probes, and no terminationGracePeriodSeconds on a readiness probe.' },
+  PROBE: { id: 'api/probe', severity: Severity.ERROR, fix: 'Give a probe exactly one handler (exec, httpGet, tcpSocket or grpc) on a port from 1 to 65535 (or a port name), no negative times or thresholds, the same ports in lifecycle hooks, successThreshold 1 on liveness and startup probes, and no terminationGracePeriodSeconds on a readiness probe.' },
   VOLUME_NAMES: { id: 'api/volumes', severity: Severity.ERROR, fix: "Name volumes with distinct DNS-1123 labels, give each exactly one source, mount only volumes of the pod, and give configMap and secret volumes modes from 0 to 0777 and item paths that are relative, without '..'." },
   VOLUME_MOUNTS: { id: 'api/volume-mounts', severity: Severity.ERROR, fix: "Mount at most one volume at each path of a container; give subPath or subPathExpr (not both) as a relative path without '..'; use Bidirectional propagation only in a privileged container." },
   INIT_CONTAINER_FIELDS: { id: 'api/init-container-fields', severity: Severity.ERROR, fix: 'Remove probes and lifecycle hooks from init containers, or make the container a sidecar (sidecars, restartPolicy Always), which may have them.' },
@@ -216,7 +216,7 @@ export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = 28): void {
     volumes.add(volume?.name);
     checkVolumeSource(volume, `${at}.volumes[${i}]`, hit);
   }
-  checkDnsConfig(pod, at, hit);
+  checkDnsConfig(pod, at, hit, minor);
   checkEnum(pod.dnsPolicy, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'], 'dnsPolicy', `${at}.dnsPolicy`, hit);
   checkEnum(pod.securityContext?.fsGroupChangePolicy, ['OnRootMismatch', 'Always'], 'fsGroupChangePolicy', `${at}.securityContext.fsGroupChangePolicy`, hit);
   checkPodSecurityContext(pod.securityContext, `${at}.securityContext`, hit);
@@ -262,6 +262,9 @@ export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = 28): void {
         if (c[probe]) checkProbe(c[probe], probe, `${path}.${probe}`, hit);
       }
       checkVolumeMounts(c, path, volumes, hit);
+      for (const hook of ['postStart', 'preStop']) {
+        if (c.lifecycle?.[hook]) checkHandlerPort(c.lifecycle[hook], `${path}.lifecycle.${hook}`, hit);
+      }
     }
   }
 }
@@ -296,6 +299,10 @@ function checkEnv(c: Obj, path: string, hit: Hit, minor: number): void {
     names.add(env?.name);
     if (typeof env?.value === 'string' && env.value.length > 0 && env.valueFrom !== undefined) {
       hit(API_RULES.ENV, `${at}.valueFrom`, `environment variable '${env.name}' has both value and valueFrom`);
+    }
+    const sources = Object.keys(env?.valueFrom ?? {});
+    if (env?.valueFrom && typeof env.valueFrom === 'object' && sources.length !== 1) {
+      hit(API_RULES.ENV, `${at}.valueFrom`, `environment variable '${env.name}' has ${sources.length === 0 ? 'no source' : `${sources.length} sources (${sources.join(', ')})`} in valueFrom; it takes one`);
     }
     const fieldPath = env?.valueFrom?.fieldRef?.fieldPath;
     if (typeof fieldPath === 'string' && !FIELD_PATHS.has(fieldPath) && !FIELD_PATH_OF_KEY.test(fieldPath)) {
@@ -375,12 +382,26 @@ function checkProbe(probe: Obj, kind: string, at: string, hit: Hit): void {
       hit(API_RULES.PROBE, `${at}.${field}`, `${field} is ${probe[field]}`);
     }
   }
+  checkHandlerPort(probe, at, hit);
   // 0 is defaulted to 1.
   if (kind !== 'readinessProbe' && typeof probe.successThreshold === 'number' && probe.successThreshold > 1) {
     hit(API_RULES.PROBE, `${at}.successThreshold`, `successThreshold is ${probe.successThreshold}; a ${kind} must have 1`);
   }
   if (kind === 'readinessProbe' && probe.terminationGracePeriodSeconds !== undefined) {
     hit(API_RULES.PROBE, `${at}.terminationGracePeriodSeconds`, 'a readinessProbe may not have terminationGracePeriodSeconds');
+  }
+}
+
+/** The port of an httpGet, tcpSocket or grpc handler: 1 to 65535, or (httpGet, tcpSocket) a port name. */
+function checkHandlerPort(handler: Obj, at: string, hit: Hit): void {
+  for (const type of ['httpGet', 'tcpSocket', 'grpc']) {
+    const port = handler?.[type]?.port;
+    const named = typeof port === 'string' && type !== 'grpc' && port.length <= 15 && PORT_NAME.test(port) && /[a-z]/.test(port) && !port.includes('--');
+    // A quoted number is a port name to the API server, and a name needs a letter.
+    const numbered = typeof port === 'number' && port >= 1 && port <= 65535;
+    if (port !== undefined && !named && !numbered) {
+      hit(API_RULES.PROBE, `${at}.${type}.port`, `the ${type} port ${JSON.stringify(port)} is not from 1 to 65535${type === 'grpc' ? '' : ' or a port name'}`);
+    }
   }
 }
 
@@ -464,8 +485,12 @@ function checkVolumeSource(volume: Obj, at: string, hit: Hit): void {
   }
 }
 
-/** dnsPolicy None needs nameservers; nameservers, searches and options as the resolver takes them. */
-function checkDnsConfig(pod: Obj, at: string, hit: Hit): void {
+/**
+ * dnsPolicy None needs nameservers; nameservers, searches and options as the resolver takes them.
+ * RelaxedDNSSearchValidation (on by default from 1.33) lets a search domain have '_' or be '.'.
+ */
+function checkDnsConfig(pod: Obj, at: string, hit: Hit, minor: number): void {
+  const relaxed = minor >= 33;
   const config: Obj = pod.dnsConfig ?? {};
   const nameservers: unknown[] = Array.isArray(config.nameservers) ? config.nameservers : [];
   const searches: unknown[] = Array.isArray(config.searches) ? config.searches : [];
@@ -485,10 +510,10 @@ function checkDnsConfig(pod: Obj, at: string, hit: Hit): void {
     hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.searches`, `the search domains hold ${searches.join(' ').length} characters, more than 2048`);
   }
   for (const [i, search] of searches.entries()) {
-    if (typeof search !== 'string' || search === '.') continue;
+    if (typeof search !== 'string' || (relaxed && search === '.')) continue;
     const domain = search.replace(/\.$/, '');
-    if (domain.length > 253 || !DNS_1123_SUBDOMAIN_WITH_UNDERSCORE.test(domain)) {
-      hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.searches[${i}]`, `search domain '${search}' is not a DNS-1123 subdomain`);
+    if (domain.length > 253 || !(relaxed ? DNS_1123_SUBDOMAIN_WITH_UNDERSCORE : DNS_1123_SUBDOMAIN).test(domain)) {
+      hit(API_RULES.DNS_CONFIG, `${at}.dnsConfig.searches[${i}]`, `search domain '${search}' is not a DNS-1123 subdomain${relaxed ? '' : ` on Kubernetes 1.${minor} (an '_' is allowed from 1.33)`}`);
     }
   }
   for (const [i, option] of (Array.isArray(config.options) ? config.options : []).entries()) {

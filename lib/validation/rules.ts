@@ -1,6 +1,6 @@
 import { JobPattern, patternEntry } from '../core/catalogue';
 import { ArgoCdAnnotations, ArgoCdTracking, GitOpsMode, HookPhase, ttlAllowed } from '../core/gitops';
-import { JobPatternLabels } from '../core/labels';
+import { JobPatternAnnotations, JobPatternLabels } from '../core/labels';
 import { isDnsLabel } from '../core/names';
 import { API_RULES, checkAnnotations, checkLabels, checkObjectApi, checkPodApi } from './api-rules';
 import { checkJobApi, JOB_API_RULES } from './job-api-rules';
@@ -99,7 +99,7 @@ export function checkManifestSet(objects: readonly Obj[]): SetRuleHit[] {
   }
   const hits: SetRuleHit[] = [];
   for (const [index, object] of objects.entries()) {
-    const queue = object.metadata?.annotations?.[JobPatternLabels.QUEUE];
+    const queue = object.metadata?.annotations?.[JobPatternAnnotations.QUEUE];
     const forQueue = candidates.get(`${object.metadata?.namespace ?? ''}\0${queue}`);
     if (typeof queue !== 'string' || !forQueue) continue;
     for (const hit of checkQueueWaveOrder(object, [...forQueue])) {
@@ -193,7 +193,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
   if (named && spec.suspend === true && hook && metadata.labels?.[KUEUE_QUEUE_LABEL] === undefined) {
     hit(RULES.SUSPENDED_HOOK, `${at}.suspend`, `suspend is true on an Argo CD ${hookTypes(annotations).join(',')} hook: Argo CD reports the Job Suspended, keeps the hook running, and the sync never finishes unless something resumes the Job`);
   }
-  const pattern = annotations[JobPatternLabels.PATTERN_ANNOTATION];
+  const pattern = annotations[JobPatternAnnotations.PATTERN];
   const instance = spec.template?.metadata?.labels?.[ArgoCdAnnotations.INSTANCE_LABEL];
   if (named && pattern === JobPattern.CONTROLLER_POD && instance !== undefined) {
     hit(RULES.CONTROLLER_INSTANCE_LABEL, `${at}.template.metadata.labels.${ArgoCdAnnotations.INSTANCE_LABEL}`,
@@ -217,7 +217,7 @@ export function backoffSeconds(limit: number): number {
 function checkPatternShape(pattern: string, spec: Obj, at: string, hit: Hit): void {
   const entry = patternEntry(pattern);
   if (entry === undefined) {
-    hit(RULES.UNKNOWN_PATTERN, `metadata.annotations.${JobPatternLabels.PATTERN_ANNOTATION}`, `unknown pattern '${pattern}'`);
+    hit(RULES.UNKNOWN_PATTERN, `metadata.annotations.${JobPatternAnnotations.PATTERN}`, `unknown pattern '${pattern}'`);
   } else if (!entry.matches(spec)) {
     const found = `completions ${spec.completions ?? 'unset'}, parallelism ${spec.parallelism ?? 'unset'}, completionMode ${spec.completionMode ?? 'unset'}`;
     hit(RULES.PATTERN_SHAPE, at, `pattern '${pattern}' needs ${entry.shape}, found ${found}`);
@@ -306,7 +306,7 @@ function isSkipped(annotations: Obj): boolean {
 function argoCdTrackingOf(annotations: Obj): ArgoCdTracking {
   if (isArgoCdHook(annotations)) return ArgoCdTracking.HOOK;
   if (isSkipped(annotations)) return ArgoCdTracking.SKIPPED;
-  return annotations[JobPatternLabels.GITOPS_POLICY_ANNOTATION] === GitOpsMode.NONE ? ArgoCdTracking.NONE : ArgoCdTracking.TRACKED;
+  return annotations[JobPatternAnnotations.GITOPS_POLICY] === GitOpsMode.NONE ? ArgoCdTracking.NONE : ArgoCdTracking.TRACKED;
 }
 
 /** True when Argo CD treats the object as a hook (gitops-engine hook.IsHook). */
@@ -342,8 +342,8 @@ const QUEUE_SERVER_KINDS = new Set(['Service', 'Deployment', 'StatefulSet']);
  */
 function checkQueueWaveOrder(job: Obj, objects: readonly Obj[]): RuleHit[] {
   const annotations: Obj = job.metadata?.annotations ?? {};
-  const queue = annotations[JobPatternLabels.QUEUE];
-  if (job.kind !== 'Job' || typeof queue !== 'string' || !WORK_QUEUE_PATTERNS.has(annotations[JobPatternLabels.PATTERN_ANNOTATION])) {
+  const queue = annotations[JobPatternAnnotations.QUEUE];
+  if (job.kind !== 'Job' || typeof queue !== 'string' || !WORK_QUEUE_PATTERNS.has(annotations[JobPatternAnnotations.PATTERN])) {
     return [];
   }
   const namespace = job.metadata?.namespace;
@@ -353,7 +353,7 @@ function checkQueueWaveOrder(job: Obj, objects: readonly Obj[]): RuleHit[] {
     const meta: Obj = other.metadata ?? {};
     const otherAnnotations: Obj = meta.annotations ?? {};
     const isQueue = meta.labels?.[JobPatternLabels.QUEUE] === queue || (QUEUE_SERVER_KINDS.has(other.kind) && meta.name === queue);
-    const isWorker = other.kind === 'Job' && WORK_QUEUE_PATTERNS.has(otherAnnotations[JobPatternLabels.PATTERN_ANNOTATION]);
+    const isWorker = other.kind === 'Job' && WORK_QUEUE_PATTERNS.has(otherAnnotations[JobPatternAnnotations.PATTERN]);
     if (other === job || !isQueue || isWorker || meta.namespace !== namespace || isSkipped(otherAnnotations)) {
       continue;
     }

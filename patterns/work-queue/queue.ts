@@ -7,7 +7,7 @@ import { DefaultFlag, JobPatternDefaults } from '../../lib/core/default-flags';
 import { propError } from '../../lib/core/errors';
 import { patchPodTemplate } from '../../lib/core/job-spec';
 import { ArgoCdAnnotations, GitOpsPolicy } from '../../lib/core/gitops';
-import { JobPatternLabels } from '../../lib/core/labels';
+import { JobPatternLabels, standardLabels } from '../../lib/core/labels';
 
 /** Where workers reach a work queue. */
 export interface WorkQueueAddress {
@@ -53,6 +53,9 @@ export class WorkQueueEnv {
  * @internal
  */
 export const SYNC_WAVE_ANNOTATION = ArgoCdAnnotations.SYNC_WAVE;
+
+/** The `app.kubernetes.io/component` of a queue's server (part of its Deployment's immutable selector). */
+const QUEUE_COMPONENT = 'queue';
 
 /**
  * What a queue needs to know when a WorkQueueJob creates it.
@@ -150,16 +153,9 @@ export class QueueServer extends Construct {
     super(scope, id);
     // Not JobIdentity.childMetadata(): the queue is an application of its own (its name label is
     // the queue's, its wave its own), and a Deployment's selector is immutable, so a change here
-    // would make every deployed queue fail to sync. The label keys still come from JobPatternLabels.
-    const selector = {
-      [JobPatternLabels.NAME]: props.name,
-      [JobPatternLabels.COMPONENT]: 'queue',
-    };
-    const labels = {
-      ...selector,
-      ...(props.partOf !== undefined ? { [JobPatternLabels.PART_OF]: props.partOf } : {}),
-      [JobPatternLabels.MANAGED_BY]: JobPatternLabels.MANAGED_BY_VALUE,
-    };
+    // would make every deployed queue fail to sync. Its labels are the library's standard set.
+    const labels = standardLabels({ name: props.name, component: QUEUE_COMPONENT, partOf: props.partOf });
+    const selector = { [JobPatternLabels.NAME]: props.name, [JobPatternLabels.COMPONENT]: QUEUE_COMPONENT };
     // On the objects only, not the pod template: the rule gitops/queue-wave-order finds them by it.
     const objectLabels = { ...labels, [JobPatternLabels.QUEUE]: props.name };
     const annotations = { [SYNC_WAVE_ANNOTATION]: `${props.syncWave}`, ...props.gitOps._dependencyAnnotations(props.syncWave) };

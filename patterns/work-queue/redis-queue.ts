@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { BatchJob } from '../../lib/core/batch-job';
 import { JobDefault } from '../../lib/core/defaults';
 import { GitOpsPolicy } from '../../lib/core/gitops';
-import { JobPattern } from '../../lib/core/catalogue';
+import { JobPattern, PATTERN_CATALOGUE } from '../../lib/core/catalogue';
 import { JobPatternLabels } from '../../lib/core/labels';
 import { WorkItems } from '../../lib/core/work-items';
 import { IWorkQueue, QueueServer, queueEnvVariables, SYNC_WAVE_ANNOTATION, WorkQueueAddress, WorkQueueEnv } from './queue';
@@ -157,8 +157,7 @@ export class RedisQueue extends Construct implements IWorkQueue {
       metadata: { name: props.fillerName, annotations: { [SYNC_WAVE_ANNOTATION]: `${props.fillerWave}` } },
       pattern: JobPattern.SINGLE_BATCH,
       component: 'filler',
-      completions: 1,
-      parallelism: 1,
+      ...PATTERN_CATALOGUE[JobPattern.SINGLE_BATCH].fixed,
       partOf: props.partOf,
       omitDefaults: props.omitDefaults,
       gitOps: props.gitOps,

@@ -2,8 +2,8 @@ import { Construct } from 'constructs';
 import { BatchJob, JobOptions, PatternPod } from '../../lib/core/batch-job';
 import { constructSite, propError, rejectReservedEnv } from '../../lib/core/errors';
 import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../../lib/core/props';
-import { JobPattern } from '../../lib/core/catalogue';
-import { JobPatternLabels } from '../../lib/core/labels';
+import { JobPattern, PATTERN_CATALOGUE } from '../../lib/core/catalogue';
+import { JobPatternAnnotations } from '../../lib/core/labels';
 import { IWorkQueue, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from './queue';
 import { WorkQueue } from './work-queue';
 
@@ -128,14 +128,15 @@ export class WorkQueueJob extends BatchJob {
       ? WorkQueueMode.POD_PER_ITEM
       : WorkQueueMode.VARIABLE_POD_COUNT);
     const syncWave = props.syncWave ?? 0;
+    const pattern = mode === WorkQueueMode.POD_PER_ITEM ? JobPattern.WORK_QUEUE_POD_PER_ITEM : JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT;
     super(scope, id, {
       ...props,
       // The Job's own wave, so that its identity (and every child's wave) knows it.
       metadata: { ...props.metadata, annotations: { ...props.metadata?.annotations, [SYNC_WAVE_ANNOTATION]: `${syncWave}` } },
       // Contradictions are rejected below; until then BatchJob only gets what it may check itself.
       completions: mode === WorkQueueMode.POD_PER_ITEM ? props.completions ?? positive(props.queue?.itemCount) : undefined,
-      parallelism: props.parallelism ?? 1,
-      pattern: mode === WorkQueueMode.POD_PER_ITEM ? JobPattern.WORK_QUEUE_POD_PER_ITEM : JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT,
+      parallelism: props.parallelism ?? PATTERN_CATALOGUE[pattern].defaults.parallelism,
+      pattern,
     });
     this.mode = mode;
     this.syncWave = syncWave;
@@ -147,7 +148,7 @@ export class WorkQueueJob extends BatchJob {
       partOf: props.partOf,
       omitDefaults: props.omitDefaults,
     });
-    this.apiObject.metadata.addAnnotation(JobPatternLabels.QUEUE, this.queue.address.host);
+    this.apiObject.metadata.addAnnotation(JobPatternAnnotations.QUEUE, this.queue.address.host);
     for (const before of [this.queue.deployment, this.queue.service, this.queue.filler]) {
       if (before !== undefined) {
         this.apiObject.addDependency(before);

@@ -3,7 +3,7 @@ import { PatternPod } from '../../lib/core/batch-job';
 import { checkServiceName } from '../../lib/core/errors';
 import { contentHash, GitOpsPolicy } from '../../lib/core/gitops';
 import { JobIdentity } from '../../lib/core/identity';
-import { JobPatternLabels } from '../../lib/core/labels';
+import { JobPatternAnnotations } from '../../lib/core/labels';
 import {
   checkNotEmpty, checkPort, IWorkQueue, QueueBindOptions, queueEnvVariables, WorkQueueAddress,
 } from './queue';
@@ -179,7 +179,7 @@ class RedisSource extends WorkQueue {
    * replaces the Job, so new items are a new worker spec and restart Redis empty.
    */
   private podAnnotations(gitOps: GitOpsPolicy): Record<string, string> {
-    return gitOps.replacesOnChange ? { [JobPatternLabels.QUEUE_ITEMS]: this.itemsHash } : {};
+    return gitOps.replacesOnChange ? { [JobPatternAnnotations.QUEUE_ITEMS]: this.itemsHash } : {};
   }
 
   /** A hash of the items (a change restarts Redis empty and replaces the workers and the filler). */

@@ -1,7 +1,7 @@
 import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BatchJob, CompletionMode, GitOpsMode, GitOpsPolicy, JobDefault, JobPattern, JobPatternLabels, PodFailurePolicyAction, PodFailurePolicyOperator,
+  BatchJob, CompletionMode, GitOpsMode, GitOpsPolicy, JobDefault, JobPattern, JobPatternAnnotations, PodFailurePolicyAction, PodFailurePolicyOperator,
   ManifestValidation, PodReplacementPolicy, warningsOf,
 } from '../../index';
 import { chart, CONTAINER, furnishRichPod, job, nested, podSpec, RESTRICTED_CONTAINER_SECURITY_CONTEXT, RICH_POD_RESOURCES, synth } from '../util';
@@ -237,7 +237,7 @@ describe('BatchJob metadata', () => {
     };
     expect(m.metadata.labels).toEqual(expected);
     expect(m.spec.template.metadata.labels).toEqual(expected);
-    expect(m.metadata.annotations).toEqual({ [JobPatternLabels.PATTERN_ANNOTATION]: 'single-batch', [JobPatternLabels.GITOPS_POLICY_ANNOTATION]: 'run-once-per-spec' });
+    expect(m.metadata.annotations).toEqual({ [JobPatternAnnotations.PATTERN]: 'single-batch', [JobPatternAnnotations.GITOPS_POLICY]: 'run-once-per-spec' });
     expect(m.spec.template.metadata.labels).not.toHaveProperty(kplus.Pod.ADDRESS_LABEL);
   });
 

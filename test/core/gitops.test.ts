@@ -1,7 +1,7 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import {
-  ArgoCdAnnotations, BatchJob, BatchJobProps, GitOpsMode, GitOpsPolicy, HookDeletePolicy, HookPhase, JobDefault, jobBaseName, JobPatternLabels,
-  SingleBatchJob, WorkItems, WorkQueue, WorkQueueJob,
+  ArgoCdAnnotations, BatchJob, BatchJobProps, GitOpsMode, GitOpsPolicy, HookDeletePolicy, HookPhase, JobDefault, jobBaseName, JobPatternAnnotations,
+  JobPatternLabels, SingleBatchJob, WorkItems, WorkQueue, WorkQueueJob,
 } from '../../index';
 import { canonicalJson, specHash } from '../../lib/core/gitops';
 import { chart, CONTAINER, job, manifest, synth } from '../util';
@@ -55,7 +55,7 @@ describe('GitOpsPolicy.runOncePerSpec (the default)', () => {
     expect(m.metadata.labels![JobPatternLabels.NAME]).toBe('pi');
     expect(m.spec.template.metadata.labels[JobPatternLabels.NAME]).toBe('pi');
     expect(JSON.stringify(m.spec)).not.toContain(m.metadata.name);
-    expect(m.metadata.annotations).toEqual({ [JobPatternLabels.PATTERN_ANNOTATION]: 'single-batch', [JobPatternLabels.GITOPS_POLICY_ANNOTATION]: 'run-once-per-spec' });
+    expect(m.metadata.annotations).toEqual({ [JobPatternAnnotations.PATTERN]: 'single-batch', [JobPatternAnnotations.GITOPS_POLICY]: 'run-once-per-spec' });
   });
 
   test('no TTL: the default is not applied', () => {
@@ -143,8 +143,8 @@ describe('GitOpsPolicy.hook', () => {
     expect(m.metadata.annotations).toEqual({
       [HOOK]: phase,
       [DELETE_POLICY]: deletePolicy,
-      [JobPatternLabels.PATTERN_ANNOTATION]: 'single-batch',
-      [JobPatternLabels.GITOPS_POLICY_ANNOTATION]: 'hook',
+      [JobPatternAnnotations.PATTERN]: 'single-batch',
+      [JobPatternAnnotations.GITOPS_POLICY]: 'hook',
     });
   });
 
@@ -201,7 +201,7 @@ describe('GitOpsPolicy.none', () => {
     new SingleBatchJob(c, 'pi', { metadata: { name: 'pi' }, container: CONTAINER, gitOps: GitOpsPolicy.none() });
     const m = job(c);
     expect(m.metadata.name).toBe('pi');
-    expect(m.metadata.annotations).toEqual({ [JobPatternLabels.PATTERN_ANNOTATION]: 'single-batch', [JobPatternLabels.GITOPS_POLICY_ANNOTATION]: 'none' });
+    expect(m.metadata.annotations).toEqual({ [JobPatternAnnotations.PATTERN]: 'single-batch', [JobPatternAnnotations.GITOPS_POLICY]: 'none' });
     expect(m.spec.ttlSecondsAfterFinished).toBe(86400);
   });
 });
@@ -212,7 +212,7 @@ describe('GitOps policy of a WorkQueueJob', () => {
   test('the workers name their queue; the queue\'s objects carry its label', () => {
     const c = chart();
     new WorkQueueJob(c, 'fruit', { metadata: { name: 'fruit' }, queue: WorkQueue.redis({ items: FRUIT }), container: CONTAINER });
-    expect(job(c, 'fruit').metadata.annotations![JobPatternLabels.QUEUE]).toBe('fruit-queue');
+    expect(job(c, 'fruit').metadata.annotations![JobPatternAnnotations.QUEUE]).toBe('fruit-queue');
     for (const [kind, name] of [['Deployment', 'fruit-queue'], ['Service', 'fruit-queue'], ['Job', 'fruit-filler']]) {
       expect(manifest(c, kind, name).metadata.labels![JobPatternLabels.QUEUE]).toBe('fruit-queue');
     }
@@ -228,11 +228,11 @@ describe('GitOps policy of a WorkQueueJob', () => {
     const after = render(['apple', 'banana', 'date']);
     const names = (ms: typeof before) => ms.map(m => m.metadata.name);
     expect(names(after)[0]).toBe(names(before)[0]); // the Deployment keeps its name...
-    expect(after[0].spec.template.metadata.annotations[JobPatternLabels.QUEUE_ITEMS]).not.toBe(before[0].spec.template.metadata.annotations[JobPatternLabels.QUEUE_ITEMS]); // ...and restarts
+    expect(after[0].spec.template.metadata.annotations[JobPatternAnnotations.QUEUE_ITEMS]).not.toBe(before[0].spec.template.metadata.annotations[JobPatternAnnotations.QUEUE_ITEMS]); // ...and restarts
     expect(names(after)[1]).toBe(names(before)[1]); // the Service
     expect(names(after)[2]).not.toBe(names(before)[2]); // the filler
     expect(names(after)[3]).not.toBe(names(before)[3]); // the workers
-    expect(after[3].spec.template.metadata.annotations[JobPatternLabels.QUEUE_ITEMS]).toBe(after[0].spec.template.metadata.annotations[JobPatternLabels.QUEUE_ITEMS]);
+    expect(after[3].spec.template.metadata.annotations[JobPatternAnnotations.QUEUE_ITEMS]).toBe(after[0].spec.template.metadata.annotations[JobPatternAnnotations.QUEUE_ITEMS]);
   });
 
   test('under a hook, the queue and the filler are hooks of the same phase, in their waves before the workers', () => {

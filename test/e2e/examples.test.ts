@@ -17,7 +17,7 @@ import { Testing } from 'cdk8s';
 import { buildExampleApp } from '../../examples/app';
 import { jobBaseName } from '../../lib/core/gitops';
 import { JobPattern } from '../../lib/core/catalogue';
-import { JobPatternLabels } from '../../lib/core/labels';
+import { JobPatternAnnotations, JobPatternLabels } from '../../lib/core/labels';
 import { applyManifests, JobReport, JobState, jobTargets, JobVerifier, Manifest, verifyJobs, VerifyOutcome, VerifyResult } from '../../runtime';
 import { expandIndexes } from '../../lib/runtime/verdict';
 import { k8s } from '../../lib/runtime/k8s';
@@ -52,7 +52,7 @@ const restJobs = restObjects.filter(isJob);
  * running seconds after the verifier, started before its step was applied, began to watch.
  */
 const restApplied = restObjects.map(m => (isJob(m) ? withOutcome(m, { duration: '3s' }) : m));
-const patternOf = (m: Manifest) => m.metadata.annotations?.[JobPatternLabels.PATTERN_ANNOTATION];
+const patternOf = (m: Manifest) => m.metadata.annotations?.[JobPatternAnnotations.PATTERN];
 
 /**
  * Runs `fn` as a concurrent test of an example this suite requires of the example app. When examples/app.ts

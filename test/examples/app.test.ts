@@ -4,13 +4,13 @@ import * as path from 'path';
 import { ApiObject, App, JsonPatch, Testing, Yaml } from 'cdk8s';
 import * as ts from 'typescript';
 import { buildExampleApp } from '../../examples/app';
-import { GitOpsMode, jobBaseName, JobPatternLabels, validateManifests } from '../../index';
+import { GitOpsMode, jobBaseName, JobPatternAnnotations, JobPatternLabels, validateManifests } from '../../index';
 import { JobPattern } from '../../lib/core/catalogue';
 import { isArgoCdHook } from '../../lib/validation/rules';
 import { hasBaseName, Manifest } from '../util';
 
 const root = path.resolve(__dirname, '..', '..');
-const POLICY = JobPatternLabels.GITOPS_POLICY_ANNOTATION;
+const POLICY = JobPatternAnnotations.GITOPS_POLICY;
 const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
 
 function exampleManifests(app: App = Testing.app()): Manifest[] {
@@ -64,7 +64,7 @@ describe('example app', () => {
     // GIVEN the patterns of the catalogue
     const patterns = Object.values(JobPattern).filter(p => p !== JobPattern.CUSTOM).sort();
     // WHEN the example app's Jobs are read by their pattern annotation
-    const present = new Set(manifests.filter(m => m.kind === 'Job').map(m => m.metadata.annotations?.[JobPatternLabels.PATTERN_ANNOTATION]));
+    const present = new Set(manifests.filter(m => m.kind === 'Job').map(m => m.metadata.annotations?.[JobPatternAnnotations.PATTERN]));
     // THEN each pattern is there: an example removed from the app fails here, naming its pattern
     expect(patterns.filter(p => !present.has(p))).toEqual([]);
   });

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BatchJob, GitOpsMode, GitOpsPolicy, JobPattern, JobPatternLabels, JobTemplateExpansion, PodReplacementPolicy, warningsOf, WorkItems,
+  BatchJob, GitOpsMode, GitOpsPolicy, JobPattern, JobPatternAnnotations, JobPatternLabels, JobTemplateExpansion, PodReplacementPolicy, warningsOf, WorkItems,
 } from '../../index';
 import { specHash } from '../../lib/core/gitops';
 import { shortHash } from '../../lib/core/names';
@@ -52,7 +52,7 @@ describe('JobTemplateExpansion', () => {
     for (const m of all) {
       expect(m.spec.completions).toBe(1);
       expect(m.spec.parallelism).toBe(1);
-      expect(m.metadata.annotations![JobPatternLabels.PATTERN_ANNOTATION]).toBe('template-expansion');
+      expect(m.metadata.annotations![JobPatternAnnotations.PATTERN]).toBe('template-expansion');
     }
   });
 

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Testing } from 'cdk8s';
 import { JobTemplateExpansion, WorkItems } from '../../index';
-import { JobPatternLabels } from '../../lib/core/labels';
+import { JobPatternAnnotations, JobPatternLabels } from '../../lib/core/labels';
 import { jobTargets, loadManifests, Manifest, queueOf } from '../../lib/runtime/manifests';
 
 let dir: string;
@@ -108,7 +108,7 @@ describe('jobTargets', () => {
   test("the pattern annotation, the group label, the queue and the Argo CD hook annotations of each Job", () => {
     // GIVEN
     const manifests = [
-      job('worker', { annotations: { [JobPatternLabels.PATTERN_ANNOTATION]: 'work-queue-pod-per-item', [JobPatternLabels.QUEUE]: 'redis' } }),
+      job('worker', { annotations: { [JobPatternAnnotations.PATTERN]: 'work-queue-pod-per-item', [JobPatternAnnotations.QUEUE]: 'redis' } }),
       job('filler', { labels: { [JobPatternLabels.QUEUE]: 'redis' } }),
       job('item-a', { labels: { [JobPatternLabels.GROUP]: 'process-item' } }),
       job('migrate', { annotations: { 'argocd.argoproj.io/hook': 'PreSync', 'argocd.argoproj.io/hook-delete-policy': 'HookSucceeded' } }),
@@ -143,7 +143,7 @@ describe('jobTargets', () => {
     // THEN
     const jobs = manifests.filter(m => m.kind === 'Job');
     expect(targets.map(t => [t.name, t.namespace, t.group, t.pattern, t.template])).toEqual(jobs.map(j => [
-      j.metadata.name, 'ns', j.metadata.labels![JobPatternLabels.GROUP], j.metadata.annotations![JobPatternLabels.PATTERN_ANNOTATION], j.spec.template,
+      j.metadata.name, 'ns', j.metadata.labels![JobPatternLabels.GROUP], j.metadata.annotations![JobPatternAnnotations.PATTERN], j.spec.template,
     ]));
     expect(targets).toHaveLength(2);
     expect(new Set(targets.map(t => t.group)).size).toBe(1);
@@ -153,7 +153,7 @@ describe('jobTargets', () => {
 
 describe('queueOf', () => {
   test("the workers' annotation, else a filler's label, else nothing", () => {
-    expect(queueOf({ annotations: { [JobPatternLabels.QUEUE]: 'from-annotation' }, labels: { [JobPatternLabels.QUEUE]: 'from-label' } })).toEqual({ queue: 'from-annotation' });
+    expect(queueOf({ annotations: { [JobPatternAnnotations.QUEUE]: 'from-annotation' }, labels: { [JobPatternLabels.QUEUE]: 'from-label' } })).toEqual({ queue: 'from-annotation' });
     expect(queueOf({ labels: { [JobPatternLabels.QUEUE]: 'from-label' } })).toEqual({ queue: 'from-label' });
     expect(queueOf({ labels: { other: 'x' } })).toEqual({});
     expect(queueOf({})).toEqual({});
