@@ -46,7 +46,7 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts', '<rootDir>/test/e2e/cluster-setup.ts'],
     })),
     {
-      // A real Argo CD beside its own control plane (scripts/argocd; docs/argo-cd.md).
+      // A real Argo CD beside its own control plane (scripts/argocd; docs/maintainers/argo-cd-suite.md).
       ...common,
       displayName: 'argocd',
       testMatch: ['<rootDir>/test/argocd/**/*.test.ts'],

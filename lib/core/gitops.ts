@@ -139,7 +139,7 @@ export class GitOpsPolicy {
    * the template is immutable). Argo CD applies every resource of a sync, and a replace always
    * deletes and re-creates: give the Application `syncPolicy.syncOptions: [ApplyOutOfSyncOnly=true]`,
    * or every sync (another object changed, an automated retry, a self-heal) runs the Job again
-   * (seen on Argo CD 3.6.1: docs/argo-cd.md). Even then, a self-heal right after a sync can replace
+   * (seen on Argo CD 3.6.1: docs/maintainers/argo-cd-suite.md). Even then, a self-heal right after a sync can replace
    * the new Job once more before its first run finishes. Needs Argo CD 2.12 or newer; before Argo CD 3.2 the
    * dry run of a forced replace could create the Job a second time. Deleting a running Job stops
    * it. No TTL, as with {@link runOncePerSpec}.

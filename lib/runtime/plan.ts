@@ -12,7 +12,7 @@
  * - An object with `argocd.argoproj.io/sync-options: ...Replace=true` (`recreateOnChange()`) is
  *   deleted and re-created by every sync that applies it: a changed one, and, unless the
  *   Application syncs with `ApplyOutOfSyncOnly=true`, an unchanged one whenever anything else in the
- *   app changed (docs/argo-cd.md, Argo CD 3.6.1).
+ *   app changed (docs/maintainers/argo-cd-suite.md, Argo CD 3.6.1).
  * - Any other object with the same name is patched: the API server refuses a change of an
  *   immutable field ("field is immutable"), after Kubernetes' own update validation of the target
  *   version (pkg/apis/batch/validation ValidateJobSpecUpdate, 1.28.15 and 1.37.2), the sync fails

@@ -2,8 +2,8 @@
  * The GitOps policies, sync waves, hooks and health, proven by a real Argo CD (application
  * controller and repo server built from the Go module, scripts/argocd) syncing YAML the library
  * synthesized from a Git repository served on 127.0.0.1, with automated sync, prune and self-heal.
- * Pods are simulated by kwok (docs/control-plane.md). Each scenario prints its figures; the
- * numbers in docs/argo-cd.md come from these lines.
+ * Pods are simulated by kwok (docs/maintainers/control-plane.md). Each scenario prints its figures; the
+ * numbers in docs/maintainers/argo-cd-suite.md come from these lines.
  *
  * The scenarios run one after the other (one restarts the application controller). An Observer
  * watches every Job and pod, and compares Argo CD's health of each Job (its resource tree in Redis,

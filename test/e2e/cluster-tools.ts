@@ -30,7 +30,7 @@ export async function restrictedNamespace(kc: KubeConfig, prefix: string): Promi
 }
 
 /**
- * Test-only outcome for the pods of a Job (see docs/control-plane.md): annotations on the pod
+ * Test-only outcome for the pods of a Job (see docs/maintainers/control-plane.md): annotations on the pod
  * template that the kwok stages read. Library code never sets them.
  */
 export interface SimulatedOutcome {

@@ -1,7 +1,7 @@
 /**
  * The example app (examples/app.ts) on a real control plane: every object is admitted, and every example
  * reaches the end its pattern promises under the real Job, TTL-after-finished and garbage-collector
- * controllers (pods simulated by kwok, see docs/control-plane.md).
+ * controllers (pods simulated by kwok, see docs/maintainers/control-plane.md).
  *
  * Generic over buildExampleApp: the dry-run and admission tests take every object; the seeds are
  * checked one by one; every other Job is applied with the rest of the app, hook phase by phase and
@@ -88,7 +88,7 @@ const SLOW = 240_000;
 let kc: KubeConfig;
 beforeAll(() => { kc = kubeConfig(); });
 
-/** Measured durations, printed after the suite (docs/control-plane.md quotes them). */
+/** Measured durations, printed after the suite (docs/maintainers/control-plane.md quotes them). */
 const timings: Array<[string, string]> = [];
 const wallClock: string[] = [];
 let suiteStarted = Date.now();
@@ -392,7 +392,7 @@ describe('the example app on a real control plane', () => {
   }, FAST);
 
   concurrent('unlucky-onfailure (exit 1, OnFailure) restarts its one pod in place until the restarts reach backoffLimit 3, then fails with BackoffLimitExceeded', async () => {
-    // Observed on 1.28.15 (docs/control-plane.md): the container is restarted in place (restartCount
+    // Observed on 1.28.15 (docs/maintainers/control-plane.md): the container is restarted in place (restartCount
     // 1, 2, 3; kwok restarts at once, a kubelet would add CrashLoopBackOff delays of 10 s, 20 s, ...).
     // When the pod's restartCount reaches backoffLimit the Job fails; the controller deletes the pod,
     // in its 4th run, and counts it as 1 failed pod. The verifier counts 3 restarts + 1 failed pod =

@@ -2,7 +2,7 @@
  * The verifier's HTML report (`job-patterns verify --html`) in a real browser: Debian's Chromium
  * (installed by scripts/browser/ensure.sh when missing), driven by playwright-core, which never
  * downloads a browser. Each case runs the real CLI on the local control plane on a Job of the
- * example app (outcomes chosen by test-only annotations, docs/control-plane.md), loads the HTML
+ * example app (outcomes chosen by test-only annotations, docs/maintainers/control-plane.md), loads the HTML
  * it wrote and reads the rendered DOM: lanes = peak parallelism, one bar per pod the controller
  * created, bar colours by outcome, the deadline, no console error. Screenshots and pages go to
  * test-output/html-report/ (gitignored); docs/verify-report.png is a copy of all-cases.png.

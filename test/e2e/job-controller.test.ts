@@ -29,7 +29,7 @@ beforeAll(() => { kc = kubeConfig(); });
 
 const TIMEOUT = 120_000;
 
-/** Measured delays, printed after the suite (docs/control-plane.md quotes them). */
+/** Measured delays, printed after the suite (docs/maintainers/control-plane.md quotes them). */
 const measured: string[] = [];
 afterAll(() => {
   if (measured.length > 0) process.stderr.write(`\n[e2e ${e2eMinor} job controller] measured:\n${measured.map(m => `  ${m}`).join('\n')}\n`);

@@ -1,7 +1,7 @@
 /**
  * A real node beside the kwok nodes (issue 26): the kubelet of the cluster's version, Debian's
  * containerd and runc, and a busybox image built from Debian's busybox-static, started by
- * scripts/node/up.sh (docs/real-node.md). The commands of these Jobs really run, so what the
+ * scripts/node/up.sh (docs/maintainers/real-node.md). The commands of these Jobs really run, so what the
  * library's defaults allow, the exit codes and the logs the verifier reports are the kubelet's own,
  * not a kwok stage's.
  *
@@ -9,7 +9,7 @@
  * tolerate the taint and select the label, run on it; the other suites keep their kwok nodes.
  *
  * In npm test since it passed three runs in a row here (about 30 s warm, control plane included;
- * a cold machine first installs the packages and builds the kubelet, about 2 min: docs/real-node.md).
+ * a cold machine first installs the packages and builds the kubelet, about 2 min: docs/maintainers/real-node.md).
  * Only on 1.28: the 1.37 kubelet has not been built or tried here (cgroup v1 needs
  * failCgroupV1: false from 1.35, and containerd 1.6 may be too old for it).
  */
