@@ -3,10 +3,13 @@
 // Every name here is public API, recorded in api/runtime.api.md; helpers stay inside lib/runtime.
 
 export { type KubeConfigLike, type KubeConfigOptions, loadKubeConfig } from './lib/runtime/kubeconfig';
-export { type EarlierRun, EXIT_CODES, type FailedPod, type GroupReport, type JobReport, type JobStats, type JobTimeline, JobVerifier, type Outage, RunEnd, verifyJobs, type VerifyOptions, VerifyOutcome, type VerifyResult } from './lib/runtime/verify';
+export { JobVerifier, verifyJobs } from './lib/runtime/verify';
+export { type VerifyOptions } from './lib/runtime/verify-options';
+export { EXIT_CODES, type GroupReport, type JobReport, type JobStats, type JobTimeline, type Outage, VerifyOutcome, type VerifyResult } from './lib/runtime/verify-result';
+export { type EarlierRun, RunEnd } from './lib/runtime/tracking';
+export { type ExitCount, type FailedPod } from './lib/runtime/diagnosis';
 export { type JobLike, JobState, type JobVerdict, judgeJob } from './lib/runtime/verdict';
 export { type ContainerExit, type PodAttempt, PodOutcome, type PodFailureReason } from './lib/runtime/pods';
-export { type ExitCount } from './lib/runtime/diagnosis';
 export { type ApplyOptions, type ApplyResult, applyManifests } from './lib/runtime/apply';
 export { type JobTarget, jobTargets, loadManifests, type Manifest } from './lib/runtime/manifests';
 export { junitReport, textReport } from './lib/runtime/report';

@@ -340,8 +340,9 @@ export function memoryTables(m: MemoryResults, kubectlVersion: string): string[]
     '',
     ...detail,
     '',
-    `What our baseline is made of (RSS after GC): Node alone ${mib(l.node?.rss)}; loading \`@kubernetes/client-node\` brings it to ${mib(l.client?.rss)} `
-      + `(V8 heap ${mib(l.node?.heapUsed)} -> ${mib(l.client?.heapUsed)}); the verifier's own modules and the kubeconfig to ${mib(l.modules.rss)}; watching an empty namespace to ${mib(b.steady?.rss)}.`,
+    `What our baseline is made of (RSS after GC): Node alone ${mib(l.node?.rss)}; the verifier's own modules and the kubeconfig bring it to ${mib(l.modules.rss)} `
+      + `(V8 heap ${mib(l.node?.heapUsed)} -> ${mib(l.modules.heapUsed)}); watching an empty namespace to ${mib(b.steady?.rss)}. `
+      + `\`@kubernetes/client-node\` was ${m.rows.some(r => r.ours.clientLoaded) ? '' : 'not '}loaded by ${m.rows.some(r => r.ours.clientLoaded) ? 'a run' : 'any run'} (it is loaded only for --apply, plan, exec or auth-provider credentials and proxies).`,
     '',
     'Where our heap goes, per Job (measured after the verdict, by releasing each structure in turn; the rest is what the heap holds above the baseline besides them):',
     '',

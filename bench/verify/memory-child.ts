@@ -29,8 +29,10 @@ export interface MemorySample {
 
 /** What the memory child reports. */
 export interface MemoryRun {
-  /** After the verifier's modules and the kubeconfig, before any request; in the baseline run also Node alone and after loading @kubernetes/client-node. */
-  readonly loading: { readonly node?: MemorySample; readonly client?: MemorySample; readonly modules: MemorySample };
+  /** After the verifier's modules and the kubeconfig, before any request; in the baseline run also Node alone. */
+  readonly loading: { readonly node?: MemorySample; readonly modules: MemorySample };
+  /** Whether @kubernetes/client-node was loaded by the end of the run (the verifier should not need it). */
+  readonly clientLoaded: boolean;
   /** At steady state; undefined when the timeout came first. */
   readonly steady?: MemorySample;
   /** From the start of `run()` to steady state. */
@@ -49,6 +51,18 @@ export interface MemoryRun {
 }
 
 const gc = (global as { gc?: () => void }).gc;
+
+/** Set when anything requires @kubernetes/client-node (the verifier should not need it). */
+let clientLoaded = false;
+{
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const Module = require('module') as { _load: (request: string, ...rest: unknown[]) => unknown };
+  const load = Module._load;
+  Module._load = function (this: unknown, request: string, ...rest: unknown[]) {
+    if (request === '@kubernetes/client-node' || request.startsWith('@kubernetes/client-node/')) clientLoaded = true;
+    return load.call(this, request, ...rest);
+  };
+}
 
 /** The heap after a full GC, without waiting: enough to compare what structures hold. */
 function heapUsed(): number {
@@ -125,16 +139,15 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const empty = args[1] === '--empty';
   const [kubeconfig, targetsFile, namespace, timeoutMs, resultFile] = empty ? [args[0], undefined, args[2], args[3], args[4]] : [args[0], args[1], undefined, args[2], args[3]];
-  // What each step of loading costs (measured in the baseline run): Node alone, the Kubernetes
-  // client, the verifier's own modules and the kubeconfig.
+  // What each step of loading costs (measured in the baseline run): Node alone, then the
+  // verifier's own modules and the kubeconfig, read as the CLI reads them (loadKubeConfig: the
+  // Kubernetes client is not loaded).
   const node = empty ? await sample() : undefined;
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { k8s } = require('../../lib/runtime/k8s') as typeof import('../../lib/runtime/k8s');
-  const client = empty ? await sample() : undefined;
   const { JobVerifier } = require('../../lib/runtime/verify') as typeof import('../../lib/runtime/verify');
+  const { loadKubeConfig } = require('../../lib/runtime/kubeconfig') as typeof import('../../lib/runtime/kubeconfig');
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const kubeConfig = new k8s.KubeConfig();
-  kubeConfig.loadFromFile(kubeconfig);
+  const kubeConfig = loadKubeConfig({ kubeconfig });
   const modules = await sample();
 
   let targets = targetsFile ? JSON.parse(fs.readFileSync(targetsFile, 'utf-8')) as import('../../lib/runtime/manifests').JobTarget[] : undefined;
@@ -146,6 +159,11 @@ async function main(): Promise<void> {
     ...(targets ? { targets } : { selector: 'job-patterns.cdk8s.io/bench=none', expectJobs: 1 }),
   });
   const internals = verifier as unknown as VerifierInternals;
+  // As the CLI: the verifier holds what it needs of the targets (their templates until the first
+  // list is in); the caller keeps no reference.
+  const namespaces = targets ? new Set(targets.map(t => t.namespace)).size : 1;
+  const measureBreakdown = targets !== undefined;
+  targets = undefined;
   const started = Date.now();
   const ended: { result?: VerifyResult } = {};
   const running = verifier.run().then(r => { ended.result = r; });
@@ -155,7 +173,6 @@ async function main(): Promise<void> {
   let steady: MemorySample | undefined;
   let steadyAfterMs: number | undefined;
   let spaces: Record<string, number> | undefined;
-  const namespaces = targets ? new Set(targets.map(t => t.namespace)).size : 1;
   while (ended.result === undefined) {
     if (internals.synced && internals.requests.watches >= 2 * namespaces && allSeen(internals.trackers)) {
       steadyAfterMs = Date.now() - started;
@@ -178,24 +195,17 @@ async function main(): Promise<void> {
 
   // Where the heap goes: release the verifier's structures one at a time, measuring after each.
   let heldBy: MemoryRun['heldBy'];
-  if (steady && targets) {
+  if (steady && measureBreakdown) {
     // Released by assigning undefined, not by `delete`: that would turn each object into a
     // dictionary, which is larger, and hide part of what was freed.
     type Run = Record<string, unknown>;
     const runs = () => [...internals.trackers.values()].map(t => t.run as Run | undefined).filter((r): r is Run => r !== undefined);
-    const first = runs()[0] ?? {};
-    // The run's collections: its maps and sets, and objects of a class (the diagnosis recorder).
-    const collections = Object.keys(first).filter(k => {
-      const v = first[k];
-      return v instanceof Map || v instanceof Set || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.getPrototypeOf(v) !== Object.prototype);
-    });
     const steps: Array<[string, () => void]> = [
       ['reflector stubs', () => internals.reflectors.forEach(x => x.known.clear())],
-      [`collections of each run (${collections.join(', ')}; empty here)`, () => runs().forEach(r => { for (const k of collections) r[k] = undefined; })],
+      ['pod collections of each run (made at its first pod: none here)', () => runs().forEach(r => { r.pods = undefined; })],
       ['kept Job of each run', () => runs().forEach(r => { r.job = undefined; })],
       ['rest of each run (verdict, Argo CD health, ...)', () => internals.trackers.forEach(t => { t.run = undefined; })],
-      ['manifest pod template of each target', () => targets!.forEach(t => { (t as { template?: unknown }).template = undefined; })],
-      ['trackers and the rest of the targets', () => { internals.trackers.clear(); targets!.length = 0; targets = undefined; }],
+      ['trackers and their targets (the templates were dropped after the first list)', () => { internals.trackers.clear(); }],
     ];
     const out: Array<{ what: string; bytes: number }> = [];
     let before = heapUsed();
@@ -208,7 +218,7 @@ async function main(): Promise<void> {
     heldBy = out;
   }
 
-  const run: MemoryRun = { loading: { ...(node ? { node } : {}), ...(client ? { client } : {}), modules }, ...(steady ? { steady, steadyAfterMs, spaces } : {}), ...head, ...(heldBy ? { heldBy } : {}), peakRss };
+  const run: MemoryRun = { loading: { ...(node ? { node } : {}), modules }, clientLoaded, ...(steady ? { steady, steadyAfterMs, spaces } : {}), ...head, ...(heldBy ? { heldBy } : {}), peakRss };
   fs.writeFileSync(resultFile, JSON.stringify(run));
   process.exit(0);
 }

@@ -1,6 +1,5 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import { k8s } from './k8s';
-import { clientKubeConfig, KubeConfigLike } from './kubeconfig';
+import { clientKubeConfig, KubeConfigLike, kubernetesClient } from './kubeconfig';
 
 /** The parts of KubernetesObjectApi that are not in its typings (stable across 1.x). */
 interface ObjectApiInternals {
@@ -42,6 +41,7 @@ export interface ApplyResult {
  */
 export async function applyManifests(kubeConfig: KubeConfigLike, manifests: readonly Manifest[], options: ApplyOptions): Promise<ApplyResult[]> {
   const kc = clientKubeConfig(kubeConfig, 'applyManifests: kubeConfig');
+  const k8s = kubernetesClient();
   const api = k8s.KubernetesObjectApi.makeApiClient(kc) as unknown as ObjectApiInternals;
   const results: ApplyResult[] = [];
   for (const manifest of manifests) {

@@ -1,8 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as readline from 'readline';
-import type { KubeConfig } from '@kubernetes/client-node';
-import { clientKubeConfig, contextNamespace, loadKubeConfig } from './kubeconfig';
+import { contextNamespace, loadKubeConfig, LoadedKubeConfig, serverOf } from './kubeconfig';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { applyManifests } from './apply';
 import { ArgoCdVersion } from './argocd-health';
@@ -184,9 +183,10 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
       return fail(io, `${flag} ${file}: the directory ${dir} does not exist; create it first or give a file in an existing directory`);
     }
   }
-  let kubeConfig: KubeConfig;
+  // Read without the Kubernetes client: only --apply loads it.
+  let kubeConfig: LoadedKubeConfig;
   try {
-    kubeConfig = clientKubeConfig(loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context }), 'loadKubeConfig');
+    kubeConfig = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context }) as LoadedKubeConfig;
   } catch (error) {
     return fail(io, `cannot load the kubeconfig: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -217,7 +217,7 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
       clearTimeout(timer);
     }
     if (results === undefined) {
-      io.stderr.write(`job-patterns verify: timed out after ${Math.round(flags.timeout / 1000)} s during --apply: the API server at ${kubeConfig.getCurrentCluster()?.server} did not answer\n`);
+      io.stderr.write(`job-patterns verify: timed out after ${Math.round(flags.timeout / 1000)} s during --apply: the API server at ${serverOf(kubeConfig)} did not answer\n`);
       return EXIT_CODES[VerifyOutcome.TIMEOUT];
     }
     const rejected = results.filter(r => r.error);

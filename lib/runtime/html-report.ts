@@ -5,8 +5,8 @@
  */
 import { argoCdDisagreement } from './argocd-health';
 import { countLines, failureText, logHeading, omittedText } from './diagnosis';
-import { PodAttempt, PodOutcome } from './pods';
-import { assignLanes, attemptEnd, backoffGaps, failedAttempt, formatSeconds, TimeSpan, timeSpan } from './timeline';
+import { PodOutcome, PodRecord } from './pods';
+import { assignLanes, attemptEnd, backoffGaps, drawnTimeline, failedAttempt, formatSeconds, TimeSpan, timeSpan } from './timeline';
 import { JobState } from './verdict';
 import { JobReport, VerifyResult } from './verify';
 
@@ -78,7 +78,8 @@ function verdictText(job: JobReport): string {
 
 /** The timeline of one Job as an SVG element. */
 export function timelineSvg(job: JobReport, now: number): string {
-  const pods = job.timeline.pods;
+  const drawn = drawnTimeline(job.timeline);
+  const pods = drawn.pods;
   const span = timeSpan(job, now);
   const seconds = Math.max(1, (span.end - span.start) / 1000);
   const x = (at: number) => round(LEFT + ((at - span.start) / 1000 / seconds) * PLOT);
@@ -89,7 +90,7 @@ export function timelineSvg(job: JobReport, now: number): string {
 
   // Marks above the lanes (conditions, verdict, deadline), each label on its own row when they are close.
   interface Mark { at: number; cls: string; label: string; data: string; withTime?: boolean }
-  const marks: Mark[] = job.timeline.conditions.map(c => ({
+  const marks: Mark[] = drawn.conditions.map(c => ({
     at: c.at,
     cls: `condition${c.type === 'FailureTarget' || c.type === 'SuccessCriteriaMet' ? ' early' : ''}`,
     label: `${c.type === 'FailureTarget' || c.type === 'SuccessCriteriaMet' ? 'early: ' : ''}${c.type}${c.reason ? ` (${c.reason})` : ''}`,
@@ -98,7 +99,7 @@ export function timelineSvg(job: JobReport, now: number): string {
   }));
   if (job.verdictAt) marks.push({ at: Date.parse(job.verdictAt), cls: 'verdict-mark', label: `verdict: ${job.verdict.state}${job.verdict.early ? ' (early)' : ''}`, data: '', withTime: true });
   if (span.deadlineAt !== undefined && span.deadlineOnChart) {
-    marks.push({ at: span.deadlineAt, cls: 'deadline', label: `deadline ${formatSeconds(job.timeline.activeDeadlineSeconds!)}`, data: `data-seconds="${job.timeline.activeDeadlineSeconds}"` });
+    marks.push({ at: span.deadlineAt, cls: 'deadline', label: `deadline ${formatSeconds(job.timeline.activeDeadlineMs! / 1000)}`, data: `data-seconds="${job.timeline.activeDeadlineMs! / 1000}"` });
   }
   marks.sort((a, b) => a.at - b.at);
   const rowEnds: number[] = [];
@@ -155,13 +156,13 @@ export function timelineSvg(job: JobReport, now: number): string {
     out.push(`<g class="${m.cls}" ${m.data}><line x1="${m.mx}" y1="${ly + 3}" x2="${m.mx}" y2="${axisY}"/><text x="${m.anchorEnd ? m.mx - 3 : m.mx + 3}" y="${ly}" text-anchor="${m.anchorEnd ? 'end' : 'start'}">${esc(m.text)}</text></g>`);
   }
   if (offChart) {
-    out.push(`<text class="deadline-off-chart" x="${LEFT + PLOT}" y="${axisY + 16 + LABEL_ROW}" text-anchor="end" data-seconds="${job.timeline.activeDeadlineSeconds}">deadline at ${esc(formatSeconds(job.timeline.activeDeadlineSeconds!))} (off the chart) →</text>`);
+    out.push(`<text class="deadline-off-chart" x="${LEFT + PLOT}" y="${axisY + 16 + LABEL_ROW}" text-anchor="end" data-seconds="${job.timeline.activeDeadlineMs! / 1000}">deadline at ${esc(formatSeconds(job.timeline.activeDeadlineMs! / 1000))} (off the chart) →</text>`);
   }
   out.push('</svg>');
   return out.join('');
 }
 
-function podBar(pod: PodAttempt, lane: number, x: (at: number) => number, y: number, h: number, now: number, span: TimeSpan, job: JobReport): string {
+function podBar(pod: PodRecord, lane: number, x: (at: number) => number, y: number, h: number, now: number, span: TimeSpan, job: JobReport): string {
   const x1 = x(pod.createdAt);
   // 1 px short of its end, so that back-to-back attempts in a lane stay apart.
   const x2 = Math.max(x1 + 2, x(attemptEnd(pod, now)) - 1);
@@ -210,7 +211,7 @@ function podBar(pod: PodAttempt, lane: number, x: (at: number) => number, y: num
 function failedIndexes(job: JobReport): string | undefined {
   if (job.verdict.failedIndexes) return `failed indexes: ${job.verdict.failedIndexes}`;
   const counts = new Map<number, number>();
-  for (const p of job.timeline.pods) {
+  for (const p of drawnTimeline(job.timeline).pods) {
     if (p.index !== undefined && failedAttempt(p)) counts.set(p.index, (counts.get(p.index) ?? 0) + 1);
   }
   if (counts.size === 0) return undefined;
@@ -231,8 +232,8 @@ function diagnosis(job: JobReport, lanes: number): string {
     ['peak parallelism (lanes)', String(lanes)],
     ['most running at once', String(s.maxRunning)],
     ['failed attempts', String(s.failedAttempts)],
-    ['duration', s.durationSeconds !== undefined ? formatSeconds(s.durationSeconds) : '-'],
-    ...(t.activeDeadlineSeconds !== undefined ? [['deadline', formatSeconds(t.activeDeadlineSeconds)] as [string, string]] : []),
+    ['duration', s.durationMs !== undefined ? formatSeconds(s.durationMs / 1000) : '-'],
+    ...(t.activeDeadlineMs !== undefined ? [['deadline', formatSeconds(t.activeDeadlineMs / 1000)] as [string, string]] : []),
     ...(v.completedIndexes ? [['completed indexes', v.completedIndexes] as [string, string]] : []),
   ];
   out.push(`<dl>${rows.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${esc(val)}</dd>`).join('')}</dl>`);
@@ -257,9 +258,9 @@ function diagnosis(job: JobReport, lanes: number): string {
 }
 
 function jobSection(job: JobReport, now: number, open: boolean): string {
-  const lanes = assignLanes(job.timeline.pods, now).reduce((max, lane) => Math.max(max, lane + 1), 0);
+  const lanes = assignLanes(drawnTimeline(job.timeline).pods, now).reduce((max, lane) => Math.max(max, lane + 1), 0);
   const s = job.stats;
-  const line = `${verdictText(job)} · ${s.podsCreated} pod(s) · peak ${lanes}${s.failedAttempts > 0 ? ` · ${s.failedAttempts} failed attempt(s)` : ''}${s.durationSeconds !== undefined ? ` · ${formatSeconds(s.durationSeconds)}` : ''}`;
+  const line = `${verdictText(job)} · ${s.podsCreated} pod(s) · peak ${lanes}${s.failedAttempts > 0 ? ` · ${s.failedAttempts} failed attempt(s)` : ''}${s.durationMs !== undefined ? ` · ${formatSeconds(s.durationMs / 1000)}` : ''}`;
   return `<details class="job" data-job="${esc(job.name)}" data-namespace="${esc(job.namespace)}" data-state="${esc(job.verdict.state)}"${open ? ' open' : ''}>`
     + `<summary><span class="dot" style="background:${VERDICT_COLOURS[job.verdict.state] ?? '#777'}"></span><b>${esc(job.namespace)}/${esc(job.name)}</b> <span class="line">${esc(line)}</span></summary>`
     + `<div class="job-body"><div class="chart">${timelineSvg(job, now)}</div><div class="diagnosis">${diagnosis(job, lanes)}</div></div></details>`;
@@ -344,7 +345,7 @@ function legend(): string {
  */
 export function htmlReport(result: VerifyResult, options: HtmlReportOptions = {}): string {
   const title = options.title ?? 'job-patterns verify';
-  const now = result.finishedAt;
+  const now = Date.parse(result.finishedAt);
   const expandAll = result.jobs.length <= (options.expandUpTo ?? 12);
   const body: string[] = [];
   const grouped = new Map<string, JobReport[]>();

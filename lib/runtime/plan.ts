@@ -30,8 +30,7 @@ import { parseAllDocuments } from 'yaml';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { ArgoCdAnnotations, JobPatternAnnotations, JobPatternLabels } from '../core/labels';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { k8s } from './k8s';
-import { clientKubeConfig, contextNamespace, KubeConfigLike, loadKubeConfig } from './kubeconfig';
+import { clientKubeConfig, contextNamespace, KubeConfigLike, kubernetesClient, loadKubeConfig } from './kubeconfig';
 import { loadManifests, Manifest } from './manifests';
 
 /** What the merge does to an object. */
@@ -745,7 +744,7 @@ export interface LiveBaseline {
  */
 export async function liveBaseline(kubeConfig: KubeConfigLike, manifests: readonly Manifest[], namespace: string): Promise<LiveBaseline> {
   const kc = clientKubeConfig(kubeConfig, 'liveBaseline: kubeConfig');
-  const api = k8s.KubernetesObjectApi.makeApiClient(kc) as unknown as ObjectApi;
+  const api = kubernetesClient().KubernetesObjectApi.makeApiClient(kc) as unknown as ObjectApi;
   const get = async (apiPath: string, query: Record<string, string> = {}) => {
     const context = api.configuration.baseServer.makeRequestContext(apiPath, 'GET');
     context.setHeaderParam('Accept', 'application/json');
@@ -898,7 +897,7 @@ interface PlanIo {
 async function serverVersion(kc: KubeConfig): Promise<string> {
   let version: string;
   try {
-    version = (await kc.makeApiClient(k8s.VersionApi).getCode()).gitVersion;
+    version = (await kc.makeApiClient(kubernetesClient().VersionApi).getCode()).gitVersion;
   } catch (error) {
     throw new Error(`cannot read the version of the API server at ${kc.getCurrentCluster()?.server}: ${describeError(error)}`);
   }

@@ -180,11 +180,28 @@ export enum PodOutcome {
 const MAX_RESTART_TIMES = 50;
 
 /**
- * One pod of a Job on the timeline: a few numbers, so memory stays small. Times are milliseconds
- * since the epoch, from the API server's timestamps (whole seconds), except `endedAt` of a pod
- * that vanished without one (the verifier's clock).
+ * One pod of a Job on the timeline, as the report gives it. Times are ISO 8601, from the API
+ * server's timestamps (whole seconds), except `endedAt` of a pod that vanished without one (the
+ * verifier's clock).
  */
-export interface PodAttempt {
+export interface PodAttempt extends Omit<PodRecord, 'createdAt' | 'startedAt' | 'endedAt' | 'restartsAt'> {
+  /** Its `metadata.creationTimestamp` (the verifier's clock when it has none). */
+  readonly createdAt: string;
+  /** When its first container started running. */
+  readonly startedAt?: string;
+  /** When it succeeded, failed, or its deletion was requested. */
+  readonly endedAt?: string;
+  /** When each restart happened (the restarted run's end), at most the first 50. */
+  readonly restartsAt: readonly string[];
+}
+
+/**
+ * One pod of a Job as the verifier keeps it: a few numbers, so memory stays small (times in ms
+ * since the epoch). See {@link PodAttempt}, its form in the report.
+ *
+ * @internal
+ */
+export interface PodRecord {
   /** The pod's name. */
   readonly name: string;
   /** Its `metadata.creationTimestamp` (the verifier's clock when it has none). */
@@ -215,6 +232,34 @@ export interface PodAttempt {
   readonly sidecarRestarts?: number;
 }
 
+/** A pod as the report gives it: its times in ISO 8601. @internal */
+export function reportedAttempt(pod: PodRecord): PodAttempt {
+  const { createdAt, startedAt, endedAt, restartsAt, ...rest } = pod;
+  return {
+    ...rest,
+    createdAt: iso(createdAt),
+    ...(startedAt !== undefined ? { startedAt: iso(startedAt) } : {}),
+    ...(endedAt !== undefined ? { endedAt: iso(endedAt) } : {}),
+    restartsAt: restartsAt.map(iso),
+  };
+}
+
+/** A pod of the report with its times in ms since the epoch again, for drawing. @internal */
+export function recordOf(pod: PodAttempt): PodRecord {
+  const { createdAt, startedAt, endedAt, restartsAt, ...rest } = pod;
+  return {
+    ...rest,
+    createdAt: Date.parse(createdAt),
+    ...(startedAt !== undefined ? { startedAt: Date.parse(startedAt) } : {}),
+    ...(endedAt !== undefined ? { endedAt: Date.parse(endedAt) } : {}),
+    restartsAt: restartsAt.map(t => Date.parse(t)),
+  };
+}
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
 function ms(time: Date | string | undefined): number | undefined {
   if (time === undefined) return undefined;
   const value = new Date(time).getTime();
@@ -228,7 +273,7 @@ function ms(time: Date | string | undefined): number | undefined {
  *
  * @internal
  */
-export function podAttempt(previous: PodAttempt | undefined, pod: V1Pod, deleted: boolean, now: number): PodAttempt {
+export function podAttempt(previous: PodRecord | undefined, pod: V1Pod, deleted: boolean, now: number): PodRecord {
   const sidecars = sidecarNames(pod);
   const statuses = [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
   // The pod's own runs: its main containers and ordinary init containers. Its sidecars' restarts

@@ -1,6 +1,5 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
-import type { KubeConfig } from '@kubernetes/client-node';
+import type * as http from 'node:http';
+import { ApiConnection, apiError, getJson, openRequest, statusCode } from './api-connection';
 
 /** An object as the reflector sees it. */
 export interface Watched {
@@ -14,10 +13,21 @@ export interface Watched {
   };
 }
 
-/** What is kept of a known object: enough to diff a re-list and to report a deletion. */
-function stub<T extends Watched>(object: T): T {
+/**
+ * What is kept of a known object: enough to diff a re-list and to report a deletion (its name,
+ * namespace, owners, and the labels in `labels`). Nothing else: 10,000 Jobs keep 10,000 stubs.
+ */
+function stub<T extends Watched>(object: T, labels: readonly string[]): T {
   const m = object.metadata ?? {};
-  return { metadata: { uid: m.uid, resourceVersion: m.resourceVersion, name: m.name, namespace: m.namespace, labels: m.labels, ownerReferences: m.ownerReferences } } as T;
+  const kept = labels.filter(l => m.labels?.[l] !== undefined);
+  const owners = m.ownerReferences?.map(o => ({ kind: o.kind, uid: o.uid }));
+  return {
+    metadata: {
+      uid: m.uid, resourceVersion: m.resourceVersion, name: m.name, namespace: m.namespace,
+      ...(kept.length > 0 ? { labels: Object.fromEntries(kept.map(l => [l, m.labels![l]])) } : {}),
+      ...(owners?.length ? { ownerReferences: owners } : {}),
+    },
+  } as T;
 }
 
 /** Event types the reflector emits: level-based (each carries the object's latest state). */
@@ -32,16 +42,13 @@ export interface RequestCounter {
 
 /** What a reflector needs. */
 export interface ReflectorOptions<T extends Watched> {
-  readonly kubeConfig: KubeConfig;
-  /** Watch path, e.g. `/apis/batch/v1/namespaces/ns/jobs`. */
+  /** The API server, and how to reach it. */
+  readonly connection: ApiConnection;
+  /** List and watch path, e.g. `/apis/batch/v1/namespaces/ns/jobs`. */
   readonly path: string;
   readonly labelSelector?: string;
-  /**
-   * Lists one page of the objects (`limit`, and the `continue` token of the page before); returns
-   * them with the list's resourceVersion and the next page's token. Pass `signal` to the HTTP
-   * client: the reflector aborts it on timeout, at the deadline and on `stop()`.
-   */
-  readonly list: (page: { limit: number; continue?: string; signal: AbortSignal }) => Promise<{ items: T[]; resourceVersion: string; continue?: string }>;
+  /** The labels a deleted object is reported with (a pod's job-name); others are not kept. @default - none */
+  readonly keepLabels?: readonly string[];
   /** Absolute deadline (ms since the epoch): no request starts after it, the first list is retried until it. */
   readonly deadline?: number;
   /** Each list page and the watch's connect time out after this long (default 10 s). */
@@ -97,7 +104,11 @@ class ListFailure {
   constructor(readonly error: unknown) {}
 }
 
-type Page<T extends Watched> = Awaited<ReturnType<ReflectorOptions<T>['list']>>;
+/** One page of a list, as the API server answers it. */
+interface Page<T extends Watched> {
+  readonly items: T[];
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+}
 
 /**
  * One list + watch of one resource in one namespace, kept alive until stopped or the deadline:
@@ -111,6 +122,7 @@ export class Reflector<T extends Watched> {
   private readonly known = new Map<string, T>();
   private readonly requestTimeoutMs: number;
   private readonly watchIdleMs: number;
+  private readonly keepLabels: readonly string[];
   private resourceVersion = '';
   private synced = false;
   private stopped = false;
@@ -125,6 +137,7 @@ export class Reflector<T extends Watched> {
   constructor(private readonly options: ReflectorOptions<T>) {
     this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
     this.watchIdleMs = options.watchIdleMs ?? DEFAULT_WATCH_IDLE_MS;
+    this.keepLabels = options.keepLabels ?? [];
   }
 
   /**
@@ -262,18 +275,18 @@ export class Reflector<T extends Watched> {
         const uid = item.metadata?.uid ?? '';
         seen.add(uid);
         const before = this.known.get(uid);
-        this.known.set(uid, stub(item));
+        this.known.set(uid, stub(item, this.keepLabels));
         if (!before) {
           this.options.onEvent('ADDED', item);
         } else if (before.metadata?.resourceVersion !== item.metadata?.resourceVersion) {
           this.options.onEvent('MODIFIED', item);
         }
       }
-      if (!page.continue) {
-        resourceVersion = page.resourceVersion;
+      if (!page.metadata?.continue) {
+        resourceVersion = page.metadata?.resourceVersion ?? '';
         break;
       }
-      token = page.continue;
+      token = page.metadata.continue;
     }
     for (const [uid, item] of this.known) {
       if (seen.has(uid)) continue;
@@ -287,7 +300,7 @@ export class Reflector<T extends Watched> {
     this.options.onSynced?.(first);
   }
 
-  /** One list request, aborted after `requestTimeoutMs`, at the deadline or on stop() (also when `list` ignores the signal). */
+  /** One list request (one page), aborted after `requestTimeoutMs`, at the deadline or on stop(). */
   private async listPage(token: string | undefined): Promise<Page<T>> {
     if (this.halted()) throw HALTED;
     this.options.requests.lists++;
@@ -297,7 +310,8 @@ export class Reflector<T extends Watched> {
     try {
       const page = await new Promise<Page<T>>((resolve, reject) => {
         controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-        this.options.list({ limit: PAGE_SIZE, ...(token !== undefined ? { continue: token } : {}), signal: controller.signal }).then(resolve, reject);
+        const { connection, path, labelSelector } = this.options;
+        getJson<Page<T>>(connection, path, { labelSelector, limit: PAGE_SIZE, continue: token }, controller.signal).then(resolve, reject);
       });
       if (this.halted()) throw HALTED;
       return page;
@@ -308,10 +322,10 @@ export class Reflector<T extends Watched> {
   }
 
   /**
-   * One watch request from `resourceVersion`, over the kubeconfig's own transport (its agent:
-   * TLS, proxy; its headers: credentials). Not `Watch` of @kubernetes/client-node: that one
-   * hands out its abort handle only once the server answered, so a frozen API server would hold
-   * it for ever, and it drops lines it cannot parse.
+   * One watch request from `resourceVersion`, over the connection (its agent: TLS, proxy; its
+   * headers: credentials). Not `Watch` of @kubernetes/client-node: that one hands out its abort
+   * handle only once the server answered, so a frozen API server would hold it for ever, and it
+   * drops lines it cannot parse.
    */
   private watch(resourceVersion: string): Promise<WatchEnd> {
     this.options.requests.watches++;
@@ -368,7 +382,7 @@ export class Reflector<T extends Watched> {
         if (type === 'DELETED') {
           this.known.delete(uid);
         } else {
-          this.known.set(uid, stub(object as T));
+          this.known.set(uid, stub(object as T, this.keepLabels));
         }
         this.options.onEvent(type, object as T);
       };
@@ -414,33 +428,15 @@ export class Reflector<T extends Watched> {
     });
   }
 
-  /** The watch request (not yet sent): the kubeconfig's agent and credentials, bookmarks, a server-side timeout. */
-  private async watchRequest(resourceVersion: string, signal: AbortSignal): Promise<http.ClientRequest> {
-    const { kubeConfig, path, labelSelector } = this.options;
-    const cluster = kubeConfig.getCurrentCluster();
-    if (!cluster) throw new Error('the kubeconfig has no current cluster');
-    const init = await kubeConfig.applyToFetchOptions({});
-    const url = new URL(cluster.server + path);
-    url.searchParams.set('watch', 'true');
-    url.searchParams.set('allowWatchBookmarks', 'true');
-    url.searchParams.set('timeoutSeconds', String(WATCH_TIMEOUT_SECONDS + Math.floor(Math.random() * WATCH_TIMEOUT_SECONDS)));
-    if (resourceVersion) url.searchParams.set('resourceVersion', resourceVersion);
-    if (labelSelector) url.searchParams.set('labelSelector', labelSelector);
-    const headers: Record<string, string> = { accept: 'application/json' };
-    (init.headers as { forEach(f: (value: string, name: string) => void): void } | undefined)?.forEach((value, name) => { headers[name] = value; });
-    if (signal.aborted) throw HALTED;
-    return (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', agent: init.agent as http.Agent, headers, signal });
+  /** The watch request (not yet sent): bookmarks, a server-side timeout. */
+  private watchRequest(resourceVersion: string, signal: AbortSignal): Promise<http.ClientRequest> {
+    const { connection, path, labelSelector } = this.options;
+    return openRequest(connection, path, {
+      watch: true,
+      allowWatchBookmarks: true,
+      timeoutSeconds: WATCH_TIMEOUT_SECONDS + Math.floor(Math.random() * WATCH_TIMEOUT_SECONDS),
+      resourceVersion: resourceVersion || undefined,
+      labelSelector,
+    }, signal);
   }
-}
-
-/** The HTTP status of a failed request, as the generated client (`code`) or others (`statusCode`) give it. */
-function statusCode(error: unknown): number | undefined {
-  const e = error as { code?: unknown; statusCode?: unknown } | undefined;
-  if (typeof e?.code === 'number') return e.code;
-  return typeof e?.statusCode === 'number' ? e.statusCode : undefined;
-}
-
-/** An error for a failed API request that carries the server's answer, as the generated client's do (`code`, `body`). */
-function apiError(what: string, code: number | undefined, body: unknown): Error {
-  return Object.assign(new Error(`${what}: HTTP ${code ?? 'status unknown'}`), { code, body });
 }

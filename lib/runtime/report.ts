@@ -11,7 +11,7 @@ export function jobLine(job: JobReport): string {
   const s = job.stats;
   const indexes = v.completedIndexes || v.failedIndexes ? ` indexes done ${v.completedIndexes ?? '-'} failed ${v.failedIndexes ?? '-'}` : '';
   const stuck = job.stuckPods.length > 0 ? ` STUCK ${job.stuckPods.map(p => `${p.name}: ${p.reason}`).join(', ')}` : '';
-  return `${`${job.namespace}/${job.name}`.padEnd(40)} ${state.padEnd(34)} pods ${s.podsCreated} max-running ${s.maxRunning}${s.maxTerminating > 0 ? ` max-terminating ${s.maxTerminating}` : ''} failed ${s.failedAttempts}${s.durationSeconds !== undefined ? ` ${s.durationSeconds}s` : ''}${indexes}${stuck}`;
+  return `${`${job.namespace}/${job.name}`.padEnd(40)} ${state.padEnd(34)} pods ${s.podsCreated} max-running ${s.maxRunning}${s.maxTerminating > 0 ? ` max-terminating ${s.maxTerminating}` : ''} failed ${s.failedAttempts}${s.durationMs !== undefined ? ` ${Math.round(s.durationMs / 1000)}s` : ''}${indexes}${stuck}`;
 }
 
 /** The live table shown on a terminal while verifying. */
@@ -95,7 +95,7 @@ export function textReport(result: VerifyResult): string {
     lines.push(`group ${g.namespace}/${g.group}: ${g.complete}/${g.members} complete, ${g.failed} failed${g.converged ? ', converged' : ''}`);
   }
   for (const o of result.outages) {
-    const lasted = `${Math.max(1, Math.round(((o.to ?? result.finishedAt) - o.from) / 1000))} s`;
+    const lasted = `${Math.max(1, Math.round((Date.parse(o.to ?? result.finishedAt) - Date.parse(o.from)) / 1000))} s`;
     lines.push(`API server unreachable while watching ${o.watch}: ${o.to === undefined ? `for the last ${lasted}` : `for ${lasted}, then back`} (${o.failures} failed request(s); last: ${o.lastError})`);
   }
   if (result.outcome !== VerifyOutcome.ERROR) lines.push(closing);
@@ -127,7 +127,7 @@ export function junitReport(result: VerifyResult): string {
   const unreachable = result.outcome === VerifyOutcome.ERROR;
   const errors = result.jobs.filter(j => !j.verdict.terminal).length + (unreachable ? 1 : 0);
   const cases = result.jobs.map(job => {
-    const time = job.stats.durationSeconds ?? 0;
+    const time = (job.stats.durationMs ?? 0) / 1000;
     const open = `  <testcase classname="${xml(job.namespace)}" name="${xml(job.name)}" time="${time}">`;
     const detail = xml([jobLine(job), ...job.failedPods.map(p => `failed pod ${p.name}: ${p.exits.map(e => `exit ${e.exitCode}`).join(', ')}\n${(p.logTail ?? []).join('\n')}`)].join('\n'));
     const state = `${job.verdict.state}${job.verdict.reason ? ` (${job.verdict.reason})` : ''}`;

@@ -5,7 +5,7 @@
  */
 import { countLines, failureText, logHeading, omittedText } from './diagnosis';
 import { PodOutcome } from './pods';
-import { activeByBucket, assignLanes, attemptEnd, formatSeconds, timeSpan } from './timeline';
+import { activeByBucket, assignLanes, attemptEnd, drawnTimeline, formatSeconds, timeSpan } from './timeline';
 import { JobState } from './verdict';
 import { JobReport, VerifyResult } from './verify';
 
@@ -47,7 +47,7 @@ function cell(text: string): string {
  * the Job's peak), `✕` a slice in which an attempt failed or was killed.
  */
 export function sparkline(job: JobReport, now: number, width = 24): string {
-  const pods = job.timeline.pods;
+  const pods = drawnTimeline(job.timeline).pods;
   if (pods.length === 0) return '';
   const span = timeSpan(job, now);
   const active = activeByBucket(pods, span, width, now);
@@ -61,7 +61,7 @@ export function sparkline(job: JobReport, now: number, width = 24): string {
 
 /** The verification result as Markdown (GitHub-flavoured: a table and `<details>` blocks). */
 export function markdownSummary(result: VerifyResult, options: MarkdownSummaryOptions = {}): string {
-  const now = result.finishedAt;
+  const now = Date.parse(result.finishedAt);
   const maxRows = options.maxRows ?? 200;
   const lines: string[] = [];
   lines.push(`### ${options.title ?? 'job-patterns verify'}: ${OUTCOME_ICONS[result.outcome] ?? ''} ${result.outcome}`, '');
@@ -72,9 +72,9 @@ export function markdownSummary(result: VerifyResult, options: MarkdownSummaryOp
   const jobs = [...result.jobs].sort((a, b) => Number(a.verdict.state === JobState.COMPLETE) - Number(b.verdict.state === JobState.COMPLETE));
   for (const job of jobs.slice(0, maxRows)) {
     const v = job.verdict;
-    const peak = assignLanes(job.timeline.pods, now).reduce((max, lane) => Math.max(max, lane + 1), 0);
+    const peak = assignLanes(drawnTimeline(job.timeline).pods, now).reduce((max, lane) => Math.max(max, lane + 1), 0);
     const line = sparkline(job, now, options.sparklineWidth);
-    lines.push(`| ${ICONS[v.state] ?? ''} | \`${cell(`${job.namespace}/${job.name}`)}\` | ${cell(`${v.state}${v.reason ? ` (${v.reason})` : ''}${v.early ? ' early' : ''}`)} | ${job.stats.podsCreated} | ${peak} | ${job.stats.failedAttempts} | ${job.stats.durationSeconds !== undefined ? formatSeconds(job.stats.durationSeconds) : '-'} | ${line ? `\`${line}\`` : ''} |`);
+    lines.push(`| ${ICONS[v.state] ?? ''} | \`${cell(`${job.namespace}/${job.name}`)}\` | ${cell(`${v.state}${v.reason ? ` (${v.reason})` : ''}${v.early ? ' early' : ''}`)} | ${job.stats.podsCreated} | ${peak} | ${job.stats.failedAttempts} | ${job.stats.durationMs !== undefined ? formatSeconds(job.stats.durationMs / 1000) : '-'} | ${line ? `\`${line}\`` : ''} |`);
   }
   if (jobs.length > maxRows) lines.push('', `… and ${jobs.length - maxRows} more Job(s), all listed in the HTML report (\`--html\`).`);
   if (result.groups.length > 0) {

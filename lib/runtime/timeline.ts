@@ -2,8 +2,8 @@
  * The geometry of a Job's timeline, shared by the HTML report and the Markdown summary: where
  * time starts and ends, which lane each pod attempt takes, the back-off gaps. Pure functions.
  */
-import { PodAttempt, PodOutcome } from './pods';
-import { JobReport } from './verify';
+import { PodOutcome, PodRecord, recordOf } from './pods';
+import type { JobReport, JobTimeline } from './verify-result';
 
 /** The time span a Job's timeline shows. Times in ms since the epoch. */
 export interface TimeSpan {
@@ -21,24 +21,42 @@ export interface TimeSpan {
 const DEADLINE_SLACK = 0.25;
 
 /** When a pod attempt ends on the timeline: its end, or `now` while it still runs. */
-export function attemptEnd(pod: PodAttempt, now: number): number {
+export function attemptEnd(pod: PodRecord, now: number): number {
   return Math.max(pod.createdAt, pod.endedAt ?? now);
+}
+
+/** A report's timeline with its times in ms since the epoch, for drawing. @internal */
+export interface DrawnTimeline {
+  readonly startedAt?: number;
+  readonly activeDeadlineMs?: number;
+  readonly conditions: ReadonlyArray<{ readonly type: string; readonly reason?: string; readonly at: number }>;
+  readonly pods: readonly PodRecord[];
+}
+
+/** The times of a report's timeline (ISO 8601) as ms since the epoch. @internal */
+export function drawnTimeline(t: JobTimeline): DrawnTimeline {
+  return {
+    ...(t.startedAt !== undefined ? { startedAt: Date.parse(t.startedAt) } : {}),
+    ...(t.activeDeadlineMs !== undefined ? { activeDeadlineMs: t.activeDeadlineMs } : {}),
+    conditions: t.conditions.map(c => ({ ...c, at: Date.parse(c.at) })),
+    pods: t.pods.map(recordOf),
+  };
 }
 
 /** The span of a Job's timeline; `now` is when verification ended. */
 export function timeSpan(job: JobReport, now: number): TimeSpan {
-  const t = job.timeline;
+  const t = drawnTimeline(job.timeline);
   const firstPod = t.pods.length > 0 ? t.pods.reduce((min, p) => Math.min(min, p.createdAt), Infinity) : undefined;
   const start = Math.min(t.startedAt ?? firstPod ?? now, firstPod ?? Infinity);
   const last = [
     ...t.conditions.map(c => c.at),
     ...(job.verdictAt ? [Date.parse(job.verdictAt)] : []),
   ].reduce((max, at) => Math.max(max, at), t.pods.reduce((max, p) => Math.max(max, attemptEnd(p, now)), start + 1000));
-  if (t.activeDeadlineSeconds === undefined || t.startedAt === undefined) {
+  if (t.activeDeadlineMs === undefined || t.startedAt === undefined) {
     return { start, end: last, deadlineOnChart: false };
   }
   // The Job controller counts the deadline from status.startTime.
-  const deadlineAt = t.startedAt + t.activeDeadlineSeconds * 1000;
+  const deadlineAt = t.startedAt + t.activeDeadlineMs;
   const deadlineOnChart = deadlineAt <= last + DEADLINE_SLACK * (last - start);
   return { start, end: deadlineOnChart ? Math.max(last, deadlineAt) : last, deadlineAt, deadlineOnChart };
 }
@@ -48,7 +66,7 @@ export function timeSpan(job: JobReport, now: number): TimeSpan {
  * creation. Taken in creation order, this uses as many lanes as attempts existed at once at most
  * (interval partitioning), so the number of lanes is the Job's peak parallelism.
  */
-export function assignLanes(pods: readonly PodAttempt[], now: number): number[] {
+export function assignLanes(pods: readonly PodRecord[], now: number): number[] {
   const order = pods.map((_, i) => i).sort((a, b) => pods[a].createdAt - pods[b].createdAt);
   const laneEnds: number[] = [];
   const lanes = new Array<number>(pods.length);
@@ -63,7 +81,7 @@ export function assignLanes(pods: readonly PodAttempt[], now: number): number[] 
 }
 
 /** Most pod attempts that existed at once (created and not ended). */
-export function peakParallelism(pods: readonly PodAttempt[], now: number): number {
+export function peakParallelism(pods: readonly PodRecord[], now: number): number {
   return assignLanes(pods, now).reduce((max, lane) => Math.max(max, lane + 1), 0);
 }
 
@@ -72,7 +90,7 @@ export function peakParallelism(pods: readonly PodAttempt[], now: number): numbe
  * controller counts it failed). A pod the controller killed itself once the Job had ended (a
  * success policy met, the back-off limit or the deadline reached) is not one.
  */
-export function failedAttempt(pod: PodAttempt): boolean {
+export function failedAttempt(pod: PodRecord): boolean {
   return pod.outcome === PodOutcome.FAILED || (pod.outcome === PodOutcome.KILLED && pod.reason !== undefined);
 }
 
@@ -88,7 +106,7 @@ export interface BackoffGap {
  * The back-off gaps: for each failed attempt, the wait until the next attempt created after it
  * (of the same index, for an Indexed Job). Gaps under a second are left out.
  */
-export function backoffGaps(pods: readonly PodAttempt[]): BackoffGap[] {
+export function backoffGaps(pods: readonly PodRecord[]): BackoffGap[] {
   // Creation times by index ('' when not Indexed), sorted, for a binary search per failed attempt.
   const created = new Map<string, number[]>();
   for (const p of pods) {
@@ -115,7 +133,7 @@ export function backoffGaps(pods: readonly PodAttempt[]): BackoffGap[] {
 }
 
 /** Pod attempts existing at any moment of each of `buckets` equal slices of the span (for a sparkline). */
-export function activeByBucket(pods: readonly PodAttempt[], span: TimeSpan, buckets: number, now: number): number[] {
+export function activeByBucket(pods: readonly PodRecord[], span: TimeSpan, buckets: number, now: number): number[] {
   const width = Math.max(1, span.end - span.start) / buckets;
   return Array.from({ length: buckets }, (_, b) => {
     const from = span.start + b * width;

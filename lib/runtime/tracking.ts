@@ -20,7 +20,7 @@ import { JobPatternAnnotations, JobPatternLabels } from '../core/labels';
 import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
 import { JobTarget } from './manifests';
 import { DiagnosisRecorder } from './diagnosis';
-import { PodAttempt, podAttempt, summarizePod } from './pods';
+import { podAttempt, PodRecord, summarizePod } from './pods';
 import { templateDifference } from './template-match';
 import { JobLike, JobState, JobVerdict, judgeJob } from './verdict';
 
@@ -95,7 +95,14 @@ interface Run {
   deleted: boolean;
   argoCdHealth?: ArgoCdHealth;
   verdictAt?: number;
-  readonly pods: Map<string, PodAttempt>;
+  /** What its pods did; made when its first pod is seen (10,000 queued Jobs have none). */
+  pods?: RunPods;
+}
+
+/** What the pods of one run did. @internal */
+export interface RunPods {
+  /** Every pod attempt, by pod uid. */
+  readonly attempts: Map<string, PodRecord>;
   readonly running: Set<string>;
   maxRunning: number;
   readonly terminating: Set<string>;
@@ -117,7 +124,24 @@ export class TargetTracker {
   private deletion?: { readonly at: number; readonly verdict: JobVerdict };
   private evidence?: JobEvidence;
 
-  constructor(public readonly target: JobTarget, private readonly options: TrackerOptions) {}
+  /** The target without its template, which is kept apart and only until {@link dropTemplate}. */
+  public readonly target: JobTarget;
+  private template: JobTarget['template'];
+
+  constructor(target: JobTarget, private readonly options: TrackerOptions) {
+    const { template, ...rest } = target;
+    this.target = rest;
+    this.template = template;
+  }
+
+  /**
+   * Forgets the manifest's pod template (1.5 KB a target): call it once the first list is in.
+   * Only a run created before verification began is compared with it, every such run is in the
+   * first list, and a Job's template never changes; so no later event needs it.
+   */
+  public dropTemplate(): void {
+    this.template = undefined;
+  }
 
   /** A watch event of a Job with the target's name. Returns true when something changed. */
   public onJob(type: string, job: V1Job | JobLike, now: number): boolean {
@@ -140,8 +164,8 @@ export class TargetTracker {
       // after verification began is this change's run (or a later one's) whatever its template:
       // only one created before can be an earlier sync's. (Timestamps have whole seconds.)
       const before = createdMs < this.options.startedAt - 1000;
-      this.run.outdated = before && this.target.template && this.options.checkTemplate !== false
-        ? templateDifference(this.target.template, (job as JobLike & { spec?: { template?: unknown } }).spec?.template)
+      this.run.outdated = before && this.template && this.options.checkTemplate !== false
+        ? templateDifference(this.template, (job as JobLike & { spec?: { template?: unknown } }).spec?.template)
         : undefined;
     }
     const run = this.run;
@@ -167,21 +191,22 @@ export class TargetTracker {
       return false;
     }
     const summary = summarizePod(pod);
-    run.pods.set(summary.uid, podAttempt(run.pods.get(summary.uid), pod, type === 'DELETED', now));
+    const pods = run.pods ??= newRunPods();
+    pods.attempts.set(summary.uid, podAttempt(pods.attempts.get(summary.uid), pod, type === 'DELETED', now));
     const alive = type !== 'DELETED' && (summary.phase === 'Pending' || summary.phase === 'Running');
     const deleting = pod.metadata?.deletionTimestamp !== undefined;
-    if (alive && !deleting && summary.phase === 'Running') run.running.add(summary.uid); else run.running.delete(summary.uid);
-    if (alive && deleting) run.terminating.add(summary.uid); else run.terminating.delete(summary.uid);
+    if (alive && !deleting && summary.phase === 'Running') pods.running.add(summary.uid); else pods.running.delete(summary.uid);
+    if (alive && deleting) pods.terminating.add(summary.uid); else pods.terminating.delete(summary.uid);
     if (summary.phase !== 'Pending') run.ran = true;
-    run.maxRunning = Math.max(run.maxRunning, run.running.size);
-    run.maxTerminating = Math.max(run.maxTerminating, run.terminating.size);
-    run.restarts.set(summary.uid, Math.max(run.restarts.get(summary.uid) ?? 0, summary.restarts));
-    run.diagnosis.observe(pod);
+    pods.maxRunning = Math.max(pods.maxRunning, pods.running.size);
+    pods.maxTerminating = Math.max(pods.maxTerminating, pods.terminating.size);
+    pods.restarts.set(summary.uid, Math.max(pods.restarts.get(summary.uid) ?? 0, summary.restarts));
+    pods.diagnosis.observe(pod);
     const stuck = alive ? summary.stuck : undefined;
     if (stuck) {
-      run.stuck.set(summary.uid, { name: summary.name, reason: stuck.reason, ...(stuck.message ? { message: stuck.message } : {}) });
+      pods.stuck.set(summary.uid, { name: summary.name, reason: stuck.reason, ...(stuck.message ? { message: stuck.message } : {}) });
     } else {
-      run.stuck.delete(summary.uid);
+      pods.stuck.delete(summary.uid);
     }
     return true;
   }
@@ -327,7 +352,12 @@ function newRun(uid: string, job: JobLike, createdMs: number): Run {
   return {
     uid, createdMs, ...(created ? { createdAt: new Date(created).toISOString() } : {}),
     job: {}, verdict: { state: JobState.PENDING, terminal: false, early: false }, ran: false, deleted: false,
-    pods: new Map(), running: new Set(), maxRunning: 0, terminating: new Set(), maxTerminating: 0,
+  };
+}
+
+function newRunPods(): RunPods {
+  return {
+    attempts: new Map(), running: new Set(), maxRunning: 0, terminating: new Set(), maxTerminating: 0,
     restarts: new Map(), diagnosis: new DiagnosisRecorder(), stuck: new Map(),
   };
 }

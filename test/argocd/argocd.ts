@@ -13,6 +13,7 @@ import * as zlib from 'zlib';
 import { applyManifests, Manifest } from '../../runtime';
 import { ArgoCdHealth, argoCdJobHealth } from '../../lib/runtime/argocd-health';
 import { k8s } from '../../lib/runtime/k8s';
+import { apiConnection } from '../../lib/runtime/api-connection';
 import { Reflector } from '../../lib/runtime/reflector';
 import { JobLike } from '../../lib/runtime/verdict';
 
@@ -297,18 +298,15 @@ export class Observer {
   constructor(private readonly kc: KubeConfig) {}
 
   public async start(): Promise<void> {
-    const batch = this.kc.makeApiClient(k8s.BatchV1Api);
-    const core = this.kc.makeApiClient(k8s.CoreV1Api);
+    const connection = apiConnection(this.kc, 'the Argo CD watcher');
     const requests = { lists: 0, watches: 0 };
     const jobs = new Reflector<V1Job>({
-      kubeConfig: this.kc, path: '/apis/batch/v1/jobs', requests,
-      list: async () => { const l = await batch.listJobForAllNamespaces(); return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' }; },
+      connection, path: '/apis/batch/v1/jobs', requests,
       onEvent: (type, job) => this.onJob(type, job),
       onDisconnect: error => this.errors.push(error),
     });
     const pods = new Reflector<V1Pod>({
-      kubeConfig: this.kc, path: '/api/v1/pods', requests,
-      list: async () => { const l = await core.listPodForAllNamespaces(); return { items: l.items, resourceVersion: l.metadata?.resourceVersion ?? '' }; },
+      connection, path: '/api/v1/pods', requests, keepLabels: ['job-name'],
       onEvent: (type, pod) => {
         if (type !== 'DELETED' && pod.metadata?.uid && !this.pods.has(pod.metadata.uid)) {
           this.pods.set(pod.metadata.uid, { namespace: pod.metadata.namespace ?? '', name: pod.metadata.name ?? '', job: pod.metadata.labels?.['job-name'] });

@@ -2,7 +2,7 @@ import { htmlReport } from '../../lib/runtime/html-report';
 import { PodOutcome } from '../../lib/runtime/pods';
 import { JobState } from '../../lib/runtime/verdict';
 import type { FailedPod } from '../../lib/runtime/diagnosis';
-import { attempt, evenSeconds, jobReport, T0, unluckyNever, verifyResult } from './report-builders';
+import { at, attempt, evenSeconds, jobReport, unluckyNever, verifyResult } from './report-builders';
 
 const count = (html: string, pattern: RegExp) => (html.match(new RegExp(pattern.source, 'g')) ?? []).length;
 /** The <details class="job"> section of one Job. */
@@ -46,7 +46,7 @@ describe('htmlReport', () => {
 
   test('a deadline that cut the Job short is a line at its time, and the killed pod says by what', () => {
     const job = jobReport('pi-with-timeout', [attempt('pi-x', 0, 100, PodOutcome.KILLED)], { state: JobState.FAILED, reason: 'DeadlineExceeded' },
-      { activeDeadlineSeconds: 100, conditions: [{ type: 'Failed', reason: 'DeadlineExceeded', at: T0 + 100_000 }] });
+      { activeDeadlineMs: 100_000, conditions: [{ type: 'Failed', reason: 'DeadlineExceeded', at: at(100) }] });
     const html = section(htmlReport(verifyResult([job])), 'pi-with-timeout');
     expect(html).toMatch(/<g class="deadline" data-seconds="100"><line x1="764" /);
     expect(html).toContain('>deadline 1 min 40 s</text>');

@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { applyManifests, JobVerifier, KubeConfigLike, loadKubeConfig, verifyJobs } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
-import { clientKubeConfig, contextNamespace } from '../../lib/runtime/kubeconfig';
+import { clientKubeConfig, contextNamespace, LoadedKubeConfig } from '../../lib/runtime/kubeconfig';
 
 const KUBECONFIG = `apiVersion: v1
 kind: Config
@@ -67,6 +67,45 @@ describe('loadKubeConfig', () => {
         `context 'nope' is not in the kubeconfig $KUBECONFIG (${file}), whose contexts are 'first', 'second'; pass one of them, or none for its current context 'first'`);
     } finally {
       if (saved === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = saved;
+    }
+  });
+
+  test('reads $KUBECONFIG as the client\'s loadFromDefault does: files merged, relative paths from each file\'s directory, token files read', () => {
+    // GIVEN two files in two directories; the second names its CA and client certificate relatively, and a token file
+    const other = fs.mkdtempSync(path.join(os.tmpdir(), 'kubeconfig-other-'));
+    fs.writeFileSync(path.join(other, 'token'), 'tok');
+    const second = path.join(other, 'config');
+    fs.writeFileSync(second, `apiVersion: v1
+kind: Config
+clusters:
+- name: c2
+  cluster: { server: 'https://10.0.0.1:6443/', certificate-authority: ca.crt, tls-server-name: api.internal, proxy-url: 'http://proxy:3128' }
+users:
+- name: u2
+  user: { client-certificate: certs/client.crt, client-key: /abs/client.key, token-file: ${path.join(other, 'token')}, as: ops }
+- name: u3
+  user: { exec: { apiVersion: client.authentication.k8s.io/v1beta1, command: aws, args: [eks, get-token] } }
+contexts:
+- name: third
+  context: { cluster: c2, user: u2, namespace: jobs }
+current-context: third
+`);
+    const saved = process.env.KUBECONFIG;
+    process.env.KUBECONFIG = [file, second].join(path.delimiter);
+    try {
+      // WHEN
+      const ours = LoadedKubeConfig.fromDefault();
+      const theirs = new k8s.KubeConfig();
+      theirs.loadFromDefault();
+
+      // THEN the same clusters, users, contexts and current context (the client's own shapes)
+      const plain = (value: unknown) => JSON.parse(JSON.stringify(value));
+      expect(plain({ clusters: ours.clusters, users: ours.users, contexts: ours.contexts, current: ours.getCurrentContext() }))
+        .toEqual(plain({ clusters: theirs.getClusters(), users: theirs.getUsers(), contexts: theirs.getContexts(), current: theirs.getCurrentContext() }));
+      expect([ours.getCurrentCluster()?.caFile, contextNamespace(ours)]).toEqual([path.join(other, 'ca.crt'), 'jobs']);
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG; else process.env.KUBECONFIG = saved;
+      fs.rmSync(other, { recursive: true, force: true });
     }
   });
 

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { describeApiError } from '../../lib/runtime/apply';
-import { k8s } from '../../lib/runtime/k8s';
+import { apiConnection } from '../../lib/runtime/api-connection';
 import { Reflector, ReflectorOptions } from '../../lib/runtime/reflector';
 import { EMPTY_WATCH, errorEvent, failWith, FakeWatchServer, NO_ANSWER, SILENT_WATCH } from './fake-watch-server';
 
@@ -34,28 +34,13 @@ afterEach(async () => {
   await server.close();
 });
 
-/** The pods' `list` as the verifier builds it: the generated client, the reflector's signal set by a middleware. */
-function listPods(): ReflectorOptions<V1Pod>['list'] {
-  const core = server.kubeConfig().makeApiClient(k8s.CoreV1Api);
-  return async ({ limit, continue: token, signal }) => {
-    const list = await core.listNamespacedPod({ namespace: 'ns', limit, ...(token ? { _continue: token } : {}) }, {
-      // Observable middleware: the generated object API of 1.4 hands call-time middleware to its
-      // observable layer as is (a promise-returning `pre` fails with "toPromise is not a function").
-      middleware: [{ pre: context => { context.setSignal(signal); return new k8s.Observable(Promise.resolve(context)); }, post: response => new k8s.Observable(Promise.resolve(response)) }],
-      middlewareMergeStrategy: 'append',
-    });
-    return { items: list.items, resourceVersion: list.metadata?.resourceVersion ?? '', continue: list.metadata?._continue };
-  };
-}
-
 /** A reflector of the fake's pods that logs what it reports. */
 function reflect(options: Partial<ReflectorOptions<V1Pod>> = {}) {
   const log: Entry[] = [];
   const requests = { lists: 0, watches: 0 };
   const reflector = new Reflector<V1Pod>({
-    kubeConfig: server.kubeConfig(),
+    connection: apiConnection(server.kubeConfig(), 'test'),
     path: PATH,
-    list: listPods(),
     requests,
     onEvent: (type, object) => log.push({ what: `${type} ${object.metadata?.name}`, at: Date.now(), object }),
     onSynced: first => log.push({ what: `synced ${first ? 'first' : 'again'}`, at: Date.now() }),
@@ -217,11 +202,11 @@ describe('watch', () => {
   });
 
   test('a 410 Gone on resume leads to a re-list whose differences are emitted: DELETED (as last known), MODIFIED, ADDED', async () => {
-    // GIVEN pods a, b (with labels and an owner), c; watching
+    // GIVEN pods a, b (with labels and an owner), c; watching, keeping the label job-name
     server.add('a', true);
-    const b = server.add('b', true, { labels: { 'job-name': 'pi' }, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'pi', uid: 'job-uid' }] });
+    const b = server.add('b', true, { labels: { 'job-name': 'pi', other: 'x' }, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'pi', uid: 'job-uid' }] });
     server.add('c', true);
-    const { reflector, log } = reflect();
+    const { reflector, log } = reflect({ keepLabels: ['job-name'] });
     await reflector.start();
     await watching(1);
     server.bookmark();
@@ -236,9 +221,9 @@ describe('watch', () => {
 
     // THEN
     expect(log.map(e => e.what)).toEqual(['ADDED a', 'ADDED b', 'ADDED c', 'synced first', 'MODIFIED c', 'ADDED d', 'DELETED b', 'synced again']);
-    // The deleted pod as last known: what a deletion needs, not the whole object.
+    // The deleted pod as last known: what a deletion needs (the labels kept, its owner's kind and uid), not the whole object.
     expect(log.find(e => e.what === 'DELETED b')?.object).toEqual({
-      metadata: { uid: b.metadata.uid, resourceVersion: b.metadata.resourceVersion, name: 'b', namespace: 'ns', labels: { 'job-name': 'pi' }, ownerReferences: [{ apiVersion: 'batch/v1', kind: 'Job', name: 'pi', uid: 'job-uid' }] },
+      metadata: { uid: b.metadata.uid, resourceVersion: b.metadata.resourceVersion, name: 'b', namespace: 'ns', labels: { 'job-name': 'pi' }, ownerReferences: [{ kind: 'Job', uid: 'job-uid' }] },
     });
     expect(server.received('watch').map(r => r.query.get('resourceVersion'))).toEqual(['103', '103', '106']);
   });
@@ -427,21 +412,24 @@ describe('stop() and the deadline', () => {
     expect(server.requests).toHaveLength(3);
   });
 
-  test('a page that arrives after stop() is dropped even when list ignores the signal', async () => {
-    // GIVEN a list that does not abort
-    let answer: (page: { items: V1Pod[]; resourceVersion: string }) => void = () => undefined;
-    const { reflector, log } = reflect({ list: () => new Promise(resolve => { answer = resolve; }) });
+  test('a list page held by the server until after stop() is dropped, and its request aborted', async () => {
+    // GIVEN a list the server answers only when told
+    server.add('a');
+    server.answerNextList(server.hold());
+    const { reflector, log } = reflect();
     const started = reflector.start().then(() => undefined, (e: unknown) => e);
+    await until('the list', () => server.requests.length === 1);
 
     // WHEN
     reflector.stop();
-    answer({ items: [{ metadata: { uid: 'u', name: 'a', resourceVersion: '1' } }], resourceVersion: '1' });
 
-    // THEN
+    // THEN the request is aborted, and the page the server sends anyway is not emitted
     expect(describeApiError(await started)).toBe(`the reflector of ${PATH} was stopped before its first list completed`);
+    await until('the list aborted', () => server.requests[0].abortedByClient);
+    server.release();
     await sleep(100);
     expect(log).toEqual([]);
-    expect(server.requests).toEqual([]);
+    expect(server.requests.map(r => r.kind)).toEqual(['list']);
   });
 
   test('stop() during a watch: events after it are not emitted and the watch is closed', async () => {

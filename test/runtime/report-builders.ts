@@ -8,7 +8,8 @@ import { JobReport, JobTimeline, VerifyOutcome, VerifyResult } from '../../lib/r
 
 /** The Jobs' start in these tests. */
 export const T0 = Date.parse('2026-11-29T10:00:00Z');
-const at = (seconds: number) => T0 + seconds * 1000;
+/** The time `seconds` after T0, in ISO 8601 (as the report gives times). */
+export const at = (seconds: number) => new Date(T0 + seconds * 1000).toISOString();
 
 /** A pod attempt created at `from` s and ended at `to` s (undefined: still running). */
 export function attempt(name: string, from: number, to: number | undefined, outcome: PodOutcome, extra: Partial<Omit<PodAttempt, 'restartsAt'>> & { restartsAt?: number[] } = {}): PodAttempt {
@@ -27,7 +28,7 @@ export function attempt(name: string, from: number, to: number | undefined, outc
 /** A Job's report with the given pods, verdict and timeline fields. */
 export function jobReport(name: string, pods: PodAttempt[], verdict: Partial<JobVerdict> = {}, timeline: Partial<JobTimeline> = {}, extra: Partial<JobReport> = {}): JobReport {
   const state = verdict.state ?? JobState.COMPLETE;
-  const ends = pods.map(p => p.endedAt ?? T0);
+  const ends = pods.map(p => (p.endedAt ? Date.parse(p.endedAt) : T0));
   return {
     name,
     namespace: 'ns',
@@ -37,7 +38,7 @@ export function jobReport(name: string, pods: PodAttempt[], verdict: Partial<Job
       maxRunning: 1,
       maxTerminating: 0,
       failedAttempts: pods.filter(p => p.outcome === PodOutcome.FAILED || p.outcome === PodOutcome.KILLED).length + pods.reduce((n, p) => n + p.restarts, 0),
-      durationSeconds: Math.round((Math.max(T0, ...ends) - T0) / 1000),
+      durationMs: Math.max(T0, ...ends) - T0,
     },
     earlierRuns: [],
     earlierRunsOmitted: 0,
@@ -45,7 +46,7 @@ export function jobReport(name: string, pods: PodAttempt[], verdict: Partial<Job
     failedPodsOmitted: 0,
     exitCounts: [],
     stuckPods: [],
-    timeline: { startedAt: T0, conditions: [], pods, ...timeline },
+    timeline: { startedAt: at(0), conditions: [], pods, ...timeline },
     ...extra,
   };
 }
@@ -74,7 +75,7 @@ export function unluckyNever(): JobReport {
     attempt('unlucky-d', 73, 74, PodOutcome.FAILED, { exitCode: 1 }),
   ];
   return jobReport('unlucky', pods, { state: JobState.FAILED, reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' },
-    { activeDeadlineSeconds: 3600, conditions: [{ type: 'FailureTarget', reason: 'BackoffLimitExceeded', at: at(74) }, { type: 'Failed', reason: 'BackoffLimitExceeded', at: at(74) }] });
+    { activeDeadlineMs: 3_600_000, conditions: [{ type: 'FailureTarget', reason: 'BackoffLimitExceeded', at: at(74) }, { type: 'Failed', reason: 'BackoffLimitExceeded', at: at(74) }] });
 }
 
 /** The seed "even-seconds": 6 completions, 2 at a time, 1 s each. */

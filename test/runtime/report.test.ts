@@ -9,6 +9,8 @@ import { judgeJob, JobLike, JobState } from '../../lib/runtime/verdict';
 import { JobReport, JobVerifier, Outage, VerifyOutcome, VerifyResult } from '../../lib/runtime/verify';
 import { evenSeconds, jobReport, unluckyNever, verifyResult } from './report-builders';
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
 function captured(name: string): JobLike {
   return JSON.parse(fs.readFileSync(path.join(__dirname, '..', 'fixtures', 'jobs-1.28', `${name}.json`), 'utf-8'));
 }
@@ -32,15 +34,15 @@ function reportOf(name: string): JobReport {
 }
 
 function result(jobs: JobReport[], outages: Outage[] = []): VerifyResult {
-  return { outcome: VerifyOutcome.TIMEOUT, exitCode: 2, summary: 'timed out after 1 s', jobs, groups: [], requests: { lists: 2, watches: 2, logs: 0 }, outages, durationMs: 1000, finishedAt: Date.parse('2026-11-29T00:00:01Z') };
+  return { outcome: VerifyOutcome.TIMEOUT, exitCode: 2, summary: 'timed out after 1 s', jobs, groups: [], requests: { lists: 2, watches: 2, logs: 0 }, outages, durationMs: 1000, finishedAt: '2026-11-29T00:00:01.000Z' };
 }
 
 describe('textReport and outages', () => {
   test('says when the API server could not be reached, how long, and the last error', () => {
     const end = Date.parse('2026-11-29T00:00:01Z');
     const lines = textReport(result([], [
-      { watch: 'batch/jobs', from: end - 31_000, to: end - 20_000, failures: 4, lastError: 'connect ECONNREFUSED 127.0.0.1:17443' },
-      { watch: 'batch/pods', from: end - 12_000, failures: 2, lastError: 'connect ECONNREFUSED 127.0.0.1:17443' },
+      { watch: 'batch/jobs', from: iso(end - 31_000), to: iso(end - 20_000), failures: 4, lastError: 'connect ECONNREFUSED 127.0.0.1:17443' },
+      { watch: 'batch/pods', from: iso(end - 12_000), failures: 2, lastError: 'connect ECONNREFUSED 127.0.0.1:17443' },
     ])).split('\n');
     expect(lines.filter(l => l.startsWith('API server'))).toEqual([
       'API server unreachable while watching batch/jobs: for 11 s, then back (4 failed request(s); last: connect ECONNREFUSED 127.0.0.1:17443)',

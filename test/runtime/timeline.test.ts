@@ -1,6 +1,13 @@
-import { PodOutcome } from '../../lib/runtime/pods';
+import { PodAttempt, PodOutcome, PodRecord, recordOf } from '../../lib/runtime/pods';
 import { activeByBucket, assignLanes, backoffGaps, failedAttempt, formatSeconds, peakParallelism, timeSpan } from '../../lib/runtime/timeline';
-import { attempt, evenSeconds, jobReport, T0, unluckyNever } from './report-builders';
+import { attempt as reported, evenSeconds as evenSecondsReport, jobReport, T0, unluckyNever as unluckyReport } from './report-builders';
+
+// The geometry works on pods as the verifier keeps them (times in ms): the report's, converted.
+const records = (pods: readonly PodAttempt[]): PodRecord[] => pods.map(recordOf);
+const attempt = (...args: Parameters<typeof reported>) => recordOf(reported(...args));
+const withPods = <T extends { timeline: { pods: readonly PodAttempt[] } }>(job: T) => ({ ...job, timeline: { ...job.timeline, pods: records(job.timeline.pods) } });
+const evenSeconds = () => withPods(evenSecondsReport());
+const unluckyNever = () => withPods(unluckyReport());
 
 describe('assignLanes', () => {
   test('even-seconds (6 completions, 2 at a time): 2 lanes, back-to-back attempts share a lane', () => {
@@ -51,20 +58,21 @@ describe('backoffGaps', () => {
 
 describe('timeSpan', () => {
   test('a deadline near the last event is drawn to scale', () => {
-    const job = jobReport('t', [attempt('p', 0, 100, PodOutcome.KILLED)], {}, { activeDeadlineSeconds: 100 });
+    const job = jobReport('t', [reported('p', 0, 100, PodOutcome.KILLED)], {}, { activeDeadlineMs: 100_000 });
     expect(timeSpan(job, T0 + 101_000)).toEqual({ start: T0, end: T0 + 100_000, deadlineAt: T0 + 100_000, deadlineOnChart: true });
   });
 
   test('a deadline far beyond the last event is not (the default 3600 s of a 3-s Job)', () => {
-    const job = jobReport('t', [attempt('p', 0, 3, PodOutcome.SUCCEEDED)], {}, { activeDeadlineSeconds: 3600 });
+    const job = jobReport('t', [reported('p', 0, 3, PodOutcome.SUCCEEDED)], {}, { activeDeadlineMs: 3_600_000 });
     expect(timeSpan(job, T0 + 5000)).toEqual({ start: T0, end: T0 + 3000, deadlineAt: T0 + 3_600_000, deadlineOnChart: false });
   });
 });
 
 test('activeByBucket counts the attempts existing in each slice', () => {
-  const job = evenSeconds();
-  expect(activeByBucket(job.timeline.pods, timeSpan(job, T0), 3, T0)).toEqual([2, 2, 2]);
-  expect(activeByBucket(job.timeline.pods, timeSpan(job, T0), 6, T0)).toEqual([2, 2, 2, 2, 2, 2]);
+  const job = evenSecondsReport();
+  const pods = records(job.timeline.pods);
+  expect(activeByBucket(pods, timeSpan(job, T0), 3, T0)).toEqual([2, 2, 2]);
+  expect(activeByBucket(pods, timeSpan(job, T0), 6, T0)).toEqual([2, 2, 2, 2, 2, 2]);
 });
 
 test('formatSeconds', () => {

@@ -155,7 +155,7 @@ describe('TargetTracker: the verdict and the pods of a run', () => {
     t.onJob('ADDED', run('resumed', 'uid-a', T0), T0 + 700);
 
     // THEN the pod is the run's
-    expect([t.current?.pods.size, t.current?.maxRunning]).toEqual([1, 1]);
+    expect([t.current?.pods?.attempts.size, t.current?.pods?.maxRunning]).toEqual([1, 1]);
   });
 
   test('pods of a replaced run are not the new run\'s', () => {
@@ -164,7 +164,7 @@ describe('TargetTracker: the verdict and the pods of a run', () => {
     t.onJob('ADDED', run('resumed', 'uid-b', T0 + 5000), T0 + 5000);
     const pod = { metadata: { uid: 'pod-old', name: 'migrate-o', namespace: 'ns', labels: { 'job-name': 'migrate' }, ownerReferences: [{ kind: 'Job', uid: 'uid-a', name: 'migrate', apiVersion: 'batch/v1' }] }, status: { phase: 'Running' } };
     expect(t.onPod('MODIFIED', pod as any, T0 + 6000)).toBe(false);
-    expect(t.current?.pods.size).toBe(0);
+    expect(t.current?.pods?.attempts.size ?? 0).toBe(0);
   });
 });
 

@@ -1,4 +1,4 @@
-import { groupReports } from '../../lib/runtime/verify';
+import { groupReports } from '../../lib/runtime/verify-result';
 import { JobState } from '../../lib/runtime/verdict';
 import { jobReport } from './report-builders';
 
