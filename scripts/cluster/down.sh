@@ -19,6 +19,12 @@ if [ ! -d "$CLUSTER_DIR" ]; then
   exit 0
 fi
 
+# Kueue (scripts/kueue/up.sh) first: its webhook configurations go while the API server answers,
+# and its manager must not outlive the cluster.
+if [ -d "$CLUSTER_DIR/kueue" ]; then
+  bash "$here/../kueue/down.sh" || log "scripts/kueue/down.sh failed; stopping the control plane anyway"
+fi
+
 # A real node (scripts/node/up.sh) first, while the API server still answers: a suite that
 # crashed must not leave its containerd and kubelet running.
 if [ -d "$CLUSTER_DIR/node" ]; then
@@ -36,7 +42,7 @@ stray_pids() {
     case "$cmd" in
       *"$CLUSTER_DIR/"*)
         case "$(basename "$(readlink "/proc/$p/exe" 2>/dev/null || true)")" in
-          etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kwok) echo "$p" ;;
+          etcd|kube-apiserver|kube-controller-manager|kube-scheduler|kwok|kueue-manager) echo "$p" ;;
         esac ;;
     esac
   done
