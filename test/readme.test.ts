@@ -1,4 +1,4 @@
-// Every TypeScript snippet of the README, CONTRIBUTING.md and docs/ is type-checked with the
+// Every TypeScript snippet of the README, CONTRIBUTING.md and docs/ (every folder) is type-checked with the
 // compiler options of `cdk8s init typescript-app`, run, and checked against what the line right
 // after it says it produces:
 //   <!-- test: synth Kind/name ... -->  the objects it synthesizes (`Kind/namespace/name` when
@@ -31,7 +31,11 @@ const templateOptions = (() => {
   expect(errors).toEqual([]);
   return { ...options, noEmit: true };
 })();
-const documents = ['README.md', 'CONTRIBUTING.md', ...fs.readdirSync(path.join(root, 'docs')).filter(f => f.endsWith('.md')).map(f => `docs/${f}`)];
+/** The Markdown files under `dir` (relative to the root), in every folder below it. */
+const markdownUnder = (dir: string): string[] => fs.readdirSync(path.join(root, dir), { withFileTypes: true })
+  .flatMap(entry => entry.isDirectory() ? markdownUnder(`${dir}/${entry.name}`) : entry.name.endsWith('.md') ? [`${dir}/${entry.name}`] : [])
+  .sort();
+const documents = ['README.md', 'CONTRIBUTING.md', ...markdownUnder('docs')];
 
 interface Snippet { readonly where: string; readonly code: string; readonly expectation?: string; readonly file: string }
 const snippets: Snippet[] = documents.flatMap(doc => {
@@ -241,8 +245,8 @@ describe("the README's claims about cdk8s and cdk8s-plus", () => {
   });
 });
 
-describe('the README rules table', () => {
-  const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8').split('\n');
+describe('the rules table (docs/validation.md)', () => {
+  const readme = fs.readFileSync(path.join(root, 'docs', 'validation.md'), 'utf-8').split('\n');
   const header = readme.indexOf('| Rule id | Severity | What it catches |');
   // A Markdown table ends at the first line that is not a row: rows after it render as text.
   const end = readme.findIndex((line, i) => i > header && !line.startsWith('|'));
@@ -279,5 +283,55 @@ describe('the README rules table', () => {
       const id = n.slice(n.indexOf(': ') + 2);
       return id.endsWith('/*') ? !ids.some(known => known.startsWith(id.slice(0, -1))) : !ids.includes(id);
     })).toEqual([]);
+  });
+});
+
+/** GitHub's anchor of a heading: lower case, punctuation (backticks, colons, dots, ...) dropped, blanks as '-'. */
+const anchorOf = (heading: string) => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+
+/** The anchors of a Markdown file's headings (outside code blocks), a repeated one numbered as GitHub does (`-1`, `-2`). */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    const heading = fenced ? null : /^#{1,6} (.*)$/.exec(line);
+    if (heading) {
+      const base = anchorOf(heading[1]);
+      let anchor = base;
+      for (let n = 1; anchors.has(anchor); n++) anchor = `${base}-${n}`;
+      anchors.add(anchor);
+    }
+  }
+  return anchors;
+}
+
+/** The relative links (`[text](target)`, images too) of a Markdown file, outside code blocks and inline code. */
+function relativeLinksOf(markdown: string): string[] {
+  const prose = markdown.replace(/^```[\s\S]*?^```$/gm, '').replace(/`[^`\n]*`/g, '');
+  return [...prose.matchAll(/\]\(([^)\s]+)\)/g)].map(m => m[1]).filter(target => !/^[a-z][a-z0-9+.-]*:/i.test(target));
+}
+
+describe('links of the README and the docs', () => {
+  test.each(['README.md', 'CONTRIBUTING.md', ...markdownUnder('docs')])('every relative link of %s names a file, and its anchor a heading there', doc => {
+    // GIVEN
+    const text = fs.readFileSync(path.join(root, doc), 'utf-8');
+
+    // WHEN
+    const broken = relativeLinksOf(text).filter(link => {
+      const [file, anchor] = link.split('#');
+      const target = file === '' ? path.join(root, doc) : path.resolve(path.dirname(path.join(root, doc)), decodeURIComponent(file));
+      if (!fs.existsSync(target)) return true;
+      return anchor !== undefined && (!target.endsWith('.md') || !anchorsOf(fs.readFileSync(target, 'utf-8')).has(anchor));
+    });
+
+    // THEN
+    expect(broken).toEqual([]);
+  });
+
+  test('the check finds a broken file, a broken anchor and a good one', () => {
+    const text = '# Top\n\n## A `code` heading: here\n\n[a](#a-code-heading-here) [b](#nowhere) [c](no-such-file.md) [d](https://example.com) `[e](not-a-link.md)`\n';
+    expect(relativeLinksOf(text)).toEqual(['#a-code-heading-here', '#nowhere', 'no-such-file.md']);
+    expect([...anchorsOf(text)]).toEqual(['top', 'a-code-heading-here']);
   });
 });

@@ -42,6 +42,8 @@ export interface PatternEntry {
   readonly title: string;
   /** The construct that makes it, as the README's pattern table shows it. */
   readonly construct: string;
+  /** Its page of the docs, `docs/patterns/<page>.md`, which the README's pattern table links. */
+  readonly page: string;
   /** `completions` as the README's pattern table shows it. */
   readonly completions: string;
   /** `parallelism` as the README's pattern table shows it. */
@@ -76,56 +78,56 @@ const userParallelism = (defaultText: string | number) => `P (default ${defaultT
 /**
  * Every pattern, in one table: the constructors take their fixed fields, their defaults and their
  * component from it, the rule `job/pattern-shape` checks Jobs against it (`shape`, `matches`), and
- * the README's pattern table is tested against it (`title`, `construct`, `completions`,
+ * the README's pattern table is tested against it (`title`, `page`, `construct`, `completions`,
  * `parallelism`, whose text is built from the same values). A new pattern starts with a row here
  * (and a `JobPattern` value).
  * @internal
  */
 export const PATTERN_CATALOGUE: Readonly<Record<JobPattern, PatternEntry>> = {
   [JobPattern.SINGLE_BATCH]: {
-    title: 'Non-parallel Job (single batch)', construct: '`SingleBatchJob`', completions: '1', parallelism: '1',
+    title: 'Non-parallel Job (single batch)', construct: '`SingleBatchJob`', page: 'single-batch', completions: '1', parallelism: '1',
     component: 'job', fixed: { completions: 1, parallelism: 1 }, defaults: {},
     shape: 'completions 1 and parallelism 1', matches: ONE_POD,
   },
   [JobPattern.FIXED_COMPLETION]: {
-    title: 'Fixed completion count', construct: '`FixedCompletionJob`', completions: 'N', parallelism: userParallelism(DEFAULT_PARALLELISM),
+    title: 'Fixed completion count', construct: '`FixedCompletionJob`', page: 'fixed-completion', completions: 'N', parallelism: userParallelism(DEFAULT_PARALLELISM),
     component: 'job', fixed: {}, defaults: { parallelism: DEFAULT_PARALLELISM, completionMode: CompletionMode.NON_INDEXED },
     shape: 'completions set to the number of successes (work items)', matches: spec => spec.completions !== undefined,
   },
   [JobPattern.WORK_QUEUE_POD_PER_ITEM]: {
-    title: 'Queue with pod per work item', construct: '`WorkQueueJob` (`WorkQueueMode.POD_PER_ITEM`)', completions: 'W (derived from the items)', parallelism: userParallelism(DEFAULT_PARALLELISM),
+    title: 'Queue with pod per work item', construct: '`WorkQueueJob` (`WorkQueueMode.POD_PER_ITEM`)', page: 'work-queue', completions: 'W (derived from the items)', parallelism: userParallelism(DEFAULT_PARALLELISM),
     component: 'worker', fixed: {}, defaults: { parallelism: DEFAULT_PARALLELISM },
     shape: 'completions set to the number of successes (work items)', matches: spec => spec.completions !== undefined,
   },
   [JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT]: {
-    title: 'Queue with variable pod count', construct: '`WorkQueueJob` (`WorkQueueMode.VARIABLE_POD_COUNT`)', completions: 'unset', parallelism: userParallelism(DEFAULT_PARALLELISM),
+    title: 'Queue with variable pod count', construct: '`WorkQueueJob` (`WorkQueueMode.VARIABLE_POD_COUNT`)', page: 'work-queue', completions: 'unset', parallelism: userParallelism(DEFAULT_PARALLELISM),
     component: 'worker', fixed: {}, defaults: { parallelism: DEFAULT_PARALLELISM },
     shape: 'completions unset (any success ends the Job once all pods ended)', matches: spec => spec.completions === undefined,
   },
   [JobPattern.TEMPLATE_EXPANSION]: {
-    title: 'Job template expansion', construct: '`JobTemplateExpansion` (one Job per item)', completions: '1 each', parallelism: '1 each',
+    title: 'Job template expansion', construct: '`JobTemplateExpansion` (one Job per item)', page: 'template-expansion', completions: '1 each', parallelism: '1 each',
     component: 'job', fixed: { completions: 1, parallelism: 1 }, defaults: {},
     shape: 'completions 1 and parallelism 1', matches: ONE_POD,
   },
   [JobPattern.STATIC_WORK_ASSIGNMENT]: {
-    title: 'Single Job with static work assignment', construct: '`StaticWorkAssignmentJob` (Indexed)', completions: 'W (derived from the items)', parallelism: userParallelism(`W, at most ${MAX_DEFAULT_PARALLELISM_OF_ITEMS}`),
+    title: 'Single Job with static work assignment', construct: '`StaticWorkAssignmentJob` (Indexed)', page: 'static-work-assignment', completions: 'W (derived from the items)', parallelism: userParallelism(`W, at most ${MAX_DEFAULT_PARALLELISM_OF_ITEMS}`),
     component: 'job', fixed: { completionMode: CompletionMode.INDEXED }, defaults: {}, maxDefaultParallelism: MAX_DEFAULT_PARALLELISM_OF_ITEMS,
     shape: "completionMode 'Indexed' and completions set to the number of work items",
     matches: spec => spec.completions !== undefined && spec.completionMode === CompletionMode.INDEXED,
   },
   [JobPattern.CONTROLLER_POD]: {
-    title: 'Single Job starts a controller pod', construct: '`ControllerPodJob`', completions: '1', parallelism: '1',
+    title: 'Single Job starts a controller pod', construct: '`ControllerPodJob`', page: 'controller-pod', completions: '1', parallelism: '1',
     component: 'controller', fixed: { completions: 1, parallelism: 1 }, defaults: {},
     shape: 'completions 1 and parallelism 1', matches: ONE_POD,
   },
   [JobPattern.POD_TO_POD]: {
-    title: 'Job with pod-to-pod communication', construct: '`PodToPodJob` (Indexed, headless Service)', completions: 'N', parallelism: 'N (all at once)',
+    title: 'Job with pod-to-pod communication', construct: '`PodToPodJob` (Indexed, headless Service)', page: 'pod-to-pod', completions: 'N', parallelism: 'N (all at once)',
     component: 'peer', fixed: { completionMode: CompletionMode.INDEXED }, defaults: {},
     shape: "completionMode 'Indexed' and parallelism equal to completions (every pod runs at once)",
     matches: spec => spec.completions !== undefined && spec.completionMode === CompletionMode.INDEXED && spec.parallelism === spec.completions,
   },
   [JobPattern.CUSTOM]: {
-    title: 'Any other shape', construct: '`BatchJob`', completions: 'any', parallelism: 'any',
+    title: 'Any other shape', construct: '`BatchJob`', page: 'batch-job', completions: 'any', parallelism: 'any',
     component: 'job', fixed: {}, defaults: {},
     shape: 'any shape', matches: () => true,
   },

@@ -107,7 +107,7 @@ function checkSkipRules(skipRules: readonly string[]): void {
     const renamed = typeof entry === 'string' ? RENAMED_RULES[entry] : undefined;
     const nearest = renamed ?? closest(String(entry), [...ids, ...prefixes]);
     throw new Error(`cdk8s-job-patterns: skipRules: '${entry}' ${entry.endsWith('/*') ? 'matches no rule id' : 'is not a rule id'}${renamed ? ` (the rule is now '${renamed}')` : `; the closest is '${nearest}'`}, `
-      + `so it would skip nothing. Fix: write '${nearest}' instead (the README's Validation section lists every rule id; 'prefix/*' skips every rule of a prefix).`);
+      + `so it would skip nothing. Fix: write '${nearest}' instead (docs/validation.md lists every rule id; 'prefix/*' skips every rule of a prefix).`);
   }
 }
 

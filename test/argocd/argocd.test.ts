@@ -57,10 +57,10 @@ function jobBaseNameOf(manifests: readonly Manifest[], name: string): string {
   return found[0].metadata.name;
 }
 
-/** The row of the README's GitOps policy table for `policy` (what a user reads of when a Job runs again). */
+/** The row of the GitOps policy table (docs/argo-cd.md) for `policy` (what a user reads of when a Job runs again). */
 function policyRow(policy: string): string {
-  const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
-  const rows = readme.split('\n').filter(l => l.startsWith(`| \`${policy}`));
+  const guide = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'argo-cd.md'), 'utf-8');
+  const rows = guide.split('\n').filter(l => l.startsWith(`| \`${policy}`));
   expect(rows).toHaveLength(1);
   return rows[0];
 }
@@ -323,7 +323,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     expect(unrelated).toBeGreaterThanOrEqual(1);
     const onlyConfig = planChanges(withConfig('echo 2'), job(GitOpsPolicy.recreateOnChange(), 'echo 2'), { baseline: 'the previous commit' }).jobs;
     expect(onlyConfig.map(j => [j.name, j.action, j.runs])).toEqual([['immutable', PlanAction.REPLACED, true]]);
-    // and as the README's policy table says (issue 27: the table once said "only when the spec changes")
+    // and as the policy table of docs/argo-cd.md says (issue 27: the table once said "only when the spec changes")
     expect(policyRow('GitOpsPolicy.recreateOnChange()')).toContain('on every sync that applies it: when its spec changes, and on every sync unless');
     figure(`recreateOnChange: a sync that changed only a ConfigMap re-ran the Job ${unrelated} time(s)`);
     figure(`recreateOnChange: ${atCreation} run(s) at creation, immutable change -> sync ${recreated.status?.operationState?.phase}, 1 more run${cutShortWords(cutShort)}; none(): sync failed (${refused.status?.operationState?.phase}, retry ${refused.status?.operationState?.retryCount ?? 0}): ${message}`);
@@ -508,8 +508,8 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     figure(`health words (3.6.1): suspended Job -> ${suspended.argoCd.status} "${suspended.argoCd.message}"; deletion blocked by a finalizer -> ${deleting.argoCd.status} "${deleting.argoCd.message}"; hook deleted by its TTL, finalizers [${hookDeleting.object.metadata?.finalizers?.join(', ')}] -> ${hookDeleting.argoCd.status}`);
   }, 180_000);
 
-  test('construct-metadata.json (cdk8s synth writes it with the validation plugin) in the synced directory stops every comparison; the README\'s directory.exclude syncs', async () => {
-    // GIVEN the YAML and the file cdk8s writes beside it, in one repository each, synced without and with the README's exclude
+  test('construct-metadata.json (cdk8s synth writes it with the validation plugin) in the synced directory stops every comparison; docs/argo-cd.md\'s directory.exclude syncs', async () => {
+    // GIVEN the YAML and the file cdk8s writes beside it, in one repository each, synced without and with the exclude of docs/argo-cd.md
     const manifests = synth(chart => { new SingleBatchJob(chart, 'j', { metadata: { name: 'meta' }, container: { name: 'c', image: BUSYBOX, command: ['sh', '-c', 'true'] } }); });
     const metadata = JSON.stringify({ version: '1.0.0', resources: { 'app/j/Resource': { path: 'app/j/Resource' } } }, null, 2);
     const plain = await restrictedNamespace(kc, 'ao-meta');

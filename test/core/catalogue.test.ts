@@ -11,7 +11,7 @@ import { chart, CONTAINER, job, Manifest } from '../util';
 const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf-8');
 
 describe('the pattern catalogue', () => {
-  test('the README\'s pattern table is the catalogue, row for row', () => {
+  test('the README\'s pattern table is the catalogue, row for row, each linking its pattern\'s page', () => {
     // GIVEN the table under "## Patterns": its rows after the header and the separator
     const lines = readme.slice(readme.indexOf('\n## Patterns\n')).split('\n');
     const start = lines.findIndex(line => line.startsWith('| ---')) + 1;
@@ -19,10 +19,14 @@ describe('the pattern catalogue', () => {
     const rows = lines.slice(start, end);
 
     // THEN
-    const expected = Object.entries(PATTERN_CATALOGUE)
-      .filter(([pattern]) => pattern !== JobPattern.CUSTOM)
-      .map(([, e]) => `| ${e.title} | ${e.construct} | ${e.completions} | ${e.parallelism} |`);
+    const expected = Object.values(PATTERN_CATALOGUE)
+      .map(e => `| [${e.title}](docs/patterns/${e.page}.md) | ${e.construct} | ${e.completions} | ${e.parallelism} |`);
     expect(rows).toEqual(expected);
+  });
+
+  test('every page under docs/patterns/ is a pattern\'s page', () => {
+    const pages = fs.readdirSync(path.join(__dirname, '..', '..', 'docs', 'patterns')).sort();
+    expect(pages).toEqual([...new Set(Object.values(PATTERN_CATALOGUE).map(e => `${e.page}.md`))].sort());
   });
 
   test.each([

@@ -2,7 +2,7 @@
  * The verifier over a Job's whole life, on the real control plane: the Job is changed while
  * `job-patterns verify <manifest>` watches it, as Argo CD, Kueue, a TTL or a frozen API server
  * would change it (issue 21). Each test failed on the verifier of 0.2.0 (the table in
- * README.md's "What the verifier does when the Job's life goes on" says what it did).
+ * docs/verify.md's table of what happens to a Job while verify watches says what it did).
  *
  * The CLI runs in-process (runCli), except where the test needs a process of its own to stop.
  */

@@ -13,7 +13,7 @@ import { KNOWN_DIFFERENCES } from '../validation/corpus-allow';
 import { corpusCases } from '../validation/corpus';
 import { e2eMinor, kubeConfig, restrictedNamespace } from './cluster';
 
-/** The kubernetes/website examples the README writes with typed props (success policy, native sidecar). */
+/** The kubernetes/website examples docs/kubernetes-versions.md writes with typed props (success policy, native sidecar). */
 function websiteExamples(): Manifest[] {
   const app = Testing.app();
   KubernetesVersion.V1_37.applyTo(app);

@@ -184,9 +184,9 @@ describe('bad-input matrix: raw manifests', () => {
   });
 
   test.each([
-    ['an id an earlier version had', 'job/alpha-field', "cdk8s-job-patterns: skipRules: 'job/alpha-field' is not a rule id (the rule is now 'version/field'), so it would skip nothing. Fix: write 'version/field' instead (the README's Validation section lists every rule id; 'prefix/*' skips every rule of a prefix)."],
-    ['a misspelt id', 'pss/privilegd', "cdk8s-job-patterns: skipRules: 'pss/privilegd' is not a rule id; the closest is 'pss/privileged', so it would skip nothing. Fix: write 'pss/privileged' instead (the README's Validation section lists every rule id; 'prefix/*' skips every rule of a prefix)."],
-    ['a prefix no rule has', 'pod/*', "cdk8s-job-patterns: skipRules: 'pod/*' matches no rule id; the closest is 'job/*', so it would skip nothing. Fix: write 'job/*' instead (the README's Validation section lists every rule id; 'prefix/*' skips every rule of a prefix)."],
+    ['an id an earlier version had', 'job/alpha-field', "cdk8s-job-patterns: skipRules: 'job/alpha-field' is not a rule id (the rule is now 'version/field'), so it would skip nothing. Fix: write 'version/field' instead (docs/validation.md lists every rule id; 'prefix/*' skips every rule of a prefix)."],
+    ['a misspelt id', 'pss/privilegd', "cdk8s-job-patterns: skipRules: 'pss/privilegd' is not a rule id; the closest is 'pss/privileged', so it would skip nothing. Fix: write 'pss/privileged' instead (docs/validation.md lists every rule id; 'prefix/*' skips every rule of a prefix)."],
+    ['a prefix no rule has', 'pod/*', "cdk8s-job-patterns: skipRules: 'pod/*' matches no rule id; the closest is 'job/*', so it would skip nothing. Fix: write 'job/*' instead (docs/validation.md lists every rule id; 'prefix/*' skips every rule of a prefix)."],
   ])('fails when skipRules names %s', (_case, id, message) => {
     // GIVEN a valid Job
     const m = goodJob();
