@@ -184,32 +184,15 @@ const MAX_RESTART_TIMES = 50;
  * server's timestamps (whole seconds), except `endedAt` of a pod that vanished without one (the
  * verifier's clock).
  */
-export interface PodAttempt extends Omit<PodRecord, 'createdAt' | 'startedAt' | 'endedAt' | 'restartsAt'> {
+export interface PodAttempt {
+  /** The pod's name. */
+  readonly name: string;
   /** Its `metadata.creationTimestamp` (the verifier's clock when it has none). */
   readonly createdAt: string;
   /** When its first container started running. */
   readonly startedAt?: string;
   /** When it succeeded, failed, or its deletion was requested. */
   readonly endedAt?: string;
-  /** When each restart happened (the restarted run's end), at most the first 50. */
-  readonly restartsAt: readonly string[];
-}
-
-/**
- * One pod of a Job as the verifier keeps it: a few numbers, so memory stays small (times in ms
- * since the epoch). See {@link PodAttempt}, its form in the report.
- *
- * @internal
- */
-export interface PodRecord {
-  /** The pod's name. */
-  readonly name: string;
-  /** Its `metadata.creationTimestamp` (the verifier's clock when it has none). */
-  readonly createdAt: number;
-  /** When its first container started running. */
-  readonly startedAt?: number;
-  /** When it succeeded, failed, or its deletion was requested. */
-  readonly endedAt?: number;
   /** How it ended, or where it stands while it has not. */
   readonly outcome: PodOutcome;
   /** The non-zero exit code of a failed pod: its first container that exited non-zero (native sidecars left out). */
@@ -224,12 +207,25 @@ export interface PodRecord {
   /** Container restarts in place (restartPolicy OnFailure); native sidecars' restarts are not counted here. */
   readonly restarts: number;
   /** When each restart happened (the restarted run's end), at most the first 50. */
-  readonly restartsAt: readonly number[];
+  readonly restartsAt: readonly string[];
   /**
    * Restarts of its native sidecars (init containers with `restartPolicy: Always`), when any: the
    * kubelet restarts a sidecar whenever it exits, which is not a failed attempt of the Job.
    */
   readonly sidecarRestarts?: number;
+}
+
+/**
+ * One pod of a Job as the verifier keeps it: a few numbers, so memory stays small. The same as
+ * {@link PodAttempt}, its form in the report, with times in ms since the epoch.
+ *
+ * @internal
+ */
+export interface PodRecord extends Omit<PodAttempt, 'createdAt' | 'startedAt' | 'endedAt' | 'restartsAt'> {
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly endedAt?: number;
+  readonly restartsAt: readonly number[];
 }
 
 /** A pod as the report gives it: its times in ISO 8601. @internal */
