@@ -38,7 +38,10 @@ export class WorkItems {
 
   /** The items, in the order given. */
   public readonly items: readonly WorkItem[];
-  /** How the items were given (`fromList` or `fromRecords`), for error messages. */
+  /**
+   * How the items were given (`fromList` or `fromRecords`), for error messages.
+   * @internal
+   */
   public readonly source: string;
 
   private constructor(items: WorkItem[], source: string) {
@@ -54,6 +57,7 @@ export class WorkItems {
   /**
    * Rejects an empty list, items without a key and duplicate keys, naming `scope` and `prop`.
    * Patterns call it in their constructor.
+   * @internal
    */
   public check(scope: IConstruct, prop: string): void {
     if (this.items.length === 0) {
