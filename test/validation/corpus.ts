@@ -47,6 +47,13 @@ const PORTS: Array<[string, Obj]> = [
   ['port name all digits', { containerPort: 80, name: '8080' }], ['protocol SCTP', { containerPort: 80, protocol: 'SCTP' }], ['protocol ICMP', { containerPort: 80, protocol: 'ICMP' }],
 ];
 
+/** The good Job's pod as a Pod, with one change (for what admission checks on pods only). */
+function asPod(name: string, change: (m: Obj) => void): CorpusCase {
+  const job = jobManifest('corpus');
+  change(job);
+  return { name: `Pod: ${name}`, manifest: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'corpus' }, spec: pod(job) } };
+}
+
 /** An object's name without a content hash (runOncePerSpec), so case names stay put when a spec changes. */
 const stableName = (o: Obj) => String(o.metadata.name).replace(/-[0-9a-f]{8}$/, '');
 
@@ -190,6 +197,20 @@ export function corpusCases(exampleApp: readonly Obj[], newerExamples: readonly 
     job('a finalizer with two slashes', m => { m.metadata.finalizers = ['example.com/a/b']; }),
     job('an owner reference without a uid', m => { m.metadata.ownerReferences = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner' }]; }),
     job('two controller owner references', m => { m.metadata.ownerReferences = ['a', 'b'].map(n => ({ apiVersion: 'v1', kind: 'ConfigMap', name: n, uid: `uid-${n}`, controller: true })); }),
+    // The "restricted" Pod Security Standard, which the test's namespace enforces: PodSecurity
+    // admission refuses such pods (a Job with such a template is admitted with a warning, and its
+    // pods are refused), so these cases are the good Job's pod.
+    asPod('a privileged container', m => { main(m).securityContext.privileged = true; }),
+    asPod('allowPrivilegeEscalation unset', m => { delete main(m).securityContext.allowPrivilegeEscalation; }),
+    asPod('capabilities not dropped', m => { delete main(m).securityContext.capabilities; }),
+    asPod('capability SYS_ADMIN added', m => { main(m).securityContext.capabilities.add = ['SYS_ADMIN']; }),
+    asPod('capability NET_BIND_SERVICE added', m => { main(m).securityContext.capabilities.add = ['NET_BIND_SERVICE']; }),
+    asPod('runAsNonRoot false', m => { pod(m).securityContext.runAsNonRoot = false; }),
+    asPod('runAsUser 0', m => { pod(m).securityContext.runAsUser = 0; }),
+    asPod('seccomp Unconfined', m => { pod(m).securityContext.seccompProfile = { type: 'Unconfined' }; }),
+    asPod('hostNetwork true', m => { pod(m).hostNetwork = true; }),
+    asPod('a hostPath volume', m => { pod(m).volumes = [{ name: 'host', hostPath: { path: '/tmp' } }]; }),
+    asPod('a hostPort', m => { main(m).ports = [{ containerPort: 80, hostPort: 8080 }]; }),
     job('an unknown spec field', m => { m.spec.completionz = 2; }),
     job('an unknown container field', m => { main(m).imagePolicy = 'Always'; }),
     job('an unknown metadata field', m => { m.metadata.labelz = { a: 'b' }; }),
