@@ -226,21 +226,25 @@ beforeAll(() => {
 
 afterAll(async () => {
   if (why) return;
-  // While Kueue still runs, and waiting until they are gone: Kueue removes its finalizers from the
-  // Workloads and queues (stopped first, it would leave the namespaces Terminating).
+  // While Kueue still runs, and waiting until the objects that carry its finalizers are gone (the
+  // Workloads and the queues): stopped first, it would leave them, and their namespaces, Terminating.
   const started = Date.now();
   const core = kc.makeApiClient(k8s.CoreV1Api);
   await Promise.all(namespaces.map(name => core.deleteNamespace({ name }).catch(() => undefined)));
   const objects = k8s.KubernetesObjectApi.makeApiClient(kc);
   for (const object of [...clusterObjects].reverse()) await objects.delete(object as never).catch(() => undefined);
+  const custom = kc.makeApiClient(k8s.CustomObjectsApi);
   const left = async () => (await Promise.all([
-    ...namespaces.map(name => core.readNamespace({ name }).then(() => `namespace ${name}`, () => undefined)),
-    ...clusterObjects.map(o => objects.read(o as never).then(() => `${o.kind} ${o.metadata.name}`, () => undefined)),
-  ])).filter(Boolean);
+    ...namespaces.map(async namespace => {
+      const { items } = await custom.listNamespacedCustomObject({ group: 'kueue.x-k8s.io', version: 'v1beta2', plural: 'workloads', namespace }) as { items: Workload[] };
+      return items.map(w => `Workload ${namespace}/${w.metadata.name}`);
+    }),
+    ...clusterObjects.map(o => objects.read(o as never).then(() => [`${o.kind} ${o.metadata.name}`], () => [])),
+  ])).flat();
   for (const deadline = Date.now() + 60_000; (await left()).length > 0; await sleep(200)) {
     if (Date.now() > deadline) throw new Error(`still there 60 s after deletion, Kueue's finalizers kept: ${(await left()).join(', ')}`);
   }
-  measured.push(`namespaces and queues deleted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  measured.push(`Workloads and queues deleted in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   measured.push(`kueue down in ${kueue('down.sh').toFixed(1)} s`);
   process.stderr.write(`\n[e2e ${e2eVersion} kueue] measured:\n${measured.map(m => `  ${m}`).join('\n')}\n`);
 }, 120_000);
@@ -448,5 +452,45 @@ afterAll(async () => {
     expect(s.pods.of(podsOf('bare')).map(p => p.spec.nodeSelector)).not.toContainEqual({ type: 'kwok' });
     expect(s.pods.of(podsOf('blocker')).map(p => p.spec.nodeSelector)).toContainEqual({ type: 'kwok' });
     capture('no-requests-admitted', bareDone, admitted);
+  });
+  test.concurrent('partial admission: parallelism 3 and kueue.x-k8s.io/job-min-parallelism "1" with quota for one pod: Kueue lowers parallelism to 1 and the Job completes its 3 pods one by one; without the annotation it never fits', async () => {
+    // GIVEN
+    const s = await scene('kueue-partial');
+    const cq = `partial-${run}`;
+    const flavor = await queues(s.namespace, cq);
+    const threeWide = (name: string, annotations: Record<string, string>): Manifest => {
+      const job = queuedJob(name, '3s');
+      return { ...job, metadata: { ...job.metadata, annotations: { ...job.metadata.annotations, ...annotations } }, spec: { ...job.spec, completions: 3, parallelism: 3 } };
+    };
+
+    // WHEN
+    await apply(s.namespace, [threeWide('partial', { 'kueue.x-k8s.io/job-min-parallelism': '1' }), threeWide('whole', {})]);
+    const done = await s.jobs.first('partial', 'Complete', j => isTrue(j, 'Complete'));
+    const finished = await s.workloads.first(workloadOf('partial'), 'Finished', w => isTrue(w, 'Finished'));
+    s.stop();
+    expect(s.errors()).toEqual([]);
+
+    // THEN
+    // The Workload asks for 3 pods, at least 1; the admission gives 1.
+    expect(finished.spec.podSets).toEqual([expect.objectContaining({ name: 'main', count: 3, minCount: 1 })]);
+    expect(finished.status?.admission).toEqual({ clusterQueue: cq, podSetAssignments: [{ name: 'main', count: 1, flavors: { cpu: flavor }, resourceUsage: { cpu: '1' } }] });
+    // Kueue wrote parallelism 1 with suspend false (manager kueue) and left it so: the pods ran one at a time.
+    const admitted = await s.jobs.first('partial', 'suspend false', j => j.spec.suspend === false);
+    expect(admitted.spec.parallelism).toBe(1);
+    expect(owned(entryOf(admitted, 'kueue'), 'f:spec')).toEqual(['f:parallelism', 'f:suspend', 'f:template']);
+    expect(s.jobs.of('partial').filter(j => j.spec.suspend === false).map(j => j.spec.parallelism)).not.toContain(3);
+    expect(Math.max(...s.jobs.of('partial').map(j => j.status?.active ?? 0))).toBe(1);
+    expect(done.status?.succeeded).toBe(3);
+    capture('partial-admitted', admitted, await s.workloads.first(workloadOf('partial'), 'Admitted', w => isTrue(w, 'Admitted')));
+    capture('partial-finished', done, finished);
+    // Without the annotation, 3 pods can never fit a quota of 1: Pending, with the capacity it exceeds, still suspended.
+    const whole = s.workloads.of(workloadOf('whole')).pop()!;
+    expect(condition(whole, 'QuotaReserved')).toMatchObject({
+      status: 'False', reason: 'Pending',
+      message: `couldn't assign flavors to pod set main: insufficient quota for cpu in flavor ${flavor}, previously considered podsets requests (0) + current podset request (3) > maximum capacity (1)`,
+    });
+    expect(conditions(whole)).toEqual([['QuotaReserved', 'False', 'Pending']]);
+    expect(s.jobs.of('whole').map(j => j.spec.suspend)).not.toContain(false);
+    capture('never-fits-pending', s.jobs.of('whole').pop()!, whole);
   });
 });
