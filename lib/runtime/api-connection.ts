@@ -132,8 +132,13 @@ export async function openRequest(connection: ApiConnection, path: string, query
   return (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', agent, headers: { accept, ...headers }, signal });
 }
 
-/** The body of a GET of `path` as text; an answer other than 2xx rejects with its status and body (`apiError`). @internal */
-export async function getText(connection: ApiConnection, path: string, query: Query, signal: AbortSignal, accept = 'text/plain'): Promise<string> {
+/**
+ * The body of a GET of `path` as text; an answer other than 2xx rejects with its status and body (`apiError`).
+ * Accepts any media type, as client-go does: pods/log answers text/plain, but the API server
+ * refuses an Accept of text/plain alone (406, "only the following media types are accepted").
+ * @internal
+ */
+export async function getText(connection: ApiConnection, path: string, query: Query, signal: AbortSignal, accept = '*/*'): Promise<string> {
   const request = await openRequest(connection, path, query, signal, accept);
   return new Promise<string>((resolve, reject) => {
     request.on('error', reject);
