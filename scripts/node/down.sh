@@ -41,6 +41,9 @@ stop containerd
 # Mounts left by the kubelet and containerd (pod volumes, overlay snapshots, netns).
 grep -o " $node/[^ ]*" /proc/mounts 2>/dev/null | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
 ip link del "jp${tag}" 2>/dev/null || true
+# up.sh's rule for the kubernetes Service (any clusterIP it had: found by its comment).
+iptables -t nat -S PREROUTING 2>/dev/null | grep -F -- "--comment \"job-patterns $CLUSTER_DIR\"" | sed 's/^-A //' \
+  | while read -r rule; do eval "iptables -t nat -D $rule" || true; done
 node_ip="10.$((16#${tag:0:2} % 64 + 192)).$((16#${tag:2:2})).1"
 NODE_NAME="$node_ip"
 ip addr del "$node_ip/32" dev lo 2>/dev/null || true

@@ -57,7 +57,8 @@ cat > "$node/cni/net.d/10-job-patterns.conflist" <<JSON
   "name": "job-patterns",
   "plugins": [
     { "type": "bridge", "bridge": "$bridge", "isGateway": true, "ipMasq": false,
-      "ipam": { "type": "host-local", "ranges": [[{ "subnet": "$subnet" }]], "dataDir": "$node/cni/ipam" } }
+      "ipam": { "type": "host-local", "ranges": [[{ "subnet": "$subnet" }]], "routes": [{ "dst": "0.0.0.0/0" }],
+                "dataDir": "$node/cni/ipam" } }
   ]
 }
 JSON
@@ -88,6 +89,16 @@ state = "$node/containerd/state"
 TOML
 
 ip -4 addr show dev lo | grep -q " $node_ip/32" || ip addr add "$node_ip/32" dev lo
+# The API server as pods find it, https://kubernetes.default.svc (a controller pod's driver): no
+# kube-proxy runs here, so one rule does its work for the kubernetes Service alone, from this
+# node's pods to the API server on 127.0.0.1 (the pods get the name from their hostAliases, set by
+# the tests). The bridge exists before the first pod, so that it may route to 127.0.0.1.
+api_ip="$(api /api/v1/namespaces/default/services/kubernetes | sed -n 's/.*"clusterIP": "\(.*\)".*/\1/p' | head -1)"
+ip link show "$bridge" >/dev/null 2>&1 || ip link add "$bridge" type bridge
+ip link set "$bridge" up
+sysctl -qw "net.ipv4.conf.$bridge.route_localnet=1"
+api_rule=(PREROUTING -s "$subnet" -d "$api_ip" -p tcp --dport 443 -j DNAT --to-destination "127.0.0.1:$APISERVER_PORT" -m comment --comment "job-patterns $CLUSTER_DIR")
+iptables -t nat -C "${api_rule[@]}" 2>/dev/null || iptables -t nat -A "${api_rule[@]}"
 # The pods' cgroups under a root of this node's own: a kubelet removes the pod cgroups it does not
 # know under its root, so two nodes on one machine (two clusters) must not share /kubepods. The
 # kubelet wants the root to exist in every cgroup v1 hierarchy.

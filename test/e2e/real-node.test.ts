@@ -13,29 +13,24 @@
  * Only on 1.28: the 1.37 kubelet has not been built or tried here (cgroup v1 needs
  * failCgroupV1: false from 1.35, and containerd 1.6 may be too old for it).
  */
-import { spawnSync } from 'child_process';
-import * as path from 'path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Size, Testing } from 'cdk8s';
 import type { ContainerResources } from 'cdk8s-plus-28';
+import { RestartPolicy } from 'cdk8s-plus-28';
 import { GitOpsPolicy, JobDefault, SingleBatchJob } from '../../index';
 import { applyManifests, Manifest, verifyJobs, VerifyOutcome } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
-import { e2eMinor, e2eVersion, kubeConfig, restrictedNamespace } from './cluster';
+import { e2eMinor, kubeConfig, restrictedNamespace } from './cluster';
+import { nodeScript, onRealNode, realNodeName, realNodeSkipped } from './real-node';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { clusterFor, root } = require('./cluster-env');
-
-const REAL_NODE = 'job-patterns.cdk8s.io/real-node';
-const why = e2eMinor !== 28 ? 'skipped: the real node runs 1.28 only (the 1.37 kubelet is not tried here)' : '';
 const TIMEOUT = 120_000;
 
-/** Runs a script of scripts/node with this project's cluster environment; throws with its output on failure. */
-function node(script: string): number {
-  const started = Date.now();
-  const run = spawnSync('bash', [path.join(root, 'scripts', 'node', script)], { env: clusterFor(e2eVersion).env, encoding: 'utf-8' });
-  if (run.status !== 0) throw new Error(`scripts/node/${script} exited ${run.status}:\n${run.stderr}${run.stdout}`);
-  return (Date.now() - started) / 1000;
+interface RealNodeJobProps {
+  readonly omitDefaults?: JobDefault[];
+  readonly resources?: ContainerResources;
+  readonly restartPolicy?: RestartPolicy;
+  /** @default 0 */
+  readonly backoffLimit?: number;
 }
 
 /**
@@ -43,40 +38,38 @@ function node(script: string): number {
  * kept), running `script` in busybox on the real node (the only change made to the synthesized
  * Job: its toleration and node selector).
  */
-function realNodeJob(name: string, script: string, omitDefaults: JobDefault[] = [], resources?: ContainerResources): Manifest {
+function realNodeJob(name: string, script: string, props: RealNodeJobProps = {}): Manifest {
   const chart = Testing.chart();
   new SingleBatchJob(chart, name, {
     metadata: { name },
-    container: { image: 'busybox:1.36.1', command: ['sh', '-c', script], resources },
+    container: { image: 'busybox:1.36.1', command: ['sh', '-c', script], resources: props.resources },
     gitOps: GitOpsPolicy.none(),
-    backoffLimit: 0,
-    omitDefaults: [JobDefault.TTL_AFTER_FINISHED, ...omitDefaults],
+    backoffLimit: props.backoffLimit ?? 0,
+    restartPolicy: props.restartPolicy,
+    omitDefaults: [JobDefault.TTL_AFTER_FINISHED, ...props.omitDefaults ?? []],
   });
-  const job = Testing.synth(chart)[0] as Manifest & { spec: any };
-  job.spec.template.spec.tolerations = [{ key: REAL_NODE, operator: 'Equal', value: 'true', effect: 'NoSchedule' }];
-  job.spec.template.spec.nodeSelector = { [REAL_NODE]: 'true' };
-  return job;
+  return onRealNode(Testing.synth(chart)[0] as Manifest);
 }
 
 let kc: KubeConfig;
 const measured: string[] = [];
 
-(why ? describe.skip : describe)(`a real node on Kubernetes 1.${e2eMinor}${why ? ` (${why})` : ''}`, () => {
+(realNodeSkipped ? describe.skip : describe)(`a real node on Kubernetes 1.${e2eMinor}${realNodeSkipped ? ` (${realNodeSkipped})` : ''}`, () => {
   beforeAll(() => {
     kc = kubeConfig();
-    measured.push(`node up in ${node('up.sh').toFixed(0)} s`);
+    measured.push(`node up in ${nodeScript('up.sh').toFixed(0)} s`);
   }, 1_800_000);
+  // The node keeps running for the other real-node suite; the cluster's down.sh stops it.
   afterAll(() => {
-    measured.push(`node down in ${node('down.sh').toFixed(0)} s`);
-    process.stderr.write(`\n[e2e ${e2eVersion} real node] measured:\n${measured.map(m => `  ${m}`).join('\n')}\n`);
-  }, 120_000);
+    process.stderr.write(`\n[e2e ${e2eMinor} real node] measured:\n${measured.map(m => `  ${m}`).join('\n')}\n`);
+  });
 
-  async function run(name: string, job: Manifest) {
+  async function run(name: string, job: Manifest, timeoutMs = TIMEOUT) {
     const namespace = await restrictedNamespace(kc, name);
     const applied = await applyManifests(kc, [job], { namespace });
     expect(applied.filter(r => r.error)).toEqual([]);
     const started = Date.now();
-    const result = await verifyJobs({ kubeConfig: kc, targets: [{ name, namespace }], namespace, timeoutMs: TIMEOUT });
+    const result = await verifyJobs({ kubeConfig: kc, targets: [{ name, namespace }], namespace, timeoutMs });
     measured.push(`${name}: ${result.outcome} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     const pods = (await kc.makeApiClient(k8s.CoreV1Api).listNamespacedPod({ namespace, labelSelector: `job-name=${name}` })).items;
     return { namespace, result, report: result.jobs[0], pods };
@@ -91,8 +84,7 @@ const measured: string[] = [];
 
     // THEN
     expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
-    const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode({ labelSelector: `${REAL_NODE}=true` })).items;
-    expect(pods.map(p => [p.spec?.nodeName, p.status?.phase])).toEqual([[nodes[0].metadata?.name, 'Succeeded']]);
+    expect(pods.map(p => [p.spec?.nodeName, p.status?.phase])).toEqual([[await realNodeName(kc), 'Succeeded']]);
     expect(pods[0].spec?.containers[0].securityContext?.readOnlyRootFilesystem).toBe(true);
     const log = await kc.makeApiClient(k8s.CoreV1Api).readNamespacedPodLog({ name: pods[0].metadata!.name!, namespace });
     expect(log).toMatch(/^report of \d{4}-\d{2}-\d{2}\n$/);
@@ -100,7 +92,7 @@ const measured: string[] = [];
 
   test('fails when the /tmp default is omitted: the root file system refuses the write, and the verifier shows the kubelet\'s exit and log', async () => {
     // GIVEN
-    const job = realNodeJob('no-tmp', 'echo data > /tmp/report.txt', [JobDefault.TMP_VOLUME]);
+    const job = realNodeJob('no-tmp', 'echo data > /tmp/report.txt', { omitDefaults: [JobDefault.TMP_VOLUME] });
 
     // WHEN
     const { result, report } = await run('no-tmp', job);
@@ -129,9 +121,25 @@ const measured: string[] = [];
     expect(pod.exits).toEqual([{ container: 'main', exitCode: 3, reason: 'Error', message: 'checking 3 shards\nshard 2: checksum mismatch\n' }]);
   });
 
+  test('a container restarted in place (restartPolicy OnFailure) and running again: the verifier shows the failed run\'s exit and its log, read as the previous container\'s', async () => {
+    // GIVEN a first run that fails, and a second that runs on (the /tmp emptyDir outlives a run)
+    const job = realNodeJob('restarted', 'if [ -f /tmp/ran ]; then echo "second run"; sleep 120; fi; touch /tmp/ran; echo "first run: no input yet"; exit 2',
+      { restartPolicy: RestartPolicy.ON_FAILURE, backoffLimit: 2 });
+
+    // WHEN the verifier gives up while the second run runs
+    const { result, report, pods } = await run('restarted', job, 25_000);
+
+    // THEN
+    expect(result.outcome).toBe(VerifyOutcome.TIMEOUT);
+    expect(pods.map(p => [p.status?.phase, p.status?.containerStatuses?.[0].restartCount])).toEqual([['Running', 1]]);
+    const [pod] = report.failedPods;
+    expect(pod.exits.map(e => [e.container, e.exitCode, e.reason])).toEqual([['main', 2, 'Error']]);
+    expect([pod.logContainer, pod.logPrevious, pod.logTail]).toEqual(['main', true, ['first run: no input yet']]);
+  });
+
   test('fails when the container exceeds its memory limit: the kubelet\'s OOMKilled and exit 137, as the verifier reports them', async () => {
     // GIVEN a 16Mi limit, and a shell that holds 64 MiB in a variable
-    const job = realNodeJob('oom', 'echo "loading"; x="$(head -c 67108864 /dev/zero | tr "\\0" a)"; echo "loaded ${#x}"', [], { memory: { limit: Size.mebibytes(16) } });
+    const job = realNodeJob('oom', 'echo "loading"; x="$(head -c 67108864 /dev/zero | tr "\\0" a)"; echo "loaded ${#x}"', { resources: { memory: { limit: Size.mebibytes(16) } } });
 
     // WHEN
     const { result, report } = await run('oom', job);

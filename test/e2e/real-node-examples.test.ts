@@ -1,0 +1,343 @@
+/**
+ * Every example of the example app (examples/app.ts) run on the real node (issue 26, item 2): the
+ * commands the library and the examples write execute in real containers (images built from
+ * Debian packages under the names the examples use, scripts/node/images.sh), and each example
+ * shows the outcome the docs promise: pi's digits, the doubled tickets, each Redis item processed
+ * once, the reversed work items, the controller's worker pods and their logs.
+ *
+ * Generic over buildExampleApp: each Job of the app runs with the objects it uses (its queue's
+ * Deployment, Service and filler; its ConfigMap; its RBAC), and a Job that no test here checks, nor
+ * KEPT_ON_KWOK names with a reason, fails the last test. What tests change in the YAML, and only
+ * they (test/e2e/real-node.ts): the toleration and node selector of the real node, and host names
+ * in the pods' /etc/hosts for the Services they use (this node has no cluster DNS and no
+ * kube-proxy: a Service's name is its server pod's address; kubernetes.default.svc is the
+ * kubernetes Service's address, which scripts/node/up.sh forwards to the API server).
+ *
+ * The tests run concurrently (the back-off of the unlucky examples takes over a minute).
+ */
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import { Testing } from 'cdk8s';
+import { buildExampleApp } from '../../examples/app';
+import { jobBaseName } from '../../lib/core/gitops';
+import { JobPatternLabels } from '../../lib/core/labels';
+import { applyManifests, JobReport, jobTargets, Manifest, verifyJobs, VerifyOutcome, VerifyResult } from '../../runtime';
+import { k8s } from '../../lib/runtime/k8s';
+import { e2eMinor, kubeConfig, restrictedNamespace } from './cluster';
+import { HostAlias, nodeScript, onRealNode, REAL_NODE, realNodeName, realNodeSkipped } from './real-node';
+
+const app = Testing.app();
+buildExampleApp(app);
+const manifests = app.charts.flatMap(c => c.toJson()) as Manifest[];
+const isJob = (m: Manifest) => m.kind === 'Job';
+const NAME = 'app.kubernetes.io/name';
+
+/** Examples of the app that stay on the kwok nodes, and why. */
+const KEPT_ON_KWOK: Record<string, string> = {
+  'even-seconds': 'its pods pass or fail by the clock\'s second: the Job completes or fails by chance, after minutes of back-off',
+  'ring': 'its peers find each other through cluster DNS, which this node does not have',
+};
+
+/** The Job whose base name is `name`, and the objects it uses: its queue's, and those named like it. */
+function example(name: string): Manifest[] {
+  const job = manifests.find(m => isJob(m) && jobBaseName(m) === name);
+  if (!job) throw new Error(`the example app (examples/app.ts) has no Job ${name}; this suite runs it on a real node: restore it in buildExampleApp()`);
+  const queue = job.metadata.labels?.[JobPatternLabels.QUEUE] ?? job.metadata.annotations?.[JobPatternLabels.QUEUE];
+  const uses = manifests.filter(m => m !== job
+    && ((queue !== undefined && m.metadata.labels?.[JobPatternLabels.QUEUE] === queue)
+      || (!isJob(m) && m.metadata.labels?.[NAME] === job.metadata.labels?.[NAME])));
+  return [...uses, job];
+}
+
+const TIMEOUT = 240_000;
+const kc: KubeConfig = kubeConfig();
+const namespaces: string[] = [];
+const measured: string[] = [];
+const checked = new Set<string>();
+const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
+
+/** A Deployment's pod once it runs (and is ready, when it has a readiness probe): its address. */
+async function serverAddress(namespace: string, deployment: Manifest): Promise<string> {
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const selector = Object.entries((deployment as any).spec.selector.matchLabels as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
+    const [pod] = (await core.listNamespacedPod({ namespace, labelSelector: selector })).items;
+    if (pod?.status?.podIP && pod.status.phase === 'Running' && (pod.status.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True')) return pod.status.podIP;
+  }
+  throw new Error(`the pod of Deployment ${namespace}/${deployment.metadata.name} did not become ready on the real node within 60 s`);
+}
+
+interface RunOptions {
+  /** A change the test makes to an object of the example (returns the object to apply, or undefined: unchanged). */
+  readonly patch?: (m: Manifest) => Manifest | undefined;
+  /** How long the verifier waits. @default TIMEOUT - 30 s */
+  readonly timeoutMs?: number;
+}
+
+interface ExampleRun {
+  readonly result: VerifyResult;
+  /** Each Job's report, by its base name. */
+  readonly reports: Record<string, JobReport>;
+  /** Each Job's pods, by its base name, with the log of each one's first container. */
+  readonly pods: Record<string, Array<{ readonly pod: V1Pod; readonly log: string }>>;
+}
+
+/**
+ * Runs example `name` on the real node in a namespace of its own: its servers (Deployments and
+ * Services) first, then the rest with the servers' addresses in the pods' /etc/hosts; verifies
+ * its Jobs to their end and reads their pods' logs.
+ */
+async function runExample(name: string, options: RunOptions = {}): Promise<ExampleRun> {
+  checked.add(name);
+  await started;
+  const objects = example(name).map(m => options.patch?.(m) ?? m);
+  const namespace = await restrictedNamespace(kc, `real-${name}`.slice(0, 40));
+  namespaces.push(namespace);
+  const since = Date.now();
+  const servers = objects.filter(m => m.kind === 'Deployment' || m.kind === 'Service');
+  const apiServer = (await kc.makeApiClient(k8s.CoreV1Api).readNamespacedService({ name: 'kubernetes', namespace: 'default' })).spec!.clusterIP!;
+  const hostAliases: HostAlias[] = [{ ip: apiServer, hostnames: ['kubernetes.default.svc'] }];
+  if (servers.length > 0) {
+    expect((await applyManifests(kc, servers.map(m => onRealNode(m)), { namespace })).filter(r => r.error)).toEqual([]);
+    for (const service of servers.filter(m => m.kind === 'Service')) {
+      const deployment = servers.find(m => m.kind === 'Deployment' && m.metadata.name === service.metadata.name)!;
+      hostAliases.push({ ip: await serverAddress(namespace, deployment), hostnames: [service.metadata.name] });
+    }
+  }
+  const rest = objects.filter(m => !servers.includes(m)).map(m => onRealNode(m, hostAliases));
+  expect((await applyManifests(kc, rest, { namespace })).filter(r => r.error)).toEqual([]);
+  const jobs = rest.filter(isJob);
+  const result = await verifyJobs({ kubeConfig: kc, targets: jobTargets(jobs, namespace), namespace, timeoutMs: options.timeoutMs ?? TIMEOUT - 30_000 });
+  measured.push(`${name}: ${result.outcome} in ${((Date.now() - since) / 1000).toFixed(1)} s`);
+  const core = kc.makeApiClient(k8s.CoreV1Api);
+  const reports: ExampleRun['reports'] = {};
+  const pods: ExampleRun['pods'] = {};
+  for (const job of jobs) {
+    const base = jobBaseName(job);
+    reports[base] = result.jobs.find(r => r.name === job.metadata.name)!;
+    const items = (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job.metadata.name}` })).items;
+    pods[base] = await Promise.all(items.map(async pod => ({
+      pod,
+      // A pod the Job controller deleted at the end (restartPolicy OnFailure) may have no log to read.
+      log: await core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace, container: pod.spec!.containers[0].name })
+        .catch((error: Error) => `(log not read: ${error.message})`),
+    })));
+  }
+  return { result, reports, pods };
+}
+
+/** The lines of every pod's log, in one list. */
+const linesOf = (pods: ExampleRun['pods'][string]) => pods.flatMap(p => p.log.split('\n').filter(l => l !== ''));
+const nodeOf = (pods: ExampleRun['pods'][string]) => [...new Set(pods.map(p => p.pod.spec?.nodeName))];
+
+let node = '';
+/**
+ * The real node, started once: jest starts concurrent tests before beforeAll hooks, so each test
+ * awaits this first (and beforeAll does, for the timeout).
+ */
+const started: Promise<void> = realNodeSkipped ? Promise.resolve() : new Promise<void>(resolve => setImmediate(resolve)).then(async () => {
+  measured.push(`node up in ${nodeScript('up.sh').toFixed(0)} s`);
+  node = await realNodeName(kc);
+});
+
+/**
+ * Redis with `--protected-mode no`, as the official image's entrypoint adds it when no config file
+ * is given (the library's `command` replaces that entrypoint): without it Redis answers other
+ * pods "-DENIED Redis is running in protected mode".
+ */
+function protectedModeOff(m: Manifest): Manifest | undefined {
+  const container = m.kind === 'Deployment' ? (m as any).spec.template.spec.containers[0] : undefined;
+  if (container?.command?.[0] !== 'redis-server') return undefined;
+  const copy = JSON.parse(JSON.stringify(m));
+  copy.spec.template.spec.containers[0].command = [...container.command, '--protected-mode', 'no'];
+  return copy;
+}
+
+/** bpi(2000): "3." and 1,999 decimals. */
+const PI_2000 = /^3\.14159265358979323846264338327950288419\d{1961}\n$/;
+
+(realNodeSkipped ? describe.skip : describe)(`the example app on a real node, Kubernetes 1.${e2eMinor}${realNodeSkipped ? ` (${realNodeSkipped})` : ''}`, () => {
+  beforeAll(async () => { await started; }, 1_800_000);
+  afterAll(async () => {
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    await Promise.all(namespaces.map(name => core.deleteNamespace({ name }).catch(() => undefined)));
+    process.stderr.write(`\n[e2e real node: examples] measured:\n${measured.map(m => `  ${m}`).join('\n')}\n`);
+  });
+
+  test.concurrent('unlucky-never fails after 4 pods, each exiting 1 with its host name in its log, as the verifier reports them', async () => {
+    // WHEN
+    const { result, reports, pods } = await runExample('unlucky-never');
+
+    // THEN
+    expect(result.outcome).toBe(VerifyOutcome.FAILED);
+    const report = reports['unlucky-never'];
+    expect(report.stats).toMatchObject({ podsCreated: 4, failedAttempts: 4 });
+    expect(report.exitCounts).toEqual([{ container: 'unlucky', exitCode: 1, reason: 'Error', count: 4 }]);
+    expect(nodeOf(pods['unlucky-never'])).toEqual([node]);
+    for (const { pod, log } of pods['unlucky-never']) expect(log).toMatch(new RegExp(`^${pod.metadata!.name} failed on \\w{3} \\w{3} .*\\d{4}\\n$`));
+    const shown = report.failedPods[0];
+    expect([shown.logContainer, shown.logTail?.length]).toEqual(['unlucky', 1]);
+    expect(shown.logTail![0]).toMatch(new RegExp(`^${shown.name} failed on `));
+  }, TIMEOUT);
+
+  test.concurrent('unlucky-onfailure fails after its container restarted in place: each run\'s exit, and the last run\'s log', async () => {
+    // WHEN
+    const { result, reports } = await runExample('unlucky-onfailure');
+
+    // THEN
+    expect(result.outcome).toBe(VerifyOutcome.FAILED);
+    const report = reports['unlucky-onfailure'];
+    expect(report.stats.podsCreated).toBe(1);
+    expect(report.stats.failedAttempts).toBeGreaterThanOrEqual(3);
+    const [pod] = report.failedPods;
+    expect(pod.exits.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(pod.exits.map(e => `${e.container} ${e.exitCode} ${e.reason}`))).toEqual(new Set(['unlucky 1 Error']));
+    expect(pod.logTail?.[0]).toMatch(new RegExp(`^${pod.name} failed on `));
+    // The last run ended too (exit 1): its log is the current container's.
+    expect([pod.logContainer, pod.logPrevious]).toEqual(['unlucky', undefined]);
+  }, TIMEOUT);
+
+  for (const pi of ['pi', 'pi-with-ttl', 'pi-with-timeout']) {
+    test.concurrent(`${pi} prints pi to 2,000 digits (perl's bignum)`, async () => {
+      // WHEN
+      const { result, pods } = await runExample(pi);
+
+      // THEN
+      expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
+      expect(nodeOf(pods[pi])).toEqual([node]);
+      expect(pods[pi].map(p => p.log)).toEqual([expect.stringMatching(PI_2000)]);
+    }, TIMEOUT);
+  }
+
+  test.concurrent('job-demo prints 1 to 10, two-times 2 to 20', async () => {
+    // WHEN
+    const [demo, twoTimes] = await Promise.all([runExample('job-demo'), runExample('two-times')]);
+
+    // THEN
+    expect([demo.result.outcome, twoTimes.result.outcome]).toEqual([VerifyOutcome.CONVERGED, VerifyOutcome.CONVERGED]);
+    expect(linesOf(demo.pods['job-demo'])).toEqual(['1', '2', '3', '4', '5', '6', '7', '8', '9', '10']);
+    expect(linesOf(twoTimes.pods['two-times'])).toEqual(['2', '4', '6', '8', '10', '12', '14', '16', '18', '20']);
+  }, TIMEOUT);
+
+  test.concurrent('multiplier: three workers double the ticket queue\'s tickets (nc) until one reads 101, and all exit 0', async () => {
+    // WHEN
+    const { result, pods } = await runExample('multiplier');
+
+    // THEN
+    expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
+    const workers = pods.multiplier;
+    expect(workers.map(w => [w.pod.spec?.nodeName, w.pod.status?.phase])).toEqual([[node, 'Succeeded'], [node, 'Succeeded'], [node, 'Succeeded']]);
+    // Each ticket 1..100 is handed out once: the workers print each double once. Their other lines
+    // are BusyBox nc's, on stderr, when the single listener was between two tickets (they retry).
+    const lines = linesOf(workers);
+    const printed = lines.filter(l => /^\d+$/.test(l)).map(Number).sort((a, b) => a - b);
+    expect(printed).toEqual(Array.from({ length: 100 }, (_, i) => 2 * (i + 1)));
+    expect(lines.filter(l => !/^\d+$/.test(l))).toEqual(lines.filter(l => /^nc: can't connect to remote host \([\d.]+\): Connection refused$/.test(l)));
+  }, TIMEOUT);
+
+  for (const queue of manifests.filter(m => isJob(m) && m.metadata.labels?.['app.kubernetes.io/component'] === 'filler').map(m => m.metadata.labels![JobPatternLabels.QUEUE])) {
+    const worker = manifests.find(m => isJob(m) && m.metadata.annotations?.[JobPatternLabels.QUEUE] === queue && m.metadata.labels?.['app.kubernetes.io/component'] === 'worker');
+    const name = worker ? jobBaseName(worker) : `(no worker Job of queue ${queue})`;
+    test.concurrent(`${name}, Redis' protected mode off (done by the test): the filler pushes the items to Redis ${queue}, the workers pop each item once until the list is drained`, async () => {
+      // GIVEN
+      if (!worker) throw new Error(`the example app has a filler for Redis ${queue} and no worker Job reading it`);
+      const filler = jobBaseName(example(name).find(m => isJob(m) && m !== worker && m.metadata.labels?.['app.kubernetes.io/component'] === 'filler')!);
+      const items: string[] = (example(name).find(m => jobBaseName(m) === filler) as any).spec.template.spec.containers[0].args.slice(1);
+
+      // WHEN
+      const { result, pods } = await runExample(name, { patch: protectedModeOff });
+
+      // THEN
+      expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
+      expect(linesOf(pods[filler]).slice(-1)).toEqual([`${items.length}`]);
+      const processed = linesOf(pods[name]).filter(l => l.startsWith('processing ')).map(l => l.slice('processing '.length));
+      expect(processed.sort()).toEqual([...items].sort());
+      expect(nodeOf(pods[name])).toEqual([node]);
+    }, TIMEOUT);
+  }
+
+  test.concurrent('job-wq-2 as the library writes it: Redis, started without a config file, is in protected mode and refuses other pods, so the filler waits for it and the workers for the filler (found here, issue 26)', async () => {
+    // WHEN
+    const { result, pods } = await runExample('job-wq-2', { timeoutMs: 20_000 });
+
+    // THEN
+    expect(result.outcome).toBe(VerifyOutcome.TIMEOUT);
+    const fillerLines = linesOf(pods['job-wq-2-filler']);
+    expect(fillerLines.length).toBeGreaterThan(2);
+    expect(new Set(fillerLines)).toEqual(new Set(['waiting for Redis at redis:6379']));
+    expect(pods['job-wq-2'].map(p => p.pod.status?.phase)).toEqual(['Pending', 'Pending']);
+  }, TIMEOUT);
+
+  test.concurrent('process-item-*: one Job per item, each printing its item', async () => {
+    // GIVEN
+    const names = manifests.filter(m => isJob(m) && m.metadata.labels?.[JobPatternLabels.GROUP] === 'process-item').map(jobBaseName);
+    expect(names.length).toBeGreaterThan(0);
+
+    // WHEN
+    const runs = await Promise.all(names.map(name => runExample(name)));
+
+    // THEN
+    runs.forEach((run, i) => {
+      expect(run.result.outcome).toBe(VerifyOutcome.CONVERGED);
+      expect(linesOf(run.pods[names[i]])).toEqual([`Processing item ${names[i].slice('process-item-'.length)}`]);
+    });
+  }, TIMEOUT);
+
+  test.concurrent('indexed-job: pod i reads item i from the mounted ConfigMap and prints it reversed', async () => {
+    // GIVEN
+    const configMap = example('indexed-job').find(m => m.kind === 'ConfigMap') as Manifest & { data: Record<string, string> };
+
+    // WHEN
+    const { result, pods } = await runExample('indexed-job');
+
+    // THEN
+    expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
+    const byIndex = Object.fromEntries(pods['indexed-job'].map(p => [p.pod.metadata?.annotations?.['batch.kubernetes.io/job-completion-index'], p.log]));
+    const items = Object.values(configMap.data);
+    // (rev prints a last line without its newline as it read it: the items have none.)
+    expect(byIndex).toEqual(Object.fromEntries(items.map((item, i) => [`${i}`, item.split('').reverse().join('')])));
+  }, TIMEOUT);
+
+  test.concurrent('pi-driver: the controller pod creates its three worker pods through the API with its RBAC, prints their pi and deletes them', async () => {
+    // GIVEN the driver's pods carry no toleration: while it runs, the real node is untainted and the
+    // kwok nodes are cordoned, so they land on the real node.
+    await started;
+    const core = kc.makeApiClient(k8s.CoreV1Api);
+    const realNode = await core.readNode({ name: node });
+    const taints = realNode.spec?.taints ?? [];
+    const kwokNodes = (await core.listNode({ labelSelector: `!${REAL_NODE}` })).items;
+    const schedulable = async (n: { metadata?: { name?: string } }, unschedulable: boolean) => {
+      const live = await core.readNode({ name: n.metadata!.name! });
+      live.spec = { ...live.spec, unschedulable };
+      await core.replaceNode({ name: n.metadata!.name!, body: live });
+    };
+    await Promise.all(kwokNodes.map(n => schedulable(n, true)));
+    const untainted = await core.readNode({ name: node });
+    untainted.spec = { ...untainted.spec, taints: taints.filter(t => t.key !== REAL_NODE) };
+    await core.replaceNode({ name: node, body: untainted });
+    let run: ExampleRun;
+    try {
+      // WHEN
+      run = await runExample('pi-driver');
+    } finally {
+      const tainted = await core.readNode({ name: node });
+      tainted.spec = { ...tainted.spec, taints };
+      await core.replaceNode({ name: node, body: tainted });
+      await Promise.all(kwokNodes.map(n => schedulable(n, false)));
+    }
+
+    // THEN
+    expect(run.result.outcome).toBe(VerifyOutcome.CONVERGED);
+    const [driver] = run.pods['pi-driver'];
+    expect(driver.log.split('\n').filter(l => l !== '')).toEqual([0, 1, 2].map(i => expect.stringMatching(
+      new RegExp(`^${driver.pod.metadata!.name}-worker-${i} 3\\.14159265358979323846264338327950288419716939937510\\d{49}$`))));
+    // The driver deleted its workers.
+    const left = (await core.listNamespacedPod({ namespace: driver.pod.metadata!.namespace!, labelSelector: 'app.kubernetes.io/managed-by=pi-driver' })).items;
+    expect(left.filter(p => !p.metadata?.deletionTimestamp)).toEqual([]);
+  }, TIMEOUT);
+
+  test('every Job of the example app ran here, or is kept on kwok with a reason', () => {
+    const jobs = [...new Set(manifests.filter(isJob).map(jobBaseName))];
+    const fillers = manifests.filter(m => isJob(m) && m.metadata.labels?.['app.kubernetes.io/component'] === 'filler').map(jobBaseName);
+    expect(jobs.filter(j => !checked.has(j) && !fillers.includes(j) && !(j in KEPT_ON_KWOK))).toEqual([]);
+  });
+});
