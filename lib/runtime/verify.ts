@@ -49,25 +49,30 @@ export class JobVerifier {
   private progressTimer?: NodeJS.Timeout;
   private wakeTimer?: NodeJS.Timeout;
 
-  constructor(private readonly options: VerifyOptions) {
+  /** The options, without the targets: the trackers keep what they need of them (templates only until the first list). */
+  private readonly options: Omit<VerifyOptions, 'targets'>;
+  /** The namespaces watched: the targets', or `namespace` with a selector. */
+  private readonly namespaces: readonly string[];
+
+  constructor(options: VerifyOptions) {
     checkVerifyOptions(options);
+    const { targets, ...rest } = options;
+    this.options = rest;
     this.connection = apiConnection(options.kubeConfig, 'VerifyOptions.kubeConfig');
     this.deadline = this.started + options.timeoutMs;
-    for (const target of options.targets ?? []) {
+    this.namespaces = targets ? [...new Set(targets.map(t => t.namespace))] : [options.namespace];
+    for (const target of targets ?? []) {
       this.track(target);
     }
   }
 
   /** Runs the verification to its end: at the latest at the deadline, plus a few seconds for the diagnosis. */
   public async run(): Promise<VerifyResult> {
-    const namespaces = this.options.targets
-      ? [...new Set(this.options.targets.map(t => t.namespace))]
-      : [this.options.namespace];
     const ended = new Promise<[VerifyOutcome, string]>(resolve => { this.finish = (o, s) => resolve([o, s]); });
     const timer = setTimeout(() => this.finish?.(...timedOut(this.trackers.values(), Date.now(), this.options.timeoutMs, this.outages)), Math.max(0, this.deadline - Date.now()));
     try {
       // The first lists are retried until the deadline; the deadline (or a failure) may come first.
-      const connected = Promise.all(namespaces.map(ns => this.watchNamespace(ns)))
+      const connected = Promise.all(this.namespaces.map(ns => this.watchNamespace(ns)))
         .then(() => ({ kind: 'listed' as const }), (error: unknown) => ({ kind: 'failed' as const, error }));
       const first = await Promise.race([connected, ended.then(() => ({ kind: 'deadline' as const }))]);
       if (first.kind === 'deadline') {

@@ -99,6 +99,21 @@ describe('TargetTracker: a Job replaced under its name', () => {
     expect(t.verdict(T0 + 2000)).toMatchObject({ state: JobState.COMPLETE, terminal: true });
   });
 
+  test('the template is read before dropTemplate() only: the target keeps none, and a run first seen after it is not compared', () => {
+    // GIVEN a target whose template is dropped (the verifier does it once the first lists are in)
+    const compared = tracker();
+    const dropped = tracker();
+    dropped.dropTemplate();
+
+    // WHEN an old run with another template is first seen
+    compared.onJob('ADDED', run('complete', 'uid-a', T0 - 600_000, OLD_TEMPLATE), T0);
+    dropped.onJob('ADDED', run('complete', 'uid-a', T0 - 600_000, OLD_TEMPLATE), T0);
+
+    // THEN only the target that still had its template calls it outdated; neither keeps it in `target`
+    expect([compared.verdict(T0).state, dropped.verdict(T0).state]).toEqual([JobState.OUTDATED, JobState.COMPLETE]);
+    expect([compared.target, dropped.target]).toEqual([{ name: 'migrate', namespace: 'ns' }, { name: 'migrate', namespace: 'ns' }]);
+  });
+
   test('with checkTemplate false, no run is outdated', () => {
     const t = new TargetTracker({ name: 'migrate', namespace: 'ns', template: TEMPLATE }, { startedAt: T0, replacementGraceMs: GRACE, checkTemplate: false });
     t.onJob('ADDED', run('complete', 'uid-a', T0 - 600_000, OLD_TEMPLATE), T0);
