@@ -36,7 +36,7 @@ staging_modules() {
   if [ "$minor" -le 30 ]; then mods="$mods legacy-cloud-providers"; fi
   if [ "$minor" -ge 31 ]; then mods="$mods cri-client"; fi
   if [ "$minor" -ge 32 ]; then mods="$mods externaljwt"; fi
-  if [ "$minor" -ge 37 ]; then mods="$mods streaming"; fi
+  if [ "$minor" -ge 37 ]; then mods="$mods streaming cri-streaming"; fi
   echo $mods
 }
 

@@ -48,7 +48,6 @@ EXCLUDE=" dpkg tar install-info debconf cdebconf adduser passwd init-system-help
   libpam-modules libpam-modules-bin tzdata "
 
 sha() { sha256sum "$1" | cut -d' ' -f1; }
-version_of() { apt-cache show --no-all-versions "$1" 2>/dev/null | sed -n 's/^Version: //p' | head -1; }
 
 # closure PKG...: the packages and, recursively, their Depends and Pre-Depends (the first of
 # alternatives), minus EXCLUDE; one "name=version" a line, sorted.
@@ -74,13 +73,11 @@ closure() {
   apt-cache policy "${!seen[@]}" | awk '/^[^ ]/ { sub(":$", "", $1); p = $1 } /^ *Candidate:/ { print p "=" $2 }' | sort
 }
 
-# debs_layer PACKAGES: the layer of Debian packages (with their dependencies) cached under
-# $CACHE_DIR/images/<first package>-<its version>/layer.tar; prints that directory.
+# debs_layer PACKAGES DIR: the layer of Debian packages (with their dependencies) cached in
+# DIR/layer.tar (DIR is $CACHE_DIR/images/<first package>-<its version>).
 debs_layer() {
-  local first="${1%% *}" dir
-  # shellcheck disable=SC2086
-  dir="$CACHE_DIR/images/$first-$(version_of "$first" | tr ':' '_')"
-  if [ -f "$dir/layer.tar" ]; then echo "$dir"; return; fi
+  local first="${1%% *}" dir="$2"
+  [ -f "$dir/layer.tar" ] && return
   local work; work="$(mktemp -d)"
   # shellcheck disable=SC2086
   closure $1 > "$work/packages.txt"
@@ -101,7 +98,6 @@ debs_layer() {
   mv -f "$dir/.layer.tar.$$" "$dir/layer.tar"
   rm -rf "$work"
   log "$first: layer of $(du -m "$dir/layer.tar" | cut -f1) MiB in $dir"
-  echo "$dir"
 }
 
 # busybox_layer: busybox and its applets in /bin, the users root, nobody and nonroot (65532).
@@ -157,14 +153,29 @@ layout() {
 # build: every image's tarball (printed, one a line), built when missing.
 build() {
   busybox_layer
-  local entry name ref packages tarball dir
+  local entry name ref packages tarball dir firsts=()
+  for entry in "${IMAGES[@]}"; do
+    IFS='|' read -r name ref packages <<< "$entry"
+    [ -z "$packages" ] || firsts+=("${packages%% *}")
+  done
+  # The first packages' candidate versions name the cached layers (one apt-cache call: each takes
+  # a second or more on a busy machine).
+  local -A version=()
+  candidates() { apt-cache policy "${firsts[@]}" | awk '/^[^ ]/ { sub(":$", "", $1); p = $1 } /^ *Candidate:/ && $2 != "(none)" { print p, $2 }'; }
+  while read -r p v; do version[$p]="$v"; done < <(candidates)
+  if [ "${#version[@]}" != "${#firsts[@]}" ]; then
+    log "no package lists for ${firsts[*]}: apt-get update"
+    apt-get update -qq >&2
+    while read -r p v; do version[$p]="$v"; done < <(candidates)
+  fi
   for entry in "${IMAGES[@]}"; do
     IFS='|' read -r name ref packages <<< "$entry"
     if [ -z "$packages" ]; then
       tarball="$base/$name.tar"
       [ -f "$tarball" ] || layout "$tarball" "$ref" "{\"Env\":$ENV,\"Cmd\":[\"sh\"]}" "$base/layer.tar"
     else
-      dir="$(debs_layer "$packages")"
+      dir="$CACHE_DIR/images/${packages%% *}-${version[${packages%% *}]//:/_}"
+      debs_layer "$packages" "$dir"
       # The tarball is cached with the Debian layer, named by the busybox layer under it.
       tarball="$dir/$name-on-$(basename "$base").tar"
       [ -f "$tarball" ] || layout "$tarball" "$ref" "{\"Env\":$ENV,\"Cmd\":[\"sh\"]}" "$base/layer.tar" "$dir/layer.tar"
@@ -181,9 +192,14 @@ case "${1:-build}" in
   import)
     sock="${2:?usage: images.sh import SOCKET}"
     started=$SECONDS
-    for tarball in $(build); do
+    # What this containerd imported last (next to its socket): the same tarballs are not imported again.
+    stamp="$(dirname "$sock")/imported-images"
+    tarballs="$(build)"
+    if [ "$(cat "$stamp" 2>/dev/null)" = "$tarballs" ]; then log "images imported before"; exit 0; fi
+    for tarball in $tarballs; do
       ctr --address "$sock" -n k8s.io images import "$tarball" >/dev/null
     done
+    echo "$tarballs" > "$stamp"
     log "imported $(for e in "${IMAGES[@]}"; do printf '%s ' "$(echo "$e" | cut -d'|' -f2)"; done)and $PAUSE_REF in $((SECONDS - started)) s"
     ;;
   *) echo "usage: $0 build | import SOCKET" >&2; exit 3 ;;
