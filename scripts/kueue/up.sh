@@ -34,6 +34,8 @@ load_env
 kueue_ports
 start_time=$SECONDS
 
+# The private mount namespace (step 3) needs root, as the real node does; CI runs as root.
+[ "$(id -u)" = 0 ] || { klog "scripts/kueue/up.sh needs root: the manager runs in a mount namespace of its own (see the top of this file)"; exit 1; }
 kubeconfig="$CLUSTER_DIR/kubeconfig"
 [ -f "$kubeconfig" ] && [ -n "${CLUSTER_VERSION:-}" ] || { klog "no control plane in $CLUSTER_DIR: start it with scripts/cluster/up.sh"; exit 1; }
 kubectl_bin="$CACHE_DIR/k8s/v$CLUSTER_VERSION/bin/kubectl"
