@@ -2,11 +2,11 @@
 // (`command: 'echo hi'`, `gitOps: 'none'`, Kubernetes' `successPolicy: { rules }`) is an error at
 // construct time naming the construct, the prop, the value and the fix, never a TypeError or
 // silent wrong YAML. The kinds are read from the props interfaces (lib/core/prop-names.json).
-import { App, Testing } from 'cdk8s';
+import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  BatchJob, ControllerPodJob, FixedCompletionJob, JobPatternsError, JobTemplateExpansion, PodFailurePolicyAction, PodToPodJob,
+  BatchJob, ControllerPodJob, FixedCompletionJob, JobPatternsError, JobTemplateExpansion, KubernetesVersion, PodFailurePolicyAction, PodToPodJob,
   SingleBatchJob, StaticWorkAssignmentJob, WorkItems, WorkQueue, WorkQueueJob,
 } from '../index';
 import { constructSite, formatValue } from '../lib/core/errors';
@@ -184,7 +184,7 @@ describe('the mistakes of a new user writing JavaScript (issue 27)', () => {
     expect(() => new SingleBatchJob(chart(), 'pi', js({ backoffLimit: '3', container: CONTAINER })))
       .toThrow("test/pi (SingleBatchJob): 'backoffLimit' must be a number, got '3'. Write it without quotes: 3.");
     expect(() => new SingleBatchJob(chart(), 'pi', js({ activeDeadlineSeconds: 600, container: CONTAINER })))
-      .toThrow("test/pi (SingleBatchJob): 'activeDeadlineSeconds' is not a prop of SingleBatchJob, got 600. Use activeDeadline: Duration.seconds(n) (Duration from cdk8s).");
+      .toThrow("test/pi (SingleBatchJob): 'activeDeadlineSeconds' is not a prop of SingleBatchJob, got 600. Use activeDeadline: Duration.seconds(600) (Duration from cdk8s).");
   });
 
   test('fails when volumes are not a list, instead of a TypeError in cdk8s-plus', () => {
@@ -203,6 +203,75 @@ describe('the mistakes of a new user writing JavaScript (issue 27)', () => {
   });
 });
 
+// Every prop whose shape is not Kubernetes' own (issue 23 item 7), walked against the JobSpec, PodSpec
+// and Container of the API: Kubernetes' shape is an error that names the prop, the value and the
+// library's way with the user's value, never "is required" for the field it renamed, a TypeError or
+// the closest name that means something else (`containerPort` is not `hostPort`).
+describe("Kubernetes' own shapes, from JavaScript", () => {
+  const pi = (props: object) => () => new SingleBatchJob(chart(), 'pi', js({ container: CONTAINER, ...props }));
+  const inContainer = (container: object) => pi({ container: { ...CONTAINER, ...container } });
+  const CASES: Array<[string, () => unknown, string]> = [
+    ['a port is { containerPort }', inContainer({ ports: [{ containerPort: 8080 }] }),
+      "test/pi (SingleBatchJob): 'container.ports[0].containerPort' is not a prop of container.ports[0], got 8080. The library calls it number: ports: [{ number: 8080 }] (or portNumber: 8080 for the one port)."],
+    ['a mount is { name, mountPath }', inContainer({ volumeMounts: [{ name: 'data', mountPath: '/data' }] }),
+      "test/pi (SingleBatchJob): 'container.volumeMounts[0].mountPath' is not a prop of container.volumeMounts[0], got '/data'. The library calls it path, and takes the volume itself: volumeMounts: [{ path: '/data', volume }], volume being a cdk8s-plus Volume of the volumes prop."],
+    ['a mount has mountPropagation', inContainer({ volumeMounts: [{ path: '/data', volume: kplus.Volume.fromEmptyDir(chart(), 'v', 'data'), mountPropagation: 'HostToContainer' }] }),
+      "test/pi (SingleBatchJob): 'container.volumeMounts[0].mountPropagation' is not a prop of container.volumeMounts[0], got 'HostToContainer'. The library calls it propagation: propagation: MountPropagation.HOST_TO_CONTAINER (MountPropagation from cdk8s-plus)."],
+    ['a probe is livenessProbe', inContainer({ livenessProbe: { exec: { command: ['true'] } } }),
+      "test/pi (SingleBatchJob): 'container.livenessProbe' is not a prop of container, got {\"exec\":{\"command\":[\"true\"]}}. Use liveness: Probe.fromCommand(['cat', '/tmp/ready']), Probe.fromHttpGet('/healthz', { port: 8080 }) or Probe.fromTcpSocket({ port: 8080 }) (Probe from cdk8s-plus)."],
+    ["a container's security context has runAsNonRoot", inContainer({ securityContext: { runAsNonRoot: true } }),
+      "test/pi (SingleBatchJob): 'container.securityContext.runAsNonRoot' is not a prop of container.securityContext, got true. The library calls it ensureNonRoot: ensureNonRoot: true."],
+    ["the pod's security context has runAsUser", pi({ securityContext: { runAsUser: 1000 } }),
+      "test/pi (SingleBatchJob): 'securityContext.runAsUser' is not a prop of securityContext, got 1000. The library calls it user: user: 1000."],
+    ["the pod's security context has runAsGroup", pi({ securityContext: { runAsGroup: 1000 } }),
+      "test/pi (SingleBatchJob): 'securityContext.runAsGroup' is not a prop of securityContext, got 1000. The library calls it group: group: 1000."],
+    ["the pod's security context has a seccompProfile", pi({ securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } } }),
+      "test/pi (SingleBatchJob): 'securityContext.seccompProfile' is not a prop of securityContext, got {\"type\":\"Localhost\",\"localhostProfile\":\"p.json\"}. The pod's securityContext takes no seccompProfile: the library gives every container RuntimeDefault; set another per container, container: { securityContext: { seccompProfile: { type: 'Localhost', localhostProfile: 'p.json' } } }."],
+    ['envFrom is a configMapRef', inContainer({ envFrom: [{ configMapRef: { name: 'settings' }, prefix: 'APP_' }] }),
+      "test/pi (SingleBatchJob): 'container.envFrom[0]' must be a cdk8s-plus EnvFrom, got {\"configMapRef\":{\"name\":\"settings\"},\"prefix\":\"APP_\"}. Use Env.fromConfigMap(ConfigMap.fromConfigMapName(this, 'env', 'settings'), 'APP_') (Env, ConfigMap and Secret from cdk8s-plus)."],
+    ['envFrom is a secretRef', inContainer({ envFrom: [{ secretRef: { name: 'token' } }] }),
+      "test/pi (SingleBatchJob): 'container.envFrom[0]' must be a cdk8s-plus EnvFrom, got {\"secretRef\":{\"name\":\"token\"}}. Use Env.fromSecret(Secret.fromSecretName(this, 'env', 'token')) (Env, ConfigMap and Secret from cdk8s-plus)."],
+    ['a volume is { name, emptyDir }', pi({ volumes: [{ name: 'data', emptyDir: {} }] }),
+      "test/pi (SingleBatchJob): 'volumes[0]' must be a cdk8s-plus Volume, got {\"name\":\"data\",\"emptyDir\":{}}. Use Volume.fromEmptyDir(this, 'data', 'data') (Volume from cdk8s-plus), and mount it with volumeMounts: [{ path, volume }]."],
+    ['a volume is { name, configMap }', pi({ volumes: [{ name: 'items', configMap: { name: 'items' } }] }),
+      "test/pi (SingleBatchJob): 'volumes[0]' must be a cdk8s-plus Volume, got {\"name\":\"items\",\"configMap\":{\"name\":\"items\"}}. Use Volume.fromConfigMap(this, 'items', ConfigMap.fromConfigMapName(this, 'config-map', 'items')) (Volume and ConfigMap from cdk8s-plus)."],
+    ['a volume is { name, persistentVolumeClaim }', pi({ volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] }),
+      "test/pi (SingleBatchJob): 'volumes[0]' must be a cdk8s-plus Volume, got {\"name\":\"data\",\"persistentVolumeClaim\":{\"claimName\":\"data\"}}. Use Volume.fromPersistentVolumeClaim(this, 'data', PersistentVolumeClaim.fromClaimName(this, 'claim', 'data')) (Volume and PersistentVolumeClaim from cdk8s-plus)."],
+    ['the service account is serviceAccountName', pi({ serviceAccountName: 'robot' }),
+      "test/pi (SingleBatchJob): 'serviceAccountName' is not a prop of SingleBatchJob, got 'robot'. Use serviceAccount: ServiceAccount.fromServiceAccountName(this, 'service-account', 'robot') (ServiceAccount from cdk8s-plus)."],
+    ["the service account is its name", pi({ serviceAccount: 'robot' }),
+      "test/pi (SingleBatchJob): 'serviceAccount' must be a cdk8s-plus IServiceAccount, got 'robot'. Use ServiceAccount.fromServiceAccountName(this, 'service-account', 'robot') (ServiceAccount from cdk8s-plus)."],
+    ['the DNS policy is dnsPolicy', pi({ dnsPolicy: 'ClusterFirstWithHostNet' }),
+      "test/pi (SingleBatchJob): 'dnsPolicy' is not a prop of SingleBatchJob, got 'ClusterFirstWithHostNet'. Use dns: { policy: DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET } (DnsPolicy from cdk8s-plus)."],
+    ['the DNS config is dnsConfig', pi({ dnsConfig: { nameservers: ['1.1.1.1'] } }),
+      "test/pi (SingleBatchJob): 'dnsConfig' is not a prop of SingleBatchJob, got {\"nameservers\":[\"1.1.1.1\"]}. The library takes the DNS config in dns: dns: { nameservers: ['1.1.1.1'] }, with policy, hostname and subdomain beside it."],
+    ['the hostname is a prop of the pod', pi({ hostname: 'worker' }),
+      "test/pi (SingleBatchJob): 'hostname' is not a prop of SingleBatchJob, got 'worker'. Use dns: { hostname: 'worker' }."],
+    ['the pod is a template', pi({ template: { spec: { containers: [] } } }),
+      "test/pi (SingleBatchJob): 'template' is not a prop of SingleBatchJob, got {\"spec\":{\"containers\":[]}}. The library builds the pod template from its props: container (and sidecars, initContainers, volumes, podMetadata, securityContext, dns, serviceAccount)."],
+    ['the containers are a list', () => new SingleBatchJob(chart(), 'pi', js({ containers: [{ image: 'perl:5.34.0' }] })),
+      "test/pi (SingleBatchJob): 'containers' is not a prop of SingleBatchJob, got [{\"image\":\"perl:5.34.0\"}]. Give the main container as container: { image: 'perl:5.34.0' }, and any other as sidecars (native sidecars, stopped when it ends) or initContainers."],
+    ['a selector is given', pi({ manualSelector: true }),
+      "test/pi (SingleBatchJob): 'manualSelector' is not a prop of SingleBatchJob, got true. The library writes no selector: the API server generates one that selects exactly the Job's own pods."],
+    ['labels are a prop of the Job', pi({ labels: { team: 'data' } }),
+      "test/pi (SingleBatchJob): 'labels' is not a prop of SingleBatchJob, got {\"team\":\"data\"}. Put them in metadata: { labels: { team: 'data' } } (the Job) or podMetadata: { labels: { team: 'data' } } (its pods)."],
+    ['tolerations are given, which the library has no prop for', pi({ tolerations: [{ key: 'gpu', operator: 'Exists' }] }),
+      "test/pi (SingleBatchJob): 'tolerations' is not a prop of SingleBatchJob, got [{\"key\":\"gpu\",\"operator\":\"Exists\"}]. The library has no tolerations prop: add it to the pod template with a JSON patch, ApiObject.of(job).addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ key: 'gpu', operator: 'Exists' }])) (ApiObject and JsonPatch from cdk8s)."],
+    ["a Role rule has apiGroups", () => new ControllerPodJob(chart(), 'driver', js({ container: CONTAINER, rules: [{ apiGroups: [''], resources: ['pods'], verbs: ['get'] }] })),
+      "test/driver (ControllerPodJob): 'rules[0].apiGroups' is not a prop of rules[0], got [\"\"]. The library takes the API group from each resource: resources: [ApiResource.PODS, ApiResource.JOBS], or ApiResource.custom({ apiGroup, resourceType }) (ApiResource from cdk8s-plus)."],
+    ["a Role rule's resources are names", () => new ControllerPodJob(chart(), 'driver', js({ container: CONTAINER, rules: [{ resources: ['pods'], verbs: ['get'] }] })),
+      "test/driver (ControllerPodJob): 'rules[0].resources[0]' must be a cdk8s-plus IApiResource, got 'pods'. Use ApiResource.PODS (ApiResource from cdk8s-plus)."],
+    ["a Role rule's resource is one cdk8s-plus has no constant for", () => new ControllerPodJob(chart(), 'driver', js({ container: CONTAINER, rules: [{ resources: ['pods/log'], verbs: ['get'] }] })),
+      "test/driver (ControllerPodJob): 'rules[0].resources[0]' must be a cdk8s-plus IApiResource, got 'pods/log'. Use ApiResource.custom({ apiGroup: '', resourceType: 'pods/log' }) (ApiResource from cdk8s-plus)."],
+    ['the TTL is ttlSecondsAfterFinished', pi({ ttlSecondsAfterFinished: 100 }),
+      "test/pi (SingleBatchJob): 'ttlSecondsAfterFinished' is not a prop of SingleBatchJob, got 100. Use ttlAfterFinished: Duration.seconds(100) (Duration from cdk8s)."],
+  ];
+  test.each(CASES)('fails when %s', (_, build, message) => {
+    expect(build).toThrow(JobPatternsError);
+    expect(build).toThrow(message);
+  });
+});
+
 describe('what JavaScript users get right is unchanged', () => {
   test("enum values written as Kubernetes' strings are accepted", () => {
     // GIVEN
@@ -213,6 +282,25 @@ describe('what JavaScript users get right is unchanged', () => {
     const job = manifest(c, 'Job');
     expect(job.spec.completionMode).toBe('Indexed');
     expect(job.spec.template.spec.containers[0].env).toContainEqual({ name: 'FOO', value: 'bar' });
+  });
+
+  test("the props whose shape is Kubernetes' own take Kubernetes' values", () => {
+    // GIVEN restartPolicy, a pod failure policy and a success policy as Kubernetes writes their values, for 1.37
+    const app = Testing.app();
+    KubernetesVersion.V1_37.applyTo(app);
+    const c = new Chart(app, 'test');
+    // WHEN
+    new FixedCompletionJob(c, 'even', js({
+      completions: 3, completionMode: 'Indexed', restartPolicy: 'Never', podReplacementPolicy: 'Failed', container: CONTAINER,
+      podFailurePolicy: [{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }, { action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }],
+      successPolicy: [{ succeededIndexes: '0-1', succeededCount: 1 }],
+    }));
+    // THEN
+    const job = manifest(c, 'Job');
+    expect(job.spec.podFailurePolicy.rules).toEqual([{ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }, { action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }]);
+    expect(job.spec.successPolicy).toEqual({ rules: [{ succeededIndexes: '0-1', succeededCount: 1 }] });
+    expect(job.spec.podReplacementPolicy).toBe('Failed');
+    expect(job.spec.template.spec.restartPolicy).toBe('Never');
   });
 });
 

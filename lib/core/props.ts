@@ -1,4 +1,5 @@
 import { closest, distance } from 'fastest-levenshtein';
+import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { ConstructSite, propError } from './errors';
 import PROP_NAMES from './prop-names.json';
@@ -53,23 +54,29 @@ export function checkPropsOf(scope: IConstruct | ConstructSite, construct: strin
   }
 }
 
-/** Required props given, and no prop the type does not have. */
+/**
+ * Required props given, and no prop the type does not have. A key that is Kubernetes' name for
+ * what the library calls otherwise is told first (`containerPort`, not "number is required").
+ */
 function checkNames(scope: IConstruct | ConstructSite, prefix: string, object: Record<string, unknown>, known: Known, alsoKnown: readonly string[]): void {
+  const unknown = Object.keys(object).filter(key => !known.props.includes(key) && !alsoKnown.includes(key));
+  const kubernetes = unknown.map(key => [key, kubernetesName(key, prefix, object[key])] as const).find(([, fix]) => fix !== undefined);
+  const notAProp = (key: string, fix: string) => propError(scope, {
+    prop: `${prefix}${key}`,
+    value: object[key],
+    allowed: `is not a prop of ${prefix === '' ? ('node' in scope ? scope.constructor.name : scope.type) : prefix.slice(0, -1)}`,
+    fix,
+  });
+  if (kubernetes !== undefined) notAProp(kubernetes[0], kubernetes[1]!);
   for (const required of known.required) {
     if (object[required] === undefined) {
       propError(scope, { prop: `${prefix}${required}`, value: undefined, allowed: 'is required', fix: `Set ${prefix}${required}.` });
     }
   }
-  for (const key of Object.keys(object)) {
-    if (known.props.includes(key) || alsoKnown.includes(key)) continue;
+  for (const key of unknown) {
     const nearest = closest(key, [...known.props]);
     const near = distance(key, nearest) <= Math.max(2, Math.floor(key.length / 3));
-    propError(scope, {
-      prop: `${prefix}${key}`,
-      value: object[key],
-      allowed: `is not a prop of ${prefix === '' ? ('node' in scope ? scope.constructor.name : scope.type) : prefix.slice(0, -1)}`,
-      fix: KUBERNETES_NAMES[key] ?? (near ? `Did you mean '${prefix}${nearest}'?` : `Remove it; the props are: ${known.props.join(', ')}.`),
-    });
+    notAProp(key, near ? `Did you mean '${prefix}${nearest}'?` : `Remove it; the props are: ${known.props.join(', ')}.`);
   }
 }
 
@@ -122,6 +129,23 @@ function checkKind(scope: IConstruct | ConstructSite, prop: string, value: unkno
   }
 }
 
+/** A cdk8s-plus Volume factory for Kubernetes' `{ name, emptyDir: {} }` (and configMap, secret, PVC volumes). */
+function volumeFactory(volume: Record<string, unknown>): string | undefined {
+  const name = source(volume.name ?? 'data');
+  const ref = (field: string, key: string) => source((volume[field] as Record<string, unknown> | undefined)?.[key] ?? 'name');
+  if ('emptyDir' in volume) return `Use Volume.fromEmptyDir(this, ${name}, ${name}) (Volume from cdk8s-plus), and mount it with volumeMounts: [{ path, volume }].`;
+  if ('configMap' in volume) return `Use Volume.fromConfigMap(this, ${name}, ConfigMap.fromConfigMapName(this, 'config-map', ${ref('configMap', 'name')})) (Volume and ConfigMap from cdk8s-plus).`;
+  if ('secret' in volume) return `Use Volume.fromSecret(this, ${name}, Secret.fromSecretName(this, 'secret', ${ref('secret', 'secretName')})) (Volume and Secret from cdk8s-plus).`;
+  if ('persistentVolumeClaim' in volume) return `Use Volume.fromPersistentVolumeClaim(this, ${name}, PersistentVolumeClaim.fromClaimName(this, 'claim', ${ref('persistentVolumeClaim', 'claimName')})) (Volume and PersistentVolumeClaim from cdk8s-plus).`;
+  return undefined;
+}
+
+/** `'pods'` -> `ApiResource.PODS`; a resource cdk8s-plus has no constant for -> `ApiResource.custom(...)`. */
+function apiResource(resource: string): string {
+  const constant = resource.replace(/[^A-Za-z0-9]+/g, '_').toUpperCase();
+  return constant in kplus.ApiResource ? `ApiResource.${constant}` : `ApiResource.custom({ apiGroup: '', resourceType: ${source(resource)} })`;
+}
+
 /** Whether `value` is of `kind` at its top level (what a list of it may hold, for a fix to say). */
 function isKind(value: unknown, kind: Kind): boolean {
   if (kind === 'any') return true;
@@ -156,17 +180,59 @@ function source(value: unknown): string {
   return String(value);
 }
 
+const RESOURCES_BY_KIND = 'The library takes resources by kind: resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } } (Cpu from cdk8s-plus, Size from cdk8s).';
+const PROBE = (name: string) => `Use ${name}: Probe.fromCommand(['cat', '/tmp/ready']), Probe.fromHttpGet('/healthz', { port: 8080 }) or Probe.fromTcpSocket({ port: 8080 }) (Probe from cdk8s-plus).`;
+const JSON_PATCH = (field: string, value: unknown) => `The library has no ${field} prop: add it to the pod template with a JSON patch, ApiObject.of(job).addJsonPatch(JsonPatch.add('/spec/template/spec/${field}', ${source(value)})) (ApiObject and JsonPatch from cdk8s).`;
+const IN_DNS = (prop: string, value: unknown) => `Use dns: { ${prop}: ${source(value)} }.`;
+
 /**
- * Kubernetes' names for what the library calls otherwise: an unknown prop of that name is told the
- * library's way instead of the closest name.
+ * Kubernetes' names for what the library calls otherwise, by key (and, where the key means
+ * something else elsewhere, by where it is): an unknown prop of that name is told the library's
+ * way, with the user's value, instead of the closest name.
  */
-const KUBERNETES_NAMES: Readonly<Record<string, string>> = {
-  env: "The library takes environment variables by name: envVariables: { NAME: EnvValue.fromValue('value') } (EnvValue from cdk8s-plus).",
-  limits: 'The library takes resources by kind: resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } } (Cpu from cdk8s-plus, Size from cdk8s).',
-  requests: 'The library takes resources by kind: resources: { cpu: { request: Cpu.millis(250), limit: Cpu.units(1) }, memory: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } } (Cpu from cdk8s-plus, Size from cdk8s).',
-  activeDeadlineSeconds: 'Use activeDeadline: Duration.seconds(n) (Duration from cdk8s).',
-  ttlSecondsAfterFinished: 'Use ttlAfterFinished: Duration.seconds(n) (Duration from cdk8s).',
+const KUBERNETES_NAMES: Readonly<Record<string, (value: unknown, prefix: string) => string | undefined>> = {
+  env: () => "The library takes environment variables by name: envVariables: { NAME: EnvValue.fromValue('value') } (EnvValue from cdk8s-plus).",
+  limits: () => RESOURCES_BY_KIND,
+  requests: () => RESOURCES_BY_KIND,
+  activeDeadlineSeconds: value => `Use activeDeadline: Duration.seconds(${typeof value === 'number' ? value : 'n'}) (Duration from cdk8s).`,
+  ttlSecondsAfterFinished: value => `Use ttlAfterFinished: Duration.seconds(${typeof value === 'number' ? value : 'n'}) (Duration from cdk8s).`,
+  containerPort: value => `The library calls it number: ports: [{ number: ${source(value)} }] (or portNumber: ${source(value)} for the one port).`,
+  mountPath: value => `The library calls it path, and takes the volume itself: volumeMounts: [{ path: ${source(value)}, volume }], volume being a cdk8s-plus Volume of the volumes prop.`,
+  mountPropagation: value => `The library calls it propagation: propagation: MountPropagation.${enumMember(value)} (MountPropagation from cdk8s-plus).`,
+  livenessProbe: () => PROBE('liveness'),
+  readinessProbe: () => PROBE('readiness'),
+  startupProbe: () => PROBE('startup'),
+  runAsUser: value => `The library calls it user: user: ${source(value)}.`,
+  runAsGroup: value => `The library calls it group: group: ${source(value)}.`,
+  runAsNonRoot: value => `The library calls it ensureNonRoot: ensureNonRoot: ${source(value)}.`,
+  seccompProfile: (value, prefix) => (prefix === 'securityContext.'
+    ? `The pod's securityContext takes no seccompProfile: the library gives every container RuntimeDefault; set another per container, container: { securityContext: { seccompProfile: ${source(value)} } }.`
+    : undefined),
+  serviceAccountName: value => `Use serviceAccount: ServiceAccount.fromServiceAccountName(this, 'service-account', ${source(value)}) (ServiceAccount from cdk8s-plus).`,
+  dnsPolicy: value => `Use dns: { policy: DnsPolicy.${enumMember(value)} } (DnsPolicy from cdk8s-plus).`,
+  dnsConfig: value => `The library takes the DNS config in dns: dns: ${source(value)}, with policy, hostname and subdomain beside it.`,
+  hostname: (value, prefix) => (prefix === '' ? IN_DNS('hostname', value) : undefined),
+  subdomain: (value, prefix) => (prefix === '' ? IN_DNS('subdomain', value) : undefined),
+  setHostnameAsFQDN: (value, prefix) => (prefix === '' ? IN_DNS('hostnameAsFQDN', value) : undefined),
+  template: () => 'The library builds the pod template from its props: container (and sidecars, initContainers, volumes, podMetadata, securityContext, dns, serviceAccount).',
+  containers: value => `Give the main container as container: ${Array.isArray(value) && value.length > 0 ? source(value[0]) : '{ image: ... }'}, and any other as sidecars (native sidecars, stopped when it ends) or initContainers.`,
+  selector: () => 'The library writes no selector: the API server generates one that selects exactly the Job\'s own pods.',
+  manualSelector: () => 'The library writes no selector: the API server generates one that selects exactly the Job\'s own pods.',
+  labels: (value, prefix) => (prefix === '' ? `Put them in metadata: { labels: ${source(value)} } (the Job) or podMetadata: { labels: ${source(value)} } (its pods).` : undefined),
+  annotations: (value, prefix) => (prefix === '' ? `Put them in metadata: { annotations: ${source(value)} } (the Job) or podMetadata: { annotations: ${source(value)} } (its pods).` : undefined),
+  apiGroups: () => 'The library takes the API group from each resource: resources: [ApiResource.PODS, ApiResource.JOBS], or ApiResource.custom({ apiGroup, resourceType }) (ApiResource from cdk8s-plus).',
+  ...Object.fromEntries(['tolerations', 'nodeSelector', 'affinity', 'imagePullSecrets', 'priorityClassName', 'topologySpreadConstraints'].map(field => [field, (value: unknown, prefix: string) => (prefix === '' ? JSON_PATCH(field, value) : undefined)])),
 };
+
+/** The fix for an unknown key that is Kubernetes' name for a prop, or undefined. */
+function kubernetesName(key: string, prefix: string, value: unknown): string | undefined {
+  return Object.prototype.hasOwnProperty.call(KUBERNETES_NAMES, key) ? KUBERNETES_NAMES[key](value, prefix) : undefined;
+}
+
+/** `'ClusterFirst'` -> `CLUSTER_FIRST`: the member of a cdk8s-plus enum whose value Kubernetes writes. */
+function enumMember(value: unknown): string {
+  return typeof value === 'string' && value !== '' ? value.replace(/([a-z])([A-Z])/g, '$1_$2').toUpperCase() : 'X';
+}
 
 /**
  * The fix for a wrong kind where the value is Kubernetes' shape (or the obvious one) and the
@@ -199,6 +265,20 @@ function kubernetesShape(prop: string, value: unknown): string | undefined {
     case 'items':
       return Array.isArray(value)
         ? `Use ${value.every(v => typeof v === 'string') ? 'WorkItems.fromList' : 'WorkItems.fromRecords'}(${source(value)}).`
+        : undefined;
+    case 'envFrom':
+      return isObject(value) && ('configMapRef' in (value as object) || 'secretRef' in (value as object))
+        ? `Use ${'configMapRef' in (value as object)
+          ? `Env.fromConfigMap(ConfigMap.fromConfigMapName(this, 'env', ${source((value as { configMapRef?: { name?: unknown } }).configMapRef?.name ?? 'name')})${(value as { prefix?: unknown }).prefix === undefined ? '' : `, ${source((value as { prefix: unknown }).prefix)}`})`
+          : `Env.fromSecret(Secret.fromSecretName(this, 'env', ${source((value as { secretRef?: { name?: unknown } }).secretRef?.name ?? 'name')}))`} (Env, ConfigMap and Secret from cdk8s-plus).`
+        : undefined;
+    case 'volumes':
+      return isObject(value) ? volumeFactory(value as Record<string, unknown>) : undefined;
+    case 'serviceAccount':
+      return typeof value === 'string' ? `Use ServiceAccount.fromServiceAccountName(this, 'service-account', ${source(value)}) (ServiceAccount from cdk8s-plus).` : undefined;
+    case 'resources':
+      return /^rules\[\d+\]\.resources\[\d+\]$/.test(prop) && typeof value === 'string'
+        ? `Use ${apiResource(value)} (ApiResource from cdk8s-plus).`
         : undefined;
     case 'queue':
       return isObject(value) && 'host' in (value as object) ? `Use WorkQueue.fromAddress(${source(value)}).` : undefined;
