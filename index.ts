@@ -1,8 +1,16 @@
 // The construct library (`cdk8s-job-patterns`): what users write in their cdk8s apps. Every name
 // here is public API, recorded in api/cdk8s-job-patterns.api.md; helpers stay inside lib/.
 
+import { connectAppValidator } from './lib/core/app-validation';
+import { MANIFEST_VALIDATOR } from './lib/validation/validate';
+
+// The one seam between the core and validation (lib/core/app-validation.ts): every construct
+// switches validation on for its app through it, and this entry point fills it in.
+connectAppValidator(MANIFEST_VALIDATOR);
+
 // The patterns, one construct each, and the Job they all are.
-export { BatchJob, type BatchJobProps, type JobOptions, type PatternPod } from './lib/core/batch-job';
+export { BatchJob } from './lib/core/batch-job';
+export { type BatchJobProps, type JobOptions, type PatternPod } from './lib/core/job-options';
 export { JobIdentity } from './lib/core/identity';
 export { SingleBatchJob, type SingleBatchJobProps } from './patterns/single-batch-job';
 export { FixedCompletionJob, type FixedCompletionJobProps } from './patterns/fixed-completion-job';
@@ -24,9 +32,10 @@ export { type RedisQueueOptions } from './patterns/work-queue/redis-queue';
 export { type TicketQueueOptions } from './patterns/work-queue/ticket-queue';
 
 // GitOps: the policies, and the names and annotations the YAML carries.
-export { ArgoCdAnnotations, GitOpsMode, GitOpsPolicy, HookDeletePolicy, type HookOptions, HookPhase, jobBaseName } from './lib/core/gitops';
+export { GitOpsMode, GitOpsPolicy, type HookOptions, jobBaseName } from './lib/core/gitops';
+export { HookDeletePolicy, HookPhase } from './lib/core/argo-cd';
 export { JobPattern } from './lib/core/catalogue';
-export { JobPatternAnnotations, JobPatternLabels } from './lib/core/labels';
+export { ArgoCdAnnotations, JobPatternAnnotations, JobPatternLabels } from './lib/core/labels';
 
 // Validation: in the app, as a cdk8s-cli plugin, and as a function.
 export { JobPatternsError } from './lib/core/errors';

@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
-import { BatchJob, JobOptions } from '../lib/core/batch-job';
+import { BatchJob } from '../lib/core/batch-job';
+import { JobOptions } from '../lib/core/job-options';
 import { constructSite, propError, rejectReservedEnv } from '../lib/core/errors';
 import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../lib/core/props';
 

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions } from '../lib/core/batch-job';
+import { BatchJob } from '../lib/core/batch-job';
+import { JobOptions } from '../lib/core/job-options';
 import { CompletionMode, SuccessPolicyRule } from '../lib/core/job-spec';
 import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
 

@@ -1,7 +1,8 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions, PatternPod } from '../lib/core/batch-job';
+import { BatchJob } from '../lib/core/batch-job';
+import { JobOptions, PatternPod } from '../lib/core/job-options';
 import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
 import { checkServiceName, propError, rejectReservedEnv } from '../lib/core/errors';
 
@@ -72,7 +73,7 @@ export class PodToPodJob extends BatchJob {
   /** The headless Service. */
   public readonly service: ApiObject;
   /** The props as `BatchJob` got them: the user's, plus what the pattern fixes (Indexed, `parallelism` = `completions`). */
-  declare protected readonly props: PodToPodJobProps;
+  declare public readonly props: PodToPodJobProps;
 
   constructor(scope: Construct, id: string, props: PodToPodJobProps) {
     super(scope, id, {

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
-import { BatchJob, JobOptions } from '../lib/core/batch-job';
+import { BatchJob } from '../lib/core/batch-job';
+import { JobOptions } from '../lib/core/job-options';
 
 /**
  * Properties of a {@link SingleBatchJob}.

@@ -2,9 +2,10 @@ import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
-import { BatchJob, JobOptions } from '../lib/core/batch-job';
+import { BatchJob } from '../lib/core/batch-job';
+import { JobOptions } from '../lib/core/job-options';
 import { propError, rejectReservedEnv } from '../lib/core/errors';
-import { nameWithHash } from '../lib/core/gitops';
+import { nameWithHash } from '../lib/core/hash';
 import { JobIdentity } from '../lib/core/identity';
 import { WorkItems } from '../lib/core/work-items';
 

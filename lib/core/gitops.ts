@@ -1,59 +1,6 @@
-import { ApiObject, ApiObjectProps } from 'cdk8s';
-import { Construct } from 'constructs';
+import { ArgoCdTracking, HookDeletePolicy, HookPhase, ttlAllowed } from './argo-cd';
+import { HASH_LENGTH, MAX_HASHED_BASE_LENGTH, nameWithHash } from './hash';
 import { ArgoCdAnnotations, JobPatternAnnotations } from './labels';
-import { MAX_JOB_NAME_LENGTH, shortHash } from './names';
-
-// Kept with the other keys in labels.ts (the runtime reads them without loading cdk8s); exported here too, where users found it.
-export { ArgoCdAnnotations };
-
-const GITOPS_POLICY_ANNOTATION = JobPatternAnnotations.GITOPS_POLICY;
-
-/** The sync phase an Argo CD hook runs in. */
-export enum HookPhase {
-  /** Before the application's resources are applied (a database migration). */
-  PRE_SYNC = 'PreSync',
-  /** With the application's resources, ordered by sync wave. */
-  SYNC = 'Sync',
-  /** After every resource of the sync is applied and healthy (a smoke test, a notification). */
-  POST_SYNC = 'PostSync',
-  /** When the sync failed (a clean-up or an alert). */
-  SYNC_FAIL = 'SyncFail',
-}
-
-/** When Argo CD deletes a hook. */
-export enum HookDeletePolicy {
-  /** The previous run is deleted just before the next sync creates the hook again (Argo CD's own default). */
-  BEFORE_HOOK_CREATION = 'BeforeHookCreation',
-  /** Deleted as soon as it succeeded (its logs go with it). */
-  HOOK_SUCCEEDED = 'HookSucceeded',
-  /** Deleted as soon as it failed. */
-  HOOK_FAILED = 'HookFailed',
-}
-
-/**
- * How Argo CD treats a Job it syncs: whether it tracks it (and so re-creates it when it disappears).
- * @internal
- */
-export enum ArgoCdTracking {
-  /** Applied and tracked: a Job that disappears (its TTL deleted it) is re-created and runs again. */
-  TRACKED = 'tracked',
-  /** A hook: created by each sync, never tracked (`argocd.argoproj.io/hook`, or a Helm hook). */
-  HOOK = 'hook',
-  /** `argocd.argoproj.io/hook: Skip`: never applied. */
-  SKIPPED = 'skipped',
-  /** Not synced by Argo CD at all (`GitOpsPolicy.none()`). */
-  NONE = 'none',
-}
-
-/**
- * The TTL rule, decided here only: a `ttlSecondsAfterFinished` is safe unless Argo CD tracks the
- * Job, because a tracked Job that its TTL deleted is re-created by auto-sync and runs again. The
- * library's default TTL, the constructs' error and the rule `gitops/ttl-on-tracked-job` read it.
- * @internal
- */
-export function ttlAllowed(tracking: ArgoCdTracking): boolean {
-  return tracking !== ArgoCdTracking.TRACKED;
-}
 
 /** Options of {@link GitOpsPolicy.hook}. */
 export interface HookOptions {
@@ -101,9 +48,9 @@ export enum GitOpsMode {
  */
 export class GitOpsPolicy {
   /** Hex digits of the spec hash in a {@link runOncePerSpec} Job name. */
-  public static readonly HASH_LENGTH = 8;
+  public static readonly HASH_LENGTH = HASH_LENGTH;
   /** Longest part of a {@link runOncePerSpec} Job name before `-<hash>`: 63 - 1 - 8. */
-  public static readonly MAX_BASE_NAME_LENGTH = MAX_JOB_NAME_LENGTH - 1 - GitOpsPolicy.HASH_LENGTH;
+  public static readonly MAX_BASE_NAME_LENGTH = MAX_HASHED_BASE_LENGTH;
 
   /**
    * The default. Run once for each version of the spec: the Job's name is `<name>-<8 hex>`, the hex
@@ -260,116 +207,12 @@ export class GitOpsPolicy {
 }
 
 /**
- * JSON with object keys sorted at every level and undefined members left out: the same value gives
- * the same text whatever order its keys were added in (cdk8s sorts keys only unless
- * `CDK8S_DISABLE_SORT` is set).
- */
-export function canonicalJson(value: unknown): string {
-  // cdk8s renders keys sorted: then the native JSON.stringify gives the same text, three times faster.
-  return keysSorted(value) ? JSON.stringify(value) : sortedJson(value);
-}
-
-function keysSorted(value: unknown): boolean {
-  if (value === null || typeof value !== 'object') {
-    return true;
-  }
-  if (Array.isArray(value)) {
-    return value.every(keysSorted);
-  }
-  let previous: string | undefined;
-  for (const key of Object.keys(value)) {
-    if ((previous !== undefined && previous > key) || !keysSorted((value as Record<string, unknown>)[key])) {
-      return false;
-    }
-    previous = key;
-  }
-  return true;
-}
-
-function sortedJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') {
-    return JSON.stringify(value);
-  }
-  // Plain loops: this runs once per Job and synth, ten thousand times for a large template expansion.
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) {
-      out += `${i > 0 ? ',' : ''}${value[i] === undefined ? 'null' : sortedJson(value[i])}`;
-    }
-    return `${out}]`;
-  }
-  const record = value as Record<string, unknown>;
-  let out = '{';
-  for (const key of Object.keys(record).sort()) {
-    if (record[key] !== undefined) {
-      out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${sortedJson(record[key])}`;
-    }
-  }
-  return `${out}}`;
-}
-
-/**
- * The content hash of the library, in one place: 8 hex digits (sha256) of a value's canonical
- * JSON. It names runOncePerSpec Jobs after their spec, work-items ConfigMaps after their items, and
- * annotates a Redis queue's pods with its items.
- */
-export function contentHash(value: unknown): string {
-  return shortHash(canonicalJson(value), GitOpsPolicy.HASH_LENGTH);
-}
-
-/** The 8 hex digits of a Job spec, as used in {@link GitOpsPolicy.runOncePerSpec} names. */
-export function specHash(spec: unknown): string {
-  return contentHash(spec);
-}
-
-/**
- * `<base, cut to 54 characters>-<contentHash(content)>`: a name of at most 63 characters that
- * changes with the content.
- * @internal
- */
-export function nameWithHash(base: string, content: unknown): string {
-  const head = base.slice(0, GitOpsPolicy.MAX_BASE_NAME_LENGTH).replace(/-+$/, '');
-  return `${head}-${contentHash(content)}`;
-}
-
-/**
- * A Job's API object whose manifest name follows its GitOps policy: under
- * {@link GitOpsPolicy.runOncePerSpec}, `<name, cut to 54 characters>-<8 hex of the spec>`, the spec
- * exactly as rendered (after every container, env var and JSON patch), so nothing added after
- * construction escapes the hash, and the hash never covers the name itself. Its own `name` stays
- * the base name; under the other policies it renders as a plain ApiObject.
- * @internal
- */
-export class JobApiObject extends ApiObject {
-  constructor(scope: Construct, id: string, props: ApiObjectProps, private readonly policy: GitOpsPolicy) {
-    super(scope, id, props);
-  }
-
-  public toJson(): any {
-    const json = super.toJson();
-    if (this.policy.hashesName) {
-      json.metadata.name = this.policy._jobName(this.name, json.spec);
-    }
-    return json;
-  }
-}
-
-/**
  * The name of a synthesized Job without the spec hash that `GitOpsPolicy.runOncePerSpec()`
  * appends (read from its `job-patterns.cdk8s.io/gitops-policy` annotation): `pi-1a2b3c4d` gives
  * `pi`; under the other policies, or for a Job this library did not make, the name as it is. A base
  * name longer than 54 characters comes back cut to 54. Use it to find "the pi Job" in `dist/`.
  */
 export function jobBaseName(manifest: { readonly metadata: { readonly name: string; readonly annotations?: Readonly<Record<string, string>> } }): string {
-  const hashed = manifest.metadata.annotations?.[GITOPS_POLICY_ANNOTATION] === GitOpsMode.RUN_ONCE_PER_SPEC;
-  return hashed ? manifest.metadata.name.replace(new RegExp(`-[0-9a-f]{${GitOpsPolicy.HASH_LENGTH}}$`), '') : manifest.metadata.name;
-}
-
-/**
- * The sync wave written on `annotations`, or 0 (Argo CD's default) when there is none.
- * @internal
- */
-export function syncWaveOf(annotations: Readonly<Record<string, string>> | undefined): number {
-  const wave = Number.parseInt(annotations?.[ArgoCdAnnotations.SYNC_WAVE] ?? '0', 10);
-  return Number.isNaN(wave) ? 0 : wave;
+  const hashed = manifest.metadata.annotations?.[JobPatternAnnotations.GITOPS_POLICY] === GitOpsMode.RUN_ONCE_PER_SPEC;
+  return hashed ? manifest.metadata.name.replace(new RegExp(`-[0-9a-f]{${HASH_LENGTH}}$`), '') : manifest.metadata.name;
 }

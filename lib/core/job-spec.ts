@@ -112,6 +112,8 @@ export interface JobSpecFields {
    * (`IfNotPresent` for a tagged image, `Always` for `:latest` or no tag).
    */
   readonly imagePullPolicySetFor?: ReadonlySet<string>;
+  /** Names of the Secrets of the pod's `imagePullSecrets`, in order (cdk8s-plus takes one at most). */
+  readonly imagePullSecrets?: readonly string[];
   /** `terminationMessagePolicy` of every container (cdk8s-plus writes none). */
   readonly terminationMessagePolicy?: string;
   /**
@@ -132,7 +134,8 @@ export interface JobSpecFields {
  */
 export function renderJobSpec(template: { readonly metadata: unknown; readonly pod: kplus.k8s.PodSpec }, fields: JobSpecFields): unknown {
   const seccomp = fields.podSeccompProfileType;
-  const withTmp = withTmpVolume(template.pod, fields.tmpVolume);
+  const pulls = fields.imagePullSecrets;
+  const withTmp = withTmpVolume(pulls === undefined ? template.pod : { ...template.pod, imagePullSecrets: pulls.map(name => ({ name })) }, fields.tmpVolume);
   const pod = seccomp === undefined ? withTmp : {
     ...withTmp,
     securityContext: { ...withTmp.securityContext, seccompProfile: { type: seccomp } },

@@ -20,6 +20,11 @@ export class KubernetesVersion {
   public static readonly V1_28 = new KubernetesVersion(28);
   /** Kubernetes 1.37, the newest release supported. */
   public static readonly V1_37 = new KubernetesVersion(37);
+  /**
+   * The version the YAML is for when nothing names one (1.28, the version cdk8s-plus-28 models):
+   * the one default that validation, its schema, the rules and the runtime's `plan` read.
+   */
+  public static readonly DEFAULT = KubernetesVersion.V1_28;
 
   /**
    * A version by its number: `'1.33'`, `'1.33.4'` or `'v1.33'`. Throws for a version outside
@@ -35,7 +40,7 @@ export class KubernetesVersion {
   }
 
   /** The version of the YAML below `scope`: the nearest one applied to it or a parent, else `fallback`. */
-  public static targetOf(scope: IConstruct, fallback: KubernetesVersion = KubernetesVersion.V1_28): KubernetesVersion {
+  public static targetOf(scope: IConstruct, fallback: KubernetesVersion = KubernetesVersion.DEFAULT): KubernetesVersion {
     const found = scope.node.tryGetContext(CONTEXT_KEY);
     return typeof found === 'string' ? KubernetesVersion.of(found) : fallback;
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { shortHash } from './hash';
 
 /** Longest DNS-1123 label, and so the longest Job name (the name is also the pod label `job-name`). */
 export const MAX_JOB_NAME_LENGTH = 63;
@@ -15,11 +15,6 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 /** True when `value` is a valid label value (at most 63 characters, alphanumeric at both ends). */
 export function isLabelValue(value: string): boolean {
   return value.length <= 63 && LABEL_VALUE.test(value);
-}
-
-/** A short, stable hex digest of `input` (first `length` hex chars of sha256). */
-export function shortHash(input: string, length = 8): string {
-  return createHash('sha256').update(input).digest('hex').slice(0, length);
 }
 
 /**

@@ -1,6 +1,9 @@
 import { JobPattern, patternEntry } from '../core/catalogue';
-import { ArgoCdAnnotations, ArgoCdTracking, GitOpsMode, HookPhase, ttlAllowed } from '../core/gitops';
-import { JobPatternAnnotations, JobPatternLabels } from '../core/labels';
+import { ArgoCdTracking, HookPhase, ttlAllowed } from '../core/argo-cd';
+import { GitOpsMode } from '../core/gitops';
+import { JOB_INVARIANTS, JobFields, JobInvariant, RULE_FIXES } from '../core/job-rules';
+import { KubernetesVersion } from '../core/kubernetes-version';
+import { ArgoCdAnnotations, JobPatternAnnotations, JobPatternLabels } from '../core/labels';
 import { isDnsLabel } from '../core/names';
 import { API_RULES, checkAnnotations, checkLabels, checkObjectApi, checkPodApi } from './api-rules';
 import { checkJobApi, JOB_API_RULES } from './job-api-rules';
@@ -21,23 +24,28 @@ export interface RuleHit {
   readonly severity?: Severity;
 }
 
-/** Every rule, by id. The README lists them. */
+/** A rule of the rulebook of Job invariants (lib/core/job-rules.ts): an error, with the rulebook's fix. */
+function invariantRule<Id extends keyof typeof RULE_FIXES>(id: Id): { readonly id: Id; readonly severity: Severity.ERROR; readonly fix: (typeof RULE_FIXES)[Id] } {
+  return { id, severity: Severity.ERROR, fix: RULE_FIXES[id] };
+}
+
+/** Every rule, by id. docs/validation.md lists them (test/readme.test.ts checks it). */
 export const RULES = {
   SCHEMA: { id: 'schema/invalid', severity: Severity.ERROR, fix: 'Remove or correct the field so the object matches the Kubernetes 1.28 API.' },
   UNKNOWN_KIND: { id: 'schema/unknown-kind', severity: Severity.WARNING, fix: 'Nothing to do for a custom resource; otherwise check apiVersion and kind.' },
-  RESTART_POLICY: { id: 'job/restart-policy', severity: Severity.ERROR, fix: "Set restartPolicy to 'Never' (each attempt a new pod) or 'OnFailure'." },
+  RESTART_POLICY: invariantRule('job/restart-policy'),
   PATTERN_SHAPE: { id: 'job/pattern-shape', severity: Severity.ERROR, fix: 'Set completions, parallelism and completionMode as the job-patterns table prescribes for the pattern, or change the pattern annotation.' },
   UNKNOWN_PATTERN: { id: 'job/unknown-pattern', severity: Severity.ERROR, fix: `Use one of: ${Object.values(JobPattern).join(', ')}.` },
   MANUAL_SELECTOR: { id: 'job/manual-selector', severity: Severity.ERROR, fix: 'Give manualSelector: true together with a selector, or neither (the controller generates one).' },
   PARALLELISM: { id: 'job/parallelism-exceeds-completions', severity: Severity.WARNING, fix: 'Lower parallelism to completions; the controller never runs more pods than completions remain.' },
-  INDEXED: { id: 'job/indexed-needs-completions', severity: Severity.ERROR, fix: "Set completions when completionMode is 'Indexed'." },
-  PER_INDEX: { id: 'job/per-index-needs-indexed', severity: Severity.ERROR, fix: "Use backoffLimitPerIndex and maxFailedIndexes only with completionMode 'Indexed' (maxFailedIndexes also needs backoffLimitPerIndex)." },
-  POD_FAILURE_POLICY: { id: 'job/pod-failure-policy-needs-never', severity: Severity.ERROR, fix: "Use restartPolicy 'Never' with a podFailurePolicy." },
+  INDEXED: invariantRule('job/indexed-needs-completions'),
+  PER_INDEX: invariantRule('job/per-index-needs-indexed'),
+  POD_FAILURE_POLICY: invariantRule('job/pod-failure-policy-needs-never'),
   NAME: { id: 'job/name', severity: Severity.ERROR, fix: 'Use a DNS-1123 label of at most 63 characters: it is also the pods\' job-name label.' },
   VERSION: VERSION_RULE,
   DEADLINE: { id: 'job/deadline-shorter-than-backoff', severity: Severity.WARNING, fix: 'Raise activeDeadlineSeconds above the back-off total, or lower backoffLimit: otherwise the deadline, not the backoff limit, ends the Job.' },
   TTL_TRACKED: { id: 'gitops/ttl-on-tracked-job', severity: Severity.WARNING, fix: 'Remove ttlSecondsAfterFinished (GitOpsPolicy.runOncePerSpec(): a hash of the spec in the name, and Argo CD prunes the old Job), or make the Job an Argo CD hook (GitOpsPolicy.hook()); without Argo CD, use GitOpsPolicy.none().' },
-  SUSPENDED_HOOK: { id: 'gitops/suspended-hook', severity: Severity.ERROR, fix: 'Remove spec.suspend (or set it to false), or do not make the Job a hook: Argo CD waits for a hook until it is Healthy or Degraded.' },
+  SUSPENDED_HOOK: invariantRule('gitops/suspended-hook'),
   QUEUE_WAVE_ORDER: { id: 'gitops/queue-wave-order', severity: Severity.WARNING, fix: 'Give the queue\'s objects an earlier argocd.argoproj.io/sync-wave than the workers (WorkQueueJob does: queue syncWave - 2, filler syncWave - 1), or an earlier sync phase.' },
   CONTROLLER_INSTANCE_LABEL: { id: 'gitops/controller-instance-label', severity: Severity.WARNING, fix: 'Remove app.kubernetes.io/instance from the pod template (podMetadata), let the controller give its children labels of their own, and prefer Argo CD\'s annotation tracking (application.resourceTrackingMethod: annotation).' },
   PRIVILEGED: { id: 'pss/privileged', severity: Severity.ERROR, fix: 'Remove privileged: true.' },
@@ -110,7 +118,7 @@ export function checkManifestSet(objects: readonly Obj[]): SetRuleHit[] {
 }
 
 /** Runs every rule on one object. Schema checks are separate (see schema.ts). */
-export function checkRules(object: Obj, minor = 28): RuleHit[] {
+export function checkRules(object: Obj, minor = KubernetesVersion.DEFAULT.minor): RuleHit[] {
   const hits: RuleHit[] = [];
   const hit = (rule: Rule, path: string, message: string, severity?: Severity) => hits.push({ rule, path, message, ...(severity ? { severity } : {}) });
 
@@ -150,10 +158,24 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
   if (named && typeof name === 'string' && !isDnsLabel(name)) {
     hit(RULES.NAME, 'metadata.name', `Job name '${name}' is not a DNS-1123 label of at most 63 characters`);
   }
-  if (pod.restartPolicy !== 'Never' && pod.restartPolicy !== 'OnFailure') {
-    const found = pod.restartPolicy === undefined ? "not set (a pod's default is 'Always')" : `'${pod.restartPolicy}'`;
-    hit(RULES.RESTART_POLICY, `${at}.template.spec.restartPolicy`, `restartPolicy is ${found}; a Job allows only 'Never' or 'OnFailure'`);
-  }
+  const annotations: Obj = metadata.annotations ?? {};
+  const hook = isArgoCdHook(annotations);
+  // The rulebook of Job invariants, which the constructors check too (lib/core/job-rules.ts).
+  const fields: JobFields = {
+    restartPolicy: pod.restartPolicy,
+    completions: spec.completions,
+    parallelism: spec.parallelism,
+    completionMode: spec.completionMode,
+    backoffLimitPerIndex: spec.backoffLimitPerIndex,
+    maxFailedIndexes: spec.maxFailedIndexes,
+    podFailurePolicy: spec.podFailurePolicy !== undefined,
+    suspend: spec.suspend,
+    hookTypes: named && hook ? hookTypes(annotations) : [],
+  };
+  const invariant = (rule: Rule, which: JobInvariant) => {
+    if (which.broken(fields)) hit(rule, `${at}.${which.field}`, which.finding(fields));
+  };
+  invariant(RULES.RESTART_POLICY, JOB_INVARIANTS.RESTART_POLICY);
   if (spec.manualSelector === true && spec.selector === undefined) {
     hit(RULES.MANUAL_SELECTOR, `${at}.manualSelector`, 'manualSelector is true but there is no selector');
   }
@@ -163,19 +185,10 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
   if (typeof spec.parallelism === 'number' && typeof spec.completions === 'number' && spec.parallelism > spec.completions) {
     hit(RULES.PARALLELISM, `${at}.parallelism`, `parallelism (${spec.parallelism}) is greater than completions (${spec.completions}): at most ${spec.completions} pods run at once`);
   }
-  // With neither completions nor parallelism the API server defaults both to 1 (one index).
-  if (spec.completionMode === 'Indexed' && spec.completions === undefined && spec.parallelism !== undefined) {
-    hit(RULES.INDEXED, `${at}.completions`, "completionMode is 'Indexed' but completions is not set");
-  }
-  if (spec.backoffLimitPerIndex !== undefined && spec.completionMode !== 'Indexed') {
-    hit(RULES.PER_INDEX, `${at}.backoffLimitPerIndex`, `backoffLimitPerIndex is ${spec.backoffLimitPerIndex} but completionMode is not 'Indexed'`);
-  }
-  if (spec.maxFailedIndexes !== undefined && spec.backoffLimitPerIndex === undefined) {
-    hit(RULES.PER_INDEX, `${at}.maxFailedIndexes`, `maxFailedIndexes is ${spec.maxFailedIndexes} but backoffLimitPerIndex is not set`);
-  }
-  if (spec.podFailurePolicy !== undefined && pod.restartPolicy !== 'Never') {
-    hit(RULES.POD_FAILURE_POLICY, `${at}.podFailurePolicy`, `a podFailurePolicy needs restartPolicy 'Never', found '${pod.restartPolicy}'`);
-  }
+  invariant(RULES.INDEXED, JOB_INVARIANTS.INDEXED_NEEDS_COMPLETIONS);
+  invariant(RULES.PER_INDEX, JOB_INVARIANTS.PER_INDEX_NEEDS_INDEXED);
+  invariant(RULES.PER_INDEX, JOB_INVARIANTS.MAX_FAILED_NEEDS_PER_INDEX);
+  invariant(RULES.POD_FAILURE_POLICY, JOB_INVARIANTS.POD_FAILURE_POLICY_NEEDS_NEVER);
   checkJobApi(spec, pod, at, hit, named && typeof name === 'string' ? name : undefined);
   checkKueue(spec, metadata, at, hit);
   checkFieldVersions(spec, pod, at, `${at}.template.spec`, minor, hit);
@@ -185,14 +198,10 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
       hit(RULES.DEADLINE, `${at}.activeDeadlineSeconds`, `activeDeadlineSeconds (${spec.activeDeadlineSeconds}) is shorter than the ${backoff} s of back-off that backoffLimit ${spec.backoffLimit ?? 6} allows`);
     }
   }
-  const annotations: Obj = metadata.annotations ?? {};
-  const hook = isArgoCdHook(annotations);
   if (named && spec.ttlSecondsAfterFinished !== undefined && !ttlAllowed(argoCdTrackingOf(annotations))) {
     hit(RULES.TTL_TRACKED, `${at}.ttlSecondsAfterFinished`, `ttlSecondsAfterFinished is ${spec.ttlSecondsAfterFinished} on a Job Argo CD tracks (not a hook): once the TTL deleted it, Argo CD shows it missing and auto-sync re-creates it, so it runs again after every TTL`);
   }
-  if (named && spec.suspend === true && hook && metadata.labels?.[KUEUE_QUEUE_LABEL] === undefined) {
-    hit(RULES.SUSPENDED_HOOK, `${at}.suspend`, `suspend is true on an Argo CD ${hookTypes(annotations).join(',')} hook: Argo CD reports the Job Suspended, keeps the hook running, and the sync never finishes unless something resumes the Job`);
-  }
+  invariant(RULES.SUSPENDED_HOOK, JOB_INVARIANTS.SUSPENDED_HOOK);
   const pattern = annotations[JobPatternAnnotations.PATTERN];
   const instance = spec.template?.metadata?.labels?.[ArgoCdAnnotations.INSTANCE_LABEL];
   if (named && pattern === JobPattern.CONTROLLER_POD && instance !== undefined) {
@@ -273,9 +282,6 @@ export function hasPinnedTag(image: string): boolean {
   const colon = lastSegment.lastIndexOf(':');
   return colon !== -1 && lastSegment.slice(colon + 1) !== 'latest';
 }
-
-/** Kueue's label: a Job carrying it is resumed by Kueue when admitted, so suspend is expected. */
-const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
 
 const HELM_HOOK_TYPES: Record<string, HookPhase> = {
   'pre-install': HookPhase.PRE_SYNC,

@@ -1,5 +1,6 @@
 import type Ajv from 'ajv';
 import type { ErrorObject, ValidateFunction } from 'ajv';
+import { KubernetesVersion } from '../core/kubernetes-version';
 
 /**
  * The committed, generated schemas (scripts/schema/generate.js): no network at synth time. 1.28
@@ -7,9 +8,6 @@ import type { ErrorObject, ValidateFunction } from 'ajv';
  * fields each of them lacks or drops). Each is loaded when a manifest first needs it.
  */
 const SCHEMA_OF_MINOR = (minor: number) => (minor <= 28 ? '1.28.15' : '1.37.2');
-
-/** The Kubernetes version whose API schema manifests are checked against by default. */
-export const SCHEMA_KUBERNETES_VERSION = '1.28.15';
 
 interface SchemaDocument {
   readonly kinds: Record<string, string>;
@@ -75,7 +73,7 @@ function compile(schema: Loaded, definition: string): ValidateFunction {
 }
 
 /** True when the schema of Kubernetes 1.`minor` knows `apiVersion`/`kind` (custom resources are not known). */
-export function isKnownKind(apiVersion: string, kind: string, minor = 28): boolean {
+export function isKnownKind(apiVersion: string, kind: string, minor = KubernetesVersion.DEFAULT.minor): boolean {
   return load(minor).document.kinds[`${apiVersion}/${kind}`] !== undefined;
 }
 
@@ -83,7 +81,7 @@ export function isKnownKind(apiVersion: string, kind: string, minor = 28): boole
  * Checks one object against the Kubernetes 1.`minor` schema, rejecting unknown fields as
  * `kubectl apply --validate=strict` does. Returns no problems for kinds the schema does not know.
  */
-export function checkSchema(object: { apiVersion?: unknown; kind?: unknown }, minor = 28): SchemaProblem[] {
+export function checkSchema(object: { apiVersion?: unknown; kind?: unknown }, minor = KubernetesVersion.DEFAULT.minor): SchemaProblem[] {
   const key = `${object.apiVersion}/${object.kind}`;
   const schema = load(minor);
   const definition = schema.document.kinds[key];

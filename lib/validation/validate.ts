@@ -1,5 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
+import { AppValidator } from '../core/app-validation';
+import { JobApiObject } from '../core/job-name';
 import { closest } from 'fastest-levenshtein';
 import { parseAllDocuments } from 'yaml';
 import { checkManifestSet, checkRules, RULES, Severity, SetRuleHit } from './rules';
@@ -54,7 +56,7 @@ export interface ValidationOptions {
    * The Kubernetes version the manifests are for (`'1.28'` to `'1.37'`): its API schema, and which
    * fields it lacks or drops. An app or chart's own version (`KubernetesVersion.applyTo`) wins.
    *
-   * @default '1.28'
+   * @default - `KubernetesVersion.DEFAULT` (1.28)
    */
   readonly kubernetesVersion?: string;
 
@@ -72,7 +74,7 @@ type Manifest = Record<string, any>;
 interface Entry { readonly manifest: Manifest; readonly constructPath?: string; readonly minor?: number }
 
 /**
- * Validates manifests against the Kubernetes 1.28 schema (unknown fields rejected) and the
+ * Validates manifests against the Kubernetes schema of their version (unknown fields rejected) and the
  * library's rules. Takes YAML text (one or more documents), plain objects, or cdk8s ApiObjects
  * (whose construct paths then appear in the report).
  */
@@ -85,8 +87,12 @@ export function validateManifests(input: string | ReadonlyArray<Record<string, a
 
 /** An object of an app: its manifest, its construct path, and the Kubernetes version of its app or chart. */
 function entryOf(object: ApiObject, manifest: Manifest, options: ValidationOptions): Entry {
-  const fallback = KubernetesVersion.of(options.kubernetesVersion ?? '1.28');
-  return { manifest, constructPath: object.node.path, minor: KubernetesVersion.targetOf(object, fallback).minor };
+  return { manifest, constructPath: object.node.path, minor: KubernetesVersion.targetOf(object, versionOf(options)).minor };
+}
+
+/** The version of `options`, or the library's default. */
+function versionOf(options: ValidationOptions): KubernetesVersion {
+  return options.kubernetesVersion === undefined ? KubernetesVersion.DEFAULT : KubernetesVersion.of(options.kubernetesVersion);
 }
 
 /** Rule ids an earlier version had, and the id that took over (a `skipRules` entry with the old one would skip nothing). */
@@ -99,6 +105,7 @@ const RENAMED_RULES: Readonly<Record<string, string>> = {
  * such an entry would skip nothing, silently. `prefix/*` must match at least one rule.
  */
 function checkSkipRules(skipRules: readonly string[]): void {
+  if (skipRules.length === 0) return;
   const ids = Object.values(RULES).map(r => r.id);
   const prefixes = [...new Set(ids.map(id => `${id.slice(0, id.indexOf('/'))}/*`))];
   for (const entry of skipRules) {
@@ -124,7 +131,7 @@ function validateEntries(entries: readonly Entry[], options: ValidationOptions):
   }
 
   const findings: Finding[] = [];
-  const defaultMinor = KubernetesVersion.of(options.kubernetesVersion ?? '1.28').minor;
+  const defaultMinor = versionOf(options).minor;
   for (const [index, { manifest, constructPath, minor = defaultMinor }] of entries.entries()) {
     const add = (ruleId: string, severity: Severity, path: string, message: string, fix: string) => {
       if (skipped(ruleId)) return;
@@ -140,7 +147,7 @@ function validateEntries(entries: readonly Entry[], options: ValidationOptions):
         fix,
       });
     };
-    if (!isKnownKind(manifest.apiVersion, manifest.kind)) {
+    if (!isKnownKind(manifest.apiVersion, manifest.kind, minor)) {
       add(RULES.UNKNOWN_KIND.id, RULES.UNKNOWN_KIND.severity, 'kind', `${manifest.apiVersion}/${manifest.kind} is not in the Kubernetes 1.${minor} schema; not checked`, RULES.UNKNOWN_KIND.fix);
     }
     const hits = [...checkRules(manifest, minor), ...setHits.get(index) ?? []];
@@ -227,17 +234,32 @@ export function formatReport(report: ValidationReport): string {
 
 const INSTANCE = Symbol.for('cdk8s-job-patterns.ManifestValidation');
 
+/** What the validation of one synth computed, kept until that synth ends. */
+interface SynthMemo {
+  readonly report: ValidationReport;
+  /** Jobs of the library whose manifest validation rendered and that have not rendered since. */
+  readonly pending: Set<ApiObject>;
+}
+
+/** The manifests validation rendered, handed over once to the Job that renders next (see `takeRendered`). */
+const rendered = new Map<ApiObject, { readonly manifest: Manifest; readonly memo: SynthMemo }>();
+
 /**
- * Validation of every ApiObject of an app, hand-written ones included, run by `app.synth()`
- * before anything is written: an error aborts synth and no file is written.
+ * Validation of every ApiObject of an app, hand-written ones included: a cdk8s node validation
+ * (`node.addValidation`, on the app's root), which cdk8s runs before it renders anything, so an
+ * error stops `app.synth()` before a file is written (and `Testing.synth()`, `chart.toJson()`,
+ * `app.synthYaml()` before they return).
  *
- * Every construct of this library switches it on for its app; call {@link ManifestValidation.enable}
+ * Every construct of this library switches it on for its app (through the core's one seam,
+ * lib/core/app-validation.ts, which index.ts connects to it); call {@link ManifestValidation.enable}
  * yourself for an app that has none, or to pass options.
  *
- * The library's one run-time seam is here (cdk8s has no hook for "once per synth, before writing"):
- * it wraps the app's own `synth`/`synthYaml` (this instance only) to validate once per synth
- * instead of once per chart, and during that synth it gives each object's `toJson` the manifest it
- * already rendered for validation, so nothing is rendered twice. Both are undone when synth ends.
+ * Once per synth: cdk8s runs node validations once before `app.synth()` renders and again before
+ * each chart. The first run renders every object, validates, prints the warnings and hands each
+ * of the library's Jobs the manifest it rendered, which the Job writes instead of rendering again;
+ * the later runs of the same synth reuse the report while a Job still holds its manifest (until
+ * the synth's synchronous run ends). Nothing of cdk8s or of an object is replaced: a hand-written
+ * object is rendered twice, once validated and once written.
  */
 export class ManifestValidation implements IValidation {
   /** Switches validation on for the app `scope` belongs to (idempotent) and merges `options`. */
@@ -262,104 +284,78 @@ export class ManifestValidation implements IValidation {
   /** The report of the last validation (undefined before synth). */
   public lastReport?: ValidationReport;
   private options: ValidationOptions = {};
+  private memo?: SynthMemo;
+
+  private constructor(private readonly root: IConstruct) {}
 
   /**
-   * Set while the app synthesizes (to the method: `synth` writes files, `synthYaml` returns text):
-   * cdk8s runs node validations once for the app and again for every chart.
-   */
-  private synthesizing?: 'synth' | 'synthYaml';
-  private reportOfThisSynth?: ValidationReport;
-  /** How to undo, at the end of this synth, each object's `toJson` returning what validation rendered. */
-  private readonly rendered: Array<() => void> = [];
-
-  private constructor(private readonly root: IConstruct) {
-    // Validate once per app.synth(), not once per chart: wrap the App's own synth methods.
-    for (const method of ['synth', 'synthYaml'] as const) {
-      const original = (root as unknown as Record<string, unknown>)[method];
-      if (typeof original !== 'function') continue;
-      Object.defineProperty(root, method, {
-        configurable: true,
-        value: (...args: unknown[]) => {
-          const outer = !this.synthesizing;
-          if (outer) this.synthesizing = method;
-          try {
-            // Validate first: an error stops synth with a readable report, before cdk8s writes.
-            if (outer) this.failOnErrors();
-            return original.apply(root, args);
-          } finally {
-            if (outer) {
-              this.synthesizing = undefined;
-              this.reportOfThisSynth = undefined;
-              this.forgetRendered();
-            }
-          }
-        },
-      });
-    }
-  }
-
-  /**
-   * Validates every ApiObject below the root (once per app.synth()); cdk8s calls it (`IValidation`).
-   * Outside app.synth() (`Testing.synth()`, `chart.toJson()`) it throws the errors, each line
-   * naming its object's construct path, instead of returning them.
+   * Validates every ApiObject below the root, once per synth; cdk8s calls it (`IValidation`) before
+   * it renders. Prints the warnings; throws the errors, each a block naming its object, its
+   * construct path, the field and the fix (cdk8s would print returned strings after the path of
+   * the construct holding this validation, the app's: an empty `[]`).
    */
   public validate(): string[] {
-    let report = this.synthesizing ? this.reportOfThisSynth : undefined;
+    let report = this.memo !== undefined && this.memo.pending.size > 0 ? this.memo.report : undefined;
     if (!report) {
-      report = this.report();
-      if (this.synthesizing) this.reportOfThisSynth = report;
-      // `cdk8s synth` shows what the app prints: the warnings, once per synth, whether or not the
-      // validation plugin is configured (the plugin leaves them to the app; see JobPatternsValidation).
-      if (this.synthesizing === 'synth') {
-        for (const warning of report.warnings) process.stderr.write(`${formatFinding(warning)}\n`);
-      }
+      this.forget();
+      report = this.validateAndHandOver();
+      for (const warning of report.warnings) process.stderr.write(`${formatFinding(warning)}\n`);
     }
     this.lastReport = report;
-    // Outside app.synth() (Testing.synth(), chart.toJson()) cdk8s would print each string after the
-    // path of the construct holding this validation, the app's: an empty `[]`. Throw the count and
-    // the errors instead, one line each, naming its object's construct path.
-    if (!this.synthesizing && !report.ok) {
-      throw new Error(`cdk8s-job-patterns: ${errorCount(report)} in the manifests.\n${report.errors.map(formatFinding).join('\n')}\n`);
-    }
-    return report.errors.map(formatFinding);
-  }
-
-  /** Throws the errors of this synth's report, each a block (the warnings are printed by then). */
-  private failOnErrors(): void {
-    this.validate();
-    const report = this.lastReport!;
     if (!report.ok) {
+      this.forget();
       throw new Error(`cdk8s-job-patterns: ${errorCount(report)} in the manifests; nothing was written.\n\n${report.errors.map(formatFindingBlock).join('\n\n')}\n`);
     }
+    return [];
   }
 
   /** Validates every ApiObject below the root now and returns the report. */
   public report(): ValidationReport {
-    const objects = this.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
-    if (!this.synthesizing) {
-      return validateManifests(objects, this.options);
-    }
-    // In app.synth() validation comes first, and then cdk8s renders every object again to write
-    // it. Render each once: the manifests validated are the ones written, and rendering (a third of
-    // a synth) is not done twice. Nothing changes an object between the two (other constructs'
-    // validations run in between: they must not change objects either).
+    return validateManifests(this.apiObjects(), this.options);
+  }
+
+  private apiObjects(): ApiObject[] {
+    return this.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+  }
+
+  /** Renders and validates every object, and hands each Job of the library the manifest it rendered. */
+  private validateAndHandOver(): ValidationReport {
+    const objects = this.apiObjects();
     const manifests = objects.map(o => o.toJson());
-    objects.forEach((o, i) => this.rememberRendered(o, manifests[i]));
-    return validateEntries(manifests.map((manifest, i) => entryOf(objects[i], manifest, this.options)), this.options);
+    const report = validateEntries(manifests.map((manifest, i) => entryOf(objects[i], manifest, this.options)), this.options);
+    const memo: SynthMemo = { report, pending: new Set() };
+    objects.forEach((object, i) => {
+      // Not `instanceof`: cdk8s' ApiObject answers it for every ApiObject (Symbol.hasInstance).
+      if (JobApiObject.prototype.isPrototypeOf(object)) {
+        memo.pending.add(object);
+        rendered.set(object, { manifest: manifests[i], memo });
+      }
+    });
+    this.memo = memo;
+    // The synth is one synchronous run: what it did not take is forgotten when it ends.
+    queueMicrotask(() => {
+      if (this.memo === memo) this.forget();
+    });
+    return report;
   }
 
-  private rememberRendered(object: ApiObject, manifest: unknown): void {
-    // Shadows the method (or the instance's own wrapper, such as the spec-hash name) until the end of synth.
-    const own = Object.getOwnPropertyDescriptor(object, 'toJson');
-    Object.defineProperty(object, 'toJson', { configurable: true, writable: true, value: () => manifest });
-    this.rendered.push(own
-      ? () => Object.defineProperty(object, 'toJson', own)
-      : () => delete (object as { toJson?: unknown }).toJson);
-  }
-
-  private forgetRendered(): void {
-    for (const undo of this.rendered.splice(0)) {
-      undo();
-    }
+  private forget(): void {
+    for (const object of this.memo?.pending ?? []) rendered.delete(object);
+    this.memo = undefined;
   }
 }
+
+/** Validation as the core's seam needs it (lib/core/app-validation.ts); index.ts connects it. */
+export const MANIFEST_VALIDATOR: AppValidator = {
+  // Once per construct of the library: nothing to merge after the first.
+  enable: scope => {
+    if ((scope.node.root as { [INSTANCE]?: ManifestValidation })[INSTANCE] === undefined) ManifestValidation.enable(scope);
+  },
+  takeRendered: object => {
+    const entry = rendered.get(object);
+    if (entry === undefined) return undefined;
+    rendered.delete(object);
+    entry.memo.pending.delete(object);
+    return entry.manifest;
+  },
+};

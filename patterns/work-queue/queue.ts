@@ -6,8 +6,8 @@ import { JobDefault, JOB_DEFAULTS, mountsTmp, withContainerDefaults, withPodSecu
 import { DefaultFlag, JobPatternDefaults } from '../../lib/core/default-flags';
 import { propError } from '../../lib/core/errors';
 import { patchPodTemplate } from '../../lib/core/job-spec';
-import { ArgoCdAnnotations, GitOpsPolicy } from '../../lib/core/gitops';
-import { JobPatternLabels, standardLabels } from '../../lib/core/labels';
+import { GitOpsPolicy } from '../../lib/core/gitops';
+import { ArgoCdAnnotations, JobPatternLabels, standardLabels } from '../../lib/core/labels';
 
 /** Where workers reach a work queue. */
 export interface WorkQueueAddress {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { BatchJob, JobOptions, PatternPod } from '../../lib/core/batch-job';
+import { BatchJob } from '../../lib/core/batch-job';
+import { JobOptions, PatternPod } from '../../lib/core/job-options';
 import { constructSite, propError, rejectReservedEnv } from '../../lib/core/errors';
 import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../../lib/core/props';
 import { JobPattern, PATTERN_CATALOGUE } from '../../lib/core/catalogue';
@@ -118,7 +119,7 @@ export class WorkQueueJob extends BatchJob {
   /** Effective `syncWave` of the worker Job. */
   public readonly syncWave: number;
   /** The props as `BatchJob` got them: the user's, with the effective `completions` and `parallelism` and the sync-wave annotation. */
-  declare protected readonly props: WorkQueueJobProps;
+  declare public readonly props: WorkQueueJobProps;
 
   constructor(scope: Construct, id: string, props: WorkQueueJobProps) {
     // Checked before they are read here (a JavaScript caller's `metadata: 'x'` would be spread).

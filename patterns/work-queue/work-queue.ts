@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { PatternPod } from '../../lib/core/batch-job';
+import { PatternPod } from '../../lib/core/job-options';
 import { checkServiceName } from '../../lib/core/errors';
-import { contentHash, GitOpsPolicy } from '../../lib/core/gitops';
+import { GitOpsPolicy } from '../../lib/core/gitops';
+import { contentHash } from '../../lib/core/hash';
 import { JobIdentity } from '../../lib/core/identity';
 import { JobPatternAnnotations } from '../../lib/core/labels';
 import {

@@ -151,6 +151,41 @@ describe('BatchJob fields cdk8s-plus-28 lacks', () => {
     for (const field of ['completions', 'parallelism', 'completionMode', 'suspend', 'podFailurePolicy', 'backoffLimitPerIndex', 'maxFailedIndexes', 'podReplacementPolicy']) {
       expect(spec).not.toHaveProperty(field);
     }
+    expect(spec.template.spec).not.toHaveProperty('imagePullSecrets');
+  });
+
+  test('imagePullSecrets: the private registries\' credentials, in order', () => {
+    // GIVEN two pull secrets, one of them created in the app
+    const c = chart();
+    const own = new kplus.Secret(c, 'registry', { metadata: { name: 'registry-auth' }, type: 'kubernetes.io/dockerconfigjson' });
+    const j = new BatchJob(c, 'job', {
+      container: { image: 'registry.example.com/team/tool:1.2.0' },
+      imagePullSecrets: [kplus.Secret.fromSecretName(c, 'shared', 'shared-registry'), own],
+    });
+
+    // THEN the pod reads them back, and the object model keeps them
+    expect(job(c).spec.template.spec.imagePullSecrets).toEqual([{ name: 'shared-registry' }, { name: 'registry-auth' }]);
+    expect(j.props.imagePullSecrets?.map(secret => secret.name)).toEqual(['shared-registry', 'registry-auth']);
+  });
+});
+
+describe('BatchJob as a pod selector', () => {
+  test('selects the pods of every run of the Job by its labels (cdk8s-plus\' own would throw)', () => {
+    // GIVEN a Job in a namespace
+    const c = chart();
+    const j = new BatchJob(c, 'job', { metadata: { name: 'pi', namespace: 'batch' }, container: CONTAINER, partOf: 'math' });
+
+    // WHEN it is a NetworkPolicy's peer
+    const policy = new kplus.NetworkPolicy(c, 'policy', { selector: kplus.Pods.all(c, 'all') });
+    policy.addIngressRule(j);
+
+    // THEN the selector names the Job's labels, which its pod template carries
+    const config = j.toPodSelectorConfig();
+    expect(config.labelSelector._toKube()).toEqual({ matchLabels: j.labels, matchExpressions: undefined });
+    expect(config.namespaces?.names).toEqual(['batch']);
+    expect(job(c).spec.template.metadata.labels).toMatchObject(j.labels);
+    const ingress = synth(c).find(m => m.kind === 'NetworkPolicy')!.spec.ingress[0].from[0];
+    expect(ingress.podSelector).toEqual({ matchLabels: j.labels });
   });
 });
 
@@ -317,8 +352,8 @@ describe('BatchJob errors', () => {
       "test/job (BatchJob): 'parallelism' must be a whole number >= 0, got -2. Set parallelism to 0 (paused) or more."],
     ['fails when activeDeadline is under a second', { activeDeadline: Duration.millis(500) },
       "test/job (BatchJob): 'activeDeadline' must be a whole number of seconds >= 1, got 0.5 seconds. Use a deadline of at least Duration.seconds(1), or omitDefaults: [JobDefault.ACTIVE_DEADLINE] for none."],
-    ['fails when Indexed has no completions', { completionMode: CompletionMode.INDEXED },
-      "test/job (BatchJob): 'completions' must be set when completionMode is 'Indexed', got undefined. Set completions to the number of indexes."],
+    ['fails when Indexed has parallelism but no completions', { completionMode: CompletionMode.INDEXED, parallelism: 2 },
+      "test/job (BatchJob): 'completions' must be set when completionMode is 'Indexed' and parallelism is set (parallelism is 2; with neither, Kubernetes runs one index), got undefined. Set completions to the number of indexes."],
     ['fails when backoffLimitPerIndex is used without Indexed', { completions: 2, backoffLimitPerIndex: 1 },
       "test/job (BatchJob): 'backoffLimitPerIndex' needs completionMode 'Indexed', got 1. Set completionMode: CompletionMode.INDEXED, or remove backoffLimitPerIndex."],
     ['fails when maxFailedIndexes is used without backoffLimitPerIndex', { completions: 2, completionMode: CompletionMode.INDEXED, maxFailedIndexes: 1 },

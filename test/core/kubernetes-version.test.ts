@@ -31,6 +31,30 @@ describe('KubernetesVersion', () => {
     expect([KubernetesVersion.targetOf(plain).minor, KubernetesVersion.targetOf(newer).minor]).toEqual([28, 37]);
   });
 
+  test('1.28 is the one default: validation without a version, and an app that names none', () => {
+    expect(KubernetesVersion.DEFAULT).toBe(KubernetesVersion.V1_28);
+    expect(KubernetesVersion.targetOf(Testing.app())).toBe(KubernetesVersion.DEFAULT);
+    // A field 1.28 does not know is refused without a version, as with 1.28 named.
+    const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: { managedBy: 'kueue.x-k8s.io/multikueue', template: { spec: { restartPolicy: 'Never', containers: [{ name: 'm', image: 'busybox:1.36.1' }] } } } };
+    const ids = (options: { kubernetesVersion?: string }) => validateManifests([job], options).errors.map(f => f.ruleId);
+    expect(ids({})).toEqual(ids({ kubernetesVersion: '1.28' }));
+  });
+
+  test.each([
+    ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicy', { failurePolicy: 'Fail', matchConstraints: { resourceRules: [{ apiGroups: ['batch'], apiVersions: ['v1'], operations: ['CREATE'], resources: ['jobs'] }] }, validations: [{ expression: 'object.spec.backoffLimit <= 6' }] }],
+    ['admissionregistration.k8s.io/v1', 'ValidatingAdmissionPolicyBinding', { policyName: 'jobs', validationActions: ['Deny'] }],
+    ['networking.k8s.io/v1', 'ServiceCIDR', { cidrs: ['10.96.0.0/16'] }],
+  ])('a 1.37 target knows %s/%s; 1.28 does not', (apiVersion, kind, spec) => {
+    // GIVEN an object of a kind 1.28 does not have
+    const manifest = { apiVersion, kind, metadata: { name: 'x' }, spec };
+    const unknownKind = (kubernetesVersion: string) => validateManifests([manifest], { kubernetesVersion }).findings.filter(f => f.ruleId === 'schema/unknown-kind');
+
+    // THEN a 1.37 target checks it against its schema without a warning, and 1.28 warns
+    expect(unknownKind('1.37')).toEqual([]);
+    expect(validateManifests([manifest], { kubernetesVersion: '1.37' }).findings).toEqual([]);
+    expect(unknownKind('1.28').map(f => f.message)).toEqual([`${apiVersion}/${kind} is not in the Kubernetes 1.28 schema; not checked`]);
+  });
+
   test('the maturity table cites a source for every field', () => {
     for (const f of FIELD_MATURITY) {
       expect([f.field, f.alpha <= f.beta && f.beta <= f.ga, /KEP-\d+; feature gate \w+: alpha 1\.\d+, beta 1\.\d+, GA 1\.\d+/.test(f.source)]).toEqual([f.field, true, true]);

@@ -3,8 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import {
   BatchJob, GitOpsMode, GitOpsPolicy, JobPattern, JobPatternAnnotations, JobPatternLabels, JobTemplateExpansion, PodReplacementPolicy, warningsOf, WorkItems,
 } from '../../index';
-import { specHash } from '../../lib/core/gitops';
-import { shortHash } from '../../lib/core/names';
+import { contentHash, shortHash } from '../../lib/core/hash';
 import { chart, CONTAINER, job, Manifest, synth } from '../util';
 
 const ECHO: kplus.ContainerProps = { image: 'busybox:1.36.1', command: ['sh', '-c', 'echo processing {{item}}'] };
@@ -98,7 +97,7 @@ describe('JobTemplateExpansion', () => {
     const expected = job(plain);
     expect(expected.metadata).toMatchObject({ namespace: 'batch', labels: { env: 'test' } });
     // The same spec, so the same hash after the item's own name.
-    expect(job(expansion, 'process-apple')).toEqual({ ...expected, metadata: { ...expected.metadata, name: `process-apple-${specHash(expected.spec)}` } });
+    expect(job(expansion, 'process-apple')).toEqual({ ...expected, metadata: { ...expected.metadata, name: `process-apple-${contentHash(expected.spec)}` } });
   });
 
   test('parameters are filled into command, args and env values; $(VAR) and env from elsewhere are left alone', () => {
@@ -150,7 +149,7 @@ describe('JobTemplateExpansion', () => {
     expect(longName).toBe(`process-${'x'.repeat(37)}-${shortHash(`process-${long}`)}`);
     expect(longName).toHaveLength(54);
     const manifests = jobs(c);
-    expect(e.names).toEqual([`${apple}-${specHash(manifests[0].spec)}`, `${longName}-${specHash(manifests[1].spec)}`]);
+    expect(e.names).toEqual([`${apple}-${contentHash(manifests[0].spec)}`, `${longName}-${contentHash(manifests[1].spec)}`]);
     expect(e.names[1]).toHaveLength(63);
   });
 

@@ -83,11 +83,15 @@ describe('gitops/suspended-hook', () => {
     expect(gitops([jobManifest('j', { spec: suspend, annotations: { 'helm.sh/hook': 'pre-upgrade' } })]).map(f => f[0])).toEqual(['gitops/suspended-hook']);
   });
 
+  test('fails on a suspended hook queued by Kueue: Kueue suspends a queued Job itself, the manifest must not', () => {
+    const queued = jobManifest('j', { spec: suspend, annotations: { 'argocd.argoproj.io/hook': 'Sync' }, labels: { 'kueue.x-k8s.io/queue-name': 'batch' } });
+    expect(gitops([queued]).map(f => f[0])).toEqual(['gitops/suspended-hook']);
+  });
+
   test.each([
     ['a suspended Job that is no hook', jobManifest('j', { spec: suspend })],
     ['a hook that is not suspended', jobManifest('j', { spec: { suspend: false }, annotations: { 'argocd.argoproj.io/hook': 'Sync' } })],
     ['a suspended Skip hook', jobManifest('j', { spec: suspend, annotations: { 'argocd.argoproj.io/hook': 'Skip' } })],
-    ['a suspended hook Kueue resumes', jobManifest('j', { spec: suspend, annotations: { 'argocd.argoproj.io/hook': 'Sync' }, labels: { 'kueue.x-k8s.io/queue-name': 'batch' } })],
   ])('passes for %s', (_name, m) => {
     expect(gitops([m])).toEqual([]);
   });

@@ -142,8 +142,8 @@ describe('bad-input matrix: raw manifests', () => {
     ManifestValidation.enable(chart);
 
     // WHEN / THEN
-    expect(() => Testing.synth(chart)).toThrow('cdk8s-job-patterns: 1 error(s) in the manifests.\n'
-      + 'error schema/invalid ConfigMap/x (test/hand) at datta: unknown field "datta". Fix: Remove or correct the field so the object matches the Kubernetes 1.28 API.\n');
+    expect(() => Testing.synth(chart)).toThrow('cdk8s-job-patterns: 1 error(s) in the manifests; nothing was written.\n\nerror schema/invalid\n  object:    ConfigMap/x\n'
+      + '  construct: test/hand\n  field:     datta\n  problem:   unknown field "datta"\n  fix:       Remove or correct the field so the object matches the Kubernetes 1.28 API.\n');
     expect(() => Testing.synth(chart)).not.toThrow('[]');
   });
 
@@ -216,7 +216,7 @@ const props: Array<[string, any, string]> = [
   ['a negative backoffLimit', { backoffLimit: -1 }, "bad/job (BatchJob): 'backoffLimit' must be a whole number >= 0, got -1."],
   ['a fractional parallelism', { parallelism: 0.5 }, "bad/job (BatchJob): 'parallelism' must be a whole number >= 0, got 0.5."],
   ['an invalid name', { metadata: { name: 'Bad_Name' } }, "bad/job (BatchJob): 'metadata.name' must be a DNS-1123 label of at most 63 characters"],
-  ['Indexed without completions', { completionMode: CompletionMode.INDEXED }, "bad/job (BatchJob): 'completions' must be set when completionMode is 'Indexed', got undefined."],
+  ['Indexed with parallelism but no completions', { completionMode: CompletionMode.INDEXED, parallelism: 2 }, "bad/job (BatchJob): 'completions' must be set when completionMode is 'Indexed' and parallelism is set (parallelism is 2; with neither, Kubernetes runs one index), got undefined."],
   ['podFailurePolicy with OnFailure', { restartPolicy: kplus.RestartPolicy.ON_FAILURE, podFailurePolicy: [{ action: PodFailurePolicyAction.FAIL_JOB, onExitCodes: { operator: PodFailurePolicyOperator.IN, values: [1] } }] }, "bad/job (BatchJob): 'podFailurePolicy' needs restartPolicy 'Never' (restartPolicy is 'OnFailure')"],
   ['an omitted default that is also set', { omitDefaults: [JobDefault.ACTIVE_DEADLINE], activeDeadline: Duration.minutes(1) }, "bad/job (BatchJob): 'activeDeadline' cannot be set while omitDefaults contains JobDefault.ACTIVE_DEADLINE, got 60 seconds."],
   ['maxFailedIndexes without backoffLimitPerIndex', { completions: 2, completionMode: CompletionMode.INDEXED, maxFailedIndexes: 1 }, "bad/job (BatchJob): 'maxFailedIndexes' needs backoffLimitPerIndex, got 1."],

@@ -1,50 +1,73 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Lazy } from 'cdk8s';
+import { ApiObject, App, Chart, Lazy, Testing } from 'cdk8s';
 import { ManifestValidation, SingleBatchJob } from '../../index';
+import { JobApiObject } from '../../lib/core/job-name';
 
-test('app.synth() validates the app once, not once per chart', () => {
-  // GIVEN an app of five charts
+// Validation is a cdk8s node validation (no method of cdk8s or of an object is replaced): cdk8s runs
+// it before app.synth() renders and again before each chart. These tests count renders to show
+// that one synth validates once and renders each of the library's Jobs once.
+
+/** An app of `charts` charts with a Job each, and a hand-written object in the first that counts its renders. */
+function appOfCharts(charts: number): { app: App; renders: () => number; configMap: ApiObject; outdir: string } {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-once-'));
   const app = new App({ outdir });
-  for (let c = 0; c < 5; c++) {
-    new SingleBatchJob(new Chart(app, `chart${c}`), 'job', { container: { image: 'busybox:1.36.1' } });
+  let renders = 0;
+  let configMap: ApiObject | undefined;
+  for (let c = 0; c < charts; c++) {
+    const chart = new Chart(app, `chart${c}`);
+    new SingleBatchJob(chart, 'job', { metadata: { name: `job${c}` }, container: { image: 'busybox:1.36.1' } });
+    configMap ??= new ApiObject(chart, 'cm', {
+      apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: Lazy.any({ produce: () => ({ renders: `${++renders}` }) }),
+    });
   }
-  const validation = ManifestValidation.enable(app);
-  const report = jest.spyOn(validation, 'report');
+  return { app, renders: () => renders, configMap: configMap!, outdir };
+}
+
+/** Counts the renders of the library's Jobs while `run` runs. */
+function jobRenders(run: () => void): number {
+  const render = jest.spyOn(JobApiObject.prototype as unknown as { render(): unknown }, 'render');
+  try {
+    run();
+    return render.mock.calls.length;
+  } finally {
+    render.mockRestore();
+  }
+}
+
+test('app.synth() validates the app once, not once per chart, and renders each Job once', () => {
+  // GIVEN an app of five charts
+  const { app, renders, outdir } = appOfCharts(5);
 
   // WHEN it is synthesized twice
-  app.synth();
-  const first = report.mock.calls.length;
-  app.synth();
+  const first = jobRenders(() => app.synth());
+  const hand = renders();
+  const second = jobRenders(() => app.synth());
 
-  // THEN each synth validated once (cdk8s alone would run the validation six times)
-  expect(first).toBe(1);
-  expect(report.mock.calls.length).toBe(2);
+  // THEN each synth rendered each Job once (validated, then written), and the hand-written object
+  // twice: once validated, once written (cdk8s alone would validate six times)
+  expect(first).toBe(5);
+  expect(second).toBe(5);
+  expect(hand).toBe(2);
+  expect(renders()).toBe(4);
   expect(fs.readdirSync(outdir).sort()).toEqual(['chart0.k8s.yaml', 'chart1.k8s.yaml', 'chart2.k8s.yaml', 'chart3.k8s.yaml', 'chart4.k8s.yaml']);
   fs.rmSync(outdir, { recursive: true, force: true });
 });
 
-test('app.synth() renders each object once: the manifests it validated are the ones it writes', () => {
-  // GIVEN an app with a Job and a hand-written object that counts its renders
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-once-'));
-  const app = new App({ outdir });
-  const chart = new Chart(app, 'chart');
-  const job = new SingleBatchJob(chart, 'job', { metadata: { name: 'job' }, container: { image: 'busybox:1.36.1' } });
-  let renders = 0;
-  const configMap = new ApiObject(chart, 'cm', {
-    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm' }, data: Lazy.any({ produce: () => ({ renders: `${++renders}` }) }),
-  });
+test('the manifests validated are the ones written; after synth every object renders afresh', () => {
+  // GIVEN an app with a Job and a hand-written object
+  const { app, renders, configMap, outdir } = appOfCharts(1);
+  const job = app.node.findAll().find((c): c is SingleBatchJob => c instanceof SingleBatchJob)!;
 
   // WHEN it is synthesized
   app.synth();
 
-  // THEN the object was rendered once (cdk8s alone renders it for validation and again to write it)
-  expect(renders).toBe(1);
-  expect(fs.readFileSync(path.join(outdir, 'chart.k8s.yaml'), 'utf-8')).toContain('renders: "1"');
-  // and after synth every object renders afresh again: a later change still shows in the Job's name
-  expect(configMap.toJson().data.renders).toBe('2');
+  // THEN the hand-written object was rendered for validation and again to be written
+  expect(renders()).toBe(2);
+  expect(fs.readFileSync(path.join(outdir, 'chart0.k8s.yaml'), 'utf-8')).toContain('renders: "2"');
+  // and a later change still shows in the Job's name, in the same synchronous run
+  expect(configMap.toJson().data.renders).toBe('3');
   const before = job.name;
   job.addContainer({ name: 'second', image: 'busybox:1.36.1' });
   expect(job.name).not.toBe(before);
@@ -52,15 +75,43 @@ test('app.synth() renders each object once: the manifests it validated are the o
   fs.rmSync(outdir, { recursive: true, force: true });
 });
 
-test('a failed app.synth() leaves no remembered renders behind', () => {
+test('a change between two synths of the same synchronous run is validated and written', () => {
+  // GIVEN a chart synthesized once
+  const chart = Testing.chart();
+  const job = new SingleBatchJob(chart, 'job', { metadata: { name: 'job' }, container: { image: 'busybox:1.36.1' } });
+  const first = Testing.synth(chart)[0];
+
+  // WHEN a container is added and the chart synthesized again at once
+  job.addContainer({ name: 'second', image: 'busybox:1.36.1' });
+  const second = Testing.synth(chart)[0];
+
+  // THEN the second synth wrote the change
+  expect(second.spec.template.spec.containers).toHaveLength(2);
+  expect(second.metadata.name).not.toBe(first.metadata.name);
+  // and validated it: a second bad container fails at once
+  job.addContainer({ name: 'root', image: 'busybox:1.36.1', securityContext: { ensureNonRoot: false, user: 0 } });
+  expect(() => Testing.synth(chart)).toThrow(/error pss\/run-as-user/);
+});
+
+test('a failed app.synth() leaves no manifest behind: the next render renders afresh', () => {
   const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-once-')) });
   const chart = new Chart(app, 'chart');
-  new SingleBatchJob(chart, 'job', { container: { image: 'busybox:1.36.1' } });
+  const job = new SingleBatchJob(chart, 'job', { container: { image: 'busybox:1.36.1' } });
   let renders = 0;
   const bad = new ApiObject(chart, 'bad', {
     apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bad' }, data: Lazy.any({ produce: () => ({ renders: ++renders }) }),
   });
   expect(() => app.synth()).toThrow(/error schema\/invalid\n  object:    ConfigMap\/bad\n/);
   expect(bad.toJson().data.renders).toBe(2);
+  expect(jobRenders(() => job.apiObject.toJson())).toBe(1);
+  expect(fs.readdirSync(app.outdir)).toEqual([]);
   fs.rmSync(app.outdir, { recursive: true, force: true });
+});
+
+test('Testing.synth() throws the same report as app.synth(): each error a block', () => {
+  const chart = Testing.chart();
+  new ApiObject(chart, 'hand', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, datta: {} } as any);
+  ManifestValidation.enable(chart);
+  expect(() => Testing.synth(chart)).toThrow('cdk8s-job-patterns: 1 error(s) in the manifests; nothing was written.\n\nerror schema/invalid\n'
+    + '  object:    ConfigMap/x\n  construct: test/hand\n  field:     datta\n  problem:   unknown field "datta"\n');
 });

@@ -278,7 +278,7 @@ describe('WorkQueueJob size', () => {
     new WorkQueueJob(c, 'thumbs', { metadata: { name: 'thumbs' }, queue: WorkQueue.redis({ items }), container: CONTAINER });
 
     // THEN synth stops, naming the filler and the way out
-    expect(() => synth(c)).toThrow(/error size\/request Job\/thumbs-filler-[0-9a-f]{8} \(test\/thumbs\/Queue\/Filler\/Resource\): the object is \d+ KiB, over etcd's request limit of 1\.5 MiB: the API server refuses to store it \("etcdserver: request is too large"\)\. Fix: Make the object smaller than 1\.5 MiB \(etcd's request limit\): for work items, a ConfigMap-fed worker, fewer items per object, or a queue of your own\./);
+    expect(() => synth(c)).toThrow(/error size\/request\n  object:    Job\/thumbs-filler-[0-9a-f]{8}\n  construct: test\/thumbs\/Queue\/Filler\/Resource\n  problem:   the object is \d+ KiB, over etcd's request limit of 1\.5 MiB: the API server refuses to store it \("etcdserver: request is too large"\)\n  fix:       Make the object smaller than 1\.5 MiB \(etcd's request limit\): for work items, a ConfigMap-fed worker, fewer items per object, or a queue of your own\./);
   });
 });
 
