@@ -1,0 +1,48 @@
+import { ApiObject, Testing } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { AppValidator, connectAppValidator } from '../../lib/core/app-validation';
+import { BatchJob } from '../../lib/core/batch-job';
+import { CONTAINER } from '../util';
+
+// The seam between core and validation, on its own: this file imports core, not index.ts, so no
+// validation is connected until a test connects one.
+
+describe('the core\'s one seam to validation', () => {
+  test('without a connected validator, core validates nothing and renders itself', () => {
+    // GIVEN a Job and a hand-written object with an unknown field
+    const chart = Testing.chart();
+    new BatchJob(chart, 'job', { metadata: { name: 'job' }, container: CONTAINER });
+    new ApiObject(chart, 'bad', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bad' }, datta: {} } as any);
+
+    // THEN synth writes both: nothing validated
+    expect(Testing.synth(chart).map(m => m.kind)).toEqual(['Job', 'ConfigMap']);
+  });
+
+  test('a connected validator is switched on for the app of every Job, and hands a Job its manifest once', () => {
+    // GIVEN a validator that records what core asks of it
+    const enabled: IConstruct[] = [];
+    const handed = new Map<ApiObject, Record<string, any>>();
+    const validator: AppValidator = {
+      enable: scope => { enabled.push(scope); },
+      takeRendered: object => {
+        const manifest = handed.get(object);
+        handed.delete(object);
+        return manifest;
+      },
+    };
+    connectAppValidator(validator);
+
+    // WHEN two Jobs are made, and the validator holds a manifest for the first
+    const chart = Testing.chart();
+    const first = new BatchJob(chart, 'first', { metadata: { name: 'first' }, container: CONTAINER });
+    new BatchJob(chart, 'second', { metadata: { name: 'second' }, container: CONTAINER });
+    const rendered = first.apiObject.toJson();
+    handed.set(first.apiObject, rendered);
+
+    // THEN core enabled it once per Job, and the first Job's next render is the manifest handed over, once
+    expect(enabled.map(scope => scope.node.path)).toEqual(['test/first', 'test/second']);
+    expect(first.apiObject.toJson()).toBe(rendered);
+    expect(first.apiObject.toJson()).not.toBe(rendered);
+    expect(first.apiObject.toJson()).toEqual(rendered);
+  });
+});
