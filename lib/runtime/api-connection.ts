@@ -167,3 +167,58 @@ export async function getJson<T>(connection: ApiConnection, path: string, query:
     throw new Error(`GET ${path}: the API server's answer is not JSON: ${body.slice(0, 200)}`);
   }
 }
+
+/**
+ * Reads a list answer (`{"kind":...,"metadata":{...},"items":[{...},...]}`) one item at a time:
+ * `onItem` gets each element of its top-level `items`, parsed on its own, in order; what is
+ * returned is the rest of the answer (its `metadata`), with `items` empty. Parsing a page of 500
+ * Jobs at once makes all of them live together, which grows V8's young generation and promotes
+ * the whole page; one at a time, each dies young but for what `onItem` keeps. An answer that is
+ * not JSON throws an error with `notJson: true` (before or after some items were handed out).
+ *
+ * @internal
+ */
+export function eachListItem<T>(body: string, onItem: (item: T) => void): { readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string } } {
+  const parse = (text: string) => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      throw Object.assign(new Error(`the API server's answer is not JSON: ${body.slice(0, 200)}`), { notJson: true });
+    }
+  };
+  const QUOTE = 34;
+  const BACKSLASH = 92;
+  let depth = 0;
+  let key: string | undefined;
+  let itemsFrom = -1;
+  let itemStart = -1;
+  for (let i = 0; i < body.length; i++) {
+    const c = body.charCodeAt(i);
+    if (c === QUOTE) {
+      const start = i;
+      for (i++; i < body.length && body.charCodeAt(i) !== QUOTE; i++) if (body.charCodeAt(i) === BACKSLASH) i++;
+      // A key of the answer itself: its `items` array is read item by item.
+      if (depth === 1 && itemsFrom === -1) key = body.slice(start + 1, i);
+      continue;
+    }
+    if (c === 123 || c === 91) { // { [
+      depth++;
+      if (depth === 2 && c === 91 && key === 'items' && itemsFrom === -1) itemsFrom = i;
+      else if (depth === 3 && itemsFrom !== -1 && itemStart === -1) itemStart = i;
+    } else if (c === 125 || c === 93) { // } ]
+      depth--;
+      if (depth === 2 && itemStart !== -1) {
+        onItem(parse(body.slice(itemStart, i + 1)) as T);
+        itemStart = -1;
+      } else if (depth === 1 && itemsFrom !== -1) {
+        return parse(`${body.slice(0, itemsFrom)}[]${body.slice(i + 1)}`);
+      }
+    } else if (c === 44 && depth === 1) { // , between the answer's fields
+      key = undefined;
+    }
+  }
+  // No items array (or not a list): the answer as it is, checked by JSON.parse.
+  const whole = parse(body) as { items?: T[] };
+  for (const item of whole.items ?? []) onItem(item);
+  return { ...whole, items: [] } as never;
+}

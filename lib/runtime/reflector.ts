@@ -1,5 +1,5 @@
 import type * as http from 'node:http';
-import { ApiConnection, apiError, getJson, openRequest, statusCode } from './api-connection';
+import { ApiConnection, apiError, eachListItem, getText, openRequest, statusCode } from './api-connection';
 
 /** An object as the reflector sees it. */
 export interface Watched {
@@ -104,11 +104,6 @@ class ListFailure {
   constructor(readonly error: unknown) {}
 }
 
-/** One page of a list, as the API server answers it. */
-interface Page<T extends Watched> {
-  readonly items: T[];
-  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
-}
 
 /**
  * One list + watch of one resource in one namespace, kept alive until stopped or the deadline:
@@ -257,9 +252,9 @@ export class Reflector<T extends Watched> {
     let token: string | undefined;
     let resourceVersion: string;
     for (;;) {
-      let page: Page<T>;
+      let body: string;
       try {
-        page = await this.listPage(token);
+        body = await this.listPage(token);
       } catch (error) {
         if (this.halted()) throw HALTED;
         if (token === undefined || statusCode(error) !== HTTP_GONE) throw new ListFailure(error);
@@ -270,17 +265,26 @@ export class Reflector<T extends Watched> {
         token = undefined;
         continue;
       }
-      for (const item of page.items) {
-        if (this.halted()) throw HALTED;
-        const uid = item.metadata?.uid ?? '';
-        seen.add(uid);
-        const before = this.known.get(uid);
-        this.known.set(uid, stub(item, this.keepLabels));
-        if (!before) {
-          this.options.onEvent('ADDED', item);
-        } else if (before.metadata?.resourceVersion !== item.metadata?.resourceVersion) {
-          this.options.onEvent('MODIFIED', item);
-        }
+      // Each item is parsed and handled on its own (memory: a page holds 500 Jobs). An answer that
+      // is not JSON is a failed list (reported, retried); what its items emitted stands, as after
+      // any partial list (a re-list emits only differences).
+      let page: ReturnType<typeof eachListItem>;
+      try {
+        page = eachListItem<T>(body, item => {
+          if (this.halted()) throw HALTED;
+          const uid = item.metadata?.uid ?? '';
+          seen.add(uid);
+          const before = this.known.get(uid);
+          this.known.set(uid, stub(item, this.keepLabels));
+          if (!before) {
+            this.options.onEvent('ADDED', item);
+          } else if (before.metadata?.resourceVersion !== item.metadata?.resourceVersion) {
+            this.options.onEvent('MODIFIED', item);
+          }
+        });
+      } catch (error) {
+        if ((error as { notJson?: boolean }).notJson) throw new ListFailure(error);
+        throw error;
       }
       if (!page.metadata?.continue) {
         resourceVersion = page.metadata?.resourceVersion ?? '';
@@ -301,17 +305,17 @@ export class Reflector<T extends Watched> {
   }
 
   /** One list request (one page), aborted after `requestTimeoutMs`, at the deadline or on stop(). */
-  private async listPage(token: string | undefined): Promise<Page<T>> {
+  private async listPage(token: string | undefined): Promise<string> {
     if (this.halted()) throw HALTED;
     this.options.requests.lists++;
     const controller = new AbortController();
     this.current = { kind: 'list', controller };
     const timer = setTimeout(() => controller.abort(new Error(`no answer from the API server to a list of ${this.options.path} within ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
     try {
-      const page = await new Promise<Page<T>>((resolve, reject) => {
+      const page = await new Promise<string>((resolve, reject) => {
         controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
         const { connection, path, labelSelector } = this.options;
-        getJson<Page<T>>(connection, path, { labelSelector, limit: PAGE_SIZE, continue: token }, controller.signal).then(resolve, reject);
+        getText(connection, path, { labelSelector, limit: PAGE_SIZE, continue: token }, controller.signal, 'application/json').then(resolve, reject);
       });
       if (this.halted()) throw HALTED;
       return page;

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { TLSSocket } from 'tls';
-import { apiConnection, getJson, getText } from '../../lib/runtime/api-connection';
+import { apiConnection, eachListItem, getJson, getText } from '../../lib/runtime/api-connection';
 import { describeApiError } from '../../lib/runtime/apply';
 import { k8s } from '../../lib/runtime/k8s';
 import { contextNamespace, LoadedKubeConfig, loadKubeConfig } from '../../lib/runtime/kubeconfig';
@@ -256,6 +256,44 @@ describe('requests', () => {
     await expect(getJson(connection, PODS, {}, controller.signal)).rejects.toThrow('stopped');
     connection.close();
     expect(seen).toEqual([]);
+  });
+});
+
+describe('eachListItem: a list answer read one item at a time', () => {
+  test('hands out each item, parsed on its own and in order, and returns the rest with no items', () => {
+    // GIVEN items whose strings hold braces, brackets, quotes and escapes, and nested arrays
+    const items = [
+      { metadata: { name: 'a', labels: { 'x': '}{][' } }, spec: { args: ['"', '\\', '{"items":[1]}'] } },
+      { metadata: { name: 'b' }, status: { conditions: [{ type: 'Complete', message: 'done]}' }] } },
+    ];
+    const body = JSON.stringify({ kind: 'JobList', apiVersion: 'batch/v1', metadata: { resourceVersion: '42', continue: 'next' }, items });
+    const seen: unknown[] = [];
+
+    // WHEN
+    const rest = eachListItem(body, item => seen.push(item));
+
+    // THEN
+    expect(seen).toEqual(items);
+    expect(rest).toEqual({ kind: 'JobList', apiVersion: 'batch/v1', metadata: { resourceVersion: '42', continue: 'next' }, items: [] });
+  });
+
+  test('an empty list, items before metadata, and pretty-printed JSON', () => {
+    const seen: unknown[] = [];
+    expect(eachListItem('{"kind":"PodList","metadata":{"resourceVersion":"7"},"items":[]}', item => seen.push(item))).toEqual({ kind: 'PodList', metadata: { resourceVersion: '7' }, items: [] });
+    expect(eachListItem(JSON.stringify({ items: [{ n: 1 }, { n: 2 }], metadata: { resourceVersion: '8' } }, null, 2), item => seen.push(item))).toEqual({ items: [], metadata: { resourceVersion: '8' } });
+    expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
+  });
+
+  test('fails with notJson when the answer is not JSON, or is cut short', () => {
+    for (const body of ['<html>proxy error</html>', '{"kind":"JobList","items":[{"metadata":{"name":"a"}},{"metadata":']) {
+      let failure: unknown;
+      try {
+        eachListItem(body, () => undefined);
+      } catch (error) {
+        failure = error;
+      }
+      expect(failure).toMatchObject({ notJson: true, message: `the API server's answer is not JSON: ${body}` });
+    }
   });
 });
 

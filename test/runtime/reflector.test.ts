@@ -130,6 +130,22 @@ describe('list', () => {
     expect(third - second).toBeGreaterThanOrEqual(495);
   });
 
+  test('a list answer that is not JSON (a proxy\'s error page with status 200) is a failed list: reported, then retried', async () => {
+    // GIVEN
+    server.add('a', true);
+    server.answerNextList((_request, response) => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<html>bad gateway</html>');
+    });
+    const { reflector, log } = reflect();
+
+    // WHEN
+    await reflector.start();
+
+    // THEN
+    expect(log.map(e => e.what)).toEqual(["disconnect: the API server's answer is not JSON: <html>bad gateway</html>", 'ADDED a', 'synced first']);
+  });
+
   test('fails when the first list fails until the deadline: start() rejects with the last error at the deadline, and nothing is requested after it', async () => {
     // GIVEN
     server.answerNextList(...Array.from({ length: 20 }, (_, i) => failWith(500, `etcdserver: request timed out (${i + 1})`)));
