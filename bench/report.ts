@@ -31,8 +31,11 @@ export interface Target {
   readonly text: string;
 }
 
-/** The synth target: at most this many times the raw ApiObjects' time. */
-export const MAX_RATIO_TO_RAW = 1.5;
+/**
+ * The synth targets (issue 23): at most this many times the raw ApiObjects' time, for
+ * construct + toJson and for the full `app.synth()` (ours validating, raw not).
+ */
+export const MAX_RATIO_TO_RAW: Readonly<Record<'json' | 'synth', number>> = { json: 1.5, synth: 1.2 };
 /** The verifier target: the verdict at most this long after the last Job's terminal condition. */
 export const MAX_VERDICT_DELAY_MS = 1000;
 
@@ -133,7 +136,7 @@ export function synthTargets(s: SynthResults): Target[] {
     for (const row of rows(s).filter(x => x.target)) {
       const [o, raw, kp] = (['ours', 'raw', 'kplus'] as const).map(i => row.get(i, mode).totalMs);
       const label = row.label.replace(/[*_]/g, '');
-      out.push({ pass: o <= MAX_RATIO_TO_RAW * raw, text: `[${what}] ${label}: ours ${ms(o)} = ${ratio(o, raw)} raw ApiObject (target <= ${MAX_RATIO_TO_RAW}x)` });
+      out.push({ pass: o <= MAX_RATIO_TO_RAW[mode] * raw, text: `[${what}] ${label}: ours ${ms(o)} = ${ratio(o, raw)} raw ApiObject (target <= ${MAX_RATIO_TO_RAW[mode]}x)` });
       out.push({ pass: o < kp, text: `[${what}] ${label}: ours ${ms(o)} = ${ratio(o, kp)} plain kplus.Job (target < 1x)` });
     }
   }

@@ -116,7 +116,7 @@ function machine(): Machine {
 function toProfile(s: SynthResults): CaseKey[] {
   const total = (w: WorkloadId, impl: ImplId, mode: ModeId) => s.cases.find(c => c.pattern === w && c.impl === impl && c.mode === mode)!.totalMs;
   const ratio = (w: WorkloadId, mode: ModeId) => total(w, 'ours', mode) / total(w, 'raw', mode);
-  const misses = (w: WorkloadId, mode: ModeId) => ratio(w, mode) > MAX_RATIO_TO_RAW || total(w, 'ours', mode) >= total(w, 'kplus', mode);
+  const misses = (w: WorkloadId, mode: ModeId) => ratio(w, mode) > MAX_RATIO_TO_RAW[mode] || total(w, 'ours', mode) >= total(w, 'kplus', mode);
   const keys: CaseKey[] = [];
   for (const mode of ['json', 'synth'] as const) {
     const worst = PATTERNS.map(p => p.id).filter(w => w !== 'expansion' && misses(w, mode)).sort((a, b) => ratio(b, mode) - ratio(a, mode))[0];

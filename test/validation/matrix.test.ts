@@ -143,7 +143,7 @@ describe('bad-input matrix: raw manifests', () => {
 
     // WHEN / THEN
     expect(() => Testing.synth(chart)).toThrow('cdk8s-job-patterns: 1 error(s) in the manifests; nothing was written.\n\nerror schema/invalid\n  object:    ConfigMap/x\n'
-      + '  construct: test/hand\n  field:     datta\n  problem:   unknown field "datta"\n  fix:       Remove or correct the field so the object matches the Kubernetes 1.28 API.\n');
+      + '  construct: test/hand\n  field:     datta\n  problem:   unknown field "datta"\n  fix:       Remove or correct the field so the object matches the Kubernetes API of the target version (KubernetesVersion, 1.28 by default).\n');
     expect(() => Testing.synth(chart)).not.toThrow('[]');
   });
 
