@@ -8,6 +8,7 @@
 #   docker.io/library/alpine:3.20.3           the same busybox layer: the examples use alpine's sh and nc
 #   docker.io/library/perl:5.34.0             + perl (Debian's 5.36) and libmath-bigint-perl
 #   docker.io/library/python:3.12.7-alpine    + python3 (Debian's 3.11)
+#   docker.io/library/python:3.12.7           the same (the docs' success-policy example)
 #   docker.io/library/redis:7.2.5             + redis-server and redis-tools (Debian's 7.0)
 #   localhost/job-patterns/pause:1            the pod sandbox (containerd's sandbox_image): busybox sleeping
 #
@@ -39,6 +40,7 @@ IMAGES=(
   # value as an ARRAY reference", Math/BigInt/Calc.pm): the pi examples need the packaged 1.999838.
   "perl|docker.io/library/perl:5.34.0|perl libmath-bigint-perl"
   "python|docker.io/library/python:3.12.7-alpine|python3"
+  "python-3.12.7|docker.io/library/python:3.12.7|python3"
   "redis|docker.io/library/redis:7.2.5|redis-server redis-tools"
 )
 # Never needed to run one program in a container, and each pulls in more (maintainer scripts'

@@ -88,7 +88,8 @@ state = "$node/containerd/state"
     conf_dir = "$node/cni/net.d"
 TOML
 
-ip -4 addr show dev lo | grep -q " $node_ip/32" || ip addr add "$node_ip/32" dev lo
+# (Not `ip ... | grep -q` under pipefail: grep's early exit fails the pipe once lo has a few addresses.)
+case "$(ip -4 addr show dev lo)" in *" $node_ip/32 "*) ;; *) ip addr add "$node_ip/32" dev lo ;; esac
 # The API server as pods find it, https://kubernetes.default.svc (a controller pod's driver): no
 # kube-proxy runs here, so one rule does its work for the kubernetes Service alone, from this
 # node's pods to the API server on 127.0.0.1 (the pods get the name from their hostAliases, set by
@@ -145,6 +146,10 @@ evictionHard: { memory.available: "100Mi", nodefs.available: "1%", imagefs.avail
 imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 $( [ "$minor" -ge 35 ] && echo 'failCgroupV1: false' )
+# The pods' logs in this node's own directory (1.29 and later): a kubelet removes the directories
+# of pods it does not know from its log directory, so two nodes on one machine (the e2e clusters of
+# two versions) must not share /var/log/pods. A 1.28 kubelet always writes there.
+$( [ "$minor" -ge 29 ] && echo "podLogsDir: $node/logs/pods" )
 YAML
 
 if ! alive kubelet; then

@@ -23,7 +23,7 @@ import { JobPatternLabels } from '../../lib/core/labels';
 import { applyManifests, JobReport, jobTargets, Manifest, verifyJobs, VerifyOutcome, VerifyResult } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { e2eMinor, kubeConfig, restrictedNamespace } from './cluster';
-import { HostAlias, nodeScript, onRealNode, REAL_NODE, realNodeName, realNodeSkipped } from './real-node';
+import { HostAlias, nodeScript, onRealNode, REAL_NODE, realNodeName } from './real-node';
 
 const app = Testing.app();
 buildExampleApp(app);
@@ -134,7 +134,7 @@ let node = '';
  * The real node, started once: jest starts concurrent tests before beforeAll hooks, so each test
  * awaits this first (and beforeAll does, for the timeout).
  */
-const started: Promise<void> = realNodeSkipped ? Promise.resolve() : new Promise<void>(resolve => setImmediate(resolve)).then(async () => {
+const started: Promise<void> = new Promise<void>(resolve => setImmediate(resolve)).then(async () => {
   measured.push(`node up in ${nodeScript('up.sh').toFixed(0)} s`);
   node = await realNodeName(kc);
 });
@@ -155,7 +155,7 @@ function protectedModeOff(m: Manifest): Manifest | undefined {
 /** bpi(2000): "3." and 1,999 decimals. */
 const PI_2000 = /^3\.14159265358979323846264338327950288419\d{1961}\n$/;
 
-(realNodeSkipped ? describe.skip : describe)(`the example app on a real node, Kubernetes 1.${e2eMinor}${realNodeSkipped ? ` (${realNodeSkipped})` : ''}`, () => {
+describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
   beforeAll(async () => { await started; }, 1_800_000);
   afterAll(async () => {
     const core = kc.makeApiClient(k8s.CoreV1Api);

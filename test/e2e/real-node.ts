@@ -5,22 +5,19 @@
  * node, and the host names of the Services the pods use (there is no cluster DNS on this node).
  */
 import { spawnSync } from 'child_process';
+import * as fs from 'fs';
 import * as path from 'path';
+import * as ts from 'typescript';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { Manifest } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
-import { e2eMinor, e2eVersion } from './cluster';
+import { e2eVersion } from './cluster';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { clusterFor, root } = require('./cluster-env');
 
 /** The real node's label and taint (scripts/node/up.sh). */
 export const REAL_NODE = 'job-patterns.cdk8s.io/real-node';
-
-/** Why the real-node suites are skipped on this cluster's version ('' when they run). */
-export const realNodeSkipped = e2eMinor !== 28
-  ? 'skipped: the real node runs 1.28 only (the 1.37 kubelet is not tried here, docs/maintainers/real-node.md)'
-  : '';
 
 /** Runs a script of scripts/node with this project's cluster environment; its seconds. Throws with its output on failure. */
 export function nodeScript(script: string): number {
@@ -58,4 +55,23 @@ export async function realNodeName(kc: KubeConfig): Promise<string> {
   const nodes = (await kc.makeApiClient(k8s.CoreV1Api).listNode({ labelSelector: `${REAL_NODE}=true` })).items;
   if (nodes.length !== 1) throw new Error(`expected one Node labelled ${REAL_NODE}=true, found ${nodes.length}: scripts/node/up.sh starts it`);
   return nodes[0].metadata!.name!;
+}
+
+/**
+ * The objects of the TypeScript snippet of `doc` (a path from the repository's root) that contains
+ * `marker`: the snippet runs as written (importing this working tree for 'cdk8s-job-patterns'),
+ * its `app.synth()` replaced by reading the app's charts.
+ */
+export function snippetManifests(doc: string, marker: string): Manifest[] {
+  const text = fs.readFileSync(path.join(root, doc), 'utf-8');
+  const snippets = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map(m => m[1]).filter(code => code.includes(marker));
+  if (snippets.length !== 1) throw new Error(`${doc} has ${snippets.length} TypeScript snippets containing ${JSON.stringify(marker)}, expected 1`);
+  if (!/^app\.synth\(\);$/m.test(snippets[0])) throw new Error(`the snippet of ${doc} containing ${JSON.stringify(marker)} does not call app.synth()`);
+  const code = snippets[0]
+    .replace(/from 'cdk8s-job-patterns'/g, `from '${root}/index'`)
+    .replace(/^app\.synth\(\);$/m, 'module.exports = app.charts.flatMap(c => c.toJson());');
+  const js = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  const module = { exports: [] as Manifest[] };
+  new Function('require', 'module', 'exports', js)(require, module, module.exports);
+  return module.exports;
 }
