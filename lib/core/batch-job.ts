@@ -139,6 +139,13 @@ export class BatchJob extends kplus.AbstractPod {
     }
     this.identity = new JobIdentity(this.baseName, this.gitOps, this.labels, props.metadata?.namespace, syncWaveOf(props.metadata?.annotations));
     this.apiObject.metadata.addAnnotation(JobPatternAnnotations.PATTERN, this.pattern);
+    if (props.kueue !== undefined) {
+      // Kueue reads the Job's own labels (and annotations), never the pod template's. (The props
+      // check above has refused a JavaScript caller's kueue that is not a KueueQueue.)
+      const queued = props.kueue._metadataFor(this, this.pattern, this.parallelism, this.completions);
+      for (const [key, value] of Object.entries(queued.labels)) this.apiObject.metadata.addLabel(key, value);
+      for (const [key, value] of Object.entries(queued.annotations)) this.apiObject.metadata.addAnnotation(key, value);
+    }
     this.apiObject.metadata.addAnnotation(JobPatternAnnotations.GITOPS_POLICY, this.gitOps.mode);
     for (const [key, value] of Object.entries(this.gitOps._jobAnnotations())) {
       const own = props.metadata?.annotations?.[key];

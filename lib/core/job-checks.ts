@@ -5,6 +5,7 @@ import { checkDuration, checkInteger, propError } from './errors';
 import { GitOpsMode, GitOpsPolicy } from './gitops';
 import { BatchJobProps } from './job-options';
 import { brokenInvariants, JobFields } from './job-rules';
+import { KUEUE, KueueQueue } from './kueue';
 import { PodFailurePolicyAction } from './job-spec';
 import { isDnsLabel, MAX_JOB_NAME_LENGTH } from './names';
 
@@ -29,6 +30,8 @@ export function jobFieldsOf(props: BatchJobProps, job: EffectiveJob): JobFields 
     maxFailedIndexes: props.maxFailedIndexes,
     podFailurePolicy: props.podFailurePolicy !== undefined,
     suspend: props.suspend,
+    // Queued through the prop, or by a label the user wrote: Kueue reads the label either way.
+    queueName: props.kueue instanceof KueueQueue ? props.kueue.name : props.metadata?.labels?.[KUEUE.QUEUE_NAME_LABEL],
     hookTypes: job.gitOps.mode === GitOpsMode.HOOK ? [job.gitOps.hookPhase!] : [],
   };
 }

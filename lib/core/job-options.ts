@@ -4,6 +4,7 @@ import { JobPattern } from './catalogue';
 import { JobDefault } from './defaults';
 import { CompletionMode, PodFailurePolicyRule, PodReplacementPolicy, SuccessPolicyRule } from './job-spec';
 import { GitOpsPolicy } from './gitops';
+import { KueueQueue } from './kueue';
 
 // The props of a Job: `JobOptions`, what every pattern accepts (each pattern's props extend it, as
 // aws-ecs' service props extend `BaseServiceOptions`), and `BatchJobProps`, those plus the fields
@@ -103,6 +104,16 @@ export interface JobOptions {
    * @default GitOpsPolicy.runOncePerSpec()
    */
   readonly gitOps?: GitOpsPolicy;
+
+  /**
+   * Queue the Job in a Kueue LocalQueue before it runs: `KueueQueue.localQueue('team-a')` writes
+   * the labels Kueue reads on the Job (never on the pod template) and no `suspend`: Kueue's webhook
+   * suspends the Job at creation and resumes it when its ClusterQueue admits it (docs/kueue.md).
+   * Every container needs resource requests (the library's defaults give them).
+   *
+   * @default - not queued: the Job controller starts the Job at once
+   */
+  readonly kueue?: KueueQueue;
 
   /**
    * Create the Job suspended: no pods start until `spec.suspend` is set to false.

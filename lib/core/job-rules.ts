@@ -15,6 +15,8 @@ export interface JobFields {
   /** True when `podFailurePolicy` is set. */
   readonly podFailurePolicy: boolean;
   readonly suspend?: boolean;
+  /** The Kueue LocalQueue the Job's label names (`kueue.x-k8s.io/queue-name`; undefined: not queued). */
+  readonly queueName?: string;
   /** The Argo CD hook types the Job is a hook of (`Sync`, `PostSync`, ...; empty: not a hook). */
   readonly hookTypes: readonly string[];
 }
@@ -116,6 +118,20 @@ export const JOB_INVARIANTS = {
       fix: 'Remove suspend (a Job queued by Kueue is suspended by Kueue itself), or use another gitOps policy for a Job that something else resumes.',
     }),
   },
+  // Kueue's webhook suspends a queued Job at creation and resumes it on admission (v0.17
+  // ApplyDefaultForSuspend); a suspend in the YAML is drift that Argo CD's self-heal writes back
+  // against Kueue, so a queued Job writes none, true or false.
+  QUEUED_SUSPEND: {
+    ruleId: 'kueue/suspend',
+    field: 'suspend',
+    prop: 'suspend',
+    broken: job => job.queueName !== undefined && job.suspend !== undefined,
+    finding: job => `a Job queued in '${job.queueName}' writes suspend: ${job.suspend}`,
+    breach: job => ({
+      allowed: `must not be written on a Job queued by Kueue (kueue: '${job.queueName}')`,
+      fix: "Remove suspend: Kueue's webhook suspends the Job at creation and resumes it on admission.",
+    }),
+  },
 } as const satisfies Record<string, JobInvariant>;
 
 /** The validator's fix of each rule id of the rulebook. */
@@ -124,6 +140,7 @@ export const RULE_FIXES = {
   'job/pod-failure-policy-needs-never': "Use restartPolicy 'Never' with a podFailurePolicy.",
   'job/indexed-needs-completions': "Set completions when completionMode is 'Indexed' and parallelism is set.",
   'job/per-index-needs-indexed': "Use backoffLimitPerIndex and maxFailedIndexes only with completionMode 'Indexed' (maxFailedIndexes also needs backoffLimitPerIndex).",
+  'kueue/suspend': "Remove spec.suspend from a queued Job: Kueue's webhook suspends it at creation and resumes it on admission; a written value is drift that Argo CD's self-heal re-applies against Kueue.",
   'gitops/suspended-hook': 'Remove spec.suspend (or set it to false), or do not make the Job a hook: Argo CD waits for a hook until it is Healthy or Degraded. A Job queued by Kueue needs no suspend: Kueue suspends it and resumes it on admission.',
 } as const satisfies Record<(typeof JOB_INVARIANTS)[keyof typeof JOB_INVARIANTS]['ruleId'], string>;
 

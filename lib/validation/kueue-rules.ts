@@ -1,3 +1,4 @@
+import { RULE_FIXES } from '../core/job-rules';
 import { isKueueObjectName, KUEUE } from '../core/kueue';
 import { Rule, Severity } from './rule';
 
@@ -14,7 +15,8 @@ type Hit = (rule: Rule, path: string, message: string) => void;
 export const KUEUE_RULES = {
   KUEUE_QUEUE_NAME: { id: 'kueue/queue-name', severity: Severity.ERROR, fix: `Name the LocalQueue in the Job's label ${KUEUE.QUEUE_NAME_LABEL} with a DNS-1123 subdomain of at most 63 characters (KueueQueue.localQueue('team-a')).` },
   KUEUE_QUEUE_NAME_PLACE: { id: 'kueue/queue-name-place', severity: Severity.ERROR, fix: `Put ${KUEUE.QUEUE_NAME_LABEL} in the Job's metadata.labels (KueueQueue.localQueue('...')): Kueue reads no annotation and nothing on the pod template, so the Job runs without waiting for quota.` },
-  KUEUE_SUSPEND: { id: 'kueue/suspend', severity: Severity.ERROR, fix: "Remove spec.suspend from a queued Job: Kueue's webhook suspends it at creation and resumes it on admission; a written value is drift that Argo CD's self-heal re-applies against Kueue." },
+  // Checked through the rulebook of Job invariants (lib/core/job-rules.ts), which the constructors share.
+  KUEUE_SUSPEND: { id: 'kueue/suspend', severity: Severity.ERROR, fix: RULE_FIXES['kueue/suspend'] },
   KUEUE_REQUESTS: { id: 'kueue/requests', severity: Severity.ERROR, fix: 'Give every container and init container of a queued Job resources.requests (cpu and memory): Kueue admits a Job by what its pods request from the ClusterQueue\'s quota.' },
   KUEUE_MIN_PARALLELISM: { id: 'kueue/min-parallelism', severity: Severity.ERROR, fix: `Set ${KUEUE.MIN_PARALLELISM_ANNOTATION} to an integer from 1 to the Job's pods at once - 1 (min of parallelism and completions), or remove it; only for Jobs that work with fewer pods (KueueQueue's minParallelism).` },
 } as const satisfies Record<string, Rule>;
@@ -22,7 +24,8 @@ export const KUEUE_RULES = {
 /**
  * Checks a Job (`spec` its JobSpec at `at`, `metadata` its metadata) for what Kueue needs. A Job
  * is queued when its labels name a queue; the other checks run only then, except that a queue
- * name in the wrong place is reported on any Job.
+ * name in the wrong place is reported on any Job. (A written `suspend` is the rulebook's
+ * `kueue/suspend`, checked with the other Job invariants.)
  */
 export function checkKueue(spec: Obj, metadata: Obj, at: string, hit: Hit): void {
   const labels: Obj = metadata.labels ?? {};
@@ -45,9 +48,6 @@ export function checkKueue(spec: Obj, metadata: Obj, at: string, hit: Hit): void
   const priority = labels[KUEUE.PRIORITY_CLASS_LABEL];
   if (priority !== undefined && (typeof priority !== 'string' || !isKueueObjectName(priority))) {
     hit(KUEUE_RULES.KUEUE_QUEUE_NAME, `${metaAt}.labels['${KUEUE.PRIORITY_CLASS_LABEL}']`, `'${priority}' is not a WorkloadPriorityClass name (a DNS-1123 subdomain of at most 63 characters)`);
-  }
-  if (spec.suspend !== undefined) {
-    hit(KUEUE_RULES.KUEUE_SUSPEND, `${at}.suspend`, `a Job queued in '${queue}' writes suspend: ${spec.suspend}`);
   }
   const pod: Obj = spec.template?.spec ?? {};
   for (const field of ['initContainers', 'containers']) {

@@ -2,6 +2,7 @@ import { JobPattern, patternEntry } from '../core/catalogue';
 import { ArgoCdTracking, HookPhase, ttlAllowed } from '../core/argo-cd';
 import { GitOpsMode } from '../core/gitops';
 import { JOB_INVARIANTS, JobFields, JobInvariant, RULE_FIXES } from '../core/job-rules';
+import { KUEUE } from '../core/kueue';
 import { KubernetesVersion } from '../core/kubernetes-version';
 import { ArgoCdAnnotations, JobPatternAnnotations, JobPatternLabels } from '../core/labels';
 import { isDnsLabel } from '../core/names';
@@ -170,6 +171,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
     maxFailedIndexes: spec.maxFailedIndexes,
     podFailurePolicy: spec.podFailurePolicy !== undefined,
     suspend: spec.suspend,
+    queueName: typeof metadata.labels?.[KUEUE.QUEUE_NAME_LABEL] === 'string' ? metadata.labels[KUEUE.QUEUE_NAME_LABEL] : undefined,
     hookTypes: named && hook ? hookTypes(annotations) : [],
   };
   const invariant = (rule: Rule, which: JobInvariant) => {
@@ -202,6 +204,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
     hit(RULES.TTL_TRACKED, `${at}.ttlSecondsAfterFinished`, `ttlSecondsAfterFinished is ${spec.ttlSecondsAfterFinished} on a Job Argo CD tracks (not a hook): once the TTL deleted it, Argo CD shows it missing and auto-sync re-creates it, so it runs again after every TTL`);
   }
   invariant(RULES.SUSPENDED_HOOK, JOB_INVARIANTS.SUSPENDED_HOOK);
+  invariant(RULES.KUEUE_SUSPEND, JOB_INVARIANTS.QUEUED_SUSPEND);
   const pattern = annotations[JobPatternAnnotations.PATTERN];
   const instance = spec.template?.metadata?.labels?.[ArgoCdAnnotations.INSTANCE_LABEL];
   if (named && pattern === JobPattern.CONTROLLER_POD && instance !== undefined) {

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { BatchJob } from '../../lib/core/batch-job';
+import { KueueQueue } from '../../lib/core/kueue';
 import { JobDefault, JOB_DEFAULTS, mountsTmp, withContainerDefaults, withPodSecurityDefaults } from '../../lib/core/defaults';
 import { DefaultFlag, JobPatternDefaults } from '../../lib/core/default-flags';
 import { propError } from '../../lib/core/errors';
@@ -70,6 +71,8 @@ export interface QueueBindOptions {
   readonly partOf?: string;
   /** The workers' `omitDefaults`, applied to the filler Job as well. */
   readonly omitDefaults?: JobDefault[];
+  /** The workers' Kueue queue: the filler Job waits in it too (the queue server, a Deployment, is not queued). */
+  readonly kueue?: KueueQueue;
 }
 
 /**

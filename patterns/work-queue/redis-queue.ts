@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob } from '../../lib/core/batch-job';
+import { KueueQueue } from '../../lib/core/kueue';
 import { JobDefault } from '../../lib/core/defaults';
 import { GitOpsPolicy } from '../../lib/core/gitops';
 import { JobPattern, PATTERN_CATALOGUE } from '../../lib/core/catalogue';
@@ -64,6 +65,8 @@ export interface RedisQueueProps {
   readonly partOf?: string;
   readonly omitDefaults?: JobDefault[];
   readonly gitOps: GitOpsPolicy;
+  /** The workers' Kueue queue, which the filler Job waits in too. */
+  readonly kueue?: KueueQueue;
   /** Pod-template annotations of the Redis server (the items' hash: new items restart it empty). */
   readonly podAnnotations?: Record<string, string>;
 }
@@ -161,6 +164,7 @@ export class RedisQueue extends Construct implements IWorkQueue {
       partOf: props.partOf,
       omitDefaults: props.omitDefaults,
       gitOps: props.gitOps,
+      kueue: props.kueue === undefined ? undefined : KueueQueue.localQueue(props.kueue.name, { priorityClass: props.kueue.priorityClass }),
       container: {
         name: 'fill',
         image: props.image,

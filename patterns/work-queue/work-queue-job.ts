@@ -148,6 +148,7 @@ export class WorkQueueJob extends BatchJob {
       fillerWave: this.syncWave - 1,
       partOf: props.partOf,
       omitDefaults: props.omitDefaults,
+      kueue: props.kueue,
     });
     this.apiObject.metadata.addAnnotation(JobPatternAnnotations.QUEUE, this.queue.address.host);
     for (const before of [this.queue.deployment, this.queue.service, this.queue.filler]) {

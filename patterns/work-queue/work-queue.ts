@@ -163,6 +163,7 @@ class RedisSource extends WorkQueue {
       partOf: options.partOf,
       omitDefaults: options.omitDefaults,
       gitOps: workers.gitOps,
+      kueue: options.kueue,
       podAnnotations: this.podAnnotations(workers.gitOps),
     });
   }

@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BatchJob, BatchJobProps, CompletionMode, GitOpsPolicy, HookPhase, JobPatternsError, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests,
+  BatchJob, BatchJobProps, CompletionMode, GitOpsPolicy, HookPhase, JobPatternsError, KueueQueue, PodFailurePolicyAction, PodFailurePolicyOperator, validateManifests,
 } from '../../index';
 import { JOB_INVARIANTS } from '../../lib/core/job-rules';
 import { chart, CONTAINER, job, Manifest } from '../util';
@@ -24,6 +24,8 @@ interface Row {
   readonly restartPolicy?: string;
   /** The rule both refuse it by (the constructor names the rule's prop), or undefined: both accept it. */
   readonly refused?: keyof typeof JOB_INVARIANTS;
+  /** Rules the Job breaks after `refused`: the validator reports them too, the constructor stops at the first. */
+  readonly alsoBroken?: ReadonlyArray<keyof typeof JOB_INVARIANTS>;
 }
 
 const ROWS: Array<[string, Row]> = [
@@ -50,7 +52,11 @@ const ROWS: Array<[string, Row]> = [
     spec: { suspend: true },
     metadata: { labels: KUEUE_QUEUE, annotations: HOOK },
     refused: 'SUSPENDED_HOOK',
+    alsoBroken: ['QUEUED_SUSPEND'],
   }],
+  ['a Job queued by Kueue that writes suspend: false', { props: { suspend: false, metadata: { labels: KUEUE_QUEUE } }, spec: { suspend: false }, metadata: { labels: KUEUE_QUEUE }, refused: 'QUEUED_SUSPEND' }],
+  ['a Job queued through the kueue prop that writes suspend: true', { props: { suspend: true, gitOps: GitOpsPolicy.none(), kueue: KueueQueue.localQueue('batch') }, spec: { suspend: true }, metadata: { labels: KUEUE_QUEUE }, refused: 'QUEUED_SUSPEND' }],
+  ['a Job queued by Kueue that writes no suspend', { props: { kueue: KueueQueue.localQueue('batch') }, spec: {}, metadata: { labels: KUEUE_QUEUE } }],
   ['a suspended Job that is not a hook', { props: { suspend: true, gitOps: GitOpsPolicy.none() }, spec: { suspend: true } }],
 ];
 
@@ -82,7 +88,7 @@ describe('the rulebook of Job invariants: the constructor and the validator give
   test.each(ROWS)('%s', (_name, row) => {
     const invariant = row.refused === undefined ? undefined : JOB_INVARIANTS[row.refused];
     expect(constructorAnswer(row)).toBe(invariant?.prop);
-    expect(validatorAnswer(row)).toEqual(invariant ? [invariant.ruleId] : []);
+    expect(validatorAnswer(row)).toEqual(invariant ? [invariant.ruleId, ...(row.alsoBroken ?? []).map(k => JOB_INVARIANTS[k].ruleId)] : []);
   });
 
   test('every invariant has a row that breaks it', () => {
