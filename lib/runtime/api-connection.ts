@@ -141,6 +141,8 @@ export async function openRequest(connection: ApiConnection, path: string, query
 export async function getText(connection: ApiConnection, path: string, query: Query, signal: AbortSignal, accept = '*/*'): Promise<string> {
   const request = await openRequest(connection, path, query, signal, accept);
   return new Promise<string>((resolve, reject) => {
+    // Aborting destroys the request; this settles at once whatever the stream then says.
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
     request.on('error', reject);
     request.on('response', response => {
       response.setEncoding('utf8');

@@ -249,6 +249,27 @@ describe('requests', () => {
     await expect(listPods(kc)).rejects.toThrow('HTTP protocol is not allowed when skipTLSVerify is not set or false');
   });
 
+  test('aborting while the server has not answered rejects at once with the reason, and closes the connection', async () => {
+    // GIVEN a server that accepts the request and never answers
+    const silent = http.createServer(() => undefined);
+    await new Promise<void>(resolve => silent.listen(0, '127.0.0.1', resolve));
+    const address = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const connection = apiConnection(loadKubeConfig({ kubeconfig: kubeconfig('silent', `server: '${address}', insecure-skip-tls-verify: true`, 'token: t') }), 'test');
+    const controller = new AbortController();
+    try {
+      // WHEN
+      const reading = getText(connection, '/api/v1/namespaces/ns/pods/p/log', {}, controller.signal);
+      setTimeout(() => controller.abort(new Error('no answer within 1 s')), 200);
+
+      // THEN
+      await expect(reading).rejects.toThrow('no answer within 1 s');
+    } finally {
+      connection.close();
+      silent.closeAllConnections();
+      await new Promise<void>(resolve => silent.close(() => resolve()));
+    }
+  });
+
   test('an aborted signal aborts the request', async () => {
     const controller = new AbortController();
     controller.abort(new Error('stopped'));
