@@ -7,6 +7,7 @@ export { JobVerifier, verifyJobs } from './lib/runtime/verify';
 export { type VerifyOptions } from './lib/runtime/verify-options';
 export { EXIT_CODES, type GroupReport, type JobReport, type JobStats, type JobTimeline, type Outage, VerifyOutcome, type VerifyResult } from './lib/runtime/verify-result';
 export { type EarlierRun, RunEnd } from './lib/runtime/tracking';
+export { type KueueEviction, type KueueQueueWait, type KueueReport, KueueStatus, KueueWait } from './lib/runtime/kueue';
 export { type ExitCount, type FailedPod } from './lib/runtime/diagnosis';
 export { type JobLike, JobState, type JobVerdict, judgeJob } from './lib/runtime/verdict';
 export { type ContainerExit, type PodAttempt, PodOutcome, type PodFailureReason } from './lib/runtime/pods';

@@ -6,7 +6,8 @@
 import { argoCdDisagreement } from './argocd-health';
 import { countLines, failureText, logHeading, omittedText } from './diagnosis';
 import { PodOutcome, PodRecord } from './pods';
-import { assignLanes, attemptEnd, backoffGaps, drawnTimeline, failedAttempt, formatSeconds, TimeSpan, timeSpan } from './timeline';
+import { kueueSentence, queueWords } from './kueue';
+import { assignLanes, attemptEnd, backoffGaps, drawnTimeline, failedAttempt, formatSeconds, queueBands, TimeSpan, timeSpan } from './timeline';
 import { JobState } from './verdict';
 import { JobReport, VerifyResult } from './verify';
 
@@ -59,6 +60,8 @@ const RIGHT = 16;
 const PLOT = CHART_WIDTH - LEFT - RIGHT;
 const LABEL_ROW = 14;
 const AXIS = 26;
+/** The row of Kueue's queue above the lanes: the waits before (or between) the pods. */
+const QUEUE_ROW = 16;
 /** Lanes are 20 px high, thinner when there are many (at least 3 px, about 360 px in all). */
 const laneHeight = (lanes: number) => Math.max(3, Math.min(20, Math.floor(360 / Math.max(1, lanes))));
 
@@ -115,7 +118,9 @@ export function timelineSvg(job: JobReport, now: number): string {
     rowEnds[row] = to;
     return { ...m, text, mx, row, anchorEnd };
   });
-  const top = Math.max(1, rowEnds.length) * LABEL_ROW + 4;
+  const queue = queueBands(job, now);
+  const queueRow = queue.waits.length > 0 || queue.evictions.length > 0 ? QUEUE_ROW : 0;
+  const top = Math.max(1, rowEnds.length) * LABEL_ROW + 4 + queueRow;
   const lanesHeight = Math.max(1, laneCount) * lh;
   const offChart = span.deadlineAt !== undefined && !span.deadlineOnChart;
   const height = top + lanesHeight + AXIS + (offChart ? LABEL_ROW : 0);
@@ -137,6 +142,26 @@ export function timelineSvg(job: JobReport, now: number): string {
   for (let s = 0; s <= seconds + 1e-9; s += step) {
     const tx = x(span.start + s * 1000);
     out.push(`<line class="tick" x1="${tx}" y1="${axisY}" x2="${tx}" y2="${axisY + 4}"/><text class="tick-label" x="${tx}" y="${axisY + 16}">${esc(s === 0 ? '0' : formatSeconds(s))}</text>`);
+  }
+
+  // Kueue's queue: a band per wait (creation or eviction to admission), a tick per eviction.
+  if (queueRow > 0) {
+    const y = top - queueRow + 2;
+    const h = queueRow - 4;
+    out.push(`<text class="lane-label queue-label" x="${LEFT - 6}" y="${y + h / 2 + 4}">queue</text>`);
+    const where = job.kueue ? queueWords(job.kueue) : 'its queue';
+    for (const w of queue.waits) {
+      const [x1, x2] = [x(w.from), Math.max(x(w.from) + 2, x(w.to))];
+      const waited = formatSeconds(Math.max(0, w.to - w.from) / 1000);
+      const tip = `queued in Kueue ${where} for ${waited}${w.open ? ', still waiting' : ', then admitted'} (from ${w.from > span.start ? formatSeconds((w.from - span.start) / 1000) : '0 s'})`;
+      const text = `queued ${waited}`;
+      out.push(`<g class="queued${w.open ? ' open' : ''}" data-seconds="${round((w.to - w.from) / 1000)}"><title>${esc(tip)}</title><rect x="${x1}" y="${y}" width="${round(x2 - x1)}" height="${h}"/>`
+        + `${x2 - x1 >= text.length * 6 + 4 ? `<text x="${round(x1 + 3)}" y="${y + h / 2 + 4}">${esc(text)}</text>` : ''}</g>`);
+    }
+    for (const e of queue.evictions) {
+      const ex = x(e.at);
+      out.push(`<g class="eviction" data-reason="${esc(e.reason)}"><title>${esc(`evicted by Kueue: ${e.reason}`)}</title><line x1="${ex}" y1="${y}" x2="${ex}" y2="${top + Math.max(1, laneCount) * lh}"/></g>`);
+    }
   }
 
   // Back-off gaps: a dashed line from a failed attempt's end to the next attempt.
@@ -236,7 +261,14 @@ function diagnosis(job: JobReport, lanes: number): string {
     ...(t.activeDeadlineMs !== undefined ? [['deadline', formatSeconds(t.activeDeadlineMs / 1000)] as [string, string]] : []),
     ...(v.completedIndexes ? [['completed indexes', v.completedIndexes] as [string, string]] : []),
   ];
-  out.push(`<dl>${rows.map(([k, val]) => `<dt>${esc(k)}</dt><dd>${esc(val)}</dd>`).join('')}</dl>`);
+  const k = job.kueue;
+  if (k) {
+    rows.push(['kueue', `${queueWords(k)}: ${k.status}${k.waitingFor ? ` (waiting for ${k.waitingFor})` : ''}`]);
+    if (k.waitedMs !== undefined) rows.push(['queued', `${formatSeconds(k.waitedMs / 1000)}${k.waits.length > 1 ? ` in ${k.waits.length} waits` : ''}`]);
+    if (k.evictions.length > 0) rows.push(['evicted', k.evictions.map(e => `${e.reason}${e.preemption ? ` (${e.preemption})` : ''}`).join(', ')]);
+  }
+  out.push(`<dl>${rows.map(([key, val]) => `<dt>${esc(key)}</dt><dd>${esc(val)}</dd>`).join('')}</dl>`);
+  if (k && !v.message?.includes(kueueSentence(k))) out.push(`<p class="kueue">${esc(kueueSentence(k))}</p>`);
   const indexes = failedIndexes(job);
   if (indexes) out.push(`<p class="failed-indexes">${esc(indexes)}</p>`);
   const disagreement = argoCdDisagreement(job.verdict, job.argoCdHealth);
@@ -326,6 +358,9 @@ svg .verdict-mark line{stroke:#1565c0;stroke-dasharray:1 2}svg .verdict-mark tex
 svg .deadline line{stroke:#d50000;stroke-width:2;stroke-dasharray:6 3}svg .deadline text{fill:#d50000;font-weight:600}
 svg .deadline-off-chart{fill:#888}
 svg .empty{fill:#888}
+svg .queued rect{fill:#ef6c00;opacity:.35}svg .queued.open rect{opacity:.6}svg .queued text{fill:#6d3000;font-size:10px}
+svg .eviction line{stroke:#ef6c00;stroke-width:2}
+.kueue{margin:4px 0;color:#6d3000}
 footer{margin-top:16px;color:#777;font-size:12px}
 `;
 
@@ -333,6 +368,7 @@ function legend(): string {
   const swatch = (colour: string, text: string, cls = '') => `<span><i class="${cls}" style="background:${colour}"></i>${esc(text)}</span>`;
   return `<div class="legend">${(Object.keys(OUTCOME_COLOURS) as PodOutcome[]).map(o => swatch(OUTCOME_COLOURS[o], OUTCOME_WORDS[o])).join('')}`
     + `${swatch('#fff', 'restart in place (OnFailure): a white tick in the bar', 'mark restart')}${swatch('#c62828', '- - back-off wait', 'mark')}`
+    + `${swatch('rgba(239,108,0,.35)', 'queued in Kueue (before or between the pods)')}${swatch('#ef6c00', 'evicted by Kueue (preempted, ...)', 'mark')}`
     + `${swatch('#d50000', 'deadline', 'mark')}${swatch('#222', 'terminal condition', 'mark')}${swatch('#ef6c00', 'early verdict condition', 'mark')}${swatch('#1565c0', 'verifier\'s verdict', 'mark')}</div>`;
 }
 

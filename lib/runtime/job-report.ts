@@ -33,6 +33,7 @@ export function jobReport(t: TargetTracker, now: number, startedAt: number, diag
   const earlier = t.earlier;
   const managedBy = run?.job.spec?.managedBy;
   const suspended = verdict.state === JobState.QUEUED || verdict.state === JobState.SUSPENDED;
+  const kueue = t.kueue(now);
   return {
     name: t.target.name,
     namespace: t.target.namespace,
@@ -47,6 +48,7 @@ export function jobReport(t: TargetTracker, now: number, startedAt: number, diag
     ...(verdict.terminal && terminalAt !== undefined && terminalAt < startedAt - 1000 ? { finishedBeforeVerification: true } : {}),
     ...(managedBy && verdict.state !== JobState.MISSING ? managedByField(managedBy) : {}),
     ...(suspended ? { suspension: t.suspension() ?? {} } : {}),
+    ...(kueue ? { kueue } : {}),
     stats: {
       podsCreated: Math.max(pods?.attempts.size ?? 0, succeeded + failed + (s.active ?? 0)),
       maxRunning: pods?.maxRunning ?? 0,

@@ -59,18 +59,19 @@ export function decide(all: readonly Judged[], options: DecideOptions): [VerifyO
 export function timedOut(trackers: Iterable<TargetTracker>, now: number, timeoutMs: number, outages: readonly Outage[]): [VerifyOutcome, string] {
   const open = outages.find(o => o.to === undefined);
   const waiting = [...trackers].map(t => ({ t, v: t.verdict(now) })).filter(({ v }) => !v.terminal);
-  const shown = waiting.slice(0, 5).map(({ t, v }) => `${t.target.name} ${waitingFor(t, v)}`);
+  const shown = waiting.slice(0, 5).map(({ t, v }) => `${t.target.name} ${waitingFor(t, v, now)}`);
   const more = waiting.length > shown.length ? ` and ${waiting.length - shown.length} more` : '';
   return [VerifyOutcome.TIMEOUT, `timed out after ${Math.round(timeoutMs / 1000)} s${waiting.length > 0 ? `, still waiting for ${shown.join('; ')}${more}` : ''}`
     + `${open ? `, with the API server unreachable for the last ${Math.round((now - Date.parse(open.from)) / 1000)} s (${open.lastError})` : ''}`];
 }
 
-/** What a target is waiting for, in a few words: its state, and the queue or manager or hint. */
-function waitingFor(t: TargetTracker, v: JobVerdict): string {
+/** What a target is waiting for, in a few words: its state, and the queue or manager or hint (for a queued Job, Kueue's word on it). */
+function waitingFor(t: TargetTracker, v: JobVerdict, now: number): string {
   const s = t.suspension();
+  const kueue = v.message && t.kueue(now) ? `; ${v.reason ? `${v.reason}: ` : ''}${v.message}` : '';
   switch (v.state) {
-    case JobState.QUEUED: return `queued${s?.kueueQueue ? ` in Kueue LocalQueue ${s.kueueQueue}` : ''}${s?.since ? ` since ${s.since}` : ''} (never admitted or resumed)`;
-    case JobState.SUSPENDED: return `suspended again after it ran${s?.kueueQueue ? ` (Kueue LocalQueue ${s.kueueQueue}: preempted or evicted)` : ''}${s?.since ? ` since ${s.since}` : ''}`;
+    case JobState.QUEUED: return `queued${s?.kueueQueue ? ` in Kueue LocalQueue ${s.kueueQueue}` : ''}${s?.since ? ` since ${s.since}` : ''} (never admitted or resumed)${kueue}`;
+    case JobState.SUSPENDED: return `suspended again after it ran${s?.kueueQueue ? ` (Kueue LocalQueue ${s.kueueQueue}: preempted or evicted)` : ''}${s?.since ? ` since ${s.since}` : ''}${kueue}`;
     case JobState.MANAGED_ELSEWHERE: return `managed by ${t.current?.job.spec?.managedBy}, which wrote no Complete or Failed`;
     case JobState.OUTDATED: return 'outdated: the Job under its name is an earlier run, and the run of this change never came';
     case JobState.MISSING: return v.reason === 'Replacing' ? 'missing: deleted, waiting for its new run' : 'missing: never seen (not synced yet? its Events show nothing either)';

@@ -1,6 +1,7 @@
 import { argoCdDisagreement } from './argocd-health';
 import { RunEnd } from './tracking';
 import { countLines, failureText, logHeading, omittedText } from './diagnosis';
+import { kueueSentence } from './kueue';
 import { JobState } from './verdict';
 import { FailedPod, JobReport, VerifyOutcome, VerifyResult } from './verify';
 
@@ -49,6 +50,8 @@ function runLines(job: JobReport): string[] {
   if (s && (s.kueueQueue || s.since)) {
     lines.push(`    ${job.verdict.state === 'queued' ? 'queued' : 'suspended'}${s.kueueQueue ? ` in Kueue LocalQueue ${s.kueueQueue}` : ''}${s.since ? ` since ${s.since}` : ''}`);
   }
+  const kueue = kueueLine(job);
+  if (kueue) lines.push(`    ${kueue}`);
   if (job.finishedBeforeVerification) lines.push(`    finished at ${job.terminalAt}, before verification began: judged from its status, nothing was watched happening`);
   for (const run of job.earlierRuns) {
     const how = run.endedBy === RunEnd.REPLACED ? 'replaced by a newer Job of the same name' : 'deleted';
@@ -56,6 +59,16 @@ function runLines(job: JobReport): string[] {
   }
   if (job.earlierRunsOmitted > 0) lines.push(`    and ${job.earlierRunsOmitted} earlier run(s) more`);
   return lines;
+}
+
+/**
+ * What Kueue says of the Job, unless the verdict's message already says it (a queued Job's): for
+ * a Job that ran, where it waited, when it was admitted, how long it waited, its evictions.
+ */
+function kueueLine(job: JobReport): string | undefined {
+  if (!job.kueue) return undefined;
+  const sentence = kueueSentence(job.kueue);
+  return job.verdict.message?.includes(sentence) ? undefined : `kueue: ${sentence}`;
 }
 
 /**
@@ -131,10 +144,12 @@ export function junitReport(result: VerifyResult): string {
     const open = `  <testcase classname="${xml(job.namespace)}" name="${xml(job.name)}" time="${time}">`;
     const detail = xml([jobLine(job), ...job.failedPods.map(p => `failed pod ${p.name}: ${p.exits.map(e => `exit ${e.exitCode}`).join(', ')}\n${(p.logTail ?? []).join('\n')}`)].join('\n'));
     const state = `${job.verdict.state}${job.verdict.reason ? ` (${job.verdict.reason})` : ''}`;
-    if (job.verdict.state === JobState.COMPLETE) return `${open}</testcase>`;
+    // Where Kueue kept it waiting: for a Job that completed, as output; otherwise in the error, with its reason.
+    const kueue = job.kueue ? kueueSentence(job.kueue) : undefined;
+    if (job.verdict.state === JobState.COMPLETE) return kueue ? `${open}\n    <system-out>${xml(`kueue: ${kueue}`)}</system-out>\n  </testcase>` : `${open}</testcase>`;
     if (gone(job)) return `${open}\n    <skipped message="${xml(`${state}: ${job.verdict.message ?? ''}`)}"/>\n  </testcase>`;
     if (!job.verdict.terminal) {
-      return `${open}\n    <error message="${xml(`not finished: ${state}`)}">${detail}</error>\n  </testcase>`;
+      return `${open}\n    <error message="${xml(`not finished: ${state}${job.verdict.message && kueue ? `: ${job.verdict.message}` : ''}`)}">${detail}</error>\n  </testcase>`;
     }
     return `${open}\n    <failure message="${xml(state)}">${detail}</failure>\n  </testcase>`;
   });

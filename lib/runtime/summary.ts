@@ -4,6 +4,7 @@
  * text sparkline of each one's pods over time, and the diagnosis of those that did not converge.
  */
 import { countLines, failureText, logHeading, omittedText } from './diagnosis';
+import { KueueStatus } from './kueue';
 import { PodOutcome } from './pods';
 import { activeByBucket, assignLanes, attemptEnd, drawnTimeline, formatSeconds, timeSpan } from './timeline';
 import { JobState } from './verdict';
@@ -74,7 +75,7 @@ export function markdownSummary(result: VerifyResult, options: MarkdownSummaryOp
     const v = job.verdict;
     const peak = assignLanes(drawnTimeline(job.timeline).pods, now).reduce((max, lane) => Math.max(max, lane + 1), 0);
     const line = sparkline(job, now, options.sparklineWidth);
-    lines.push(`| ${ICONS[v.state] ?? ''} | \`${cell(`${job.namespace}/${job.name}`)}\` | ${cell(`${v.state}${v.reason ? ` (${v.reason})` : ''}${v.early ? ' early' : ''}`)} | ${job.stats.podsCreated} | ${peak} | ${job.stats.failedAttempts} | ${job.stats.durationMs !== undefined ? formatSeconds(job.stats.durationMs / 1000) : '-'} | ${line ? `\`${line}\`` : ''} |`);
+    lines.push(`| ${ICONS[v.state] ?? ''} | \`${cell(`${job.namespace}/${job.name}`)}\` | ${cell(`${v.state}${v.reason ? ` (${v.reason})` : ''}${v.early ? ' early' : ''}${queueCell(job)}`)} | ${job.stats.podsCreated} | ${peak} | ${job.stats.failedAttempts} | ${job.stats.durationMs !== undefined ? formatSeconds(job.stats.durationMs / 1000) : '-'} | ${line ? `\`${line}\`` : ''} |`);
   }
   if (jobs.length > maxRows) lines.push('', `… and ${jobs.length - maxRows} more Job(s), all listed in the HTML report (\`--html\`).`);
   if (result.groups.length > 0) {
@@ -99,6 +100,15 @@ export function markdownSummary(result: VerifyResult, options: MarkdownSummaryOp
     lines.push('', '</details>');
   }
   return `${lines.join('\n')}\n\n`;
+}
+
+/** Kueue's part of the verdict cell: how long the Job waited in its queue, and its evictions. */
+function queueCell(job: JobReport): string {
+  const k = job.kueue;
+  if (!k) return '';
+  if (k.status === KueueStatus.NOT_INSTALLED) return ', no Kueue';
+  const evictions = k.evictions.length > 0 ? `, ${k.evictions.every(e => e.reason === 'Preempted') ? 'preempted' : 'evicted'} ${k.evictions.length}×` : '';
+  return `${k.waitedMs !== undefined ? `, queued ${formatSeconds(k.waitedMs / 1000)}` : ''}${evictions}`;
 }
 
 function htmlText(text: string): string {

@@ -43,14 +43,36 @@ export function drawnTimeline(t: JobTimeline): DrawnTimeline {
   };
 }
 
-/** The span of a Job's timeline; `now` is when verification ended. */
+/** A wait in Kueue's queue, in ms since the epoch: the "queued" band before (or between) the pods. */
+export interface QueueBand {
+  readonly from: number;
+  /** The admission, or `now` while it still waits. */
+  readonly to: number;
+  /** True while it still waits. */
+  readonly open: boolean;
+}
+
+/** The Job's waits in Kueue's queue (from its report's `kueue.waits`) and its evictions, in ms since the epoch. */
+export function queueBands(job: JobReport, now: number): { readonly waits: readonly QueueBand[]; readonly evictions: ReadonlyArray<{ readonly at: number; readonly reason: string }> } {
+  const k = job.kueue;
+  return {
+    waits: (k?.waits ?? []).map(w => ({ from: Date.parse(w.queuedAt), to: w.admittedAt !== undefined ? Date.parse(w.admittedAt) : now, open: w.admittedAt === undefined })),
+    evictions: (k?.evictions ?? []).map(e => ({ at: Date.parse(e.at), reason: e.reason })),
+  };
+}
+
+/** The span of a Job's timeline; `now` is when verification ended. It starts with the Job's first wait in Kueue's queue, if any. */
 export function timeSpan(job: JobReport, now: number): TimeSpan {
   const t = drawnTimeline(job.timeline);
+  const queue = queueBands(job, now);
   const firstPod = t.pods.length > 0 ? t.pods.reduce((min, p) => Math.min(min, p.createdAt), Infinity) : undefined;
-  const start = Math.min(t.startedAt ?? firstPod ?? now, firstPod ?? Infinity);
+  const queuedAt = queue.waits.length > 0 ? queue.waits[0].from : undefined;
+  const start = Math.min(t.startedAt ?? firstPod ?? queuedAt ?? now, firstPod ?? Infinity, queuedAt ?? Infinity);
   const last = [
     ...t.conditions.map(c => c.at),
     ...(job.verdictAt ? [Date.parse(job.verdictAt)] : []),
+    ...queue.waits.map(w => w.to),
+    ...queue.evictions.map(e => e.at),
   ].reduce((max, at) => Math.max(max, at), t.pods.reduce((max, p) => Math.max(max, attemptEnd(p, now)), start + 1000));
   if (t.activeDeadlineMs === undefined || t.startedAt === undefined) {
     return { start, end: last, deadlineOnChart: false };

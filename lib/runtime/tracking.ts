@@ -20,12 +20,13 @@ import { JobPatternAnnotations, JobPatternLabels } from '../core/labels';
 import { ArgoCdHealth, argoCdJobHealth, ArgoCdVersion } from './argocd-health';
 import { JobTarget } from './manifests';
 import { DiagnosisRecorder } from './diagnosis';
+import { KUEUE_KEYS, KueueReport, kueueReport, kueueVerdict, observeWorkload, WorkloadHistory, WorkloadLike, workloadOwner } from './kueue';
 import { podAttempt, PodRecord, summarizePod } from './pods';
 import { templateDifference } from './template-match';
 import { JobLike, JobState, JobVerdict, judgeJob } from './verdict';
 
 /** The Kueue label that names a Job's LocalQueue. @internal */
-export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
+export const KUEUE_QUEUE_LABEL = KUEUE_KEYS.QUEUE_NAME_LABEL;
 
 /** How a run stopped being the one judged. */
 export enum RunEnd {
@@ -79,6 +80,8 @@ const MAX_EARLIER_RUNS = 10;
 const MAX_FORGOTTEN_UIDS = 100;
 /** Pods held for a run not seen yet: a Job's pods created before its watch event arrived. */
 const MAX_HELD_PODS = 50;
+/** Workloads held for a run not seen yet (Kueue creates a Workload as soon as it sees the Job). */
+const MAX_HELD_WORKLOADS = 5;
 
 /** The parts of the Job a report reads: kept instead of the whole object (memory). */
 interface Run {
@@ -97,6 +100,8 @@ interface Run {
   verdictAt?: number;
   /** What its pods did; made when its first pod is seen (10,000 queued Jobs have none). */
   pods?: RunPods;
+  /** What its Kueue Workload said, once one owned by it was seen. */
+  workload?: WorkloadHistory;
 }
 
 /** What the pods of one run did. @internal */
@@ -123,6 +128,10 @@ export class TargetTracker {
   /** When the unfinished run was deleted, and how it stood: waiting for a replacement. */
   private deletion?: { readonly at: number; readonly verdict: JobVerdict };
   private evidence?: JobEvidence;
+  /** Whether the cluster serves Kueue's API; undefined until the verifier asked. */
+  private kueueInstalled?: boolean;
+  /** The ClusterQueue of the run's LocalQueue (its `spec.clusterQueue`), once read. */
+  private localQueueTarget?: string;
 
   /** The target without its template, which is kept apart and only until {@link dropTemplate}. */
   public readonly target: JobTarget;
@@ -177,7 +186,71 @@ export class TargetTracker {
     if (!run.verdict.terminal) run.verdict = judgeJob(job);
     if (run.verdict.terminal && run.verdictAt === undefined && !run.outdated) run.verdictAt = now;
     this.replayPods(run, now);
+    const held = this.heldWorkloads.get(uid);
+    if (held) {
+      this.heldWorkloads.delete(uid);
+      this.onWorkload(held.workload, held.at);
+    }
     return true;
+  }
+
+  /** Workloads of a run not seen yet, by the Job uid they belong to. */
+  private readonly heldWorkloads = new Map<string, { readonly workload: WorkloadLike; readonly at: number }>();
+
+  /**
+   * A version of a Kueue Workload owned by a Job of the target's name. Returns true when it belongs
+   * to the current run (matched by the owner reference's uid). A deleted Workload changes nothing:
+   * what it said last stands.
+   */
+  public onWorkload(workload: WorkloadLike, now: number): boolean {
+    const owner = workloadOwner(workload)?.uid;
+    if (owner === undefined || this.forgotten.has(owner)) return false;
+    const run = this.run;
+    if (!run || run.uid !== owner) {
+      if (this.heldWorkloads.has(owner) || this.heldWorkloads.size < MAX_HELD_WORKLOADS) this.heldWorkloads.set(owner, { workload, at: now });
+      return false;
+    }
+    run.workload = observeWorkload(run.workload, workload, now);
+    return true;
+  }
+
+  /** Whether the cluster serves Kueue's Workload API (asked once, for the first Job that needed it). */
+  public setKueueInstalled(installed: boolean): void {
+    this.kueueInstalled = installed;
+  }
+
+  /** The ClusterQueue the run's LocalQueue points to (`spec.clusterQueue`). */
+  public setClusterQueue(clusterQueue: string): void {
+    this.localQueueTarget = clusterQueue;
+  }
+
+  /** The run's LocalQueue: its label `kueue.x-k8s.io/queue-name`. */
+  public get localQueue(): string | undefined {
+    return this.run?.job.metadata?.labels?.[KUEUE_QUEUE_LABEL];
+  }
+
+  /**
+   * True when Kueue may explain this run: it carries the queue label or is suspended. Only then is
+   * Kueue's API asked about, so verifying Jobs that are neither costs no request.
+   */
+  public get kueueRelevant(): boolean {
+    const job = this.run?.job;
+    if (!job) return false;
+    const state = this.run!.verdict.state;
+    return this.localQueue !== undefined || job.spec?.suspend === true || state === JobState.QUEUED || state === JobState.SUSPENDED;
+  }
+
+  /** What Kueue says of the run, once the verifier asked Kueue's API; undefined otherwise. */
+  public kueue(now: number): KueueReport | undefined {
+    const run = this.run;
+    if (!run || this.kueueInstalled === undefined || !this.kueueRelevant) return undefined;
+    const localQueue = this.localQueue;
+    return kueueReport({
+      installed: this.kueueInstalled,
+      ...(localQueue ? { localQueue } : {}),
+      ...(this.localQueueTarget ? { clusterQueue: this.localQueueTarget } : {}),
+      ...(run.workload ? { workload: run.workload } : {}),
+    }, now);
   }
 
   /** A watch event of a pod whose Job has the target's name. Returns true when it belongs to the current run. */
@@ -260,10 +333,8 @@ export class TargetTracker {
         message: `the Job under this name is an earlier run (${run.verdict.state}): ${run.outdated}; waiting for the run of this change`, early: false,
       };
     }
-    if (run.verdict.state === JobState.QUEUED && run.ran) {
-      return { ...run.verdict, state: JobState.SUSPENDED };
-    }
-    return run.verdict;
+    const own = run.verdict.state === JobState.QUEUED && run.ran ? { ...run.verdict, state: JobState.SUSPENDED } : run.verdict;
+    return own.terminal ? own : kueueVerdict(own, this.kueue(now));
   }
 
   /** The next time the verdict changes by itself (a grace period ends), if any. */

@@ -3,6 +3,7 @@ import type { PodAttempt } from './pods';
 import type { EarlierRun } from './tracking';
 import { JobState, JobVerdict } from './verdict';
 import type { ArgoCdHealth } from './argocd-health';
+import type { KueueReport } from './kueue';
 
 /** Per-Job statistics. */
 export interface JobStats {
@@ -70,6 +71,14 @@ export interface JobReport {
   readonly managedBy?: string;
   /** For a queued or suspended Job: since when (ISO 8601), and the Kueue LocalQueue it waits in (label `kueue.x-k8s.io/queue-name`). */
   readonly suspension?: { readonly since?: string; readonly kueueQueue?: string };
+  /**
+   * What Kueue says of the Job, read from its Workload (`kueue.x-k8s.io/v1beta2`, owned by the
+   * Job): its LocalQueue and ClusterQueue, where it stands (`pending` with why, `admitted`,
+   * `evicted`, `finished`; `not-installed` when the cluster has no Kueue), when it was admitted,
+   * how long it waited, and its evictions. Only for a Job that carries the queue label
+   * `kueue.x-k8s.io/queue-name` or was suspended (the only Jobs Kueue's API is asked about).
+   */
+  readonly kueue?: KueueReport;
   /** Counts of its pods, and its duration. */
   readonly stats: JobStats;
   /**
@@ -152,7 +161,11 @@ export const EXIT_CODES: Record<VerifyOutcome, number> = {
 
 /** A time the verifier could not reach the API server (its watches and re-lists failed). */
 export interface Outage {
-  /** What it watched: `<namespace>/jobs` or `<namespace>/pods`. */
+  /**
+   * What it watched or read: `<namespace>/jobs`, `<namespace>/pods`, `<namespace>/events`; for Jobs
+   * Kueue may explain, `kueue.x-k8s.io/v1beta2` (whether the cluster serves Kueue's API),
+   * `<namespace>/workloads` and `<namespace>/localqueues`.
+   */
   readonly watch: string;
   /** When the first request failed (ISO 8601). */
   readonly from: string;
@@ -176,7 +189,7 @@ export interface VerifyResult {
   readonly jobs: readonly JobReport[];
   /** A report per template-expansion group among the Jobs (none when no Job has a group). */
   readonly groups: readonly GroupReport[];
-  /** API requests made: lists and watches (and log reads for failed pods). */
+  /** API requests made: lists (with Kueue's discovery and LocalQueue reads, for Jobs Kueue may explain) and watches (and log reads for failed pods). */
   readonly requests: { readonly lists: number; readonly watches: number; readonly logs: number };
   /** The times the API server could not be reached while watching (restarts, network), in order. */
   readonly outages: readonly Outage[];

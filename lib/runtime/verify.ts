@@ -1,13 +1,14 @@
 import type { CoreV1Event, V1Job, V1Pod } from '@kubernetes/client-node';
-import { ApiConnection, apiConnection, getJson, getText } from './api-connection';
+import { ApiConnection, apiConnection, getJson, getText, statusCode } from './api-connection';
 import { describeApiError } from './apply';
 import { JobDiagnosis } from './diagnosis';
 import { evidenceOf } from './evidence';
 import { jobReport } from './job-report';
+import { KUEUE_KEYS, WorkloadLike, workloadOwner } from './kueue';
 import { JobTarget, queueOf } from './manifests';
 import { jobNameOf } from './pods';
 import { decide, timedOut } from './outcome';
-import { Reflector } from './reflector';
+import { Reflector, Watched } from './reflector';
 import { TargetTracker, targetOf } from './tracking';
 import { JobState } from './verdict';
 import { checkVerifyOptions, REPLACEMENT_GRACE_MS, VerifyOptions } from './verify-options';
@@ -24,6 +25,10 @@ const REQUEST_TIMEOUT_MS = 10_000;
 const DIAGNOSIS_GRACE_MS = 5_000;
 /** The labels a pod is matched to its Job by; the only labels kept of a deleted pod. */
 const JOB_NAME_LABELS = ['batch.kubernetes.io/job-name', 'job-name'];
+/** Kueue's API: its discovery document, and the path of its namespaced resources. */
+const KUEUE_API_PATH = `/apis/${KUEUE_KEYS.API}`;
+/** After a failed discovery of Kueue's API (not a 404), the next try waits this long. */
+const KUEUE_RETRY_MS = 5_000;
 
 /**
  * Watches Jobs until each converged as its pattern says, failed, or time ran out. One list+watch
@@ -48,6 +53,14 @@ export class JobVerifier {
   private stopped = false;
   private progressTimer?: NodeJS.Timeout;
   private wakeTimer?: NodeJS.Timeout;
+  /** Whether the cluster serves Kueue's API: undefined until a Job needed to know, then asked once. */
+  private kueueInstalled?: boolean;
+  private kueueAsked = false;
+  private kueueRetry?: NodeJS.Timeout;
+  /** Namespaces whose Workloads are watched (only those of a Job that Kueue may explain). */
+  private readonly workloadNamespaces = new Set<string>();
+  /** LocalQueue (`<namespace>/<name>`) -> its ClusterQueue; null when it does not exist; absent until read (or after a failed read). */
+  private readonly localQueues = new Map<string, string | null | Promise<void>>();
 
   /** The options, without the targets: the trackers keep what they need of them (templates only until the first list). */
   private readonly options: Omit<VerifyOptions, 'targets'>;
@@ -111,6 +124,7 @@ export class JobVerifier {
     for (const controller of this.inFlight) controller.abort();
     if (this.progressTimer) clearTimeout(this.progressTimer);
     if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    if (this.kueueRetry) clearTimeout(this.kueueRetry);
     this.connection.close();
   }
 
@@ -210,7 +224,106 @@ export class JobVerifier {
     if (!t && this.options.selector !== undefined && type !== 'DELETED') {
       t = this.track(targetOf(job, this.options.namespace, queueOf));
     }
-    if (t?.onJob(type, job, Date.now())) this.evaluate();
+    if (t?.onJob(type, job, Date.now())) {
+      if (t.kueueRelevant) this.explainByKueue(t);
+      this.evaluate();
+    }
+  }
+
+  /**
+   * A Job that Kueue may explain (queue label, or suspended): asks once whether the cluster serves
+   * Kueue's API (a 404 means no Kueue: the Job is reported "suspended, no Kueue", with no other
+   * request), then watches the Workloads of its namespace and reads its LocalQueue once.
+   */
+  private explainByKueue(t: TargetTracker): void {
+    if (this.kueueInstalled === undefined) {
+      void this.discoverKueue();
+      return;
+    }
+    t.setKueueInstalled(this.kueueInstalled);
+    if (!this.kueueInstalled) return;
+    this.watchWorkloads(t.target.namespace);
+    this.readLocalQueue(t);
+  }
+
+  /** One bounded GET of Kueue's discovery document; a failure other than 404 is an outage, retried after a while. */
+  private async discoverKueue(): Promise<void> {
+    if (this.kueueAsked || this.stopped) return;
+    this.kueueAsked = true;
+    this.requests.lists++;
+    try {
+      const resources = await this.bounded(signal => getJson<{ resources?: Array<{ name: string }> }>(this.connection, KUEUE_API_PATH, {}, signal));
+      this.kueueInstalled = (resources.resources ?? []).some(r => r.name === 'workloads');
+      this.onReconnect(KUEUE_KEYS.API);
+    } catch (error) {
+      if (statusCode(error) === 404) {
+        this.kueueInstalled = false;
+      } else {
+        if (this.stopped) return;
+        this.onDisconnect(KUEUE_KEYS.API, error);
+        this.kueueRetry = setTimeout(() => {
+          this.kueueAsked = false;
+          for (const t of this.trackers.values()) if (t.kueueRelevant) return void this.discoverKueue();
+        }, KUEUE_RETRY_MS);
+        return;
+      }
+    }
+    if (this.stopped) return;
+    for (const t of this.trackers.values()) if (t.kueueRelevant) this.explainByKueue(t);
+    this.evaluate();
+  }
+
+  /** A list + watch of the Workloads of `namespace`, started once. */
+  private watchWorkloads(namespace: string): void {
+    if (this.workloadNamespaces.has(namespace) || this.stopped) return;
+    this.workloadNamespaces.add(namespace);
+    const watch = `${namespace}/workloads`;
+    const workloads = new Reflector<WorkloadLike & Watched>({
+      connection: this.connection, requests: this.requests, deadline: this.deadline, requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      path: `${KUEUE_API_PATH}/namespaces/${namespace}/workloads`,
+      onEvent: (type, workload) => this.onWorkload(type, workload),
+      onDisconnect: error => this.onDisconnect(watch, error),
+      onSynced: () => this.onReconnect(watch),
+    });
+    this.reflectors.push(workloads);
+    // It rejects only at the deadline or on stop(), every failure before that is an outage in the report.
+    workloads.start().catch(() => undefined);
+  }
+
+  private onWorkload(type: string, workload: WorkloadLike): void {
+    if (this.stopped || type === 'DELETED') return;
+    const owner = workloadOwner(workload);
+    const t = owner?.name !== undefined ? this.trackers.get(`${workload.metadata?.namespace}/${owner.name}`) : undefined;
+    if (t?.onWorkload(workload, Date.now())) this.evaluate();
+  }
+
+  /** The ClusterQueue of the tracker's LocalQueue (`spec.clusterQueue`, which Kueue keeps immutable): one bounded read per LocalQueue. */
+  private readLocalQueue(t: TargetTracker): void {
+    const queue = t.localQueue;
+    if (!queue) return;
+    const namespace = t.target.namespace;
+    const key = `${namespace}/${queue}`;
+    const known = this.localQueues.get(key);
+    if (typeof known === 'string') t.setClusterQueue(known);
+    if (known !== undefined) return;
+    this.requests.lists++;
+    this.localQueues.set(key, this.bounded(signal => getJson<{ spec?: { clusterQueue?: string } }>(this.connection, `${KUEUE_API_PATH}/namespaces/${namespace}/localqueues/${queue}`, {}, signal)).then(
+      localQueue => {
+        const clusterQueue = localQueue.spec?.clusterQueue ?? null;
+        this.localQueues.set(key, clusterQueue);
+        if (clusterQueue === null || this.stopped) return;
+        for (const other of this.trackers.values()) if (other.target.namespace === namespace && other.localQueue === queue) other.setClusterQueue(clusterQueue);
+        this.evaluate();
+      },
+      (error: unknown) => {
+        // Missing: the Workload's condition says so (Inadmissible). Anything else: an outage, and read again on the next need.
+        if (statusCode(error) === 404) {
+          this.localQueues.set(key, null);
+        } else {
+          this.localQueues.delete(key);
+          if (!this.stopped) this.onDisconnect(`${namespace}/localqueues`, error);
+        }
+      }));
   }
 
   private onPod(type: string, pod: V1Pod): void {

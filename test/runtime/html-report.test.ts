@@ -2,7 +2,7 @@ import { htmlReport } from '../../lib/runtime/html-report';
 import { PodOutcome } from '../../lib/runtime/pods';
 import { JobState } from '../../lib/runtime/verdict';
 import type { FailedPod } from '../../lib/runtime/diagnosis';
-import { at, attempt, evenSeconds, jobReport, unluckyNever, verifyResult } from './report-builders';
+import { at, attempt, evenSeconds, jobReport, preempted, queuedForQuota, unluckyNever, verifyResult } from './report-builders';
 
 const count = (html: string, pattern: RegExp) => (html.match(new RegExp(pattern.source, 'g')) ?? []).length;
 /** The <details class="job"> section of one Job. */
@@ -171,5 +171,35 @@ describe('htmlReport', () => {
     const html = htmlReport(verifyResult([job]));
     expect(html).toContain('<p class="message">&lt;script&gt;alert(1)&lt;/script&gt;</p>');
     expect(html).toContain('<pre class="log">a &lt; b &amp; &quot;c&quot;</pre>');
+  });
+});
+
+describe('htmlReport with Kueue', () => {
+  test('a "queued" band before the pods for each wait in the queue, a mark at the eviction, and the queues beside the timeline', () => {
+    // GIVEN / WHEN
+    const job = section(htmlReport(verifyResult([preempted()], 30)), 'low');
+
+    // THEN: x starts with the first wait (0 s), the second wait from 2 s to 10 s, between the pods
+    expect([...job.matchAll(/<g class="queued" data-seconds="([\d.]+)"><title>([^<]*)<\/title><rect x="([\d.]+)"/g)].map(m => [m[1], m[2], m[3]])).toEqual([
+      ['0', 'queued in Kueue LocalQueue user-queue (ClusterQueue team) for 0 ms, then admitted (from 0 s)', '40'],
+      ['8', 'queued in Kueue LocalQueue user-queue (ClusterQueue team) for 8 s, then admitted (from 2 s)', String(40 + Math.round((2 / 22) * 724 * 10) / 10)],
+    ]);
+    expect(job).toContain('<text class="lane-label queue-label"');
+    expect(count(job, /<g class="eviction" data-reason="Preempted">/)).toBe(1);
+    expect(count(job, /<g class="pod killed" /)).toBe(1);
+    expect(job).toContain('<dt>kueue</dt><dd>LocalQueue user-queue (ClusterQueue team): finished</dd><dt>queued</dt><dd>8 s in 2 waits</dd><dt>evicted</dt><dd>Preempted (InClusterQueue)</dd>');
+    expect(job).toContain('<p class="kueue">Kueue LocalQueue user-queue (ClusterQueue team), admitted at 2026-11-29T10:00:10.000Z after 8 s in the queue (2 waits); evicted once, last preempted (InClusterQueue) at 2026-11-29T10:00:01.000Z; Workload finished</p>');
+  });
+
+  test('a Job still queued: an open band to the end of verification, no pod, and why it waits', () => {
+    const job = section(htmlReport(verifyResult([queuedForQuota()], 30)), 'train');
+    expect(job).toMatch(/<g class="queued open" data-seconds="30"><title>queued in Kueue LocalQueue user-queue \(ClusterQueue team\) for 30 s, still waiting \(from 0 s\)<\/title><rect x="40" y="\d+" width="724" /);
+    expect(job).toContain('<text class="empty"');
+    expect(job).toContain('<dt>kueue</dt><dd>LocalQueue user-queue (ClusterQueue team): pending (waiting for quota)</dd>');
+    expect(job).not.toContain('<p class="kueue">');
+  });
+
+  test('no Kueue, no band: a Job without a queue draws as before', () => {
+    expect(section(htmlReport(verifyResult([evenSeconds()])), 'even-seconds')).not.toMatch(/queued|queue-label|eviction|<dt>kueue/);
   });
 });

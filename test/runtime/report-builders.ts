@@ -2,6 +2,7 @@
  * Small builders of verifier results for the report tests: Jobs described by their pods' times
  * in seconds from the Job's start.
  */
+import { KueueReport, kueueSentence, KueueStatus, KueueWait } from '../../lib/runtime/kueue';
 import { PodAttempt, PodOutcome } from '../../lib/runtime/pods';
 import { JobState, JobVerdict } from '../../lib/runtime/verdict';
 import { JobReport, JobTimeline, VerifyOutcome, VerifyResult } from '../../lib/runtime/verify';
@@ -82,4 +83,33 @@ export function unluckyNever(): JobReport {
 export function evenSeconds(): JobReport {
   const pods = [0, 0, 1, 1, 2, 2].map((from, i) => attempt(`even-${i}`, from, from + 1, PodOutcome.SUCCEEDED));
   return jobReport('even-seconds', pods, {}, { completions: 6, parallelism: 2, conditions: [{ type: 'Complete', at: at(3) }] });
+}
+
+/**
+ * A Job Kueue preempted, as the real Kueue of test/e2e/kueue-verify.test.ts did: admitted at once,
+ * its pod killed at 2 s after the eviction at 1 s, back in the queue from 2 s to its re-admission at
+ * 10 s, its new pod succeeding from 10 s to 22 s.
+ */
+export function preempted(): JobReport {
+  const pods = [attempt('low-a', 0, 2, PodOutcome.KILLED), attempt('low-b', 10, 22, PodOutcome.SUCCEEDED)];
+  const kueue: KueueReport = {
+    status: KueueStatus.FINISHED, localQueue: 'user-queue', clusterQueue: 'team', workload: 'job-low-c0e2e', reason: 'Succeeded',
+    message: 'Reached expected number of succeeded pods', admittedAt: at(10), waitedMs: 8000,
+    waits: [{ queuedAt: at(0), admittedAt: at(0), durationMs: 0 }, { queuedAt: at(2), admittedAt: at(10), durationMs: 8000 }],
+    evictions: [{ at: at(1), reason: 'Preempted', preemption: 'InClusterQueue', message: 'Preempted to accommodate a workload (UID: w, JobUID: j) due to prioritization in the ClusterQueue' }],
+  };
+  return jobReport('low', pods, { reason: 'CompletionsReached' }, { startedAt: at(10), conditions: [{ type: 'Complete', reason: 'CompletionsReached', at: at(22) }] }, { kueue });
+}
+
+/** A Job still waiting in Kueue's queue 30 s after its creation (at 0 s), for quota. */
+export function queuedForQuota(): JobReport {
+  const kueue: KueueReport = {
+    status: KueueStatus.PENDING, localQueue: 'user-queue', clusterQueue: 'team', workload: 'job-train-8ce2b', waitingFor: KueueWait.QUOTA, reason: 'Pending',
+    message: "couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor default, 1 more needed",
+    waitedMs: 30_000, waits: [{ queuedAt: at(0), durationMs: 30_000 }], evictions: [],
+  };
+  const report = jobReport('train', [], {
+    state: JobState.QUEUED, terminal: false, reason: 'Pending', message: kueueSentence(kueue),
+  }, { startedAt: undefined }, { kueue });
+  return { ...report, stats: { ...report.stats, durationMs: undefined } };
 }

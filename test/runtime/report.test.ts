@@ -7,7 +7,7 @@ import { DOMParser, Document as XmlDocument, Element as XmlElement } from '@xmld
 import { junitReport, textReport } from '../../lib/runtime/report';
 import { judgeJob, JobLike, JobState } from '../../lib/runtime/verdict';
 import { JobReport, JobVerifier, Outage, VerifyOutcome, VerifyResult } from '../../lib/runtime/verify';
-import { evenSeconds, jobReport, unluckyNever, verifyResult } from './report-builders';
+import { evenSeconds, jobReport, preempted, queuedForQuota, unluckyNever, verifyResult } from './report-builders';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -271,5 +271,37 @@ describe('junitReport', () => {
       'progress 100%',
       'NUL here, bell, tab\tkept',
     ]);
+  });
+});
+
+describe('textReport and junitReport with Kueue', () => {
+  test('a Job Kueue preempted and that completed: a kueue line with its queues, admission, waits and eviction; JUnit passes it, with the line as output', () => {
+    // GIVEN
+    const result = verifyResult([preempted()], 30);
+
+    // WHEN
+    const text = textReport(result);
+    const junit = junitReport(result);
+
+    // THEN
+    const said = `kueue: Kueue LocalQueue user-queue (ClusterQueue team), admitted at ${new Date(Date.parse('2026-11-29T10:00:10Z')).toISOString()} after 8 s in the queue (2 waits); evicted once, last preempted (InClusterQueue) at 2026-11-29T10:00:01.000Z; Workload finished`;
+    expect(text.split('\n')).toContain(`    ${said}`);
+    expect(junit).toContain(`<testcase classname="ns" name="low" time="22">\n    <system-out>${said}</system-out>\n  </testcase>`);
+  });
+
+  test('a queued Job: the verdict\'s message says where and why it waits (no second kueue line); JUnit\'s error names Kueue\'s reason and message', () => {
+    // GIVEN
+    const result = verifyResult([queuedForQuota()], 30, VerifyOutcome.TIMEOUT);
+
+    // WHEN
+    const text = textReport(result);
+    const junit = junitReport(result);
+
+    // THEN
+    const why = "waiting in Kueue LocalQueue user-queue (ClusterQueue team) since 2026-11-29T10:00:00.000Z (30 s) for quota: Pending: couldn't assign flavors to pod set main: insufficient unused quota for cpu in flavor default, 1 more needed";
+    expect(text).toMatch(/ns\/train +queued \(Pending\)/);
+    expect(text.split('\n')).toContain(`    ${why}`);
+    expect(text).not.toContain('kueue:');
+    expect(junit).toContain(`<error message="not finished: queued (Pending): ${why.replace(/'/g, "'")}">`);
   });
 });

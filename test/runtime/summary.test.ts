@@ -3,7 +3,7 @@ import { PodOutcome } from '../../lib/runtime/pods';
 import { markdownSummary, sparkline } from '../../lib/runtime/summary';
 import { JobState } from '../../lib/runtime/verdict';
 import { VerifyOutcome } from '../../lib/runtime/verify';
-import { attempt, evenSeconds, jobReport, T0, unluckyNever, verifyResult } from './report-builders';
+import { attempt, evenSeconds, jobReport, preempted, queuedForQuota, T0, unluckyNever, verifyResult } from './report-builders';
 
 describe('markdownSummary', () => {
   test('a table row per Job, those that did not converge first, with a sparkline', () => {
@@ -62,4 +62,16 @@ test('sparkline: levels scale to the Job\'s peak; a slice with a failed attempt 
   ]);
   // Slices of 1 s: a; a; a and b; b failed at its end (4 s).
   expect(sparkline(job, T0, 4)).toBe('▄▄█✕');
+});
+
+describe('markdownSummary with Kueue', () => {
+  test('the verdict cell says how long a Job waited in its queue and how often it was preempted; a queued Job\'s details say why it waits', () => {
+    // GIVEN / WHEN
+    const md = markdownSummary(verifyResult([preempted(), queuedForQuota()], 30, VerifyOutcome.TIMEOUT));
+
+    // THEN
+    expect(md).toContain('| ⏸️ | `ns/train` | queued (Pending), queued 30 s | 0 | 0 | 0 | - |  |');
+    expect(md).toMatch(/\| ✅ \| `ns\/low` \| complete \(CompletionsReached\), queued 8 s, preempted 1× \| 2 \| 1 \|/);
+    expect(md).toContain("<details><summary>ns/train: queued (Pending)</summary>\n\nwaiting in Kueue LocalQueue user-queue (ClusterQueue team) since 2026-11-29T10:00:00.000Z (30 s) for quota: Pending: couldn't assign flavors");
+  });
 });

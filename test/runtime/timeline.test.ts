@@ -1,6 +1,6 @@
 import { PodAttempt, PodOutcome, PodRecord, recordOf } from '../../lib/runtime/pods';
-import { activeByBucket, assignLanes, backoffGaps, failedAttempt, formatSeconds, peakParallelism, timeSpan } from '../../lib/runtime/timeline';
-import { attempt as reported, evenSeconds as evenSecondsReport, jobReport, T0, unluckyNever as unluckyReport } from './report-builders';
+import { activeByBucket, assignLanes, backoffGaps, failedAttempt, formatSeconds, peakParallelism, queueBands, timeSpan } from '../../lib/runtime/timeline';
+import { attempt as reported, evenSeconds as evenSecondsReport, jobReport, preempted, queuedForQuota, T0, unluckyNever as unluckyReport } from './report-builders';
 
 // The geometry works on pods as the verifier keeps them (times in ms): the report's, converted.
 const records = (pods: readonly PodAttempt[]): PodRecord[] => pods.map(recordOf);
@@ -77,4 +77,20 @@ test('activeByBucket counts the attempts existing in each slice', () => {
 
 test('formatSeconds', () => {
   expect([0.25, 1, 42.5, 60, 185, 3600, 3720].map(formatSeconds)).toEqual(['250 ms', '1 s', '42.5 s', '1 min', '3 min 5 s', '1 h', '1 h 2 min']);
+});
+
+describe('timeSpan and queueBands with Kueue', () => {
+  test('the span starts with the first wait in the queue, before the Job\'s startTime; each wait is a band, each eviction a time', () => {
+    const job = preempted();
+    expect(timeSpan(job, T0 + 30_000)).toEqual({ start: T0, end: T0 + 22_000, deadlineOnChart: false });
+    expect(queueBands(job, T0 + 30_000)).toEqual({
+      waits: [{ from: T0, to: T0, open: false }, { from: T0 + 2000, to: T0 + 10_000, open: false }],
+      evictions: [{ at: T0 + 1000, reason: 'Preempted' }],
+    });
+  });
+
+  test('a Job still waiting: its band runs to now, and so does the span', () => {
+    expect(queueBands(queuedForQuota(), T0 + 30_000).waits).toEqual([{ from: T0, to: T0 + 30_000, open: true }]);
+    expect(timeSpan(queuedForQuota(), T0 + 30_000)).toMatchObject({ start: T0, end: T0 + 30_000 });
+  });
 });
