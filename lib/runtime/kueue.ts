@@ -289,7 +289,7 @@ export function kueueSentence(k: KueueReport): string {
       return `suspended, no Kueue: the cluster serves no ${KUEUE_KEYS.API} API${k.localQueue ? ` (its label ${KUEUE_KEYS.QUEUE_NAME_LABEL} names ${k.localQueue}, but nothing reads it)` : ''}, so no queue admits it; it runs once something sets spec.suspend to false`;
     case KueueStatus.NO_WORKLOAD:
       return k.localQueue ? `Kueue ${queueWords(k)}: no Workload of this Job seen (Kueue has not created it yet, or does not run)`
-        : `not queued: Kueue is installed but manages only Jobs labelled ${KUEUE_KEYS.QUEUE_NAME_LABEL}, and this one has none`;
+        : `not queued: Kueue is installed, but no Workload of this Job was seen (by default Kueue manages only Jobs labelled ${KUEUE_KEYS.QUEUE_NAME_LABEL}, and this one has none)`;
     case KueueStatus.PENDING:
       return `${eviction && open ? `${evictionWords}, requeued: ` : ''}waiting in Kueue ${queueWords(k)}${open ? ` since ${open.queuedAt} (${seconds(open.durationMs)})` : ''} for ${WAIT_WORDS[k.waitingFor ?? KueueWait.OTHER]}${k.message ? `: ${k.reason ? `${k.reason}: ` : ''}${k.message}` : ''}`;
     case KueueStatus.EVICTED:

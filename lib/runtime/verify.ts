@@ -258,6 +258,7 @@ export class JobVerifier {
     } catch (error) {
       if (statusCode(error) === 404) {
         this.kueueInstalled = false;
+        this.onReconnect(KUEUE_KEYS.API);
       } else {
         if (this.stopped) return;
         this.onDisconnect(KUEUE_KEYS.API, error);

@@ -1,4 +1,6 @@
 import * as fs from 'fs';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { KUEUE } from '../../lib/core/kueue';
@@ -172,6 +174,14 @@ describe('kueueVerdict: the verdict as Kueue explains it', () => {
     expect(kueueVerdict(running, report(['quota-queued', 'quota-admitted'], 0))).toBe(running);
   });
 
+  test('Kueue installed, no Workload: the Job\'s own reason, and the message says whether it carries a queue label', () => {
+    const queued = judgeJob(step('quota-queued').job);
+    expect(kueueVerdict(queued, kueueReport({ installed: true, localQueue: 'user-queue' }, 0))).toMatchObject({
+      state: JobState.QUEUED, reason: 'JobSuspended', message: 'Kueue LocalQueue user-queue: no Workload of this Job seen (Kueue has not created it yet, or does not run)',
+    });
+    expect(kueueVerdict(queued, kueueReport({ installed: true }, 0))?.message).toBe('not queued: Kueue is installed, but no Workload of this Job was seen (by default Kueue manages only Jobs labelled kueue.x-k8s.io/queue-name, and this one has none)');
+  });
+
   test('no Kueue: the Job\'s own reason, and the message says "suspended, no Kueue"', () => {
     const verdict = kueueVerdict(judgeJob(step('quota-queued').job), kueueReport({ installed: false, localQueue: 'user-queue' }, 0));
     expect(verdict).toMatchObject({
@@ -278,4 +288,45 @@ describe('JobVerifier on a cluster without Kueue (fake API server: no kueue.x-k8
     expect(kueueRequests()).toEqual([]);
     expect(result.jobs[0].kueue).toBeUndefined();
   });
+});
+
+describe('JobVerifier when Kueue\'s discovery fails', () => {
+  test('a failed discovery (503) is an outage in the report, asked again after 5 s; the 404 then closes it: "suspended, no Kueue"', async () => {
+    // GIVEN the fake API server behind a proxy that answers the first question about Kueue's API 503
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-kueue-'));
+    const fake = await FakeApiServer.start();
+    const asked: number[] = [];
+    const proxy = http.createServer((request, response) => {
+      if (request.url === '/apis/kueue.x-k8s.io/v1beta2' && asked.push(Date.now()) === 1) {
+        response.writeHead(503, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'the server is currently unable to handle the request', reason: 'ServiceUnavailable', code: 503 }));
+        return;
+      }
+      const upstream = http.request(fake.url + request.url, { method: request.method, headers: request.headers }, answer => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
+      request.pipe(upstream);
+    });
+    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve));
+    try {
+      const job = fakeJob('train', 'jobs', [{ type: 'Suspended', reason: 'JobSuspended' }], { startTime: undefined });
+      fake.set({ ...job, spec: { ...(job.spec as object), suspend: true } });
+
+      // WHEN
+      const server = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+      const result = await verifyJobs({ kubeConfig: loadKubeConfig({ kubeconfig: writeKubeconfig(dir, server, 'jobs') }), namespace: 'jobs', selector: 'app=train', timeoutMs: 7000 });
+
+      // THEN asked twice, 5 s apart; the failure reported, then over
+      expect(asked).toHaveLength(2);
+      expect(asked[1] - asked[0]).toBeGreaterThanOrEqual(5000);
+      expect(result.outages).toEqual([expect.objectContaining({ watch: 'kueue.x-k8s.io/v1beta2', failures: 1, lastError: 'the server is currently unable to handle the request', to: expect.any(String) })]);
+      expect(result.jobs[0].kueue?.status).toBe(KueueStatus.NOT_INSTALLED);
+    } finally {
+      proxy.closeAllConnections();
+      await new Promise<void>(resolve => proxy.close(() => resolve()));
+      await fake.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  }, 15_000);
 });
