@@ -35,7 +35,7 @@ describe('KueueQueue', () => {
   test('an unqueued Job has none of Kueue\'s labels', () => {
     const c = chart();
     new SingleBatchJob(c, 'plain', { container: CONTAINER });
-    expect(Object.keys(jobs(synth(c))[0].metadata.labels).filter(k => k.startsWith('kueue.x-k8s.io/'))).toEqual([]);
+    expect(Object.keys(jobs(synth(c))[0].metadata.labels ?? {}).filter(k => k.startsWith('kueue.x-k8s.io/'))).toEqual([]);
   });
 
   test('partial admission on a pattern that works with fewer pods writes the annotation', () => {
@@ -71,7 +71,7 @@ describe('KueueQueue', () => {
   test('a Job created by a controller pod is the user\'s to queue; the controller Job itself is queued', () => {
     const c = chart();
     new ControllerPodJob(c, 'driver', { kueue: team(), container: CONTAINER });
-    expect(jobs(synth(c)).map(m => m.metadata.labels[QUEUE])).toEqual(['team-a']);
+    expect(jobs(synth(c)).map(m => m.metadata.labels?.[QUEUE])).toEqual(['team-a']);
   });
 
   describe('fails', () => {
