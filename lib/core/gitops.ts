@@ -198,11 +198,11 @@ export class GitOpsPolicy {
    * `<baseName, cut to 54 characters>-<8 hex of the spec>`.
    * @internal
    */
-  public _jobName(baseName: string, spec: unknown): string {
+  public _jobName(baseName: string, spec: unknown, keysSorted = false): string {
     if (!this.hashesName) {
       return baseName;
     }
-    return nameWithHash(baseName, spec);
+    return nameWithHash(baseName, spec, keysSorted);
   }
 }
 

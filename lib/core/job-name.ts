@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectProps } from 'cdk8s';
+import { ApiObject, ApiObjectProps, JsonPatch } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderedInSynth } from './app-validation';
 import { GitOpsPolicy } from './gitops';
@@ -13,6 +13,8 @@ import { GitOpsPolicy } from './gitops';
  * @internal
  */
 export class JobApiObject extends ApiObject {
+  private patched = false;
+
   constructor(scope: Construct, id: string, props: ApiObjectProps, private readonly policy: GitOpsPolicy) {
     super(scope, id, props);
   }
@@ -21,10 +23,17 @@ export class JobApiObject extends ApiObject {
     return renderedInSynth(this) ?? this.render();
   }
 
+  /** JSON patches are applied after cdk8s sorted the keys: a patched Job's keys are sorted again to hash it. */
+  public addJsonPatch(...ops: JsonPatch[]): void {
+    this.patched = true;
+    super.addJsonPatch(...ops);
+  }
+
   private render(): any {
     const json = super.toJson();
     if (this.policy.hashesName) {
-      json.metadata.name = this.policy._jobName(this.name, json.spec);
+      // cdk8s renders every object's keys sorted unless CDK8S_DISABLE_SORT is set.
+      json.metadata.name = this.policy._jobName(this.name, json.spec, !this.patched && !process.env.CDK8S_DISABLE_SORT);
     }
     return json;
   }
