@@ -285,6 +285,7 @@ export class ManifestValidation implements IValidation {
   public lastReport?: ValidationReport;
   private options: ValidationOptions = {};
   private memo?: SynthMemo;
+  private readonly printed = new Set<string>();
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -299,7 +300,7 @@ export class ManifestValidation implements IValidation {
     if (!report) {
       this.forget();
       report = this.validateAndHandOver();
-      for (const warning of report.warnings) process.stderr.write(`${formatFinding(warning)}\n`);
+      this.printWarnings(report);
     }
     this.lastReport = report;
     if (!report.ok) {
@@ -337,6 +338,20 @@ export class ManifestValidation implements IValidation {
       if (this.memo === memo) this.forget();
     });
     return report;
+  }
+
+  /**
+   * Prints each warning once per synchronous run: a synth whose later charts hold no Job of the
+   * library validates again before them, and must not print the same warnings again.
+   */
+  private printWarnings(report: ValidationReport): void {
+    if (this.printed.size === 0) queueMicrotask(() => this.printed.clear());
+    for (const warning of report.warnings) {
+      const line = formatFinding(warning);
+      if (this.printed.has(line)) continue;
+      this.printed.add(line);
+      process.stderr.write(`${line}\n`);
+    }
   }
 
   private forget(): void {

@@ -115,3 +115,24 @@ test('Testing.synth() throws the same report as app.synth(): each error a block'
   expect(() => Testing.synth(chart)).toThrow('cdk8s-job-patterns: 1 error(s) in the manifests; nothing was written.\n\nerror schema/invalid\n'
     + '  object:    ConfigMap/x\n  construct: test/hand\n  field:     datta\n  problem:   unknown field "datta"\n');
 });
+
+test('app.synth() prints each warning once, also when a later chart holds no Job of the library', () => {
+  // GIVEN a Job's chart, then a chart with a hand-written Job whose image has no tag (a warning)
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-once-'));
+  const app = new App({ outdir });
+  new SingleBatchJob(new Chart(app, 'jobs'), 'job', { metadata: { name: 'job' }, container: { image: 'busybox:1.36.1' } });
+  new ApiObject(new Chart(app, 'hand'), 'cm', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'untagged' }, spec: { containers: [{ name: 'm', image: 'busybox' }] } });
+  ManifestValidation.enable(app, { skipRules: ['pss/*'] });
+  const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  try {
+    // WHEN it is synthesized (validation runs again before the second chart: no Job holds a manifest any more)
+    app.synth();
+
+    // THEN the image warning was printed once
+    const lines = write.mock.calls.map(([text]) => String(text)).filter(text => text.startsWith('warning image/tag Pod/untagged '));
+    expect(lines).toHaveLength(1);
+  } finally {
+    write.mockRestore();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+});
