@@ -49,7 +49,7 @@ function example(name: string): Manifest[] {
 }
 
 const TIMEOUT = 240_000;
-const kc: KubeConfig = kubeConfig();
+let kc: KubeConfig;
 const namespaces: string[] = [];
 const measured: string[] = [];
 const checked = new Set<string>();
@@ -131,11 +131,15 @@ const nodeOf = (pods: ExampleRun['pods'][string]) => [...new Set(pods.map(p => p
 
 let node = '';
 /**
- * The real node, started once: jest starts concurrent tests before beforeAll hooks, so each test
- * awaits this first (and beforeAll does, for the timeout).
+ * The control plane (test/e2e/cluster-setup.ts starts it in a beforeAll hook) and the real node,
+ * started once: jest starts concurrent tests before beforeAll hooks, so each test awaits this
+ * first (and beforeAll does, for the timeout). scripts/cluster/up.sh finds a running cluster
+ * healthy in 0.1 s.
  */
 const started: Promise<void> = new Promise<void>(resolve => setImmediate(resolve)).then(async () => {
-  measured.push(`node up in ${nodeScript('up.sh').toFixed(0)} s`);
+  nodeScript('cluster/up.sh');
+  kc = kubeConfig();
+  measured.push(`node up in ${nodeScript('node/up.sh').toFixed(0)} s`);
   node = await realNodeName(kc);
 });
 
@@ -158,8 +162,8 @@ const PI_2000 = /^3\.14159265358979323846264338327950288419\d{1961}\n$/;
 describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
   beforeAll(async () => { await started; }, 1_800_000);
   afterAll(async () => {
-    const core = kc.makeApiClient(k8s.CoreV1Api);
-    await Promise.all(namespaces.map(name => core.deleteNamespace({ name }).catch(() => undefined)));
+    const core = kc?.makeApiClient(k8s.CoreV1Api);
+    await Promise.all(namespaces.map(name => core!.deleteNamespace({ name }).catch(() => undefined)));
     process.stderr.write(`\n[e2e real node: examples] measured:\n${measured.map(m => `  ${m}`).join('\n')}\n`);
   });
 
@@ -179,7 +183,7 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
     expect(shown.logTail![0]).toMatch(new RegExp(`^${shown.name} failed on `));
   }, TIMEOUT);
 
-  test.concurrent('unlucky-onfailure fails after its container restarted in place: each run\'s exit, and the last run\'s log', async () => {
+  test.concurrent('unlucky-onfailure fails after its container restarted in place: each run\'s exit, and a failed run\'s log', async () => {
     // WHEN
     const { result, reports } = await runExample('unlucky-onfailure');
 
@@ -191,9 +195,11 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
     const [pod] = report.failedPods;
     expect(pod.exits.length).toBeGreaterThanOrEqual(3);
     expect(new Set(pod.exits.map(e => `${e.container} ${e.exitCode} ${e.reason}`))).toEqual(new Set(['unlucky 1 Error']));
-    expect(pod.logTail?.[0]).toMatch(new RegExp(`^${pod.name} failed on `));
-    // The last run ended too (exit 1): its log is the current container's.
-    expect([pod.logContainer, pod.logPrevious]).toEqual(['unlucky', undefined]);
+    // A failed run's log: the current container's when the last run had ended when the verifier
+    // read it, else the previous container's (1.37's early verdict can come while the container
+    // waits in back-off). Every run prints the same line; real-node.test.ts pins the previous one.
+    expect(pod.logContainer).toBe('unlucky');
+    expect(pod.logTail).toEqual([expect.stringMatching(new RegExp(`^${pod.name} failed on \\w{3} \\w{3} .*\\d{4}$`))]);
   }, TIMEOUT);
 
   for (const pi of ['pi', 'pi-with-ttl', 'pi-with-timeout']) {

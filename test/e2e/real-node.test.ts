@@ -56,7 +56,7 @@ const measured: string[] = [];
 describe(`a real node on Kubernetes 1.${e2eMinor}`, () => {
   beforeAll(() => {
     kc = kubeConfig();
-    measured.push(`node up in ${nodeScript('up.sh').toFixed(0)} s`);
+    measured.push(`node up in ${nodeScript('node/up.sh').toFixed(0)} s`);
   }, 1_800_000);
   // The node keeps running for the other real-node suite; the cluster's down.sh stops it.
   afterAll(() => {

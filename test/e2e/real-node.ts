@@ -19,11 +19,11 @@ const { clusterFor, root } = require('./cluster-env');
 /** The real node's label and taint (scripts/node/up.sh). */
 export const REAL_NODE = 'job-patterns.cdk8s.io/real-node';
 
-/** Runs a script of scripts/node with this project's cluster environment; its seconds. Throws with its output on failure. */
+/** Runs a script of scripts/ (`node/up.sh`) with this project's cluster environment; its seconds. Throws with its output on failure. */
 export function nodeScript(script: string): number {
   const started = Date.now();
-  const run = spawnSync('bash', [path.join(root, 'scripts', 'node', script)], { env: clusterFor(e2eVersion).env, encoding: 'utf-8' });
-  if (run.status !== 0) throw new Error(`scripts/node/${script} exited ${run.status}:\n${run.stderr}${run.stdout}`);
+  const run = spawnSync('bash', [path.join(root, 'scripts', script)], { env: clusterFor(e2eVersion).env, encoding: 'utf-8' });
+  if (run.status !== 0) throw new Error(`scripts/${script} exited ${run.status}:\n${run.stderr}${run.stdout}`);
   return (Date.now() - started) / 1000;
 }
 
