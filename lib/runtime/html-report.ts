@@ -327,7 +327,7 @@ details.group>.members{padding:0 8px 6px 16px}
 .diagnosis dl{display:grid;grid-template-columns:auto 1fr;gap:0 10px;margin:4px 0}
 .diagnosis dt{color:#666}.diagnosis dd{margin:0}
 .verdict{padding:1px 6px;border-radius:3px;color:#fff;background:#777}
-.verdict.complete{background:#2e7d32}.verdict.failed{background:#c62828}.verdict.deleted{background:#6a1b9a}.verdict.running{background:#1565c0}.verdict.suspended{background:#ef6c00}
+.verdict.complete{background:#2e7d32}.verdict.failed{background:#c62828}.verdict.deleted{background:#6a1b9a}.verdict.running{background:#1565c0}.verdict.suspended,.verdict.queued{background:#ef6c00}
 .reason{font-weight:600}
 .early-badge{border:1px solid #ef6c00;color:#ef6c00;border-radius:3px;padding:0 4px;font-size:11px}
 .message{margin:4px 0;color:#333}
@@ -427,7 +427,7 @@ export function htmlReport(result: VerifyResult, options: HtmlReportOptions = {}
 <p class="meta">${result.jobs.length} Job(s) · verified in ${esc(formatSeconds(result.durationMs / 1000))} · ended ${esc(new Date(now).toISOString())} · ${r.lists} list(s), ${r.watches} watch(es), ${r.logs} log read(s)</p>
 ${legend()}
 ${body.join('\n')}
-<footer>x: time from each Job's start (the API server's timestamps, whole seconds). One lane per pod attempt existing at once: the number of lanes is the Job's peak parallelism. Hover a bar for its pod.</footer>
+<footer>x: time from each Job's start, or from its entry into Kueue's queue (the API server's timestamps, whole seconds). One lane per pod attempt existing at once: the number of lanes is the Job's peak parallelism. Hover a bar for its pod.</footer>
 </body></html>
 `;
 }
