@@ -142,10 +142,10 @@ export function junitReport(result: VerifyResult): string {
   const cases = result.jobs.map(job => {
     const time = (job.stats.durationMs ?? 0) / 1000;
     const open = `  <testcase classname="${xml(job.namespace)}" name="${xml(job.name)}" time="${time}">`;
-    const detail = xml([jobLine(job), ...job.failedPods.map(p => `failed pod ${p.name}: ${p.exits.map(e => `exit ${e.exitCode}`).join(', ')}\n${(p.logTail ?? []).join('\n')}`)].join('\n'));
-    const state = `${job.verdict.state}${job.verdict.reason ? ` (${job.verdict.reason})` : ''}`;
-    // Where Kueue kept it waiting: for a Job that completed, as output; otherwise in the error, with its reason.
     const kueue = job.kueue ? kueueSentence(job.kueue) : undefined;
+    const detail = xml([jobLine(job), ...(kueue ? [`kueue: ${kueue}`] : []), ...job.failedPods.map(p => `failed pod ${p.name}: ${p.exits.map(e => `exit ${e.exitCode}`).join(', ')}\n${(p.logTail ?? []).join('\n')}`)].join('\n'));
+    const state = `${job.verdict.state}${job.verdict.reason ? ` (${job.verdict.reason})` : ''}`;
+    // Where Kueue kept it waiting: for a Job that completed, as output; otherwise in the detail (and an error's message, with its reason).
     if (job.verdict.state === JobState.COMPLETE) return kueue ? `${open}\n    <system-out>${xml(`kueue: ${kueue}`)}</system-out>\n  </testcase>` : `${open}</testcase>`;
     if (gone(job)) return `${open}\n    <skipped message="${xml(`${state}: ${job.verdict.message ?? ''}`)}"/>\n  </testcase>`;
     if (!job.verdict.terminal) {

@@ -302,6 +302,7 @@ describe('textReport and junitReport with Kueue', () => {
     expect(text).toMatch(/ns\/train +queued \(Pending\)/);
     expect(text.split('\n')).toContain(`    ${why}`);
     expect(text).not.toContain('kueue:');
-    expect(junit).toContain(`<error message="not finished: queued (Pending): ${why.replace(/'/g, "'")}">`);
+    expect(junit).toContain(`<error message="not finished: queued (Pending): ${why}">ns/train`);
+    expect(junit).toContain(`\nkueue: ${why}</error>`);
   });
 });
