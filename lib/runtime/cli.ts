@@ -257,7 +257,9 @@ async function verifyCommand(paths: string[], flags: VerifyFlags, io: CliIo): Pr
     kubeConfig,
     ...(targets ? { targets } : { selector: flags.selector }),
     namespace,
-    timeoutMs: Math.max(1, deadline - Date.now()),
+    // The one deadline counts from the CLI's start: the report says the --timeout the user gave.
+    timeoutMs: flags.timeout,
+    _startedAt: deadline - flags.timeout,
     failFast: flags.failFast,
     allowSuspended: flags.allowSuspended,
     replacementGraceMs: flags.replacementGrace,

@@ -19,6 +19,13 @@ export interface VerifyOptions {
    * most 5 s more). Every request has its own timeout within it.
    */
   readonly timeoutMs: number;
+  /**
+   * When the caller's clock started (epoch ms): `timeoutMs` counts from then instead of from the
+   * verifier's creation, so the CLI's one deadline covers its own start-up and the report says the
+   * timeout the user gave.
+   * @internal
+   */
+  readonly _startedAt?: number;
   /** Stop at the first failed Job or stuck pod. @default false */
   readonly failFast?: boolean;
   /**

@@ -41,7 +41,7 @@ export class JobVerifier {
   private readonly reflectors: Array<Reflector<any>> = [];
   private readonly requests = { lists: 0, watches: 0, logs: 0 };
   private readonly outages: Outage[] = [];
-  private readonly started = Date.now();
+  private readonly started: number;
   private readonly deadline: number;
   private readonly connection: ApiConnection;
   /** Requests in flight: `stop()` aborts them. */
@@ -72,6 +72,7 @@ export class JobVerifier {
     const { targets, ...rest } = options;
     this.options = rest;
     this.connection = apiConnection(options.kubeConfig, 'VerifyOptions.kubeConfig');
+    this.started = options._startedAt ?? Date.now();
     this.deadline = this.started + options.timeoutMs;
     this.namespaces = targets ? [...new Set(targets.map(t => t.namespace))] : [options.namespace];
     for (const target of targets ?? []) {
