@@ -198,8 +198,10 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
     // A failed run's log: the current container's when the last run had ended when the verifier
     // read it, else the previous container's (1.37's early verdict can come while the container
     // waits in back-off). Every run prints the same line; real-node.test.ts pins the previous one.
+    // Or, when the Job controller's deletion of the failed pod won the race, the kubelet's answer
+    // for a removed container, which pods/log returns as the log (200).
     expect(pod.logContainer).toBe('unlucky');
-    expect(pod.logTail).toEqual([expect.stringMatching(new RegExp(`^${pod.name} failed on \\w{3} \\w{3} .*\\d{4}$`))]);
+    expect(pod.logTail).toEqual([expect.stringMatching(new RegExp(`^(${pod.name} failed on \\w{3} \\w{3} .*\\d{4}|unable to retrieve container logs for containerd://[0-9a-f]{64})$`))]);
   }, TIMEOUT);
 
   for (const pi of ['pi', 'pi-with-ttl', 'pi-with-timeout']) {
@@ -233,11 +235,12 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
     const workers = pods.multiplier;
     expect(workers.map(w => [w.pod.spec?.nodeName, w.pod.status?.phase])).toEqual([[node, 'Succeeded'], [node, 'Succeeded'], [node, 'Succeeded']]);
     // Each ticket 1..100 is handed out once: the workers print each double once. Their other lines
-    // are BusyBox nc's, on stderr, when the single listener was between two tickets (they retry).
+    // are BusyBox nc's, on stderr, when the single listener was between two tickets or did not
+    // answer within nc's 1 s (they retry).
     const lines = linesOf(workers);
     const printed = lines.filter(l => /^\d+$/.test(l)).map(Number).sort((a, b) => a - b);
     expect(printed).toEqual(Array.from({ length: 100 }, (_, i) => 2 * (i + 1)));
-    expect(lines.filter(l => !/^\d+$/.test(l))).toEqual(lines.filter(l => /^nc: can't connect to remote host \([\d.]+\): Connection refused$/.test(l)));
+    expect(lines.filter(l => !/^\d+$/.test(l))).toEqual(lines.filter(l => /^nc: (can't connect to remote host \([\d.]+\): Connection refused|timed out)$/.test(l)));
   }, TIMEOUT);
 
   for (const queue of manifests.filter(m => isJob(m) && m.metadata.labels?.['app.kubernetes.io/component'] === 'filler').map(m => m.metadata.labels![JobPatternLabels.QUEUE])) {
