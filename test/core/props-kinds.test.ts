@@ -8,10 +8,10 @@ import { Construct } from 'constructs';
 import {
   BatchJob, ControllerPodJob, FixedCompletionJob, JobPatternsError, JobTemplateExpansion, KubernetesVersion, PodFailurePolicyAction, PodToPodJob,
   SingleBatchJob, StaticWorkAssignmentJob, WorkItems, WorkQueue, WorkQueueJob,
-} from '../index';
-import { constructSite, formatValue } from '../lib/core/errors';
-import PROP_NAMES from '../lib/core/prop-names.json';
-import { chart, CONTAINER, manifest } from './util';
+} from '../../index';
+import { constructSite, formatValue } from '../../lib/core/errors';
+import PROP_NAMES from '../../lib/core/prop-names.json';
+import { chart, CONTAINER, manifest } from '../util';
 
 const js = (props: object): any => props;
 

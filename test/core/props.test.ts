@@ -2,8 +2,8 @@
 // checker: required props and typos are errors at construct time, with the usual message.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { FixedCompletionJob, JobTemplateExpansion, SingleBatchJob, WorkItems, WorkQueueJob } from '../index';
-import { chart, CONTAINER } from './util';
+import { FixedCompletionJob, JobTemplateExpansion, SingleBatchJob, WorkItems, WorkQueueJob } from '../../index';
+import { chart, CONTAINER } from '../util';
 
 const js = (props: object): any => props;
 
@@ -57,6 +57,6 @@ describe('props of JavaScript users', () => {
 
   test('the prop names are those of the props interfaces (lib/core/prop-names.json is up to date)', () => {
     // --check exits 1 (and execFileSync throws) when the interfaces and the file differ.
-    execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'package', 'prop-names.js'), '--check'], { stdio: 'pipe' });
+    execFileSync(process.execPath, [path.join(__dirname, '..', '..', 'scripts', 'package', 'prop-names.js'), '--check'], { stdio: 'pipe' });
   });
 });

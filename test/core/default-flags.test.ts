@@ -16,9 +16,9 @@ import { DefaultFlag, JobDefault, JobPatternDefaults, SingleBatchJob } from '../
 import { Manifest } from '../../lib/runtime/manifests';
 import { PlanAction, planChanges } from '../../lib/runtime/plan';
 import { CONTAINER, job } from '../util';
-import { buildReleasedApp } from './released-app';
+import { buildReleasedApp } from '../defaults/released-app';
 
-const released = (version: string) => fs.readFileSync(path.join(__dirname, `released-${version}.k8s.yaml`), 'utf-8');
+const released = (version: string) => fs.readFileSync(path.join(__dirname, '..', 'defaults', `released-${version}.k8s.yaml`), 'utf-8');
 const INSTALLED = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'package.json'), 'utf-8')).version.split('.').slice(0, 2).join('.');
 const NOTICE_HEAD = 'cdk8s-job-patterns: defaults pinned to';
 
