@@ -13,7 +13,7 @@
 import { App, Chart, ChartProps, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { FixedCompletionJob, GitOpsPolicy, HookPhase, JobPatternDefaults, SingleBatchJob } from '../index';
+import { DefaultFlag, FixedCompletionJob, GitOpsPolicy, HookPhase, JobPatternDefaults, SingleBatchJob } from '../index';
 import { WorkItems, WorkQueue, WorkQueueJob, WorkQueueMode } from '../index';
 import { ControllerPodJob, JobTemplateExpansion, PodToPodJob, StaticWorkAssignmentJob } from '../index';
 
@@ -225,7 +225,8 @@ export class SeedExamples extends Chart {
 export function buildExampleApp(app: App): void {
   // The defaults of the release the app's YAML was made with: a library upgrade changes none of it,
   // and a newer default is turned on here, as a flag, when its plan was read (docs/pinned-defaults.md).
-  JobPatternDefaults.pin(app, '0.2');
+  // One newer flag on: a fix without which the Redis work queues do not work on a real node.
+  JobPatternDefaults.pin(app, '0.2', { enable: [DefaultFlag.REDIS_ACCEPTS_PODS] });
   new SeedExamples(app, 'seeds');
 }
 

@@ -66,6 +66,19 @@ export class DefaultFlag {
     omits: JobDefault.TMP_VOLUME,
   });
 
+  /**
+   * Since 0.3, a fix: the Redis server of `WorkQueue.redis()` runs with `--protected-mode no`.
+   * Started with its own command line and no configuration file, Redis is in protected mode and
+   * answers every client from another pod `-DENIED` (seen on a real node: the filler waited
+   * forever, and the workers for the filler). Reachable only through its Service, inside the
+   * namespace. Off: the command as before, and the queue does not work.
+   */
+  public static readonly REDIS_ACCEPTS_PODS = DefaultFlag.row({
+    name: 'redisAcceptsPods',
+    since: '0.3',
+    summary: "the work queue's Redis runs with --protected-mode no, so the filler and the workers (other pods) may use it",
+  });
+
   /** Every flag, oldest first. */
   public static all(): readonly DefaultFlag[] {
     return [...DefaultFlag.TABLE];

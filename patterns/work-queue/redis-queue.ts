@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { BatchJob } from '../../lib/core/batch-job';
 import { KueueQueue } from '../../lib/core/kueue';
 import { JobDefault } from '../../lib/core/defaults';
+import { DefaultFlag, JobPatternDefaults } from '../../lib/core/default-flags';
 import { GitOpsPolicy } from '../../lib/core/gitops';
 import { JobPattern, PATTERN_CATALOGUE } from '../../lib/core/catalogue';
 import { JobPatternLabels } from '../../lib/core/labels';
@@ -147,7 +148,9 @@ export class RedisQueue extends Construct implements IWorkQueue {
       container: {
         name: 'redis',
         image: props.image,
-        command: ['redis-server', '--port', `${props.port}`, '--appendonly', 'yes'],
+        // Without a configuration file Redis starts in protected mode and refuses other pods (a fix, so a flag).
+        command: ['redis-server', '--port', `${props.port}`, '--appendonly', 'yes',
+          ...(JobPatternDefaults.of(scope).has(DefaultFlag.REDIS_ACCEPTS_PODS) ? ['--protected-mode', 'no'] : [])],
         workingDir: '/data',
         volumeMounts: [{ path: '/data', volume: data }],
         readiness: kplus.Probe.fromTcpSocket({ port: props.port }),

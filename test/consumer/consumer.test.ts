@@ -26,9 +26,9 @@ function objectsIn(outdir: string): string[] {
 
 /** The YAML a release wrote for this app (test/consumer/released, see its README). */
 const released = (version: string) => fs.readFileSync(path.join(__dirname, 'released', version, 'batch.k8s.yaml'), 'utf-8');
-const PIN_NOTICE = 'cdk8s-job-patterns: defaults pinned to 0.1 (app); not using 3 newer default(s):';
-/** The same for an app pinned to 0.2: the one default of 0.3 (`/tmp`). */
-const PIN_NOTICE_0_2 = 'cdk8s-job-patterns: defaults pinned to 0.2 (app); not using 1 newer default(s):\n  tmpVolume (0.3):';
+const PIN_NOTICE = 'cdk8s-job-patterns: defaults pinned to 0.1 (app); not using 4 newer default(s):';
+/** The same for an app pinned to 0.2: the two defaults of 0.3 (`/tmp`, Redis' protected mode off). */
+const PIN_NOTICE_0_2 = 'cdk8s-job-patterns: defaults pinned to 0.2 (app); not using 2 newer default(s):\n  tmpVolume (0.3):';
 
 const EXPECTED_OBJECTS = ['Deployment/fruit-queue', 'Job/even-seconds-<hash>', 'Job/fruit-<hash>', 'Job/fruit-filler-<hash>', 'Job/pi-<hash>', 'Service/fruit-queue'];
 const WARNING = 'warning job/parallelism-exceeds-completions Job/batch/even-seconds-';
@@ -80,7 +80,7 @@ describe.each(PEERS)('a user\'s cdk8s app on %s, installed from the tarball', (_
     expect(JSON.parse(fs.readFileSync(path.join(modules, 'cdk8s', 'package.json'), 'utf-8')).version).toBe(peers.cdk8s);
   });
 
-  test('pinned to 0.2 (main.ts), cdk8s synth writes byte for byte the YAML 0.2.0 wrote for this app, and says once which newer default it does not use', () => {
+  test('pinned to 0.2 (main.ts), cdk8s synth writes byte for byte the YAML 0.2.0 wrote for this app, and says once which newer defaults it does not use', () => {
     // WHEN
     const outdir = path.join(app, 'dist-pinned-0.2');
     const synth = runOk(app, 'npx', ['cdk8s', 'synth', '--check-upgrade=false', '--output', outdir]);
@@ -90,7 +90,7 @@ describe.each(PEERS)('a user\'s cdk8s app on %s, installed from the tarball', (_
     expect(`${synth.stdout}${synth.stderr}`.split(PIN_NOTICE_0_2).length - 1).toBe(1);
   });
 
-  test('pinned to 0.1, it writes the YAML 0.1.0 wrote, and says once which three newer defaults it does not use', () => {
+  test('pinned to 0.1, it writes the YAML 0.1.0 wrote, and says once which four newer defaults it does not use', () => {
     // WHEN
     const outdir = path.join(app, 'dist-pinned-0.1');
     const synth = runOk(app, 'npx', ['cdk8s', 'synth', '--check-upgrade=false', '--output', outdir], { PIN_DEFAULTS: '0.1' });

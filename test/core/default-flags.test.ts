@@ -159,7 +159,7 @@ describe('where the pin applies', () => {
 });
 
 describe('cdk8s synth says once which newer defaults a pinned app does not use', () => {
-  test('pinned to 0.1: one notice on stderr, naming the three newer flags and how to turn one on', () => {
+  test('pinned to 0.1: one notice on stderr, naming the four newer flags and how to turn one on', () => {
     // GIVEN
     const app = Testing.app();
     JobPatternDefaults.pin(app, '0.1');
@@ -171,10 +171,11 @@ describe('cdk8s synth says once which newer defaults a pinned app does not use',
 
     // THEN
     expect(notices()).toEqual([[
-      'cdk8s-job-patterns: defaults pinned to 0.1 (app); not using 3 newer default(s):',
+      'cdk8s-job-patterns: defaults pinned to 0.1 (app); not using 4 newer default(s):',
       "  imagePullPolicyFromKubernetes (0.2): imagePullPolicy is left to Kubernetes (IfNotPresent for a tagged image) instead of cdk8s-plus' Always",
       "  terminationMessageFallbackToLogs (0.2): terminationMessagePolicy: FallbackToLogsOnError on every container: a failed container's log tail stays in the pod's status",
       '  tmpVolume (0.3): a writable emptyDir (job-patterns-tmp, 1Gi, on disk) at /tmp in every container: temporary files work under the read-only root file system',
+      "  redisAcceptsPods (0.3): the work queue's Redis runs with --protected-mode no, so the filler and the workers (other pods) may use it",
       "  Turn one on with JobPatternDefaults.pin(app, '0.1', { enable: [DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES] }); `job-patterns plan` lists the Jobs it runs again.",
       '',
     ].join('\n')]);
@@ -186,16 +187,17 @@ describe('cdk8s synth says once which newer defaults a pinned app does not use',
     new SingleBatchJob(new Chart(app, 'c'), 'a', { metadata: { name: 'a' }, container: CONTAINER });
     app.synth();
     expect(notices()).toHaveLength(1);
-    expect(notices()[0]).toContain('not using 2 newer default(s):\n  terminationMessageFallbackToLogs (0.2)');
+    expect(notices()[0]).toContain('not using 3 newer default(s):\n  terminationMessageFallbackToLogs (0.2)');
     expect(notices()[0]).toContain('\n  tmpVolume (0.3)');
   });
 
-  test('pinned to 0.2: the notice names the flag of 0.3', () => {
+  test('pinned to 0.2: the notice names the flags of 0.3', () => {
     const app = Testing.app();
     JobPatternDefaults.pin(app, '0.2');
     new SingleBatchJob(new Chart(app, 'c'), 'a', { metadata: { name: 'a' }, container: CONTAINER });
     app.synth();
-    expect(notices()).toEqual([expect.stringContaining("not using 1 newer default(s):\n  tmpVolume (0.3): a writable emptyDir")]);
+    expect(notices()).toEqual([expect.stringContaining("not using 2 newer default(s):\n  tmpVolume (0.3): a writable emptyDir")]);
+    expect(notices()[0]).toContain('\n  redisAcceptsPods (0.3): ');
     expect(notices()[0]).toContain("JobPatternDefaults.pin(app, '0.2', { enable: [DefaultFlag.TMP_VOLUME] })");
   });
 
@@ -218,7 +220,7 @@ describe('the table of flags', () => {
       expect([flag.name, /^\d+\.\d+$/.test(flag.since), major * 1000 + minor >= 2 && major * 1000 + minor <= iMajor * 1000 + iMinor + 1, flag.summary.length > 20])
         .toEqual([flag.name, true, true, true]);
     }
-    expect(flags.map(String)).toEqual(['DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES', 'DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS', 'DefaultFlag.TMP_VOLUME']);
+    expect(flags.map(String)).toEqual(['DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES', 'DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS', 'DefaultFlag.TMP_VOLUME', 'DefaultFlag.REDIS_ACCEPTS_PODS']);
   });
 
   test('docs/pinned-defaults.md lists every flag with its release', () => {
@@ -248,7 +250,7 @@ describe('errors', () => {
 
   test('fails when a flag is nothing like one, listing them all', () => {
     expect(() => JobPatternDefaults.pin(Testing.app(), '0.1', { enable: [DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS, undefined as unknown as DefaultFlag] })).toThrow(
-      " (App): 'enable[1]' of JobPatternDefaults.pin is not a default flag of cdk8s-job-patterns, got undefined. Use one of DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES ('imagePullPolicyFromKubernetes'), DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS ('terminationMessageFallbackToLogs'), DefaultFlag.TMP_VOLUME ('tmpVolume').");
+      " (App): 'enable[1]' of JobPatternDefaults.pin is not a default flag of cdk8s-job-patterns, got undefined. Use one of DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES ('imagePullPolicyFromKubernetes'), DefaultFlag.TERMINATION_MESSAGE_FALLBACK_TO_LOGS ('terminationMessageFallbackToLogs'), DefaultFlag.TMP_VOLUME ('tmpVolume'), DefaultFlag.REDIS_ACCEPTS_PODS ('redisAcceptsPods').");
   });
 
   test('fails when enable is not an array', () => {

@@ -144,15 +144,19 @@ const started: Promise<void> = new Promise<void>(resolve => setImmediate(resolve
 });
 
 /**
- * Redis with `--protected-mode no`, as the official image's entrypoint adds it when no config file
- * is given (the library's `command` replaces that entrypoint): without it Redis answers other
- * pods "-DENIED Redis is running in protected mode".
+ * Redis as 0.2 wrote it, without `--protected-mode no` (an app pinned to 0.2 without
+ * `DefaultFlag.REDIS_ACCEPTS_PODS`): the library's `command` replaces the official image's
+ * entrypoint, which adds it when no config file is given, and Redis answers other pods
+ * "-DENIED Redis is running in protected mode".
  */
-function protectedModeOff(m: Manifest): Manifest | undefined {
+function protectedModeOn(m: Manifest): Manifest | undefined {
   const container = m.kind === 'Deployment' ? (m as any).spec.template.spec.containers[0] : undefined;
   if (container?.command?.[0] !== 'redis-server') return undefined;
   const copy = JSON.parse(JSON.stringify(m));
-  copy.spec.template.spec.containers[0].command = [...container.command, '--protected-mode', 'no'];
+  const command: string[] = container.command;
+  const at = command.indexOf('--protected-mode');
+  if (at === -1) throw new Error(`the example's Redis command has no --protected-mode: ${command.join(' ')}`);
+  copy.spec.template.spec.containers[0].command = [...command.slice(0, at), ...command.slice(at + 2)];
   return copy;
 }
 
@@ -246,14 +250,14 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
   for (const queue of manifests.filter(m => isJob(m) && m.metadata.labels?.['app.kubernetes.io/component'] === 'filler').map(m => m.metadata.labels![JobPatternLabels.QUEUE])) {
     const worker = manifests.find(m => isJob(m) && m.metadata.annotations?.[JobPatternLabels.QUEUE] === queue && m.metadata.labels?.['app.kubernetes.io/component'] === 'worker');
     const name = worker ? jobBaseName(worker) : `(no worker Job of queue ${queue})`;
-    test.concurrent(`${name}, Redis' protected mode off (done by the test): the filler pushes the items to Redis ${queue}, the workers pop each item once until the list is drained`, async () => {
+    test.concurrent(`${name}: the filler pushes the items to Redis ${queue}, the workers pop each item once until the list is drained`, async () => {
       // GIVEN
       if (!worker) throw new Error(`the example app has a filler for Redis ${queue} and no worker Job reading it`);
       const filler = jobBaseName(example(name).find(m => isJob(m) && m !== worker && m.metadata.labels?.['app.kubernetes.io/component'] === 'filler')!);
       const items: string[] = (example(name).find(m => jobBaseName(m) === filler) as any).spec.template.spec.containers[0].args.slice(1);
 
       // WHEN
-      const { result, pods } = await runExample(name, { patch: protectedModeOff });
+      const { result, pods } = await runExample(name);
 
       // THEN
       expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
@@ -264,9 +268,9 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
     }, TIMEOUT);
   }
 
-  test.concurrent('job-wq-2 as the library writes it: Redis, started without a config file, is in protected mode and refuses other pods, so the filler waits for it and the workers for the filler (found here, issue 26)', async () => {
+  test.concurrent('job-wq-2 as 0.2 wrote it (pinned without DefaultFlag.REDIS_ACCEPTS_PODS): Redis, started without a config file, is in protected mode and refuses other pods, so the filler waits for it and the workers for the filler (found here, issue 26)', async () => {
     // WHEN
-    const { result, pods } = await runExample('job-wq-2', { timeoutMs: 20_000 });
+    const { result, pods } = await runExample('job-wq-2', { timeoutMs: 20_000, patch: protectedModeOn });
 
     // THEN
     expect(result.outcome).toBe(VerifyOutcome.TIMEOUT);

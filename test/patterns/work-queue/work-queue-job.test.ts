@@ -2,7 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import {
-  JobDefault, JobPattern, ManifestValidation, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
+  DefaultFlag, JobDefault, JobPattern, JobPatternDefaults, ManifestValidation, WorkItems, WorkQueue, WorkQueueEnv, WorkQueueJob, WorkQueueJobProps, WorkQueueMode, warningsOf,
 } from '../../../index';
 import { RedisQueue } from '../../../patterns/work-queue/redis-queue';
 import { TicketQueue } from '../../../patterns/work-queue/ticket-queue';
@@ -140,7 +140,7 @@ describe('WorkQueueJob documented defaults', () => {
     expect(wq.queue.address).toEqual({ host: 'redis', port: 6380, name: 'fruit' });
     const server = manifest(c, 'Deployment', 'redis').spec.template.spec.containers[0];
     expect(server.image).toBe('redis:7.2.4');
-    expect(server.command).toEqual(['redis-server', '--port', '6380', '--appendonly', 'yes']);
+    expect(server.command).toEqual(['redis-server', '--port', '6380', '--appendonly', 'yes', '--protected-mode', 'no']);
     expect(manifest(c, 'Service', 'redis').spec.ports).toEqual([{ port: 6380, targetPort: 6380 }]);
   });
 
@@ -197,17 +197,34 @@ describe('WorkQueueJob queue wiring', () => {
     expect(env(job(c, 'multiplier').spec.template.spec.containers[0])).toEqual({ QUEUE_HOST: 'queue', QUEUE_PORT: '1080', QUEUE_NAME: 'tickets' });
   });
 
-  test('redis server: emptyDir at /data, append-only file, TCP readiness', () => {
+  test('redis server: emptyDir at /data, append-only file, TCP readiness, other pods let in', () => {
     const { c } = workQueueJob({ queue: WorkQueue.redis({ items: FRUIT }) });
     const pod = manifest(c, 'Deployment', 'workers-queue').spec.template.spec;
     // Beside the library's writable /tmp (JobDefault.TMP_VOLUME).
     expect(pod.volumes).toEqual([{ name: 'data', emptyDir: {} }, { name: 'job-patterns-tmp', emptyDir: { sizeLimit: '1024Mi' } }]);
     expect(pod.containers[0]).toMatchObject({
-      command: ['redis-server', '--port', '6379', '--appendonly', 'yes'],
+      // Without a configuration file Redis is in protected mode and refuses the filler and the workers (DefaultFlag.REDIS_ACCEPTS_PODS).
+      command: ['redis-server', '--port', '6379', '--appendonly', 'yes', '--protected-mode', 'no'],
       volumeMounts: [{ name: 'data', mountPath: '/data' }, { name: 'job-patterns-tmp', mountPath: '/tmp' }],
       readinessProbe: { tcpSocket: { port: 6379 } },
       ports: [{ containerPort: 6379 }],
     });
+  });
+
+  test('redis server of an app pinned to 0.2: the command as 0.2 wrote it, unless DefaultFlag.REDIS_ACCEPTS_PODS is on', () => {
+    for (const [enable, command] of [
+      [[], ['redis-server', '--port', '6379', '--appendonly', 'yes']],
+      [[DefaultFlag.REDIS_ACCEPTS_PODS], ['redis-server', '--port', '6379', '--appendonly', 'yes', '--protected-mode', 'no']],
+    ] as const) {
+      // GIVEN an app pinned to 0.2
+      const app = Testing.app();
+      JobPatternDefaults.pin(app, '0.2', { enable: [...enable] });
+      const c = new Chart(app, 'c');
+      // WHEN
+      new WorkQueueJob(c, 'workers', { metadata: { name: 'workers' }, queue: WorkQueue.redis({ items: FRUIT }), container: CONTAINER });
+      // THEN
+      expect(manifest(c, 'Deployment', 'workers-queue').spec.template.spec.containers[0].command).toEqual(command);
+    }
   });
 
   test('redis filler: one argument per item, JSON for records, `$` escaped from Kubernetes expansion', () => {
