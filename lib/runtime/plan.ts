@@ -961,7 +961,7 @@ export async function planCommand(paths: readonly string[], flags: PlanFlags, io
   let liveJobs: Map<string, LiveJobStatus> | undefined;
   let minor: number;
   try {
-    minor = flags.kubernetesVersion !== undefined || !kubeConfig ? KubernetesVersion.of(flags.kubernetesVersion ?? '1.28').minor : versionOfCluster(await serverVersion(kubeConfig));
+    minor = flags.kubernetesVersion !== undefined || !kubeConfig ? (flags.kubernetesVersion !== undefined ? KubernetesVersion.of(flags.kubernetesVersion) : KubernetesVersion.DEFAULT).minor : versionOfCluster(await serverVersion(kubeConfig));
     if (kubeConfig) {
       // The cluster is the baseline: what it holds of this synth's objects and of the file
       // baseline's (those that left Git and are still there are pruned).

@@ -1,3 +1,4 @@
+import { KubernetesVersion } from '../core/kubernetes-version';
 import { isDnsLabel } from '../core/names';
 import { Rule, Severity } from './rule';
 
@@ -201,7 +202,7 @@ function checkConfigMap(object: Obj, hit: Hit): void {
 }
 
 /** A pod spec: containers, env, ports, resources, probes, volumes and the pod-level names. */
-export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = 28): void {
+export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = KubernetesVersion.DEFAULT.minor): void {
   // A missing list is the schema's to report (a required field); an empty one is the API server's.
   if (Array.isArray(pod.containers) && pod.containers.length === 0) {
     hit(API_RULES.CONTAINERS, `${at}.containers`, 'the pod has no container');
