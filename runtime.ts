@@ -20,5 +20,5 @@ export {
   type FieldChange, gitBaseline, type LiveBaseline, liveBaseline, type LiveJobStatus, markdownPlan, type Plan, PLAN_EXIT_CODES, PlanAction, planChanges, type PlanEntry, type PlanOptions, type RefusedChange, textPlan,
 } from './lib/runtime/plan';
 export {
-  type ArgoCdHealth, type ArgoCdHealthOptions, ArgoCdHealthStatus, ArgoCdHookPhase, ArgoCdVersion, argoCdDisagreement, argoCdHookPhase, argoCdJobHealth,
+  type ArgoCdHealth, type ArgoCdHealthOptions, ArgoCdHealthStatus, ArgoCdOperationPhase, ArgoCdVersion, argoCdDisagreement, argoCdOperationPhase, argoCdJobHealth,
 } from './lib/runtime/argocd-health';

@@ -148,8 +148,12 @@ export function argoCdJobHealth(job: JobLike, options: ArgoCdHealthOptions = {})
   return { status: ArgoCdHealthStatus.HEALTHY, message };
 }
 
-/** What an Argo CD hook's state is, given the hook Job's health (gitops-engine sync: Healthy succeeds, Degraded fails, the rest keeps running). */
-export enum ArgoCdHookPhase {
+/**
+ * The operation phase Argo CD gives a hook's run (gitops-engine `OperationPhase`), from the hook Job's
+ * health: Healthy succeeds, Degraded fails, the rest keeps running. Not the hook's sync phase
+ * (`PreSync`, `Sync`, ...: `HookPhase` of the construct library).
+ */
+export enum ArgoCdOperationPhase {
   /** Healthy. */
   SUCCEEDED = 'Succeeded',
   /** Progressing or Suspended: the sync waits. */
@@ -158,12 +162,12 @@ export enum ArgoCdHookPhase {
   FAILED = 'Failed',
 }
 
-/** The phase Argo CD gives a hook Job of this health. A Suspended hook stays Running: the sync never ends. */
-export function argoCdHookPhase(health: ArgoCdHealth): ArgoCdHookPhase {
+/** The operation phase Argo CD gives a hook Job of this health. A Suspended hook stays Running: the sync never ends. */
+export function argoCdOperationPhase(health: ArgoCdHealth): ArgoCdOperationPhase {
   switch (health.status) {
-    case ArgoCdHealthStatus.HEALTHY: return ArgoCdHookPhase.SUCCEEDED;
-    case ArgoCdHealthStatus.DEGRADED: return ArgoCdHookPhase.FAILED;
-    default: return ArgoCdHookPhase.RUNNING;
+    case ArgoCdHealthStatus.HEALTHY: return ArgoCdOperationPhase.SUCCEEDED;
+    case ArgoCdHealthStatus.DEGRADED: return ArgoCdOperationPhase.FAILED;
+    default: return ArgoCdOperationPhase.RUNNING;
   }
 }
 

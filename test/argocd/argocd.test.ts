@@ -20,7 +20,7 @@ import {
 } from '../../index';
 import { jobBaseName } from '../../lib/core/gitops';
 import { JobState, jobTargets, Manifest, verifyJobs } from '../../runtime';
-import { ARGOCD_HOOK_FINALIZER, argoCdHookPhase } from '../../lib/runtime/argocd-health';
+import { ARGOCD_HOOK_FINALIZER, argoCdOperationPhase } from '../../lib/runtime/argocd-health';
 import { PlanAction, planChanges } from '../../lib/runtime/plan';
 import { k8s } from '../../lib/runtime/k8s';
 import { validateManifests } from '../../lib/validation/validate';
@@ -426,7 +426,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     expect(hook?.hookPhase).toBe('Failed');
     expect(await readJob(namespace, mainName)).toBeUndefined();
     const failed = (await readJob(namespace, 'migrate'))!;
-    expect(argoCdHookPhase({ status: 'Degraded' as any, message: '' })).toBe('Failed');
+    expect(argoCdOperationPhase({ status: 'Degraded' as any, message: '' })).toBe('Failed');
     expect(failed.status?.conditions?.find(c => c.type === 'Failed')?.reason).toBe('BackoffLimitExceeded');
     figure(`failed hook: sync failed (${synced.status?.operationState?.phase}, retry ${synced.status?.operationState?.retryCount ?? 0}: "${synced.status?.operationState?.message}"), hook ${hook?.hookPhase} ("${hook?.message}"), Sync-phase Job not created`);
   }, 300_000);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  ARGOCD_HOOK_FINALIZER, argoCdDisagreement, ArgoCdHealthStatus, argoCdHookPhase, ArgoCdHookPhase, argoCdJobHealth, ArgoCdVersion,
+  ARGOCD_HOOK_FINALIZER, argoCdDisagreement, ArgoCdHealthStatus, argoCdOperationPhase, ArgoCdOperationPhase, argoCdJobHealth, ArgoCdVersion,
 } from '../../lib/runtime/argocd-health';
 import { JobLike, JobState, judgeJob } from '../../lib/runtime/verdict';
 
@@ -79,10 +79,10 @@ describe('argoCdJobHealth beyond the captured statuses', () => {
     for (const version of [ArgoCdVersion.V3_2, ArgoCdVersion.V3_6]) {
       const done = argoCdJobHealth(deleting('complete', [ARGOCD_HOOK_FINALIZER]), { version });
       expect(done).toEqual({ status: ArgoCdHealthStatus.HEALTHY, message: '' });
-      expect(argoCdHookPhase(done)).toBe(ArgoCdHookPhase.SUCCEEDED);
+      expect(argoCdOperationPhase(done)).toBe(ArgoCdOperationPhase.SUCCEEDED);
       const failed = argoCdJobHealth(deleting('backoff-limit-exceeded', ['foregroundDeletion', ARGOCD_HOOK_FINALIZER]), { version });
       expect(failed).toEqual({ status: ArgoCdHealthStatus.DEGRADED, message: 'Job has reached the specified backoff limit' });
-      expect(argoCdHookPhase(failed)).toBe(ArgoCdHookPhase.FAILED);
+      expect(argoCdOperationPhase(failed)).toBe(ArgoCdOperationPhase.FAILED);
     }
   });
 
@@ -126,10 +126,10 @@ describe('argoCdJobHealth beyond the captured statuses', () => {
   });
 
   test('a suspended hook keeps running, so the sync waits; Healthy succeeds, Degraded fails', () => {
-    expect(argoCdHookPhase(argoCdJobHealth(captured('suspended')))).toBe(ArgoCdHookPhase.RUNNING);
-    expect(argoCdHookPhase(argoCdJobHealth(captured('running')))).toBe(ArgoCdHookPhase.RUNNING);
-    expect(argoCdHookPhase(argoCdJobHealth(captured('complete')))).toBe(ArgoCdHookPhase.SUCCEEDED);
-    expect(argoCdHookPhase(argoCdJobHealth(captured('deadline-exceeded')))).toBe(ArgoCdHookPhase.FAILED);
+    expect(argoCdOperationPhase(argoCdJobHealth(captured('suspended')))).toBe(ArgoCdOperationPhase.RUNNING);
+    expect(argoCdOperationPhase(argoCdJobHealth(captured('running')))).toBe(ArgoCdOperationPhase.RUNNING);
+    expect(argoCdOperationPhase(argoCdJobHealth(captured('complete')))).toBe(ArgoCdOperationPhase.SUCCEEDED);
+    expect(argoCdOperationPhase(argoCdJobHealth(captured('deadline-exceeded')))).toBe(ArgoCdOperationPhase.FAILED);
   });
 
   test('nothing to compare for a Job never seen or deleted before it finished', () => {
@@ -162,7 +162,7 @@ describe('argoCdJobHealth on Jobs as the real Argo CD 3.6.1 judged them', () => 
     const { job } = judged('hook-deleted-by-ttl');
     expect(job.metadata?.deletionTimestamp).toBeDefined();
     expect(job.metadata?.finalizers).toEqual([ARGOCD_HOOK_FINALIZER]);
-    expect(argoCdHookPhase(argoCdJobHealth(job))).toBe(ArgoCdHookPhase.SUCCEEDED);
+    expect(argoCdOperationPhase(argoCdJobHealth(job))).toBe(ArgoCdOperationPhase.SUCCEEDED);
   });
 
   test.each([
