@@ -260,6 +260,14 @@ export class DiagnosisRecorder {
   }
 }
 
+/**
+ * What the kubelet answers, as the log's text, for a container whose log it no longer has (the
+ * container was removed: an OnFailure pod deleted by the Job controller, a node that cleaned up):
+ * `unable to retrieve container logs for containerd://<id>` (kuberuntime's GetContainerLogs).
+ * It is not the container's output, so it is reported as a log that could not be read.
+ */
+const KUBELET_LOG_GONE = /^unable to retrieve container logs for \S+$/;
+
 /** Reads one pod's log tail before the deadline. */
 async function readTail(pod: FailedPod, at: { readonly namespace: string; readonly name: string }, log: { readonly container: string; readonly previous: boolean }, options: DiagnosisLogOptions): Promise<FailedPod> {
   const remaining = options.deadline - Date.now();
@@ -275,6 +283,8 @@ async function readTail(pod: FailedPod, at: { readonly namespace: string; readon
   });
   try {
     const text = await Promise.race([options.readLog({ namespace: at.namespace, name: at.name }, log.container, log.previous, controller.signal), deadline]);
+    const gone = KUBELET_LOG_GONE.exec(text.trim());
+    if (gone) return { ...pod, logError: `the node no longer has it (the kubelet answered "${gone[0]}")` };
     return {
       ...pod,
       logTail: text.split('\n').filter(l => l.length > 0).slice(-options.logLines),

@@ -246,6 +246,25 @@ describe('DiagnosisRecorder: logs', () => {
     expect(diagnosis.failedPods[0].logError).toBe('not read: deadline');
   });
 
+  test("the kubelet's answer for a log it no longer has is no log, not the container's output", async () => {
+    // GIVEN the text a kubelet answers for a removed container (an OnFailure pod the Job controller deleted)
+    const recorder = new DiagnosisRecorder();
+    recorder.observe(pod({ phase: 'Failed', containerStatuses: [container('main', 0, ran(1, 3))] }, { name: 'p' }));
+    const answer = `unable to retrieve container logs for containerd://${'a'.repeat(64)}`;
+    // WHEN
+    const diagnosis = await recorder.finish({ logLines: 10, deadline: inAMinute(), readLog: async () => `${answer}\n` });
+    // THEN
+    expect(diagnosis.failedPods[0]).toEqual({ name: 'p', exits: [{ container: 'main', exitCode: 1, reason: 'Error' }], logError: `the node no longer has it (the kubelet answered "${answer}")` });
+  });
+
+  test('a container that printed that sentence among other lines keeps its log', async () => {
+    const recorder = new DiagnosisRecorder();
+    recorder.observe(pod({ phase: 'Failed', containerStatuses: [container('main', 0, ran(1, 3))] }, { name: 'p' }));
+    const text = 'starting\nunable to retrieve container logs for containerd://x\n';
+    const diagnosis = await recorder.finish({ logLines: 10, deadline: inAMinute(), readLog: async () => text });
+    expect(diagnosis.failedPods[0].logTail).toEqual(['starting', 'unable to retrieve container logs for containerd://x']);
+  });
+
   test("fails when the log cannot be read: the API's message, then the pod's exits", async () => {
     const recorder = new DiagnosisRecorder();
     recorder.observe(pod({ phase: 'Failed', containerStatuses: [container('main', 0, ran(1, 3))] }, { name: 'p' }));
