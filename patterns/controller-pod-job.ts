@@ -5,7 +5,7 @@ import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
 import { BatchJob } from '../lib/core/batch-job';
 import { JobOptions } from '../lib/core/job-options';
 import { constructSite, propError, rejectReservedEnv } from '../lib/core/errors';
-import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../lib/core/props';
+import { checkedProps, checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../lib/core/props';
 
 /**
  * Properties of a {@link ControllerPodJob}.
@@ -59,12 +59,12 @@ export class ControllerPodJob extends BatchJob {
   constructor(scope: Construct, id: string, props: ControllerPodJobProps) {
     // Checked before the pattern's own automountServiceAccountToken hides the caller's.
     checkPropsOf(constructSite(scope, id, new.target.name), 'ControllerPodJob', props, PROP_NAMES_OF_BATCH_JOB);
-    super(scope, id, {
+    super(scope, id, checkedProps({
       ...props,
       automountServiceAccountToken: true,
       ...PATTERN_CATALOGUE[JobPattern.CONTROLLER_POD].fixed,
       pattern: JobPattern.CONTROLLER_POD,
-    });
+    }));
     if (props.automountServiceAccountToken === false) {
       propError(this, {
         prop: 'automountServiceAccountToken',

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { MAX_JOB_NAME_LENGTH } from './names';
 
 /**
  * Renders a value the way a user wrote it, so an error can quote it.
  *
- * Durations show their seconds (never `[object Object]`), strings are quoted, arrays and plain
- * objects are JSON.
+ * Durations show their seconds (never `[object Object]`), strings are quoted, a construct is named
+ * by its class and path (its tree is circular), arrays and plain objects are JSON.
  */
 export function formatValue(value: unknown): string {
   if (value instanceof Duration) {
@@ -21,7 +21,16 @@ export function formatValue(value: unknown): string {
   if (typeof value === 'number' || typeof value === 'boolean' || value === null) {
     return String(value);
   }
-  return JSON.stringify(value);
+  // A construct (a scope passed where a prop goes) is named, not walked: its tree is circular.
+  if (Construct.isConstruct(value)) {
+    return constructLabel(value);
+  }
+  return JSON.stringify(value, (_key, v: unknown) => (Construct.isConstruct(v) ? constructLabel(v) : v));
+}
+
+/** How an error names a construct it quotes: `the Chart construct 'app/chart'`. */
+export function constructLabel(construct: IConstruct): string {
+  return `the ${construct.constructor.name} construct ${construct.node.path === '' ? '(the app)' : `'${construct.node.path}'`}`;
 }
 
 /**

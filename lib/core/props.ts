@@ -1,7 +1,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import * as kplus from 'cdk8s-plus-28';
-import { IConstruct } from 'constructs';
-import { ConstructSite, propError } from './errors';
+import { Construct, IConstruct } from 'constructs';
+import { constructLabel, ConstructSite, propError } from './errors';
 import PROP_NAMES from './prop-names.json';
 
 /**
@@ -41,25 +41,73 @@ export const PROP_NAMES_OF_BATCH_JOB: readonly string[] = CONSTRUCTS.BatchJob.pr
  * constructor reads its props before `super()` checks them there, `scope` being the
  * `constructSite()` of the construct it builds.
  */
-export function checkPropsOf(scope: IConstruct | ConstructSite, construct: string, props: unknown, alsoKnown: readonly string[] = []): void {
+export function checkPropsOf(scope: IConstruct | ConstructSite, construct: string, props: unknown, alsoKnown: readonly string[] = NO_PROPS): void {
   const known = CONSTRUCTS[construct];
-  if (known === undefined) return;
+  if (known === undefined || CHECKED.has(props as object)) return;
   if (props === null || typeof props !== 'object') {
     propError(scope, { prop: 'props', value: props, allowed: 'must be an object of props', fix: `Pass the props as the third argument: new ${construct}(scope, id, { ... }).` });
   }
   const object = props as Record<string, unknown>;
-  checkNames(scope, '', object, known, alsoKnown);
-  for (const prop of [...known.props, ...alsoKnown.filter(p => !known.props.includes(p))]) {
-    checkKind(scope, prop, object[prop], known.kinds[prop] ?? CONSTRUCTS.BatchJob.kinds[prop] ?? 'any');
+  const plan = planOf(construct, known, alsoKnown);
+  checkNames(scope, '', object, plan, alsoKnown);
+  for (const [prop, kind] of plan.kinds) {
+    const value = object[prop];
+    if (value !== undefined) checkKind(scope, prop, value, kind);
   }
+}
+
+/** No props besides the construct's own (one array, so that its plan is kept once). */
+const NO_PROPS: readonly string[] = [];
+
+/** Props objects a pattern built from props it checked itself (see {@link checkedProps}). */
+const CHECKED = new WeakSet<object>();
+
+/**
+ * Marks the props a pattern passes on to `BatchJob` as checked: the pattern checked its user's
+ * props (with `BatchJob`'s as `alsoKnown`) before it read them, and what it adds is its own, so
+ * `BatchJob`'s constructor does not check them a second time.
+ */
+export function checkedProps<T extends object>(props: T): T {
+  CHECKED.add(props);
+  return props;
+}
+
+/** What checking a construct's props reads, worked out once per construct (and `alsoKnown`). */
+interface Plan extends Known {
+  /** Every prop name, the construct's and `alsoKnown`'s, for a quick "is it known". */
+  readonly names: ReadonlySet<string>;
+  /** Each prop and its kind, the construct's props first, in their order. */
+  readonly kinds: ReadonlyArray<readonly [string, Kind]>;
+}
+const PLANS = new Map<string, Map<readonly string[], Plan>>();
+
+function planOf(construct: string, known: KnownConstruct, alsoKnown: readonly string[]): Plan {
+  let byAlsoKnown = PLANS.get(construct);
+  if (byAlsoKnown === undefined) {
+    byAlsoKnown = new Map();
+    PLANS.set(construct, byAlsoKnown);
+  }
+  let plan = byAlsoKnown.get(alsoKnown);
+  if (plan === undefined) {
+    const all = [...known.props, ...alsoKnown.filter(p => !known.props.includes(p))];
+    plan = {
+      props: known.props,
+      required: known.required,
+      names: new Set(all),
+      kinds: all.map(prop => [prop, known.kinds[prop] ?? CONSTRUCTS.BatchJob.kinds[prop] ?? 'any'] as const),
+    };
+    byAlsoKnown.set(alsoKnown, plan);
+  }
+  return plan;
 }
 
 /**
  * Required props given, and no prop the type does not have. A key that is Kubernetes' name for
  * what the library calls otherwise is told first (`containerPort`, not "number is required").
  */
-function checkNames(scope: IConstruct | ConstructSite, prefix: string, object: Record<string, unknown>, known: Known, alsoKnown: readonly string[]): void {
-  const unknown = Object.keys(object).filter(key => !known.props.includes(key) && !alsoKnown.includes(key));
+function checkNames(scope: IConstruct | ConstructSite, prefix: string, object: Record<string, unknown>, known: Known & { readonly names?: ReadonlySet<string> }, alsoKnown: readonly string[]): void {
+  const isKnown = known.names === undefined ? (key: string) => known.props.includes(key) || alsoKnown.includes(key) : (key: string) => known.names!.has(key);
+  const unknown = Object.keys(object).filter(key => !isKnown(key));
   const kubernetes = unknown.map(key => [key, kubernetesName(key, prefix, object[key])] as const).find(([, fix]) => fix !== undefined);
   const notAProp = (key: string, fix: string) => propError(scope, {
     prop: `${prefix}${key}`,
@@ -174,6 +222,8 @@ function noun(kind: Kind): string {
 
 /** A value as JavaScript source, for a fix to quote: `['echo', 'hi']`, `{ host: 'q', port: 6379 }`. */
 function source(value: unknown): string {
+  // A construct where a value goes (a scope passed as a prop) is named, not walked: its tree is circular.
+  if (Construct.isConstruct(value)) return `/* ${constructLabel(value)} */`;
   if (typeof value === 'string') return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
   if (Array.isArray(value)) return `[${value.map(source).join(', ')}]`;
   if (isObject(value)) return `{ ${Object.entries(value as object).map(([k, v]) => `${/^[A-Za-z_$][\w$]*$/.test(k) ? k : `'${k}'`}: ${source(v)}`).join(', ')} }`;

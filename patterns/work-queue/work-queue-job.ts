@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { BatchJob } from '../../lib/core/batch-job';
 import { JobOptions, PatternPod } from '../../lib/core/job-options';
 import { constructSite, propError, rejectReservedEnv } from '../../lib/core/errors';
-import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../../lib/core/props';
+import { checkedProps, checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../../lib/core/props';
 import { JobPattern, PATTERN_CATALOGUE } from '../../lib/core/catalogue';
 import { JobPatternAnnotations } from '../../lib/core/labels';
 import { IWorkQueue, SYNC_WAVE_ANNOTATION, WorkQueueEnv } from './queue';
@@ -130,7 +130,7 @@ export class WorkQueueJob extends BatchJob {
       : WorkQueueMode.VARIABLE_POD_COUNT);
     const syncWave = props.syncWave ?? 0;
     const pattern = mode === WorkQueueMode.POD_PER_ITEM ? JobPattern.WORK_QUEUE_POD_PER_ITEM : JobPattern.WORK_QUEUE_VARIABLE_POD_COUNT;
-    super(scope, id, {
+    super(scope, id, checkedProps({
       ...props,
       // The Job's own wave, so that its identity (and every child's wave) knows it.
       metadata: { ...props.metadata, annotations: { ...props.metadata?.annotations, [SYNC_WAVE_ANNOTATION]: `${syncWave}` } },
@@ -138,7 +138,7 @@ export class WorkQueueJob extends BatchJob {
       completions: mode === WorkQueueMode.POD_PER_ITEM ? props.completions ?? positive(props.queue?.itemCount) : undefined,
       parallelism: props.parallelism ?? PATTERN_CATALOGUE[pattern].defaults.parallelism,
       pattern,
-    });
+    }));
     this.mode = mode;
     this.syncWave = syncWave;
     this.checkWorkQueueProps(props);

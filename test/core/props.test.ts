@@ -2,7 +2,8 @@
 // checker: required props and typos are errors at construct time, with the usual message.
 import { execFileSync } from 'child_process';
 import * as path from 'path';
-import { FixedCompletionJob, JobTemplateExpansion, SingleBatchJob, WorkItems, WorkQueueJob } from '../../index';
+import { ControllerPodJob, FixedCompletionJob, JobTemplateExpansion, SingleBatchJob, WorkItems, WorkQueue, WorkQueueJob } from '../../index';
+import { checkedProps, checkPropsOf } from '../../lib/core/props';
 import { chart, CONTAINER } from '../util';
 
 const js = (props: object): any => props;
@@ -53,6 +54,30 @@ describe('props of JavaScript users', () => {
   test('fails when no props are given at all', () => {
     expect(() => new SingleBatchJob(chart(), 'pi', js(undefined as any)))
       .toThrow("test/pi (SingleBatchJob): 'container' is required, got undefined. Set container.");
+  });
+
+  test('fails when an unknown prop holds a construct, naming the construct (its tree is circular)', () => {
+    // GIVEN a scope passed where no prop goes, under a typo and under Kubernetes' own name for a prop
+    const c = chart();
+    expect(() => new SingleBatchJob(c, 'pi', js({ container: CONTAINER, conatiner: c })))
+      .toThrow("test/pi (SingleBatchJob): 'conatiner' is not a prop of SingleBatchJob, got the Chart construct 'test'. Did you mean 'container'?");
+    expect(() => new SingleBatchJob(c, 'pi', js({ container: CONTAINER, labels: { owner: c } })))
+      .toThrow("test/pi (SingleBatchJob): 'labels' is not a prop of SingleBatchJob, got {\"owner\":\"the Chart construct 'test'\"}. Put them in metadata: { labels: { owner: /* the Chart construct 'test' */ } } (the Job) or podMetadata: { labels: { owner: /* the Chart construct 'test' */ } } (its pods).");
+    expect(() => new SingleBatchJob(c, 'pi', js({ container: { ...CONTAINER, securityContext: c } })))
+      .toThrow(/^test\/pi \(SingleBatchJob\): 'container.securityContext.node' is not a prop of container.securityContext, got /);
+  });
+
+  test('a pattern\'s props are checked once: what it passes on to BatchJob is marked checked', () => {
+    // GIVEN props with a typo, checked as they are and marked as a pattern marks what it checked
+    const site = { path: 'test/pi', type: 'SingleBatchJob' };
+    expect(() => checkPropsOf(site, 'SingleBatchJob', { container: CONTAINER, zzz: 1 })).toThrow("'zzz' is not a prop of SingleBatchJob");
+    expect(() => checkPropsOf(site, 'SingleBatchJob', checkedProps({ container: CONTAINER, zzz: 1 }))).not.toThrow();
+
+    // THEN the patterns that check before super() still reject their user's typos, once, in their own words
+    expect(() => new WorkQueueJob(chart(), 'q', js({ queue: WorkQueue.fromAddress({ host: 'q', port: 1, name: 'n' }), completions: 1, container: CONTAINER, paralelism: 2 })))
+      .toThrow("test/q (WorkQueueJob): 'paralelism' is not a prop of WorkQueueJob, got 2. Did you mean 'parallelism'?");
+    expect(() => new ControllerPodJob(chart(), 'ctl', js({ container: CONTAINER, rulez: [] })))
+      .toThrow("test/ctl (ControllerPodJob): 'rulez' is not a prop of ControllerPodJob, got []. Did you mean 'rules'?");
   });
 
   test('the prop names are those of the props interfaces (lib/core/prop-names.json is up to date)', () => {
