@@ -1,7 +1,8 @@
-import { JsonPatch } from 'cdk8s';
+import { ApiObject, Chart, IResolver, JsonPatch, Lazy, ResolutionContext, Testing } from 'cdk8s';
 import { GitOpsPolicy, SingleBatchJob } from '../../index';
 import { contentHash } from '../../lib/core/hash';
-import { chart, CONTAINER, job } from '../util';
+import { JobApiObject } from '../../lib/core/job-name';
+import { chart, CONTAINER, furnishRichPod, job } from '../util';
 
 describe('JobApiObject: the Job\'s name as its GitOps policy writes it', () => {
   test('under runOncePerSpec, the hash is of the spec as rendered, JSON patches included', () => {
@@ -23,5 +24,62 @@ describe('JobApiObject: the Job\'s name as its GitOps policy writes it', () => {
     const c = chart();
     new SingleBatchJob(c, 'pi', { metadata: { name: 'pi' }, container: CONTAINER, gitOps: GitOpsPolicy.none() });
     expect(job(c).metadata.name).toBe('pi');
+  });
+});
+
+describe('JobApiObject: rendered in one pass, as cdk8s renders it', () => {
+  /** What cdk8s' own ApiObject.toJson() renders for the Job, its name set as the Job's policy names it. */
+  const cdk8sRendering = (j: SingleBatchJob) => {
+    const json = ApiObject.prototype.toJson.call(j.apiObject);
+    return { ...json, metadata: { ...json.metadata, name: j.name } };
+  };
+
+  test('a rich pod renders exactly as cdk8s renders it, key order included, and is hashed from that', () => {
+    // GIVEN a Job with everything the pod model renders (quantities, probes, env from fields, volumes, scheduling)
+    const c = chart();
+    const j = new SingleBatchJob(c, 'rich', { metadata: { name: 'rich', labels: { team: 'data' } }, container: CONTAINER, podMetadata: { annotations: { note: 'x' } } });
+    furnishRichPod(j, c);
+
+    // THEN the one-pass rendering is cdk8s' own, as text (key order) too
+    const rendered = j.apiObject.toJson();
+    expect(JSON.stringify(rendered)).toBe(JSON.stringify(cdk8sRendering(j)));
+    expect(rendered.metadata.name).toBe(`rich-${contentHash(rendered.spec)}`);
+  });
+
+  test('an app\'s own resolver still sees every value of the spec', () => {
+    // GIVEN an app whose resolver rewrites the image (cdk8s runs an app's resolvers on every value)
+    const mirror: IResolver = { resolve: (context: ResolutionContext) => { if (context.value === CONTAINER.image) context.replaceValue('mirror.example.com/busybox:1.36.1'); } };
+    const c = new Chart(Testing.app({ resolvers: [mirror] }), 'test');
+    new SingleBatchJob(c, 'pi', { metadata: { name: 'pi' }, container: CONTAINER });
+
+    // THEN the Job's image is the rewritten one
+    expect(job(c).spec.template.spec.containers[0].image).toBe('mirror.example.com/busybox:1.36.1');
+  });
+
+  test('with CDK8S_DISABLE_SORT, keys keep the order cdk8s gives them', () => {
+    const previous = process.env.CDK8S_DISABLE_SORT;
+    process.env.CDK8S_DISABLE_SORT = 'true';
+    try {
+      const j = new SingleBatchJob(chart(), 'pi', { metadata: { name: 'pi' }, container: CONTAINER, backoffLimit: 2 });
+      expect(JSON.stringify(j.apiObject.toJson())).toBe(JSON.stringify(cdk8sRendering(j)));
+    } finally {
+      if (previous === undefined) delete process.env.CDK8S_DISABLE_SORT;
+      else process.env.CDK8S_DISABLE_SORT = previous;
+    }
+  });
+
+  test('Lazy values, nulls and values cdk8s\' resolvers change render as cdk8s renders them', () => {
+    // GIVEN Job objects whose specs hold a Lazy, null members, and a class instance with a value (cdk8s' union types)
+    const c = chart();
+    class Quantity { constructor(public readonly value: string) {} }
+    const lazy = new JobApiObject(c, 'lazy', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'lazy' }, spec: { b: Lazy.any({ produce: () => ({ z: 1, a: [null, 'x'] }) }), a: null } }, GitOpsPolicy.none());
+    const union = new JobApiObject(c, 'union', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'union' }, spec: { size: new Quantity('1Gi') } }, GitOpsPolicy.none());
+
+    // THEN each renders as cdk8s' ApiObject does
+    for (const object of [lazy, union]) {
+      expect(JSON.stringify(object.toJson())).toBe(JSON.stringify(ApiObject.prototype.toJson.call(object)));
+    }
+    expect(lazy.toJson().spec).toEqual({ b: { a: [undefined, 'x'], z: 1 } });
+    expect(union.toJson().spec).toEqual({ size: { value: '1Gi' } });
   });
 });
