@@ -19,8 +19,7 @@ import * as ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 import { warningsOf } from '../index';
 import { RULES } from '../lib/validation/rules';
-
-const root = path.resolve(__dirname, '..');
+import { documents, local, markdownUnder, root, Snippet, snippets } from './doc-snippets';
 
 // The compiler options of an app made with `cdk8s init typescript-app` (strict, noUnusedLocals,
 // noUnusedParameters, lib es2016, ...): a snippet that compiles here compiles in such an app.
@@ -31,28 +30,6 @@ const templateOptions = (() => {
   expect(errors).toEqual([]);
   return { ...options, noEmit: true };
 })();
-/** The Markdown files under `dir` (relative to the root), in every folder below it. */
-const markdownUnder = (dir: string): string[] => fs.readdirSync(path.join(root, dir), { withFileTypes: true })
-  .flatMap(entry => entry.isDirectory() ? markdownUnder(`${dir}/${entry.name}`) : entry.name.endsWith('.md') ? [`${dir}/${entry.name}`] : [])
-  .sort();
-const documents = ['README.md', 'CONTRIBUTING.md', ...markdownUnder('docs')];
-
-interface Snippet { readonly where: string; readonly code: string; readonly expectation?: string; readonly file: string }
-const snippets: Snippet[] = documents.flatMap(doc => {
-  const text = fs.readFileSync(path.join(root, doc), 'utf-8');
-  return [...text.matchAll(/(?:`([\w.]+\.ts)`:\n\n)?```ts\n([\s\S]*?)```\n(?:<!-- test: (.*?) -->)?/g)].map(m => ({
-    where: `${doc}:${text.slice(0, m.index).split('\n').length}`,
-    file: m[1],
-    code: m[2],
-    expectation: m[3],
-  }));
-}).map((s, i) => ({ ...s, file: s.file ?? `snippet${i}.ts` }));
-
-// The docs import the published package name; here it is the working tree.
-const local = (code: string) => code
-  .replace(/from 'cdk8s-job-patterns\/runtime'/g, `from '${root.replace(/\\/g, '/')}/runtime'`)
-  .replace(/from 'cdk8s-job-patterns'/g, `from '${root.replace(/\\/g, '/')}/index'`);
-
 /** `Kind/[namespace/]name` of a manifest, its spec hash shown as `<hash>`. */
 const describeObject = (o: any) => `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${String(o.metadata.name).replace(/-[0-9a-f]{8}$/, '-<hash>')}`;
 

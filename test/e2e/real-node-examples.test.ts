@@ -15,21 +15,23 @@
  *
  * The tests run concurrently (the back-off of the unlucky examples takes over a minute).
  */
-import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { Testing } from 'cdk8s';
 import { buildExampleApp } from '../../examples/app';
 import { jobBaseName } from '../../lib/core/gitops';
 import { JobPatternLabels } from '../../lib/core/labels';
-import { applyManifests, JobReport, jobTargets, Manifest, verifyJobs, VerifyOutcome, VerifyResult } from '../../runtime';
+import { Manifest, VerifyOutcome } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
-import { e2eMinor, kubeConfig, restrictedNamespace } from './cluster';
-import { HostAlias, nodeScript, onRealNode, REAL_NODE, realNodeName } from './real-node';
+import { e2eMinor, restrictedNamespace } from './cluster';
+import {
+  expectEachItemReversed, expectEveryItemProcessedOnce, expectEveryTicketDoubledOnce, linesOf, nodeOf, PI_2000, REAL_NODE,
+  RealNodeRun, realNodeStarted, runOnRealNode, withWhatItUses,
+} from './real-node';
 
 const app = Testing.app();
 buildExampleApp(app);
 const manifests = app.charts.flatMap(c => c.toJson()) as Manifest[];
 const isJob = (m: Manifest) => m.kind === 'Job';
-const NAME = 'app.kubernetes.io/name';
 
 /** Examples of the app that stay on the kwok nodes, and why. */
 const KEPT_ON_KWOK: Record<string, string> = {
@@ -41,11 +43,7 @@ const KEPT_ON_KWOK: Record<string, string> = {
 function example(name: string): Manifest[] {
   const job = manifests.find(m => isJob(m) && jobBaseName(m) === name);
   if (!job) throw new Error(`the example app (examples/app.ts) has no Job ${name}; this suite runs it on a real node: restore it in buildExampleApp()`);
-  const queue = job.metadata.labels?.[JobPatternLabels.QUEUE] ?? job.metadata.annotations?.[JobPatternLabels.QUEUE];
-  const uses = manifests.filter(m => m !== job
-    && ((queue !== undefined && m.metadata.labels?.[JobPatternLabels.QUEUE] === queue)
-      || (!isJob(m) && m.metadata.labels?.[NAME] === job.metadata.labels?.[NAME])));
-  return [...uses, job];
+  return withWhatItUses(manifests, job);
 }
 
 const TIMEOUT = 240_000;
@@ -53,18 +51,6 @@ let kc: KubeConfig;
 const namespaces: string[] = [];
 const measured: string[] = [];
 const checked = new Set<string>();
-const sleep = (ms: number) => new Promise(r => setTimeout(r, ms));
-
-/** A Deployment's pod once it runs (and is ready, when it has a readiness probe): its address. */
-async function serverAddress(namespace: string, deployment: Manifest): Promise<string> {
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const selector = Object.entries((deployment as any).spec.selector.matchLabels as Record<string, string>).map(([k, v]) => `${k}=${v}`).join(',');
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; await sleep(500)) {
-    const [pod] = (await core.listNamespacedPod({ namespace, labelSelector: selector })).items;
-    if (pod?.status?.podIP && pod.status.phase === 'Running' && (pod.status.conditions ?? []).some(c => c.type === 'Ready' && c.status === 'True')) return pod.status.podIP;
-  }
-  throw new Error(`the pod of Deployment ${namespace}/${deployment.metadata.name} did not become ready on the real node within 60 s`);
-}
 
 interface RunOptions {
   /** A change the test makes to an object of the example (returns the object to apply, or undefined: unchanged). */
@@ -73,74 +59,24 @@ interface RunOptions {
   readonly timeoutMs?: number;
 }
 
-interface ExampleRun {
-  readonly result: VerifyResult;
-  /** Each Job's report, by its base name. */
-  readonly reports: Record<string, JobReport>;
-  /** Each Job's pods, by its base name, with the log of each one's first container. */
-  readonly pods: Record<string, Array<{ readonly pod: V1Pod; readonly log: string }>>;
-}
-
-/**
- * Runs example `name` on the real node in a namespace of its own: its servers (Deployments and
- * Services) first, then the rest with the servers' addresses in the pods' /etc/hosts; verifies
- * its Jobs to their end and reads their pods' logs.
- */
-async function runExample(name: string, options: RunOptions = {}): Promise<ExampleRun> {
+/** Runs example `name` on the real node in a namespace of its own (runOnRealNode). */
+async function runExample(name: string, options: RunOptions = {}): Promise<RealNodeRun> {
   checked.add(name);
   await started;
   const objects = example(name).map(m => options.patch?.(m) ?? m);
   const namespace = await restrictedNamespace(kc, `real-${name}`.slice(0, 40));
   namespaces.push(namespace);
   const since = Date.now();
-  const servers = objects.filter(m => m.kind === 'Deployment' || m.kind === 'Service');
-  const apiServer = (await kc.makeApiClient(k8s.CoreV1Api).readNamespacedService({ name: 'kubernetes', namespace: 'default' })).spec!.clusterIP!;
-  const hostAliases: HostAlias[] = [{ ip: apiServer, hostnames: ['kubernetes.default.svc'] }];
-  if (servers.length > 0) {
-    expect((await applyManifests(kc, servers.map(m => onRealNode(m)), { namespace })).filter(r => r.error)).toEqual([]);
-    for (const service of servers.filter(m => m.kind === 'Service')) {
-      const deployment = servers.find(m => m.kind === 'Deployment' && m.metadata.name === service.metadata.name)!;
-      hostAliases.push({ ip: await serverAddress(namespace, deployment), hostnames: [service.metadata.name] });
-    }
-  }
-  const rest = objects.filter(m => !servers.includes(m)).map(m => onRealNode(m, hostAliases));
-  expect((await applyManifests(kc, rest, { namespace })).filter(r => r.error)).toEqual([]);
-  const jobs = rest.filter(isJob);
-  const result = await verifyJobs({ kubeConfig: kc, targets: jobTargets(jobs, namespace), namespace, timeoutMs: options.timeoutMs ?? TIMEOUT - 30_000 });
-  measured.push(`${name}: ${result.outcome} in ${((Date.now() - since) / 1000).toFixed(1)} s`);
-  const core = kc.makeApiClient(k8s.CoreV1Api);
-  const reports: ExampleRun['reports'] = {};
-  const pods: ExampleRun['pods'] = {};
-  for (const job of jobs) {
-    const base = jobBaseName(job);
-    reports[base] = result.jobs.find(r => r.name === job.metadata.name)!;
-    const items = (await core.listNamespacedPod({ namespace, labelSelector: `job-name=${job.metadata.name}` })).items;
-    pods[base] = await Promise.all(items.map(async pod => ({
-      pod,
-      // A pod the Job controller deleted at the end (restartPolicy OnFailure) may have no log to read.
-      log: await core.readNamespacedPodLog({ name: pod.metadata!.name!, namespace, container: pod.spec!.containers[0].name })
-        .catch((error: Error) => `(log not read: ${error.message})`),
-    })));
-  }
-  return { result, reports, pods };
+  const run = await runOnRealNode(kc, namespace, objects, options.timeoutMs ?? TIMEOUT - 30_000);
+  measured.push(`${name}: ${run.result.outcome} in ${((Date.now() - since) / 1000).toFixed(1)} s`);
+  return run;
 }
 
-/** The lines of every pod's log, in one list. */
-const linesOf = (pods: ExampleRun['pods'][string]) => pods.flatMap(p => p.log.split('\n').filter(l => l !== ''));
-const nodeOf = (pods: ExampleRun['pods'][string]) => [...new Set(pods.map(p => p.pod.spec?.nodeName))];
-
 let node = '';
-/**
- * The control plane (test/e2e/cluster-setup.ts starts it in a beforeAll hook) and the real node,
- * started once: jest starts concurrent tests before beforeAll hooks, so each test awaits this
- * first (and beforeAll does, for the timeout). scripts/cluster/up.sh finds a running cluster
- * healthy in 0.1 s.
- */
-const started: Promise<void> = new Promise<void>(resolve => setImmediate(resolve)).then(async () => {
-  nodeScript('cluster/up.sh');
-  kc = kubeConfig();
-  measured.push(`node up in ${nodeScript('node/up.sh').toFixed(0)} s`);
-  node = await realNodeName(kc);
+const started = realNodeStarted().then(up => {
+  kc = up.kc;
+  node = up.node;
+  measured.push(`node up in ${up.seconds.toFixed(0)} s`);
 });
 
 /**
@@ -159,9 +95,6 @@ function protectedModeOn(m: Manifest): Manifest | undefined {
   copy.spec.template.spec.containers[0].command = [...command.slice(0, at), ...command.slice(at + 2)];
   return copy;
 }
-
-/** bpi(2000): "3." and 1,999 decimals. */
-const PI_2000 = /^3\.14159265358979323846264338327950288419\d{1961}\n$/;
 
 describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
   beforeAll(async () => { await started; }, 1_800_000);
@@ -243,14 +176,7 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
     expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
     const workers = pods.multiplier;
     expect(workers.map(w => [w.pod.spec?.nodeName, w.pod.status?.phase])).toEqual([[node, 'Succeeded'], [node, 'Succeeded'], [node, 'Succeeded']]);
-    // Each ticket 1..100 is handed out once: the workers print each double once. Their other lines
-    // are BusyBox nc's, on stderr, when the single listener was between two tickets (refused, or
-    // reset when it closed the connection as another worker's arrived), or did not answer within
-    // nc's 1 s: the workers retry each. Anything else (a wrong address, a name not resolved) fails.
-    const lines = linesOf(workers);
-    const printed = lines.filter(l => /^\d+$/.test(l)).map(Number).sort((a, b) => a - b);
-    expect(printed).toEqual(Array.from({ length: 100 }, (_, i) => 2 * (i + 1)));
-    expect(lines.filter(l => !/^\d+$/.test(l))).toEqual(lines.filter(l => /^nc: (can't connect to remote host \([\d.]+\): Connection (refused|reset by peer)|timed out)$/.test(l)));
+    expectEveryTicketDoubledOnce(workers);
   }, TIMEOUT);
 
   for (const queue of manifests.filter(m => isJob(m) && m.metadata.labels?.['app.kubernetes.io/component'] === 'filler').map(m => m.metadata.labels![JobPatternLabels.QUEUE])) {
@@ -267,9 +193,7 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
 
       // THEN
       expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
-      expect(linesOf(pods[filler]).slice(-1)).toEqual([`${items.length}`]);
-      const processed = linesOf(pods[name]).filter(l => l.startsWith('processing ')).map(l => l.slice('processing '.length));
-      expect(processed.sort()).toEqual([...items].sort());
+      expectEveryItemProcessedOnce(pods[filler], pods[name], items);
       expect(nodeOf(pods[name])).toEqual([node]);
     }, TIMEOUT);
   }
@@ -303,17 +227,14 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
 
   test.concurrent('indexed-job: pod i reads item i from the mounted ConfigMap and prints it reversed', async () => {
     // GIVEN
-    const configMap = example('indexed-job').find(m => m.kind === 'ConfigMap') as Manifest & { data: Record<string, string> };
+    const configMap = example('indexed-job').find(m => m.kind === 'ConfigMap')!;
 
     // WHEN
     const { result, pods } = await runExample('indexed-job');
 
     // THEN
     expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
-    const byIndex = Object.fromEntries(pods['indexed-job'].map(p => [p.pod.metadata?.annotations?.['batch.kubernetes.io/job-completion-index'], p.log]));
-    const items = Object.values(configMap.data);
-    // (rev prints a last line without its newline as it read it: the items have none.)
-    expect(byIndex).toEqual(Object.fromEntries(items.map((item, i) => [`${i}`, item.split('').reverse().join('')])));
+    expectEachItemReversed(configMap, pods['indexed-job']);
   }, TIMEOUT);
 
   test.concurrent('pi-driver: the controller pod creates its three worker pods through the API with its RBAC, prints their pi and deletes them', async () => {
@@ -333,7 +254,7 @@ describe(`the example app on a real node, Kubernetes 1.${e2eMinor}`, () => {
     const untainted = await core.readNode({ name: node });
     untainted.spec = { ...untainted.spec, taints: taints.filter(t => t.key !== REAL_NODE) };
     await core.replaceNode({ name: node, body: untainted });
-    let run: ExampleRun;
+    let run: RealNodeRun;
     try {
       // WHEN
       run = await runExample('pi-driver');

@@ -8,7 +8,7 @@
  * The node is tainted and labelled job-patterns.cdk8s.io/real-node=true: only these Jobs, which
  * tolerate the taint and select the label, run on it; the other suites keep their kwok nodes.
  *
- * In npm test on both e2e versions (1.28.15 and 1.37.2; the native sidecar on 1.37 only). The node is started by the first real-node suite and stopped by the cluster's
+ * In npm test on both e2e versions (1.28.15 and 1.37.2). The node is started by the first real-node suite and stopped by the cluster's
  * down.sh; a cold machine first installs the packages, builds the kubelet and the images
  * (docs/maintainers/real-node.md).
  */
@@ -20,7 +20,7 @@ import { GitOpsPolicy, JobDefault, SingleBatchJob } from '../../index';
 import { applyManifests, Manifest, verifyJobs, VerifyOutcome } from '../../runtime';
 import { k8s } from '../../lib/runtime/k8s';
 import { e2eMinor, kubeConfig, restrictedNamespace } from './cluster';
-import { nodeScript, onRealNode, realNodeName, snippetManifests } from './real-node';
+import { nodeScript, onRealNode, realNodeName } from './real-node';
 
 const TIMEOUT = 120_000;
 
@@ -135,28 +135,6 @@ describe(`a real node on Kubernetes 1.${e2eMinor}`, () => {
     expect(pod.exits.map(e => [e.container, e.exitCode, e.reason])).toEqual([['main', 2, 'Error']]);
     expect([pod.logContainer, pod.logPrevious, pod.logTail]).toEqual(['main', true, ['first run: no input yet']]);
   });
-
-  // The newer Job fields' snippet (docs/kubernetes-versions.md). Its success-policy Job is not run:
-  // with the library's backoffLimit 3, its nine failing indexes fail it or index 2 completes it,
-  // whichever the Job controller counts first (docs/maintainers/real-node.md).
-  const NEWER = 'docs/kubernetes-versions.md';
-  const sidecars = e2eMinor >= 29 ? test : test.skip;
-  sidecars(`the native-sidecar example of ${NEWER} completes: its logshipper ships the line the Job's container wrote, and the verifier does not count the logshipper's stop (killed at the pod's end, exit 137) as a failure${e2eMinor >= 29 ? '' : ' (skipped on 1.28: native sidecars need the SidecarContainers feature gate there, alpha and off in the e2e cluster)'}`, async () => {
-    // GIVEN
-    const job = onRealNode(snippetManifests(NEWER, 'logshipper').find(m => m.kind === 'Job' && m.metadata.name.startsWith('myjob-'))!);
-
-    // WHEN
-    const { namespace, result, report, pods } = await run(job.metadata.name, job, 90_000);
-
-    // THEN
-    expect(result.outcome).toBe(VerifyOutcome.CONVERGED);
-    expect([report.failedPods, report.exitCounts]).toEqual([[], []]);
-    // tail -F is the sidecar's PID 1 (sh -c execs it) and ignores SIGTERM: the kubelet kills it
-    // when the grace period (30 s) ends.
-    expect(pods.map(p => p.status?.initContainerStatuses?.map(s => [s.name, s.state?.terminated?.exitCode]))).toEqual([[['logshipper', 137]]]);
-    const log = await kc.makeApiClient(k8s.CoreV1Api).readNamespacedPodLog({ name: pods[0].metadata!.name!, namespace, container: 'logshipper' });
-    expect(log.split('\n')).toContain('logging');
-  }, 120_000);
 
   test('fails when the container exceeds its memory limit: the kubelet\'s OOMKilled and exit 137, as the verifier reports them', async () => {
     // GIVEN a 16Mi limit, and a shell that holds 64 MiB in a variable
