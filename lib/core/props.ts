@@ -172,9 +172,26 @@ function checkKind(scope: IConstruct | ConstructSite, prop: string, value: unkno
     }
     if (type === undefined) return;
     const object = value as Record<string, unknown>;
-    checkNames(scope, `${prop}.`, object, { props: Object.keys(type.props), required: type.required }, []);
-    for (const [key, itemKind] of Object.entries(type.props)) checkKind(scope, `${prop}.${key}`, object[key], itemKind);
+    const plan = typePlanOf(kind.object, type);
+    checkNames(scope, `${prop}.`, object, plan, NO_PROPS);
+    for (const [key, itemKind] of plan.kinds) {
+      const item = object[key];
+      if (item !== undefined) checkKind(scope, `${prop}.${key}`, item, itemKind);
+    }
   }
+}
+
+const TYPE_PLANS = new Map<string, Plan>();
+
+/** The plan of a plain object type of props (`container`, `dns`, ...), worked out once. */
+function typePlanOf(name: string, type: KnownType): Plan {
+  let plan = TYPE_PLANS.get(name);
+  if (plan === undefined) {
+    const kinds = Object.entries(type.props);
+    plan = { props: kinds.map(([prop]) => prop), required: type.required, names: new Set(kinds.map(([prop]) => prop)), kinds };
+    TYPE_PLANS.set(name, plan);
+  }
+  return plan;
 }
 
 /** A cdk8s-plus Volume factory for Kubernetes' `{ name, emptyDir: {} }` (and configMap, secret, PVC volumes). */
