@@ -35,7 +35,7 @@ export { type TicketQueueOptions } from './patterns/work-queue/ticket-queue';
 export { GitOpsMode, GitOpsPolicy, type HookOptions, jobBaseName } from './lib/core/gitops';
 export { HookDeletePolicy, HookPhase } from './lib/core/argo-cd';
 export { JobPattern } from './lib/core/catalogue';
-export { KueueQueue, type KueueQueueOptions } from './lib/core/kueue';
+export { argoCdKueueSettings, KueueQueue, type ArgoCdIgnoreDifferences, type ArgoCdKueueSettings, type KueueQueueOptions } from './lib/core/kueue';
 export { ArgoCdAnnotations, JobPatternAnnotations, JobPatternLabels } from './lib/core/labels';
 
 // Validation: in the app, as a cdk8s-cli plugin, and as a function.

@@ -43,7 +43,8 @@ export function checkJobProps(scope: IConstruct, props: BatchJobProps, job: Effe
   checkNumbers(scope, props);
   const fields = jobFieldsOf(props, job);
   for (const invariant of brokenInvariants(fields)) {
-    const value = invariant.prop === 'podFailurePolicy' ? props.podFailurePolicy?.map(r => r.action) : (invariant.prop === 'restartPolicy' ? job.restartPolicy : props[invariant.prop as keyof BatchJobProps]);
+    const value = invariant.prop === 'podFailurePolicy' ? props.podFailurePolicy?.map(r => r.action)
+      : invariant.prop === 'restartPolicy' ? job.restartPolicy : invariant.prop === 'kueue' ? fields.queueName : props[invariant.prop as keyof BatchJobProps];
     propError(scope, { prop: invariant.prop, value, ...invariant.breach(fields, `${job.gitOps}`) });
   }
   checkPolicies(scope, props);

@@ -132,6 +132,21 @@ export const JOB_INVARIANTS = {
       fix: "Remove suspend: Kueue's webhook suspends the Job at creation and resumes it on admission.",
     }),
   },
+  // Seen with Argo CD 3.6.1 and Kueue v0.17.0 (test/argocd/argocd-kueue.test.ts): while Kueue holds
+  // a queued hook suspended Argo CD waits (Suspended: the hook runs), and on admission the Job's
+  // Suspended condition turns False (JobResumed), which Argo CD counts as finished: the hook
+  // succeeds and the sync goes on before the hook's pods ran.
+  QUEUED_HOOK: {
+    ruleId: 'kueue/hook',
+    field: 'metadata.labels',
+    prop: 'kueue',
+    broken: job => job.queueName !== undefined && job.hookTypes.length > 0,
+    finding: job => `an Argo CD ${job.hookTypes.join(',')} hook queued in '${job.queueName}': Argo CD counts it as finished as soon as Kueue admits it (Suspended=False, JobResumed), so the sync goes on before the hook ran`,
+    breach: (_job, gitOps) => ({
+      allowed: `must not queue an Argo CD hook (gitOps ${gitOps}): Argo CD counts the hook as finished as soon as Kueue admits it, and the sync goes on before the hook ran`,
+      fix: 'Leave kueue out of a hook (it then runs without waiting for quota), or use GitOpsPolicy.runOncePerSpec() for a queued Job that nothing later in the sync waits for.',
+    }),
+  },
 } as const satisfies Record<string, JobInvariant>;
 
 /** The validator's fix of each rule id of the rulebook. */
@@ -141,6 +156,7 @@ export const RULE_FIXES = {
   'job/indexed-needs-completions': "Set completions when completionMode is 'Indexed' and parallelism is set.",
   'job/per-index-needs-indexed': "Use backoffLimitPerIndex and maxFailedIndexes only with completionMode 'Indexed' (maxFailedIndexes also needs backoffLimitPerIndex).",
   'kueue/suspend': "Remove spec.suspend from a queued Job: Kueue's webhook suspends it at creation and resumes it on admission; a written value is drift that Argo CD's self-heal re-applies against Kueue.",
+  'kueue/hook': "Remove the queue label from the hook, or the hook annotation from the queued Job: Argo CD counts a queued hook as finished as soon as Kueue admits it (its Suspended condition turns False), so the next phase starts before the hook ran.",
   'gitops/suspended-hook': 'Remove spec.suspend (or set it to false), or do not make the Job a hook: Argo CD waits for a hook until it is Healthy or Degraded. A Job queued by Kueue needs no suspend: Kueue suspends it and resumes it on admission.',
 } as const satisfies Record<(typeof JOB_INVARIANTS)[keyof typeof JOB_INVARIANTS]['ruleId'], string>;
 

@@ -16,6 +16,12 @@ export const KUEUE = {
   /** Partial admission: the fewest pods Kueue may start the Job with (an integer from 1 to parallelism - 1). */
   MIN_PARALLELISM_ANNOTATION: 'kueue.x-k8s.io/job-min-parallelism',
   /**
+   * The field manager of Kueue's writes to a Job on admission and eviction (`spec.suspend`, a
+   * lowered `spec.parallelism`, the pod template's labels, annotation and node selector): seen in
+   * the Job's `metadata.managedFields` with Kueue v0.17.0 (operation Update).
+   */
+  FIELD_MANAGER: 'kueue',
+  /**
    * The patterns whose Jobs still do their work with fewer pods at once (only slower): fixed
    * completion count, both work queues and static work assignment. Not a single batch or a
    * controller pod (one pod), not template expansion (one pod per Job), not pod-to-pod (every
@@ -141,4 +147,48 @@ const DNS_1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*
  */
 export function isKueueObjectName(name: string): boolean {
   return DNS_1123_SUBDOMAIN.test(name) && isLabelValue(name);
+}
+
+/** One entry of an Argo CD Application's `spec.ignoreDifferences`. */
+export interface ArgoCdIgnoreDifferences {
+  /** The API group of the resources (`batch`). */
+  readonly group: string;
+  /** Their kind (`Job`). */
+  readonly kind: string;
+  /** The field managers whose fields are not drift when they differ from Git. */
+  readonly managedFieldsManagers: readonly string[];
+}
+
+/** The Application settings of {@link argoCdKueueSettings}. */
+export interface ArgoCdKueueSettings {
+  /** For the Application's `spec.ignoreDifferences`. */
+  readonly ignoreDifferences: readonly ArgoCdIgnoreDifferences[];
+  /** For the Application's `spec.syncPolicy.syncOptions`. */
+  readonly syncOptions: readonly string[];
+}
+
+/**
+ * What an Argo CD Application that syncs Jobs queued by Kueue needs, so that Kueue's admission is
+ * not drift and no sync writes Git's values back over Kueue's (docs/kueue.md#argo-cd):
+ *
+ * - `ignoreDifferences`: the fields of batch/v1 Jobs that Kueue's field manager owns
+ *   (`managedFieldsManagers: [kueue]`): a `parallelism` lowered by partial admission is the
+ *   difference Argo CD would otherwise show, and self-heal would re-apply Git's value to the
+ *   running Job;
+ * - `syncOptions: [RespectIgnoreDifferences=true]`: a sync (a new commit, a retry) applies the
+ *   Job with Kueue's values for those fields instead of Git's.
+ *
+ * Proven with Argo CD 3.6.1 and Kueue v0.17.0 (test/argocd/argocd-kueue.test.ts). Merge them with
+ * the Application's own entries:
+ *
+ * ```ts
+ * const kueue = argoCdKueueSettings();
+ * const spec = { ignoreDifferences: [...kueue.ignoreDifferences], syncPolicy: { automated: { prune: true, selfHeal: true }, syncOptions: [...kueue.syncOptions] } };
+ * ```
+ */
+export function argoCdKueueSettings(): ArgoCdKueueSettings {
+  return {
+    ignoreDifferences: [{ group: 'batch', kind: 'Job', managedFieldsManagers: [KUEUE.FIELD_MANAGER] }],
+    syncOptions: ['RespectIgnoreDifferences=true'],
+  };
 }

@@ -17,6 +17,7 @@ export const KUEUE_RULES = {
   KUEUE_QUEUE_NAME_PLACE: { id: 'kueue/queue-name-place', severity: Severity.ERROR, fix: `Put ${KUEUE.QUEUE_NAME_LABEL} in the Job's metadata.labels (KueueQueue.localQueue('...')): Kueue reads no annotation and nothing on the pod template, so the Job runs without waiting for quota.` },
   // Checked through the rulebook of Job invariants (lib/core/job-rules.ts), which the constructors share.
   KUEUE_SUSPEND: { id: 'kueue/suspend', severity: Severity.ERROR, fix: RULE_FIXES['kueue/suspend'] },
+  KUEUE_HOOK: { id: 'kueue/hook', severity: Severity.ERROR, fix: RULE_FIXES['kueue/hook'] },
   KUEUE_REQUESTS: { id: 'kueue/requests', severity: Severity.ERROR, fix: 'Give every container and init container of a queued Job resources.requests (cpu and memory): Kueue admits a Job by what its pods request from the ClusterQueue\'s quota.' },
   KUEUE_MIN_PARALLELISM: { id: 'kueue/min-parallelism', severity: Severity.ERROR, fix: `Set ${KUEUE.MIN_PARALLELISM_ANNOTATION} to an integer from 1 to the Job's pods at once - 1 (min of parallelism and completions), or remove it; only for Jobs that work with fewer pods (KueueQueue's minParallelism).` },
 } as const satisfies Record<string, Rule>;
@@ -30,7 +31,7 @@ export const KUEUE_RULES = {
 export function checkKueue(spec: Obj, metadata: Obj, at: string, hit: Hit): void {
   const labels: Obj = metadata.labels ?? {};
   const annotations: Obj = metadata.annotations ?? {};
-  const metaAt = at === 'spec' ? 'metadata' : at.replace(/\.spec$/, '.metadata');
+  const metaAt = metadataPath(at);
   const queue = labels[KUEUE.QUEUE_NAME_LABEL];
   const podLabels: Obj = spec.template?.metadata?.labels ?? {};
   if (queue === undefined) {
@@ -65,4 +66,9 @@ export function checkKueue(spec: Obj, metadata: Obj, at: string, hit: Hit): void
       hit(KUEUE_RULES.KUEUE_MIN_PARALLELISM, `${metaAt}.annotations['${KUEUE.MIN_PARALLELISM_ANNOTATION}']`, `'${min}' is not an integer from 1 to ${pods - 1} for a Job of ${pods} pod${pods === 1 ? '' : 's'} at once`);
     }
   }
+}
+
+/** The path of the metadata of the Job whose spec is at `at` (`spec` -> `metadata`, a CronJob's `spec.jobTemplate.spec` -> `spec.jobTemplate.metadata`). */
+export function metadataPath(at: string): string {
+  return at === 'spec' ? 'metadata' : at.replace(/\.spec$/, '.metadata');
 }

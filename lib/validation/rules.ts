@@ -8,7 +8,7 @@ import { ArgoCdAnnotations, JobPatternAnnotations, JobPatternLabels } from '../c
 import { isDnsLabel } from '../core/names';
 import { API_RULES, checkAnnotations, checkLabels, checkObjectApi, checkPodApi } from './api-rules';
 import { checkJobApi, JOB_API_RULES } from './job-api-rules';
-import { checkKueue, KUEUE_RULES } from './kueue-rules';
+import { checkKueue, KUEUE_RULES, metadataPath } from './kueue-rules';
 import { checkFieldVersions, VERSION_RULE } from './maturity';
 import { Rule, Severity } from './rule';
 
@@ -205,6 +205,7 @@ function checkJob(job: Obj, at: string, metadata: Obj, hit: Hit, minor: number, 
   }
   invariant(RULES.SUSPENDED_HOOK, JOB_INVARIANTS.SUSPENDED_HOOK);
   invariant(RULES.KUEUE_SUSPEND, JOB_INVARIANTS.QUEUED_SUSPEND);
+  if (JOB_INVARIANTS.QUEUED_HOOK.broken(fields)) hit(RULES.KUEUE_HOOK, `${metadataPath(at)}.labels['${KUEUE.QUEUE_NAME_LABEL}']`, JOB_INVARIANTS.QUEUED_HOOK.finding(fields));
   const pattern = annotations[JobPatternAnnotations.PATTERN];
   const instance = spec.template?.metadata?.labels?.[ArgoCdAnnotations.INSTANCE_LABEL];
   if (named && pattern === JobPattern.CONTROLLER_POD && instance !== undefined) {

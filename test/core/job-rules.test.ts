@@ -52,8 +52,15 @@ const ROWS: Array<[string, Row]> = [
     spec: { suspend: true },
     metadata: { labels: KUEUE_QUEUE, annotations: HOOK },
     refused: 'SUSPENDED_HOOK',
-    alsoBroken: ['QUEUED_SUSPEND'],
+    alsoBroken: ['QUEUED_SUSPEND', 'QUEUED_HOOK'],
   }],
+  ['an Argo CD hook queued by Kueue', {
+    props: { gitOps: GitOpsPolicy.hook({ phase: HookPhase.PRE_SYNC }), kueue: KueueQueue.localQueue('batch') },
+    spec: {},
+    metadata: { labels: KUEUE_QUEUE, annotations: { ...HOOK, 'argocd.argoproj.io/hook': 'PreSync' } },
+    refused: 'QUEUED_HOOK',
+  }],
+  ['an Argo CD hook that is not queued', { props: { gitOps: GitOpsPolicy.hook({ phase: HookPhase.PRE_SYNC }) }, spec: {}, metadata: { annotations: HOOK } }],
   ['a Job queued by Kueue that writes suspend: false', { props: { suspend: false, metadata: { labels: KUEUE_QUEUE } }, spec: { suspend: false }, metadata: { labels: KUEUE_QUEUE }, refused: 'QUEUED_SUSPEND' }],
   ['a Job queued through the kueue prop that writes suspend: true', { props: { suspend: true, gitOps: GitOpsPolicy.none(), kueue: KueueQueue.localQueue('batch') }, spec: { suspend: true }, metadata: { labels: KUEUE_QUEUE }, refused: 'QUEUED_SUSPEND' }],
   ['a Job queued by Kueue that writes no suspend', { props: { kueue: KueueQueue.localQueue('batch') }, spec: {}, metadata: { labels: KUEUE_QUEUE } }],
@@ -99,6 +106,12 @@ describe('the rulebook of Job invariants: the constructor and the validator give
     expect(() => new BatchJob(chart(), 'j', { container: CONTAINER, suspend: true, gitOps: GitOpsPolicy.hook(), metadata: { labels: KUEUE_QUEUE } }))
       .toThrow("test/j (BatchJob): 'suspend' must not be true under gitOps GitOpsPolicy.hook({ phase: 'Sync', deletePolicy: 'BeforeHookCreation' }): Argo CD counts a suspended hook as running, so the sync waits for it forever, got true. "
         + 'Remove suspend (a Job queued by Kueue is suspended by Kueue itself), or use another gitOps policy for a Job that something else resumes.');
+  });
+
+  test('fails when an Argo CD hook is queued by Kueue, naming the fix', () => {
+    expect(() => new BatchJob(chart(), 'j', { container: CONTAINER, gitOps: GitOpsPolicy.hook({ phase: HookPhase.PRE_SYNC }), kueue: KueueQueue.localQueue('batch') }))
+      .toThrow("test/j (BatchJob): 'kueue' must not queue an Argo CD hook (gitOps GitOpsPolicy.hook({ phase: 'PreSync', deletePolicy: 'BeforeHookCreation' })): Argo CD counts the hook as finished as soon as Kueue admits it, and the sync goes on before the hook ran, "
+        + "got 'batch'. Leave kueue out of a hook (it then runs without waiting for quota), or use GitOpsPolicy.runOncePerSpec() for a queued Job that nothing later in the sync waits for.");
   });
 
   test('fails when an Indexed Job sets parallelism without completions', () => {

@@ -2,7 +2,7 @@
 // else, no suspend, partial admission only where the pattern does its work with fewer pods, and
 // the same answers from the constructor as from the validator's kueue/* rules.
 import {
-  BatchJob, ControllerPodJob, FixedCompletionJob, JobTemplateExpansion, KueueQueue, PodToPodJob, SingleBatchJob, StaticWorkAssignmentJob,
+  argoCdKueueSettings, BatchJob, ControllerPodJob, FixedCompletionJob, JobTemplateExpansion, KueueQueue, PodToPodJob, SingleBatchJob, StaticWorkAssignmentJob,
   validateManifests, WorkItems, WorkQueue, WorkQueueJob, WorkQueueMode,
 } from '../../index';
 import { chart, CONTAINER, Manifest, synth } from '../util';
@@ -12,6 +12,21 @@ const PRIORITY = 'kueue.x-k8s.io/priority-class';
 const MIN = 'kueue.x-k8s.io/job-min-parallelism';
 const team = (options = {}) => KueueQueue.localQueue('team-a', options);
 const jobs = (manifests: Manifest[]) => manifests.filter(m => m.kind === 'Job');
+
+describe('argoCdKueueSettings', () => {
+  test('ignores the fields Kueue\'s field manager owns on Jobs, and keeps Kueue\'s values when Argo CD syncs (proven by test/argocd/argocd-kueue.test.ts)', () => {
+    expect(argoCdKueueSettings()).toEqual({
+      ignoreDifferences: [{ group: 'batch', kind: 'Job', managedFieldsManagers: ['kueue'] }],
+      syncOptions: ['RespectIgnoreDifferences=true'],
+    });
+  });
+
+  test('each call gives its own arrays, so an Application that adds to them changes no other', () => {
+    const mine = argoCdKueueSettings();
+    (mine.syncOptions as string[]).push('ApplyOutOfSyncOnly=true');
+    expect(argoCdKueueSettings().syncOptions).toEqual(['RespectIgnoreDifferences=true']);
+  });
+});
 
 describe('KueueQueue', () => {
   test('a queued Job carries the queue and priority labels on the Job only, and writes no suspend', () => {

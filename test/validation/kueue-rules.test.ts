@@ -37,6 +37,8 @@ describe('kueue rules', () => {
       'kueue/suspend', 'spec.suspend', "a Job queued in 'team-a' writes suspend: false"],
     ['fails when a queued Job writes suspend: true', queued({ spec: { suspend: true } }),
       'kueue/suspend', 'spec.suspend', "a Job queued in 'team-a' writes suspend: true"],
+    ['fails when a queued Job is an Argo CD hook', queued({ annotations: { 'argocd.argoproj.io/hook': 'PreSync' } }),
+      'kueue/hook', `metadata.labels['${QUEUE}']`, "an Argo CD PreSync hook queued in 'team-a': Argo CD counts it as finished as soon as Kueue admits it (Suspended=False, JobResumed), so the sync goes on before the hook ran"],
     ['fails when the min parallelism is not below the pods at once', queued({ annotations: { 'kueue.x-k8s.io/job-min-parallelism': '2' }, spec: { parallelism: 4, completions: 2 } }),
       'kueue/min-parallelism', "metadata.annotations['kueue.x-k8s.io/job-min-parallelism']", "'2' is not an integer from 1 to 1 for a Job of 2 pods at once"],
     ['fails when the min parallelism is not an integer', queued({ annotations: { 'kueue.x-k8s.io/job-min-parallelism': 'two' }, spec: { parallelism: 4 } }),
@@ -63,6 +65,9 @@ describe('kueue rules', () => {
     const job = queued({ spec: { suspend: true } });
     const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' }, spec: { schedule: '0 3 * * *', jobTemplate: { metadata: { labels: job.metadata.labels }, spec: job.spec } } };
     expect(kueueFindings(cron)).toEqual([['kueue/suspend', 'spec.jobTemplate.spec.suspend', "a Job queued in 'team-a' writes suspend: true"]]);
+    // A hook annotation on a CronJob's Job template makes no Argo CD hook: kueue/hook does not apply
+    const hookCron = { ...cron, spec: { ...cron.spec, jobTemplate: { ...cron.spec.jobTemplate, metadata: { ...cron.spec.jobTemplate.metadata, annotations: { 'argocd.argoproj.io/hook': 'Sync' } }, spec: queued().spec } } };
+    expect(kueueFindings(hookCron)).toEqual([]);
   });
 
   test('each finding is an error that fails synth', () => {
