@@ -4,7 +4,7 @@
  * observer of every Job and pod of the cluster.
  */
 import type { KubeConfig, V1Job, V1Pod } from '@kubernetes/client-node';
-import { Yaml } from 'cdk8s';
+import { Chart, Testing, Yaml } from 'cdk8s';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as net from 'net';
@@ -18,14 +18,30 @@ import { Reflector } from '../../lib/runtime/reflector';
 import { JobLike } from '../../lib/runtime/verdict';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const env = require('./argocd-env');
+const argocdEnv = require('./argocd-env');
+
+/** One control plane with its Argo CD (test/argocd/argocd-env.js): the main one, or the Kueue one (`argocdEnv.kueue`). */
+export interface ArgoCdInstance {
+  readonly root: string;
+  readonly version: string;
+  readonly dir: string;
+  readonly argocdDir: string;
+  readonly kubeconfig: string;
+  readonly redisPort: number;
+  readonly gitPort: number;
+  readonly env: NodeJS.ProcessEnv;
+}
+/** The main instance (Kubernetes 1.28.15, started by the project's global setup). */
+export const MAIN: ArgoCdInstance = argocdEnv;
+/** The Kueue instance (Kubernetes 1.37.2 with a real Kueue, started by test/argocd/argocd-kueue.test.ts). */
+export const KUEUE_INSTANCE: ArgoCdInstance = argocdEnv.kueue;
 
 export const ARGOCD_NAMESPACE = 'argocd';
 
 /** The admin kubeconfig of this suite's own control plane (test/argocd/argocd-env.js), not the e2e projects'. */
-export function kubeConfig(): KubeConfig {
+export function kubeConfig(instance: ArgoCdInstance = MAIN): KubeConfig {
   const kc = new k8s.KubeConfig();
-  kc.loadFromFile(env.kubeconfig);
+  kc.loadFromFile(instance.kubeconfig);
   return kc;
 }
 const APPLICATIONS = { group: 'argoproj.io', version: 'v1alpha1', plural: 'applications', namespace: ARGOCD_NAMESPACE };
@@ -45,6 +61,28 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
 
+/** The figures a suite prints: each line at once with `tag`, and all of them at the end (`print()`, in afterAll). */
+export class Figures {
+  private readonly lines: string[] = [];
+  constructor(private readonly tag: string) {}
+  public add(line: string): void {
+    this.lines.push(line);
+    process.stderr.write(`[${this.tag}] ${line}\n`);
+  }
+  public print(): void {
+    if (this.lines.length > 0) process.stderr.write(`\n[${this.tag}] figures:\n${this.lines.map(f => `  ${f}`).join('\n')}\n`);
+  }
+}
+
+/** The manifests of a chart built by `build`, in the order cdk8s writes them. */
+export function synth(build: (chart: Chart) => void): Manifest[] {
+  const app = Testing.app();
+  build(new Chart(app, 'app'));
+  return app.charts.flatMap(c => c.toJson()) as Manifest[];
+}
+
+export const isJob = (m: Manifest) => m.apiVersion === 'batch/v1' && m.kind === 'Job';
+
 // ---------------------------------------------------------------------------------------------
 // Git
 
@@ -53,10 +91,10 @@ export class GitRepo {
   public readonly url: string;
   private readonly work: string;
 
-  constructor(public readonly name: string) {
-    const bare = path.join(env.argocdDir, 'git', `${name}.git`);
-    this.work = path.join(env.argocdDir, 'work', name);
-    this.url = `git://127.0.0.1:${env.gitPort}/${name}.git`;
+  constructor(public readonly name: string, instance: ArgoCdInstance = MAIN) {
+    const bare = path.join(instance.argocdDir, 'git', `${name}.git`);
+    this.work = path.join(instance.argocdDir, 'work', name);
+    this.url = `git://127.0.0.1:${instance.gitPort}/${name}.git`;
     fs.rmSync(bare, { recursive: true, force: true });
     fs.rmSync(this.work, { recursive: true, force: true });
     git(path.dirname(bare), 'init', '-q', '--bare', '-b', 'main', bare);
@@ -116,9 +154,12 @@ export interface Application {
 
 /**
  * Creates an Application syncing `repo` (branch main, the repository's root) into `namespace`:
- * automated sync with prune and self-heal, and the Application-level `syncOptions` given.
+ * automated sync with prune and self-heal, the Application-level `syncOptions` and the
+ * `ignoreDifferences` given.
  */
-export async function createApplication(kc: KubeConfig, name: string, repo: GitRepo, namespace: string, syncOptions: readonly string[] = [], directory?: { readonly exclude: string }): Promise<void> {
+export async function createApplication(
+  kc: KubeConfig, name: string, repo: GitRepo, namespace: string, syncOptions: readonly string[] = [], directory?: { readonly exclude: string }, ignoreDifferences: readonly object[] = [],
+): Promise<void> {
   const [result] = await applyManifests(kc, [{
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'Application',
@@ -128,6 +169,7 @@ export async function createApplication(kc: KubeConfig, name: string, repo: GitR
       source: { repoURL: repo.url, targetRevision: 'main', path: '.', ...(directory ? { directory } : {}) },
       destination: { server: 'https://kubernetes.default.svc', namespace },
       syncPolicy: { automated: { prune: true, selfHeal: true }, ...(syncOptions.length > 0 ? { syncOptions } : {}) },
+      ...(ignoreDifferences.length > 0 ? { ignoreDifferences } : {}),
     },
   }], { namespace: ARGOCD_NAMESPACE, fieldManager: 'job-patterns-test' });
   if (result.error) throw new Error(`cannot create Application ${name}: ${result.error}`);
@@ -172,13 +214,13 @@ export async function syncFailedAt(kc: KubeConfig, name: string, revision: strin
 }
 
 /** Kills the application controller (SIGTERM) and starts it again through scripts/argocd/up.sh. */
-export async function restartController(): Promise<void> {
-  const pidFile = path.join(env.argocdDir, 'pids', 'argocd-application-controller.pid');
+export async function restartController(instance: ArgoCdInstance = MAIN): Promise<void> {
+  const pidFile = path.join(instance.argocdDir, 'pids', 'argocd-application-controller.pid');
   const pid = Number(fs.readFileSync(pidFile, 'utf-8').trim());
   process.kill(pid, 'SIGTERM');
   await waitFor('the application controller to exit', 30_000, async () =>
     (!fs.existsSync(`/proc/${pid}`) || fs.readFileSync(`/proc/${pid}/stat`, 'utf-8').includes(') Z') ? true : undefined));
-  const up = spawnSync('bash', [path.join(env.root, 'scripts', 'argocd', 'up.sh')], { env: env.env, encoding: 'utf-8' });
+  const up = spawnSync('bash', [path.join(instance.root, 'scripts', 'argocd', 'up.sh')], { env: instance.env, encoding: 'utf-8' });
   if (up.status !== 0) throw new Error(`scripts/argocd/up.sh did not restart the controller: ${up.stderr}`);
 }
 
@@ -197,9 +239,9 @@ export interface TreeNode {
 }
 
 /** One Redis command over RESP; resolves with the reply (a bulk string as a Buffer, an array of them, or null). */
-function redis(...args: string[]): Promise<Buffer | Buffer[] | null> {
+function redis(instance: ArgoCdInstance, ...args: string[]): Promise<Buffer | Buffer[] | null> {
   return new Promise((resolve, reject) => {
-    const socket = net.connect(env.redisPort, '127.0.0.1');
+    const socket = net.connect(instance.redisPort, '127.0.0.1');
     let data = Buffer.alloc(0);
     socket.on('error', reject);
     socket.on('data', chunk => {
@@ -245,10 +287,10 @@ function parseReply(data: Buffer, at: number): { value: Reply; end: number } | u
 }
 
 /** The Application's resource tree as the controller last wrote it to Redis (gzip JSON); undefined before the first. */
-export async function resourceTree(app: string): Promise<TreeNode[] | undefined> {
-  const keys = await redis('KEYS', `app|resources-tree|${app}|*`) as Buffer[];
+export async function resourceTree(app: string, instance: ArgoCdInstance = MAIN): Promise<TreeNode[] | undefined> {
+  const keys = await redis(instance, 'KEYS', `app|resources-tree|${app}|*`) as Buffer[];
   if (keys.length === 0) return undefined;
-  const value = await redis('GET', keys[0].toString('utf-8')) as Buffer | null;
+  const value = await redis(instance, 'GET', keys[0].toString('utf-8')) as Buffer | null;
   if (!value) return undefined;
   const json = keys[0].toString('utf-8').endsWith('.gz') ? zlib.gunzipSync(value) : value;
   return (JSON.parse(json.toString('utf-8')).nodes ?? []) as TreeNode[];
@@ -295,7 +337,7 @@ export class Observer {
   private polling = false;
   private readonly errors: unknown[] = [];
 
-  constructor(private readonly kc: KubeConfig) {}
+  constructor(private readonly kc: KubeConfig, private readonly instance: ArgoCdInstance = MAIN) {}
 
   public async start(): Promise<void> {
     const connection = apiConnection(this.kc, 'the Argo CD watcher');
@@ -347,6 +389,11 @@ export class Observer {
     return { finished: runs.filter(finished), cutShort: runs.filter(r => !finished(r) && r.deletedAt !== undefined) };
   }
 
+  /** Every version of the Job objects named `name` in `namespace`, in the order the watch delivered them. */
+  public versionsOf(namespace: string, name: string): V1Job[] {
+    return [...this.versions.values()].filter(j => j.metadata?.namespace === namespace && j.metadata?.name === name);
+  }
+
   /** Pods ever seen of the Job `job` in `namespace`. */
   public podsOf(namespace: string, job: string): number {
     return [...this.pods.values()].filter(p => p.namespace === namespace && p.job === job).length;
@@ -376,7 +423,7 @@ export class Observer {
     this.polling = true;
     try {
       for (const app of this.apps) {
-        for (const node of (await resourceTree(app)) ?? []) {
+        for (const node of (await resourceTree(app, this.instance)) ?? []) {
           if (node.kind !== 'Job' || node.group !== 'batch' || !node.health?.status || !node.resourceVersion) continue;
           const key = `${node.namespace}/${node.name}@${node.resourceVersion}`;
           const job = this.versions.get(key);

@@ -147,8 +147,32 @@ describe('argoCdJobHealth on Jobs as the real Argo CD 3.6.1 judged them', () => 
   test('the captures cover every case the version rules and the hook finalizer decide', () => {
     expect(NAMES).toEqual([
       'complete', 'deleted-by-ttl', 'deletion-blocked-by-finalizer', 'failed', 'hook-complete', 'hook-deleted-by-ttl',
-      'hook-failed', 'hook-running', 'running', 'suspended',
+      'hook-failed', 'hook-running', 'kueue-admitted-running', 'kueue-hook-admitted-running', 'kueue-queued', 'running', 'suspended',
     ]);
+  });
+
+  test('a Job Kueue queues (Kubernetes 1.37.2, Kueue v0.17.0): Suspended while it waits, as our verdict; Healthy once admitted, while its pods run', () => {
+    // GIVEN the Jobs as the real Argo CD judged them (test/argocd/argocd-kueue.test.ts)
+    const queued = judged('kueue-queued').job;
+    const running = judged('kueue-admitted-running').job;
+    const hook = judged('kueue-hook-admitted-running').job;
+    // THEN while queued: Suspended, our verdict queued, no disagreement; a hook keeps the sync waiting
+    expect(queued.metadata?.labels?.['kueue.x-k8s.io/queue-name']).toBe('user-queue');
+    expect(argoCdJobHealth(queued)).toEqual({ status: ArgoCdHealthStatus.SUSPENDED, message: 'Job suspended' });
+    expect(judgeJob(queued).state).toBe(JobState.QUEUED);
+    expect(argoCdDisagreement(judgeJob(queued), argoCdJobHealth(queued))).toBeUndefined();
+    expect(argoCdOperationPhase(argoCdJobHealth(queued))).toBe(ArgoCdOperationPhase.RUNNING);
+    // THEN once admitted (Suspended=False, JobResumed) with a pod running: Healthy, which the verifier
+    // reports, and a hook succeeds before it ran
+    for (const job of [running, hook]) {
+      expect(job.status?.active).toBe(1);
+      expect(argoCdJobHealth(job)).toEqual({ status: ArgoCdHealthStatus.HEALTHY, message: 'Job resumed' });
+      expect(judgeJob(job).state).toBe(JobState.RUNNING);
+      expect(argoCdDisagreement(judgeJob(job), argoCdJobHealth(job))).toBe(
+        'Argo CD shows Healthy while the Job is running: it counts a Complete, Failed or Suspended condition of any status (a resumed Job has Suspended=False) as finished');
+    }
+    expect(hook.metadata?.annotations?.['argocd.argoproj.io/hook']).toBe('PreSync');
+    expect(argoCdOperationPhase(argoCdJobHealth(hook))).toBe(ArgoCdOperationPhase.SUCCEEDED);
   });
 
   test.each(NAMES)('%s: argoCdJobHealth() says what Argo CD 3.6.1 said', name => {
