@@ -132,32 +132,70 @@ export async function openRequest(connection: ApiConnection, path: string, query
   return (url.protocol === 'https:' ? https : http).request(url, { method: 'GET', agent, headers: { accept, ...headers }, signal });
 }
 
+/** How the body of a 2xx answer is read: each chunk as it arrives, then the result at its end. */
+interface BodyReader<R> {
+  data(chunk: Buffer): void;
+  end(): R;
+}
+
+/**
+ * A GET of `path` whose 2xx body goes to `reader` chunk by chunk; an answer other than 2xx rejects
+ * with its status and body (`apiError`), and so does an exception of the reader (the request is
+ * then closed).
+ */
+async function get<R>(connection: ApiConnection, path: string, query: Query, signal: AbortSignal, accept: string, reader: BodyReader<R>): Promise<R> {
+  const request = await openRequest(connection, path, query, signal, accept);
+  return new Promise<R>((resolve, reject) => {
+    // Aborting destroys the request; this settles at once whatever the stream then says.
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+    request.on('error', reject);
+    request.on('response', response => {
+      response.on('error', error => reject(new Error(`the connection broke before the answer to GET ${path} ended (${error.message})`)));
+      const status = response.statusCode ?? 0;
+      if (status < 200 || status >= 300) {
+        const text = textReader();
+        response.on('data', (chunk: Buffer) => text.data(chunk));
+        response.on('end', () => reject(apiError(`GET ${path} failed`, status, text.end())));
+        return;
+      }
+      const fail = (error: unknown) => {
+        reject(error);
+        request.destroy();
+      };
+      response.on('data', (chunk: Buffer) => {
+        try {
+          reader.data(chunk);
+        } catch (error) {
+          fail(error);
+        }
+      });
+      response.on('end', () => {
+        try {
+          resolve(reader.end());
+        } catch (error) {
+          fail(error);
+        }
+      });
+    });
+    request.end();
+  });
+}
+
+/** A body as text (UTF-8, a character split across two chunks included). */
+function textReader(): BodyReader<string> {
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  return { data: chunk => parts.push(decoder.decode(chunk, { stream: true })), end: () => parts.join('') + decoder.decode() };
+}
+
 /**
  * The body of a GET of `path` as text; an answer other than 2xx rejects with its status and body (`apiError`).
  * Accepts any media type, as client-go does: pods/log answers text/plain, but the API server
  * refuses an Accept of text/plain alone (406, "only the following media types are accepted").
  * @internal
  */
-export async function getText(connection: ApiConnection, path: string, query: Query, signal: AbortSignal, accept = '*/*'): Promise<string> {
-  const request = await openRequest(connection, path, query, signal, accept);
-  return new Promise<string>((resolve, reject) => {
-    // Aborting destroys the request; this settles at once whatever the stream then says.
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-    request.on('error', reject);
-    request.on('response', response => {
-      response.setEncoding('utf8');
-      const chunks: string[] = [];
-      response.on('data', (chunk: string) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const body = chunks.join('');
-        const status = response.statusCode ?? 0;
-        if (status >= 200 && status < 300) resolve(body);
-        else reject(apiError(`GET ${path} failed`, status, body));
-      });
-    });
-    request.end();
-  });
+export function getText(connection: ApiConnection, path: string, query: Query, signal: AbortSignal, accept = '*/*'): Promise<string> {
+  return get(connection, path, query, signal, accept, textReader());
 }
 
 /** A GET of `path` parsed as JSON (one `JSON.parse` of the whole answer: no typed copies, no `Date`s). @internal */
@@ -170,57 +208,134 @@ export async function getJson<T>(connection: ApiConnection, path: string, query:
   }
 }
 
+/** What is left of a list answer once its items were handed out: its `metadata`, and `items` empty. @internal */
+export interface ListRest {
+  readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string };
+}
+
 /**
- * Reads a list answer (`{"kind":...,"metadata":{...},"items":[{...},...]}`) one item at a time:
- * `onItem` gets each element of its top-level `items`, parsed on its own, in order; what is
- * returned is the rest of the answer (its `metadata`), with `items` empty. Parsing a page of 500
- * Jobs at once makes all of them live together, which grows V8's young generation and promotes
- * the whole page; one at a time, each dies young but for what `onItem` keeps. An answer that is
- * not JSON throws an error with `notJson: true` (before or after some items were handed out).
+ * A GET of a list (one page) whose items go to `onItem` as the answer arrives, each parsed on its
+ * own (see {@link ListItemReader}); resolves with the rest of the answer. An answer that is not
+ * JSON rejects with `notJson: true`, after the items before the fault were handed out; so does an
+ * exception of `onItem`, as it was thrown (the request is then closed).
  *
  * @internal
  */
-export function eachListItem<T>(body: string, onItem: (item: T) => void): { readonly metadata?: { readonly resourceVersion?: string; readonly continue?: string } } {
-  const parse = (text: string) => {
+export function getList<T>(connection: ApiConnection, path: string, query: Query, signal: AbortSignal, onItem: (item: T) => void): Promise<ListRest> {
+  return get(connection, path, query, signal, 'application/json', new ListItemReader<T>(onItem));
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+/** How much of an answer that is not JSON the error quotes. */
+const QUOTED_BYTES = 200;
+
+/**
+ * Reads a list answer (`{"kind":...,"metadata":{...},"items":[{...},...]}`) as its chunks arrive:
+ * `onItem` gets each element of its top-level `items`, parsed on its own, in order, as soon as its
+ * last byte is in; `end()` returns the rest of the answer (its `metadata`), with `items` empty.
+ *
+ * Memory: neither the page nor its objects are ever held together. A page of 500 Jobs is about
+ * 2.4 MB of JSON (half of it `managedFields`); read as one string and parsed at once, it and its
+ * objects grow V8's young generation and the C allocator's arenas, which keep that memory after
+ * it was freed. Here a chunk is scanned byte by byte (JSON's structure is ASCII: a byte of a
+ * multi-byte UTF-8 character never looks like a brace or a quote) and dropped; only an item
+ * still incomplete at a chunk's end is kept, as slices of its chunks.
+ *
+ * @internal
+ */
+export class ListItemReader<T> implements BodyReader<ListRest> {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+  /** The start of the last string read at depth 1 (a key, or a value), up to 6 bytes: only `items` matters. */
+  private key = '';
+  private inItems = false;
+  private itemsDone = false;
+  /** Slices of the chunks before this one of an item not yet complete; undefined outside an item. */
+  private item?: Buffer[];
+  /** The answer without its items. */
+  private readonly rest: Buffer[] = [];
+  private quoted = '';
+
+  constructor(private readonly onItem: (item: T) => void) {}
+
+  public data(chunk: Buffer): void {
+    if (this.quoted.length < QUOTED_BYTES) this.quoted += chunk.toString('utf8', 0, QUOTED_BYTES - this.quoted.length);
+    // Where the run of bytes of the rest, and of the current item, start in this chunk (-1: not in one).
+    let restFrom = this.inItems ? -1 : 0;
+    let itemFrom = this.item ? 0 : -1;
+    let complete: string[] | undefined;
+    for (let i = 0; i < chunk.length; i++) {
+      const c = chunk[i];
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (c === BACKSLASH) this.escaped = true;
+        else if (c === QUOTE) this.inString = false;
+        else if (this.depth === 1 && this.key.length < 6) this.key += String.fromCharCode(c);
+        continue;
+      }
+      if (c === QUOTE) {
+        this.inString = true;
+        if (this.depth === 1) this.key = '';
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+        this.depth++;
+        if (this.depth === 2 && c === OPEN_BRACKET && this.key === 'items' && !this.itemsDone) {
+          // The items array (a '[' at depth 1 always follows its key): its '[' ends a run of the
+          // rest; what is inside goes to onItem.
+          this.inItems = true;
+          this.rest.push(Buffer.from(chunk.subarray(restFrom, i + 1)));
+          restFrom = -1;
+        } else if (this.depth === 3 && this.inItems && !this.item) {
+          this.item = [];
+          itemFrom = i;
+        }
+      } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+        this.depth--;
+        if (this.depth === 2 && this.item) {
+          const parts = this.item;
+          this.item = undefined;
+          parts.push(chunk.subarray(itemFrom, i + 1));
+          itemFrom = -1;
+          (complete ??= []).push(parts.length === 1 ? parts[0].toString('utf8') : Buffer.concat(parts).toString('utf8'));
+        } else if (this.depth === 1 && this.inItems) {
+          this.inItems = false;
+          this.itemsDone = true;
+          restFrom = i;
+        }
+      }
+    }
+    if (restFrom !== -1) this.rest.push(Buffer.from(chunk.subarray(restFrom)));
+    if (this.item && itemFrom !== -1) this.item.push(chunk.subarray(itemFrom));
+    if (complete) this.emit(complete);
+  }
+
+  /** Hands out the items a chunk completed, after its scan: the scan's loop, hot and compiled on its own, does not take the consumer's code with it. */
+  private emit(texts: readonly string[]): void {
+    for (const text of texts) this.onItem(this.parse(text) as T);
+  }
+
+  public end(): ListRest {
+    const rest = this.parse(Buffer.concat(this.rest).toString('utf8')) as { items?: unknown };
+    if (this.inItems || this.item) throw this.notJson();
+    // No items array was found (e.g. `"items": null`): hand out what the answer has.
+    if (!this.itemsDone && Array.isArray(rest.items)) for (const item of rest.items) this.onItem(item as T);
+    return { ...rest, items: [] } as ListRest;
+  }
+
+  private parse(text: string): unknown {
     try {
       return JSON.parse(text);
     } catch {
-      throw Object.assign(new Error(`the API server's answer is not JSON: ${body.slice(0, 200)}`), { notJson: true });
-    }
-  };
-  const QUOTE = 34;
-  const BACKSLASH = 92;
-  let depth = 0;
-  let key: string | undefined;
-  let itemsFrom = -1;
-  let itemStart = -1;
-  for (let i = 0; i < body.length; i++) {
-    const c = body.charCodeAt(i);
-    if (c === QUOTE) {
-      const start = i;
-      for (i++; i < body.length && body.charCodeAt(i) !== QUOTE; i++) if (body.charCodeAt(i) === BACKSLASH) i++;
-      // A key of the answer itself: its `items` array is read item by item.
-      if (depth === 1 && itemsFrom === -1) key = body.slice(start + 1, i);
-      continue;
-    }
-    if (c === 123 || c === 91) { // { [
-      depth++;
-      if (depth === 2 && c === 91 && key === 'items' && itemsFrom === -1) itemsFrom = i;
-      else if (depth === 3 && itemsFrom !== -1 && itemStart === -1) itemStart = i;
-    } else if (c === 125 || c === 93) { // } ]
-      depth--;
-      if (depth === 2 && itemStart !== -1) {
-        onItem(parse(body.slice(itemStart, i + 1)) as T);
-        itemStart = -1;
-      } else if (depth === 1 && itemsFrom !== -1) {
-        return parse(`${body.slice(0, itemsFrom)}[]${body.slice(i + 1)}`);
-      }
-    } else if (c === 44 && depth === 1) { // , between the answer's fields
-      key = undefined;
+      throw this.notJson();
     }
   }
-  // No items array (or not a list): the answer as it is, checked by JSON.parse.
-  const whole = parse(body) as { items?: T[] };
-  for (const item of whole.items ?? []) onItem(item);
-  return { ...whole, items: [] } as never;
+
+  private notJson(): Error {
+    return Object.assign(new Error(`the API server's answer is not JSON: ${this.quoted}`), { notJson: true });
+  }
 }

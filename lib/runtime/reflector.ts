@@ -1,5 +1,5 @@
 import type * as http from 'node:http';
-import { ApiConnection, apiError, eachListItem, getText, openRequest, statusCode } from './api-connection';
+import { ApiConnection, apiError, getList, ListRest, openRequest, statusCode } from './api-connection';
 
 /** An object as the reflector sees it. */
 export interface Watched {
@@ -251,12 +251,36 @@ export class Reflector<T extends Watched> {
     const seen = new Set<string>();
     let token: string | undefined;
     let resourceVersion: string;
-    for (;;) {
-      let body: string;
+    // Each item is handled as it arrives (memory: a page holds 500 Jobs, 2.4 MB of JSON). An
+    // exception of a consumer is thrown on as it was (a bug, not an outage).
+    let consumerError: { readonly error: unknown } | undefined;
+    const onItem = (item: T) => {
+      if (this.halted()) throw HALTED;
+      const uid = item.metadata?.uid ?? '';
+      seen.add(uid);
+      const before = this.known.get(uid);
+      this.known.set(uid, stub(item, this.keepLabels));
       try {
-        body = await this.listPage(token);
+        if (!before) {
+          this.options.onEvent('ADDED', item);
+        } else if (before.metadata?.resourceVersion !== item.metadata?.resourceVersion) {
+          this.options.onEvent('MODIFIED', item);
+        }
       } catch (error) {
-        if (this.halted()) throw HALTED;
+        consumerError = { error };
+        throw error;
+      }
+    };
+    for (;;) {
+      let page: ListRest;
+      try {
+        page = await this.listPage(token, onItem);
+      } catch (error) {
+        if (consumerError) throw consumerError.error;
+        if (error === HALTED || this.halted()) throw HALTED;
+        // A failed request, or an answer that is not JSON: a failed list (reported, retried). What
+        // the items before the failure emitted stands, as after any partial list (a re-list emits
+        // only differences).
         if (token === undefined || statusCode(error) !== HTTP_GONE) throw new ListFailure(error);
         // The continue token expired (the list took longer than the server keeps its snapshot):
         // list again from the start. What the first pass emitted is known now, so the second
@@ -264,27 +288,6 @@ export class Reflector<T extends Watched> {
         seen.clear();
         token = undefined;
         continue;
-      }
-      // Each item is parsed and handled on its own (memory: a page holds 500 Jobs). An answer that
-      // is not JSON is a failed list (reported, retried); what its items emitted stands, as after
-      // any partial list (a re-list emits only differences).
-      let page: ReturnType<typeof eachListItem>;
-      try {
-        page = eachListItem<T>(body, item => {
-          if (this.halted()) throw HALTED;
-          const uid = item.metadata?.uid ?? '';
-          seen.add(uid);
-          const before = this.known.get(uid);
-          this.known.set(uid, stub(item, this.keepLabels));
-          if (!before) {
-            this.options.onEvent('ADDED', item);
-          } else if (before.metadata?.resourceVersion !== item.metadata?.resourceVersion) {
-            this.options.onEvent('MODIFIED', item);
-          }
-        });
-      } catch (error) {
-        if ((error as { notJson?: boolean }).notJson) throw new ListFailure(error);
-        throw error;
       }
       if (!page.metadata?.continue) {
         resourceVersion = page.metadata?.resourceVersion ?? '';
@@ -304,19 +307,16 @@ export class Reflector<T extends Watched> {
     this.options.onSynced?.(first);
   }
 
-  /** One list request (one page), aborted after `requestTimeoutMs`, at the deadline or on stop(). */
-  private async listPage(token: string | undefined): Promise<string> {
+  /** One list request (one page), its items to `onItem` as they arrive; aborted after `requestTimeoutMs`, at the deadline or on stop(). */
+  private async listPage(token: string | undefined, onItem: (item: T) => void): Promise<ListRest> {
     if (this.halted()) throw HALTED;
     this.options.requests.lists++;
     const controller = new AbortController();
     this.current = { kind: 'list', controller };
     const timer = setTimeout(() => controller.abort(new Error(`no answer from the API server to a list of ${this.options.path} within ${this.requestTimeoutMs} ms`)), this.requestTimeoutMs);
     try {
-      const page = await new Promise<string>((resolve, reject) => {
-        controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true });
-        const { connection, path, labelSelector } = this.options;
-        getText(connection, path, { labelSelector, limit: PAGE_SIZE, continue: token }, controller.signal, 'application/json').then(resolve, reject);
-      });
+      const { connection, path, labelSelector } = this.options;
+      const page = await getList(connection, path, { labelSelector, limit: PAGE_SIZE, continue: token }, controller.signal, onItem);
       if (this.halted()) throw HALTED;
       return page;
     } finally {

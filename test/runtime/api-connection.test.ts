@@ -6,7 +6,7 @@ import type { AddressInfo } from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import type { TLSSocket } from 'tls';
-import { apiConnection, eachListItem, getJson, getText } from '../../lib/runtime/api-connection';
+import { apiConnection, getJson, getText, ListItemReader } from '../../lib/runtime/api-connection';
 import { describeApiError } from '../../lib/runtime/apply';
 import { k8s } from '../../lib/runtime/k8s';
 import { contextNamespace, LoadedKubeConfig, loadKubeConfig } from '../../lib/runtime/kubeconfig';
@@ -280,41 +280,71 @@ describe('requests', () => {
   });
 });
 
-describe('eachListItem: a list answer read one item at a time', () => {
-  test('hands out each item, parsed on its own and in order, and returns the rest with no items', () => {
-    // GIVEN items whose strings hold braces, brackets, quotes and escapes, and nested arrays
+describe('ListItemReader: a list answer read one item at a time as its chunks arrive', () => {
+  /** Reads `body` cut into chunks of `size` bytes; what each item (also in `items`, should it throw) and the rest were. */
+  function read(body: string, size: number, items: unknown[] = []): { items: unknown[]; rest: unknown } {
+    const reader = new ListItemReader(item => items.push(item));
+    const bytes = Buffer.from(body);
+    for (let i = 0; i < bytes.length; i += size) reader.data(bytes.subarray(i, i + size));
+    return { items, rest: reader.end() };
+  }
+  /** Chunk sizes: one byte (every cut inside a key, a string, an escape, a multi-byte character), a few, and the whole answer. */
+  const SIZES = [1, 2, 3, 7, 64, 1 << 20];
+
+  test('hands out each item, parsed on its own and in order, and returns the rest with no items, wherever the chunks are cut', () => {
+    // GIVEN items whose strings hold braces, brackets, quotes, escapes and characters of two to four bytes, and nested arrays
     const items = [
-      { metadata: { name: 'a', labels: { 'x': '}{][' } }, spec: { args: ['"', '\\', '{"items":[1]}'] } },
-      { metadata: { name: 'b' }, status: { conditions: [{ type: 'Complete', message: 'done]}' }] } },
+      { metadata: { name: 'a', labels: { 'x': '}{][' } }, spec: { args: ['"', '\\', '{"items":[1]}', '\\"'] } },
+      { metadata: { name: 'b' }, status: { conditions: [{ type: 'Complete', message: 'done]} é € 𝄞' }] } },
+      [1, { items: [2] }],
     ];
     const body = JSON.stringify({ kind: 'JobList', apiVersion: 'batch/v1', metadata: { resourceVersion: '42', continue: 'next' }, items });
-    const seen: unknown[] = [];
 
-    // WHEN
-    const rest = eachListItem(body, item => seen.push(item));
+    for (const size of SIZES) {
+      // WHEN
+      const { items: seen, rest } = read(body, size);
 
-    // THEN
-    expect(seen).toEqual(items);
-    expect(rest).toEqual({ kind: 'JobList', apiVersion: 'batch/v1', metadata: { resourceVersion: '42', continue: 'next' }, items: [] });
-  });
-
-  test('an empty list, items before metadata, and pretty-printed JSON', () => {
-    const seen: unknown[] = [];
-    expect(eachListItem('{"kind":"PodList","metadata":{"resourceVersion":"7"},"items":[]}', item => seen.push(item))).toEqual({ kind: 'PodList', metadata: { resourceVersion: '7' }, items: [] });
-    expect(eachListItem(JSON.stringify({ items: [{ n: 1 }, { n: 2 }], metadata: { resourceVersion: '8' } }, null, 2), item => seen.push(item))).toEqual({ items: [], metadata: { resourceVersion: '8' } });
-    expect(seen).toEqual([{ n: 1 }, { n: 2 }]);
-  });
-
-  test('fails with notJson when the answer is not JSON, or is cut short', () => {
-    for (const body of ['<html>proxy error</html>', '{"kind":"JobList","items":[{"metadata":{"name":"a"}},{"metadata":']) {
-      let failure: unknown;
-      try {
-        eachListItem(body, () => undefined);
-      } catch (error) {
-        failure = error;
-      }
-      expect(failure).toMatchObject({ notJson: true, message: `the API server's answer is not JSON: ${body}` });
+      // THEN
+      expect(seen).toEqual(items);
+      expect(rest).toEqual({ kind: 'JobList', apiVersion: 'batch/v1', metadata: { resourceVersion: '42', continue: 'next' }, items: [] });
     }
+  });
+
+  test('an empty list, items before metadata, pretty-printed JSON, and a key that only starts like items', () => {
+    for (const size of SIZES) {
+      expect(read('{"kind":"PodList","metadata":{"resourceVersion":"7"},"items":[]}', size)).toEqual({ items: [], rest: { kind: 'PodList', metadata: { resourceVersion: '7' }, items: [] } });
+      expect(read(JSON.stringify({ items: [{ n: 1 }, { n: 2 }], metadata: { resourceVersion: '8' } }, null, 2), size)).toEqual({ items: [{ n: 1 }, { n: 2 }], rest: { items: [], metadata: { resourceVersion: '8' } } });
+      expect(read('{"itemsX":[{"n":0}],"items":[{"n":1}]}', size)).toEqual({ items: [{ n: 1 }], rest: { itemsX: [{ n: 0 }], items: [] } });
+    }
+  });
+
+  test('fails with notJson when the answer is not JSON, or is cut short, after handing out the items before the fault', () => {
+    for (const [body, before] of [
+      ['<html>proxy error</html>', []],
+      ['{"kind":"JobList","items":[{"metadata":{"name":"a"}},{"metadata":', [{ metadata: { name: 'a' } }]],
+      ['{"kind":"JobList","items":[{"metadata":{"name":"a"}},{"metadata":}]}', [{ metadata: { name: 'a' } }]],
+    ] as const) {
+      for (const size of SIZES) {
+        // A bad item fails as soon as its last byte is in: the message quotes what came until then.
+        const fault = body.indexOf(':}') + 1;
+        const quoted = fault === 0 ? body : body.slice(0, Math.ceil((fault + 1) / size) * size);
+        const items: unknown[] = [];
+        let failure: unknown;
+        try {
+          read(body, size, items);
+        } catch (error) {
+          failure = error;
+        }
+        expect(failure).toMatchObject({ notJson: true, message: `the API server's answer is not JSON: ${quoted}` });
+        expect(items).toEqual(before);
+      }
+    }
+  });
+
+  test('quotes at most the first 200 bytes of an answer that is not JSON', () => {
+    const body = `<html>${'x'.repeat(500)}</html>`;
+    expect(() => read(body, 64)).toThrow(`the API server's answer is not JSON: ${body.slice(0, 200)}`);
+    expect(() => read(body, 64)).not.toThrow(body.slice(0, 201));
   });
 });
 

@@ -146,6 +146,24 @@ describe('list', () => {
     expect(log.map(e => e.what)).toEqual(["disconnect: the API server's answer is not JSON: <html>bad gateway</html>", 'ADDED a', 'synced first']);
   });
 
+  test('a list answer cut short mid-page: the items before the cut are emitted as they arrived, the failure is reported, and the re-list emits only what changed', async () => {
+    // GIVEN a first answer whose connection closes inside the second item
+    const a = server.add('a', true);
+    server.add('b', true);
+    server.answerNextList((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.write(`{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"${server.resourceVersion}"},"items":[${JSON.stringify(a)},{"metadata":`);
+      setTimeout(() => response.destroy(), 50);
+    });
+    const { reflector, log } = reflect();
+
+    // WHEN
+    await reflector.start();
+
+    // THEN
+    expect(log.map(e => e.what)).toEqual(['ADDED a', `disconnect: the connection broke before the answer to GET ${PATH} ended (aborted)`, 'ADDED b', 'synced first']);
+  });
+
   test('fails when the first list fails until the deadline: start() rejects with the last error at the deadline, and nothing is requested after it', async () => {
     // GIVEN
     server.answerNextList(...Array.from({ length: 20 }, (_, i) => failWith(500, `etcdserver: request timed out (${i + 1})`)));
