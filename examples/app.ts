@@ -91,7 +91,9 @@ export class SeedExamples extends Chart {
     // the seed) hands out 1, 2, 3, ...; three workers double tickets until one reads >= 101 and
     // exits 0 (completions unset: the Job completes once a pod succeeded and all pods ended). The
     // seed's worker counted a failed read as 0; this one retries (the single nc listener refuses
-    // connections between two tickets) and fails after 30 misses in a row.
+    // connections between two tickets) and fails after 30 misses in a row. nc reads with its stdin
+    // open for a second (`sleep 1 |`): with a pod's empty stdin, BusyBox nc may close before its
+    // ticket arrives, and that ticket, handed out all the same, is lost (seen on the real node).
     new WorkQueueJob(this, 'multiplier', {
       metadata: { name: 'multiplier' },
       queue: WorkQueue.ticket({ serviceName: 'queue' }),
@@ -100,8 +102,8 @@ export class SeedExamples extends Chart {
         name: 'multiplier',
         image: ALPINE,
         command: ['/bin/sh', '-c', 'fails=0; while true; do '
-          + 'if n=$(nc -w 1 $QUEUE_HOST $QUEUE_PORT) && [ -n "$n" ]; then fails=0; '
-          + 'if [ "$n" -ge 101 ]; then exit 0; fi; echo $((n * 2)); sleep 1; '
+          + 'n=$(sleep 1 | nc -w 1 $QUEUE_HOST $QUEUE_PORT); if [ -n "$n" ]; then fails=0; '
+          + 'if [ "$n" -ge 101 ]; then exit 0; fi; echo $((n * 2)); '
           + 'else fails=$((fails + 1)); if [ "$fails" -ge 30 ]; then echo "no ticket from $QUEUE_HOST:$QUEUE_PORT" >&2; exit 1; fi; sleep 1; fi; '
           + 'done'],
       },

@@ -45,7 +45,9 @@ export interface TicketQueueProps {
 
 /**
  * The seeds' ticket queue: a pod that hands out consecutive integers (1, 2, 3, ...), one per TCP
- * connection, like the ticket machine at a post office. Read one with `nc -w 1 $QUEUE_HOST $QUEUE_PORT`.
+ * connection, like the ticket machine at a post office. Read one with
+ * `sleep 1 | nc -w 1 $QUEUE_HOST $QUEUE_PORT`: a connection takes a ticket whether or not it is read,
+ * and BusyBox nc with an empty stdin (a pod's) may close before its ticket arrives.
  *
  * It has no readiness probe: a TCP probe would take a ticket. A restarted queue starts again at 1.
  * Created by {@link WorkQueue.ticket} when a `WorkQueueJob` binds it.

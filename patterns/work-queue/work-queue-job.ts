@@ -100,8 +100,8 @@ export interface WorkQueueJobProps extends JobOptions {
  *   parallelism: 3,
  *   container: {
  *     image: 'alpine:3.20.3',
- *     command: ['/bin/sh', '-c', 'm=0; while [ $m -lt 30 ]; do n=$(nc -w 1 $QUEUE_HOST $QUEUE_PORT); '
- *       + 'if [ -n "$n" ]; then m=0; [ "$n" -ge 101 ] && exit 0; echo $((n * 2)); else m=$((m + 1)); fi; sleep 1; done; exit 1'],
+ *     command: ['/bin/sh', '-c', 'm=0; while [ $m -lt 30 ]; do n=$(sleep 1 | nc -w 1 $QUEUE_HOST $QUEUE_PORT); '
+ *       + 'if [ -n "$n" ]; then m=0; [ "$n" -ge 101 ] && exit 0; echo $((n * 2)); else m=$((m + 1)); sleep 1; fi; done; exit 1'],
  *   },
  * });
  *
