@@ -45,10 +45,10 @@ export class ControllerPodJob extends BatchJob {
     { verbs: ['get'], resources: [kplus.ApiResource.custom({ apiGroup: '', resourceType: 'pods/log' })] },
   ];
   /** The env vars (downward API) that tell the controller who it is, for owner references. */
-  public static readonly POD_ENV = { POD_NAME: kplus.EnvFieldPaths.POD_NAME, POD_NAMESPACE: kplus.EnvFieldPaths.POD_NAMESPACE, POD_UID: kplus.EnvFieldPaths.POD_UID };
+  public static readonly POD_ENV: Record<string, kplus.EnvFieldPaths> = { POD_NAME: kplus.EnvFieldPaths.POD_NAME, POD_NAMESPACE: kplus.EnvFieldPaths.POD_NAMESPACE, POD_UID: kplus.EnvFieldPaths.POD_UID };
 
   /** The service account the controller pod runs as (created, or the one passed in). */
-  public readonly serviceAccount: kplus.IServiceAccount;
+  public readonly serviceAccount?: kplus.IServiceAccount;
   /** The Role with the controller's permissions. */
   public readonly role: kplus.Role;
   /** The RoleBinding of {@link role} to {@link serviceAccount} (in the Job's namespace). */
@@ -82,10 +82,11 @@ export class ControllerPodJob extends BatchJob {
     // Its token is not mounted by default: only this pod, which asks for it, gets one. The pod
     // reads the account's name when it renders, so it may come after the Job.
     const created = props.serviceAccount ? undefined : new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false });
-    this.serviceAccount = created ?? props.serviceAccount!;
+    const serviceAccount = created ?? props.serviceAccount!;
+    this.serviceAccount = serviceAccount;
     this.role = new kplus.Role(this, 'Role', { metadata, rules: this.rules });
     this.roleBinding = new kplus.RoleBinding(this, 'RoleBinding', { metadata, role: this.role });
-    this.roleBinding.addSubjects(new PodServiceAccountSubject(this, 'Subject', this.serviceAccount, this.apiObject.metadata.namespace));
+    this.roleBinding.addSubjects(new PodServiceAccountSubject(this, 'Subject', serviceAccount, this.apiObject.metadata.namespace));
     // Written before the Job, so `kubectl apply -f` creates the pod's identity and rights first.
     for (const resource of [created, this.role, this.roleBinding]) {
       if (resource) {

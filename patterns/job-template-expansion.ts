@@ -105,7 +105,7 @@ export class JobTemplateExpansion extends Construct {
   constructor(scope: Construct, id: string, props: JobTemplateExpansionProps) {
     super(scope, id);
     checkPropsOf(this, 'JobTemplateExpansion', props);
-    props.items.check(this, 'items');
+    props.items._check(this, 'items');
     this.items = props.items;
     if (props.metadata?.name !== undefined) {
       propError(this, {
@@ -125,7 +125,7 @@ export class JobTemplateExpansion extends Construct {
       });
     }
     this.group = this.baseName;
-    this.gitOps = JobIdentity.gitOpsOf(props);
+    this.gitOps = JobIdentity._gitOpsOf(props);
     this.checkPlaceholders(props);
     const names = this.itemNames();
 
@@ -140,7 +140,7 @@ export class JobTemplateExpansion extends Construct {
       parallelism: this.parallelism,
       pattern: this.pattern,
     });
-    this.restartPolicy = template.restartPolicy;
+    this.restartPolicy = template.restartPolicy!; // BatchJob always sets it (its default)
     this.backoffLimit = template.backoffLimit;
     this.activeDeadline = template.activeDeadline;
     this.ttlAfterFinished = template.ttlAfterFinished;
@@ -148,7 +148,7 @@ export class JobTemplateExpansion extends Construct {
     this.labels = { ...template.labels, ...groupLabel };
     // Rendered as a plain ApiObject: each Job's name comes from itemNames() (and its own spec's
     // hash), so the template's own name is never derived (under runOncePerSpec(), a hash of its spec).
-    const rendered = ApiObject.prototype.toJson.call(template.apiObject);
+    const rendered = ApiObject.prototype.toJson.call(ApiObject.of(template));
     this.node.tryRemoveChild(template.node.id);
 
     const metadata: ApiObjectMetadata = rendered.metadata;

@@ -72,8 +72,6 @@ export class PodToPodJob extends BatchJob {
   public readonly serviceName: string;
   /** The headless Service. */
   public readonly service: ApiObject;
-  /** The props as `BatchJob` got them: the user's, plus what the pattern fixes (Indexed, `parallelism` = `completions`). */
-  declare public readonly props: PodToPodJobProps;
 
   constructor(scope: Construct, id: string, props: PodToPodJobProps) {
     super(scope, id, {
@@ -124,6 +122,6 @@ export class PodToPodJob extends BatchJob {
 
   /** `serviceName`, or `<base name>-peers`: one rule, read by the pod and by the Service. */
   private get subdomain(): string {
-    return this.props.serviceName ?? this.identity.childName(PEERS);
+    return (this.props as PodToPodJobProps).serviceName ?? this.identity.childName(PEERS);
   }
 }

@@ -96,14 +96,14 @@ export class StaticWorkAssignmentJob extends BatchJob {
   constructor(scope: Construct, id: string, props: StaticWorkAssignmentJobProps) {
     super(scope, id, {
       ...props,
-      // An empty list is reported by items.check() below, once `this` exists; at least 1 here
+      // An empty list is reported by items._check() below, once `this` exists; at least 1 here
       // keeps BatchJob from reporting it as a completions error first.
       completions: Math.max(props.items?.length ?? 0, 1),
       parallelism: props.parallelism ?? Math.min(props.items?.length ?? 0, PATTERN.maxDefaultParallelism!),
       ...PATTERN.fixed,
       pattern: JobPattern.STATIC_WORK_ASSIGNMENT,
     });
-    props.items.check(this, 'items');
+    props.items._check(this, 'items');
     this.items = props.items;
     this.mountPath = props.mountPath ?? StaticWorkAssignmentJob.DEFAULT_MOUNT_PATH;
     this.checkMountPath();
@@ -111,7 +111,7 @@ export class StaticWorkAssignmentJob extends BatchJob {
 
     const data: Record<string, string> = {};
     for (const [index, item] of this.items.items.entries()) {
-      data[String(index)] = this.items.source === 'fromList' ? item.params[WorkItems.ITEM_PARAM] : JSON.stringify(item.params);
+      data[String(index)] = this.items._source === 'fromList' ? item.params[WorkItems.ITEM_PARAM] : JSON.stringify(item.params);
     }
     this.checkSize(data);
     this.configMap = new kplus.ConfigMap(this, 'WorkItems', {

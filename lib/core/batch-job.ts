@@ -28,8 +28,11 @@ import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from './props';
  * are rendered here directly.
  */
 export class BatchJob extends kplus.AbstractPod {
-  /** The Job's API object. Its `name` is {@link baseName}; the manifest's is {@link name}. */
-  public readonly apiObject: ApiObject;
+  /**
+   * The Job's API object (protected, as in every cdk8s-plus resource: `ApiObject.of(job)` returns
+   * it). Its `name` is {@link baseName}; the manifest's is {@link name}.
+   */
+  protected readonly apiObject: ApiObject;
   /** The API resource type of a Job (`jobs`), as cdk8s-plus resources name theirs. */
   public readonly resourceType = 'jobs';
   /** Labels and annotations of the pod template. */
@@ -51,8 +54,6 @@ export class BatchJob extends kplus.AbstractPod {
   public readonly gitOps: GitOpsPolicy;
   /** The pattern written to the `job-patterns.cdk8s.io/pattern` annotation. */
   public readonly pattern: JobPattern;
-  /** Effective `restartPolicy`. */
-  declare public readonly restartPolicy: kplus.RestartPolicy;
   /** Effective `backoffLimit` (undefined when the default was omitted and none was set). */
   public readonly backoffLimit?: number;
   /** Effective `activeDeadline`. */
@@ -105,7 +106,7 @@ export class BatchJob extends kplus.AbstractPod {
     this.pullPolicyFromKubernetes = defaults.has(DefaultFlag.IMAGE_PULL_POLICY_FROM_KUBERNETES);
     this.props = props;
     enableAppValidation(this);
-    this.gitOps = JobIdentity.gitOpsOf(props);
+    this.gitOps = JobIdentity._gitOpsOf(props);
     checkJobProps(this, props, { restartPolicy, gitOps: this.gitOps });
 
     this.pattern = props.pattern ?? JobPattern.CUSTOM;
@@ -137,7 +138,7 @@ export class BatchJob extends kplus.AbstractPod {
       this.apiObject.metadata.addLabel(key, value);
       this.podMetadata.addLabel(key, value);
     }
-    this.identity = new JobIdentity(this.baseName, this.gitOps, this.labels, props.metadata?.namespace, syncWaveOf(props.metadata?.annotations));
+    this.identity = new JobIdentity(this.baseName, this.gitOps, this.labels, syncWaveOf(props.metadata?.annotations), props.metadata?.namespace);
     this.apiObject.metadata.addAnnotation(JobPatternAnnotations.PATTERN, this.pattern);
     if (props.kueue !== undefined) {
       // Kueue reads the Job's own labels (and annotations), never the pod template's. (The props

@@ -80,7 +80,7 @@ export class DefaultFlag {
   });
 
   /** Every flag, oldest first. */
-  public static all(): readonly DefaultFlag[] {
+  public static all(): DefaultFlag[] {
     return [...DefaultFlag.TABLE];
   }
 

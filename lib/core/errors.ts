@@ -50,6 +50,12 @@ export interface PropErrorDetails {
 /**
  * The one error type users can cause at construct time. Its message reads
  * `<construct path> (<construct type>): '<prop>' <allowed>, got <value>. <fix>`.
+ *
+ * TypeScript and JavaScript only: jsii cannot describe a subclass of `Error`, so in Python (and the
+ * other jsii languages) the same message arrives as the jsii runtime's error (`jsii.errors.JSIIError`
+ * in Python), without `path` and `prop`.
+ *
+ * @jsii ignore an Error subclass (other languages get the message from their jsii runtime)
  */
 export class JobPatternsError extends Error {
   /** The construct path the error is about. */

@@ -14,7 +14,7 @@ export class JobIdentity {
    * The GitOps policy of Job options that may name one: the one place its default is decided.
    * @internal
    */
-  public static gitOpsOf(options: { readonly gitOps?: GitOpsPolicy }): GitOpsPolicy {
+  public static _gitOpsOf(options: { readonly gitOps?: GitOpsPolicy }): GitOpsPolicy {
     return options.gitOps ?? GitOpsPolicy.runOncePerSpec();
   }
 
@@ -30,7 +30,7 @@ export class JobIdentity {
   public readonly syncWave: number;
 
   /** @internal */
-  constructor(baseName: string, gitOps: GitOpsPolicy, labels: Readonly<Record<string, string>>, namespace: string | undefined, syncWave: number) {
+  constructor(baseName: string, gitOps: GitOpsPolicy, labels: Readonly<Record<string, string>>, syncWave: number, namespace?: string) {
     this.baseName = baseName;
     this.gitOps = gitOps;
     this.labels = labels;

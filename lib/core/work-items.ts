@@ -37,16 +37,16 @@ export class WorkItems {
   }
 
   /** The items, in the order given. */
-  public readonly items: readonly WorkItem[];
+  public readonly items: WorkItem[];
   /**
    * How the items were given (`fromList` or `fromRecords`), for error messages.
    * @internal
    */
-  public readonly source: string;
+  public readonly _source: string;
 
   private constructor(items: WorkItem[], source: string) {
     this.items = items;
-    this.source = source;
+    this._source = source;
   }
 
   /** How many items there are. */
@@ -59,9 +59,9 @@ export class WorkItems {
    * Patterns call it in their constructor.
    * @internal
    */
-  public check(scope: IConstruct, prop: string): void {
+  public _check(scope: IConstruct, prop: string): void {
     if (this.items.length === 0) {
-      propError(scope, { prop, value: [], allowed: 'must hold at least one work item', fix: `Pass at least one item to WorkItems.${this.source}().` });
+      propError(scope, { prop, value: [], allowed: 'must hold at least one work item', fix: `Pass at least one item to WorkItems.${this._source}().` });
     }
     const seen = new Map<string, number>();
     for (const [index, item] of this.items.entries()) {

@@ -2,8 +2,14 @@ import { JobPatternLabels } from '../core/labels';
 import { formatFinding, validateManifests, ValidationOptions } from './validate';
 
 // The slice of cdk8s-cli's plugin API (cdk8s-cli/lib/plugins/validation) this plugin uses; the CLI
-// is a dev tool, so its types are restated here instead of imported.
-/** An object a violation is about, as cdk8s-cli reports it. */
+// is a dev tool, so its types are restated here instead of imported. The CLI loads the plugin with
+// Node whatever the app's language, so these three are TypeScript-only (`@jsii ignore`): a Python
+// app's cdk8s.yaml names the same plugin package.
+/**
+ * An object a violation is about, as cdk8s-cli reports it.
+ *
+ * @jsii ignore cdk8s-cli's plugin contract (Node only)
+ */
 export interface ViolatingResource {
   /** The object, as `<kind>/<name>`. */
   readonly resourceName: string;
@@ -12,7 +18,11 @@ export interface ViolatingResource {
   /** The manifest file the object is in. */
   readonly manifestPath: string;
 }
-/** What cdk8s-cli hands a validation plugin (the part of it this plugin reads). */
+/**
+ * What cdk8s-cli hands a validation plugin (the part of it this plugin reads).
+ *
+ * @jsii ignore cdk8s-cli's plugin contract (Node only)
+ */
 export interface Cdk8sPluginContext {
   /** Paths of the manifest files `cdk8s synth` wrote. */
   readonly manifests: readonly string[];
@@ -43,6 +53,8 @@ export interface Cdk8sPluginContext {
  * wrote its files: to write nothing on error, the app's own `ManifestValidation` (on by default
  * with this library's constructs) is what stops synth first. Warnings are printed once: by the app
  * when it uses this library's constructs (its `app.synth()` prints them), else by the plugin.
+ *
+ * @jsii ignore cdk8s-cli loads it with Node in every app language
  */
 export class JobPatternsValidation {
   constructor(private readonly options: ValidationOptions = {}) {}

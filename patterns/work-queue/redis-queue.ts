@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { BatchJob } from '../../lib/core/batch-job';
@@ -180,11 +181,11 @@ export class RedisQueue extends Construct implements IWorkQueue {
         args: ['fill', ...props.items.items.map(item => itemValue(props.items, item.params).replace(/\$/g, '$$$$'))],
       },
     });
-    this.filler.apiObject.metadata.addLabel(JobPatternLabels.QUEUE, props.serviceName);
-    this.filler.apiObject.addDependency(this.deployment, this.service);
+    ApiObject.of(this.filler).metadata.addLabel(JobPatternLabels.QUEUE, props.serviceName);
+    ApiObject.of(this.filler).addDependency(this.deployment, this.service);
   }
 }
 
 function itemValue(items: WorkItems, params: Readonly<Record<string, string>>): string {
-  return items.source === 'fromList' ? params[WorkItems.ITEM_PARAM] : JSON.stringify(params);
+  return items._source === 'fromList' ? params[WorkItems.ITEM_PARAM] : JSON.stringify(params);
 }

@@ -118,8 +118,6 @@ export class WorkQueueJob extends BatchJob {
   public readonly queue: IWorkQueue;
   /** Effective `syncWave` of the worker Job. */
   public readonly syncWave: number;
-  /** The props as `BatchJob` got them: the user's, with the effective `completions` and `parallelism` and the sync-wave annotation. */
-  declare public readonly props: WorkQueueJobProps;
 
   constructor(scope: Construct, id: string, props: WorkQueueJobProps) {
     // Checked before they are read here (a JavaScript caller's `metadata: 'x'` would be spread).
@@ -160,7 +158,7 @@ export class WorkQueueJob extends BatchJob {
 
   /** The queue's address in the workers' environment, and what they wait on (see `WorkQueue`). */
   protected patternPod(): PatternPod {
-    return this.props.queue._workerPod(this.identity);
+    return (this.props as WorkQueueJobProps).queue._workerPod(this.identity);
   }
 
   private checkWorkQueueProps(props: WorkQueueJobProps): void {

@@ -60,7 +60,7 @@ export abstract class WorkQueue {
    * @internal
    */
   public _workerPod(workers: JobIdentity): PatternPod {
-    return { env: queueEnvVariables(this.address(workers)) };
+    return { env: queueEnvVariables(this._address(workers)) };
   }
 
   /**
@@ -74,7 +74,7 @@ export abstract class WorkQueue {
    * The address the workers of `workers` use.
    * @internal
    */
-  protected abstract address(workers: JobIdentity): WorkQueueAddress;
+  protected abstract _address(workers: JobIdentity): WorkQueueAddress;
 }
 
 class ExternalQueue extends WorkQueue {
@@ -91,7 +91,7 @@ class ExternalQueue extends WorkQueue {
     return { address: this.given };
   }
 
-  protected address(): WorkQueueAddress {
+  protected _address(): WorkQueueAddress {
     return this.given;
   }
 }
@@ -104,7 +104,7 @@ class TicketSource extends WorkQueue {
   }
 
   public _bind(scope: Construct, workers: JobIdentity, options: QueueBindOptions): IWorkQueue {
-    const address = this.address(workers);
+    const address = this._address(workers);
     checkServiceName(scope, 'queue.serviceName', address.host, 'the queue\'s Service', serviceNameFix('ticket'));
     checkPort(scope, 'queue.port', address.port);
     return new TicketQueue(scope, 'Queue', {
@@ -118,7 +118,7 @@ class TicketSource extends WorkQueue {
     });
   }
 
-  protected address(workers: JobIdentity): WorkQueueAddress {
+  protected _address(workers: JobIdentity): WorkQueueAddress {
     return {
       host: this.options.serviceName ?? workers.childName('queue'),
       port: this.options.port ?? TicketQueue.DEFAULT_PORT,
@@ -136,7 +136,7 @@ class RedisSource extends WorkQueue {
   }
 
   public _workerPod(workers: JobIdentity): PatternPod {
-    const env = queueEnvVariables(this.address(workers));
+    const env = queueEnvVariables(this._address(workers));
     const wait = RedisQueue.waitContainer(this.image);
     return {
       env,
@@ -146,8 +146,8 @@ class RedisSource extends WorkQueue {
   }
 
   public _bind(scope: Construct, workers: JobIdentity, options: QueueBindOptions): IWorkQueue {
-    const address = this.address(workers);
-    this.options.items.check(scope, 'queue.items');
+    const address = this._address(workers);
+    this.options.items._check(scope, 'queue.items');
     checkServiceName(scope, 'queue.serviceName', address.host, 'the queue\'s Service', serviceNameFix('redis'));
     checkPort(scope, 'queue.port', address.port);
     checkNotEmpty(scope, 'queue.key', address.name, 'Name the Redis list, or leave key unset for \'items\'.');
@@ -168,7 +168,7 @@ class RedisSource extends WorkQueue {
     });
   }
 
-  protected address(workers: JobIdentity): WorkQueueAddress {
+  protected _address(workers: JobIdentity): WorkQueueAddress {
     return {
       host: this.options.serviceName ?? workers.childName('queue'),
       port: this.options.port ?? RedisQueue.DEFAULT_PORT,

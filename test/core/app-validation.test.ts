@@ -36,13 +36,13 @@ describe('the core\'s one seam to validation', () => {
     const chart = Testing.chart();
     const first = new BatchJob(chart, 'first', { metadata: { name: 'first' }, container: CONTAINER });
     new BatchJob(chart, 'second', { metadata: { name: 'second' }, container: CONTAINER });
-    const rendered = first.apiObject.toJson();
-    handed.set(first.apiObject, rendered);
+    const rendered = ApiObject.of(first).toJson();
+    handed.set(ApiObject.of(first), rendered);
 
     // THEN core enabled it once per Job, and the first Job's next render is the manifest handed over, once
     expect(enabled.map(scope => scope.node.path)).toEqual(['test/first', 'test/second']);
-    expect(first.apiObject.toJson()).toBe(rendered);
-    expect(first.apiObject.toJson()).not.toBe(rendered);
-    expect(first.apiObject.toJson()).toEqual(rendered);
+    expect(ApiObject.of(first).toJson()).toBe(rendered);
+    expect(ApiObject.of(first).toJson()).not.toBe(rendered);
+    expect(ApiObject.of(first).toJson()).toEqual(rendered);
   });
 });

@@ -289,7 +289,7 @@ describe('BatchJob metadata', () => {
     const c = chart();
     const b = new BatchJob(c, 'job', { container: CONTAINER });
     expect(ApiObject.of(b).kind).toBe('Job');
-    expect(b.apiObject).toBe(ApiObject.of(b));
+    expect(ApiObject.of(b)).toBe(b.node.findChild('Resource'));
   });
 
   test('a generated name is a valid label value', () => {

@@ -44,7 +44,7 @@ describe('GitOpsPolicy.runOncePerSpec (the default)', () => {
     expect(m.metadata.name).toBe(`pi-${contentHash(m.spec)}`);
     expect(j.name).toBe(m.metadata.name);
     expect(j.baseName).toBe('pi');
-    expect(j.apiObject.name).toBe('pi');
+    expect(ApiObject.of(j).name).toBe('pi');
     expect(j.gitOps.mode).toBe(GitOpsMode.RUN_ONCE_PER_SPEC);
     // The hash never covers itself: the pod template names the base name only.
     expect(m.metadata.labels![JobPatternLabels.NAME]).toBe('pi');

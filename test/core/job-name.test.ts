@@ -10,14 +10,14 @@ describe('JobApiObject: the Job\'s name as its GitOps policy writes it', () => {
     const c = chart();
     const j = new SingleBatchJob(c, 'pi', { metadata: { name: 'pi' }, container: CONTAINER });
     const before = j.name;
-    j.apiObject.addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'batch'));
+    ApiObject.of(j).addJsonPatch(JsonPatch.add('/spec/template/spec/priorityClassName', 'batch'));
 
     // THEN the name is <name>-<hash of the patched spec>, and its own name stays the base name
     const m = job(c);
     expect(m.spec.template.spec.priorityClassName).toBe('batch');
     expect(m.metadata.name).toBe(`pi-${contentHash(m.spec)}`);
     expect(m.metadata.name).not.toBe(before);
-    expect(j.apiObject.name).toBe('pi');
+    expect(ApiObject.of(j).name).toBe('pi');
   });
 
   test('under the other policies, the name is the base name', () => {
@@ -30,7 +30,7 @@ describe('JobApiObject: the Job\'s name as its GitOps policy writes it', () => {
 describe('JobApiObject: rendered in one pass, as cdk8s renders it', () => {
   /** What cdk8s' own ApiObject.toJson() renders for the Job, its name set as the Job's policy names it. */
   const cdk8sRendering = (j: SingleBatchJob) => {
-    const json = ApiObject.prototype.toJson.call(j.apiObject);
+    const json = ApiObject.prototype.toJson.call(ApiObject.of(j));
     return { ...json, metadata: { ...json.metadata, name: j.name } };
   };
 
@@ -41,7 +41,7 @@ describe('JobApiObject: rendered in one pass, as cdk8s renders it', () => {
     furnishRichPod(j, c);
 
     // THEN the one-pass rendering is cdk8s' own, as text (key order) too
-    const rendered = j.apiObject.toJson();
+    const rendered = ApiObject.of(j).toJson();
     expect(JSON.stringify(rendered)).toBe(JSON.stringify(cdk8sRendering(j)));
     expect(rendered.metadata.name).toBe(`rich-${contentHash(rendered.spec)}`);
   });
@@ -61,7 +61,7 @@ describe('JobApiObject: rendered in one pass, as cdk8s renders it', () => {
     process.env.CDK8S_DISABLE_SORT = 'true';
     try {
       const j = new SingleBatchJob(chart(), 'pi', { metadata: { name: 'pi' }, container: CONTAINER, backoffLimit: 2 });
-      expect(JSON.stringify(j.apiObject.toJson())).toBe(JSON.stringify(cdk8sRendering(j)));
+      expect(JSON.stringify(ApiObject.of(j).toJson())).toBe(JSON.stringify(cdk8sRendering(j)));
     } finally {
       if (previous === undefined) delete process.env.CDK8S_DISABLE_SORT;
       else process.env.CDK8S_DISABLE_SORT = previous;

@@ -18,7 +18,7 @@ describe('ControllerPodJob', () => {
     expect(j.parallelism).toBe(1);
     expect(j.pattern).toBe(JobPattern.CONTROLLER_POD);
     expect(j.rules).toBe(ControllerPodJob.DEFAULT_RULES);
-    expect(j.serviceAccount.name).toBe('spark-driver');
+    expect(j.serviceAccount?.name).toBe('spark-driver');
     expect(j.serviceAccount?.name).toBe('spark-driver');
     expect(j.role.name).toBe('spark-driver');
     expect(j.roleBinding.name).toBe('spark-driver');

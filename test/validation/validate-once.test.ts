@@ -71,7 +71,7 @@ test('the manifests validated are the ones written; after synth every object ren
   const before = job.name;
   job.addContainer({ name: 'second', image: 'busybox:1.36.1' });
   expect(job.name).not.toBe(before);
-  expect(job.apiObject.toJson().metadata.name).toBe(job.name);
+  expect(ApiObject.of(job).toJson().metadata.name).toBe(job.name);
   fs.rmSync(outdir, { recursive: true, force: true });
 });
 
@@ -103,7 +103,7 @@ test('a failed app.synth() leaves no manifest behind: the next render renders af
   });
   expect(() => app.synth()).toThrow(/error schema\/invalid\n  object:    ConfigMap\/bad\n/);
   expect(bad.toJson().data.renders).toBe(2);
-  expect(jobRenders(() => job.apiObject.toJson())).toBe(1);
+  expect(jobRenders(() => ApiObject.of(job).toJson())).toBe(1);
   expect(fs.readdirSync(app.outdir)).toEqual([]);
   fs.rmSync(app.outdir, { recursive: true, force: true });
 });

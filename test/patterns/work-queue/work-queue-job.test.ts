@@ -55,7 +55,7 @@ describe('WorkQueueJob', () => {
     expect(wq.queue.service).toBeInstanceOf(kplus.Service);
     expect(wq.queue.filler?.baseName).toBe('fruit-filler');
     expect(wq.queue.filler?.name).toMatch(/^fruit-filler-[0-9a-f]{8}$/);
-    expect(ApiObject.of(wq)).toBe(wq.apiObject);
+    expect(ApiObject.of(wq)).toBe(wq.node.findChild('Resource'));
   });
 });
 
