@@ -47,7 +47,10 @@ export class ControllerPodJob extends BatchJob {
   /** The env vars (downward API) that tell the controller who it is, for owner references. */
   public static readonly POD_ENV: Record<string, kplus.EnvFieldPaths> = { POD_NAME: kplus.EnvFieldPaths.POD_NAME, POD_NAMESPACE: kplus.EnvFieldPaths.POD_NAMESPACE, POD_UID: kplus.EnvFieldPaths.POD_UID };
 
-  /** The service account the controller pod runs as (created, or the one passed in). */
+  /**
+   * The service account the controller pod runs as (created, or the one passed in): always set.
+   * Typed optional as in `kplus.AbstractPod`, which it overrides (jsii keeps an override's type).
+   */
   public readonly serviceAccount?: kplus.IServiceAccount;
   /** The Role with the controller's permissions. */
   public readonly role: kplus.Role;
