@@ -156,15 +156,15 @@ export interface ArgoCdIgnoreDifferences {
   /** Their kind (`Job`). */
   readonly kind: string;
   /** The field managers whose fields are not drift when they differ from Git. */
-  readonly managedFieldsManagers: readonly string[];
+  readonly managedFieldsManagers: string[];
 }
 
 /** The Application settings of {@link argoCdKueueSettings}. */
 export interface ArgoCdKueueSettings {
   /** For the Application's `spec.ignoreDifferences`. */
-  readonly ignoreDifferences: readonly ArgoCdIgnoreDifferences[];
+  readonly ignoreDifferences: ArgoCdIgnoreDifferences[];
   /** For the Application's `spec.syncPolicy.syncOptions`. */
-  readonly syncOptions: readonly string[];
+  readonly syncOptions: string[];
 }
 
 /**
