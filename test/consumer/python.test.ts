@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import { buildPythonTwin } from './python/chart';
-import { cleanUp, root, run, runOk, tempDir } from './user-app';
+import { cleanUp, root, run, runOk, tempDir, withPackLock } from './user-app';
 
 // A Node script (scripts/package/python.js), also run by hand: required, it has no types.
 const { buildWheel, PIP_CACHE } = require('../../scripts/package/python');
@@ -53,7 +53,7 @@ let env: Record<string, string>;
 
 beforeAll(() => {
   work = tempDir('python');
-  const wheel = buildWheel(path.join(work, 'wheel'));
+  const wheel: string = withPackLock(() => buildWheel(path.join(work, 'wheel')));
 
   app = path.join(work, 'app');
   fs.mkdirSync(app);

@@ -53,9 +53,35 @@ export function cleanUp(dir: string): void {
 
 /** `npm pack` of the repository, as a release would do it (its `prepare` builds the library first). */
 export function packLibrary(into: string): string {
-  const packed = runOk(root, 'npm', ['pack', '--json', '--pack-destination', into]);
+  const packed = withPackLock(() => runOk(root, 'npm', ['pack', '--json', '--pack-destination', into]));
   const [{ filename }] = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[')));
   return path.join(into, filename);
+}
+
+/**
+ * Runs `fn` alone among the consumer suites of this checkout: `npm pack` (and jsii-pacmak, which
+ * runs it) rebuilds dist-lib from nothing, so two at once in parallel jest workers pack each other's
+ * half-built files. A lock folder in the temporary directory; one older than 15 minutes is stale.
+ */
+export function withPackLock<T>(fn: () => T): T {
+  const lock = path.join(os.tmpdir(), `job-patterns-pack-${root.replace(/[^A-Za-z0-9]+/g, '-')}.lock`);
+  const sleep = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      fs.mkdirSync(lock);
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const held = fs.statSync(lock, { throwIfNoEntry: false });
+      if (held && Date.now() - held.mtimeMs > 15 * 60_000) fs.rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(sleep, 0, 0, 500);
+    }
+  }
+  try {
+    return fn();
+  } finally {
+    fs.rmSync(lock, { recursive: true, force: true });
+  }
 }
 
 /** The versions of the peers (and tools) a user's app installs. */
