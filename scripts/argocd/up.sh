@@ -95,7 +95,17 @@ astart() {
   local name="$1"; shift
   alog "starting $name"
   setsid "$@" </dev/null >"$ARGOCD_DIR/logs/$name.log" 2>&1 8>&- 9>&- &
-  echo "$!" > "$ARGOCD_DIR/pids/$name.pid"
+  local pid=$!
+  echo "$pid" > "$ARGOCD_DIR/pids/$name.pid"
+  # Until the forked shell has exec'd the component, its command line is this script's, which
+  # argocd_alive does not take for ours: wait for the exec (or the end of the process), so that
+  # await never reports a component that is still starting as exited (seen once in CI).
+  local i
+  for i in $(seq 50); do
+    [ -d "/proc/$pid" ] || break
+    tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$ARGOCD_DIR/" && break
+    sleep 0.1
+  done
 }
 
 await() { # await NAME DESCRIPTION CHECK...
