@@ -13,6 +13,9 @@ module.exports = async () => {
     encoding: 'utf-8',
   });
   if (up.status !== 0) {
+    // jest runs no global teardown after a failed global setup: stop what did start, so that no
+    // control plane or Argo CD component outlives the run (and holds the next run's ports).
+    spawnSync('bash', [path.join(argocd.root, 'scripts', 'argocd', 'down.sh')], { env: argocd.env, stdio: ['ignore', 'ignore', 'inherit'] });
     throw new Error(`[argocd] Argo CD did not start (scripts/argocd/up.sh exited ${up.status}); see its output above and ${argocd.argocdDir}/logs`);
   }
   process.env.JOB_PATTERNS_KUBECONFIG = up.stdout.trim().split('\n').pop();
