@@ -68,6 +68,14 @@ export class KueueQueue {
     return new KueueQueue(name, options.priorityClass, options.minParallelism);
   }
 
+  /**
+   * What an Argo CD Application that syncs queued Jobs needs: {@link argoCdKueueSettings}, as a
+   * static method so that Python, Java and Go apps have it too (jsii carries no free functions).
+   */
+  public static argoCdSettings(): ArgoCdKueueSettings {
+    return argoCdKueueSettings();
+  }
+
   /** The LocalQueue's name. */
   public readonly name: string;
   /** The WorkloadPriorityClass, if one was given. */

@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
+import { argoCdKueueSettings } from '../../index';
 import { buildPythonTwin } from './python/chart';
 import { cleanUp, root, run, runOk, tempDir, withPackLock } from './user-app';
 
@@ -121,6 +122,20 @@ test('the README\'s first chart in Python (docs/python.md) writes, byte for byte
   } finally {
     fs.rmSync(typescript, { recursive: true, force: true });
   }
+});
+
+test('KueueQueue.argo_cd_settings() gives a Python app the Argo CD Application settings argoCdKueueSettings() gives TypeScript', () => {
+  // WHEN
+  const script = [
+    'import json',
+    'from cdk8s_job_patterns import KueueQueue',
+    's = KueueQueue.argo_cd_settings()',
+    'print(json.dumps({"ignoreDifferences": [{"group": d.group, "kind": d.kind, "managedFieldsManagers": list(d.managed_fields_managers)} for d in s.ignore_differences], "syncOptions": list(s.sync_options)}))',
+  ].join('\n');
+  const printed = runOk(app, 'python', ['-c', script], env);
+
+  // THEN
+  expect(JSON.parse(printed.stdout)).toEqual(argoCdKueueSettings());
 });
 
 test('fails on a bad Job: exits non-zero with the error the TypeScript app throws (rule job/restart-policy first), writes no YAML', () => {

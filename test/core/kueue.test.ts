@@ -26,6 +26,11 @@ describe('argoCdKueueSettings', () => {
     (mine.syncOptions as string[]).push('ApplyOutOfSyncOnly=true');
     expect(argoCdKueueSettings().syncOptions).toEqual(['RespectIgnoreDifferences=true']);
   });
+
+  test('KueueQueue.argoCdSettings() (for Python, Java and Go, which have no free functions) gives the same settings', () => {
+    expect(KueueQueue.argoCdSettings()).toEqual(argoCdKueueSettings());
+    expect(KueueQueue.argoCdSettings().ignoreDifferences[0].managedFieldsManagers).toEqual(['kueue']);
+  });
 });
 
 describe('KueueQueue', () => {
