@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
 import { BatchJob } from '../lib/core/batch-job';
 import { JobOptions } from '../lib/core/job-options';
-import { propError } from '../lib/core/errors';
+import { asErrorsOf, propError } from '../lib/core/errors';
 import { GitOpsPolicy } from '../lib/core/gitops';
 import { JobApiObject } from '../lib/core/job-name';
 import { JobIdentity } from '../lib/core/identity';
@@ -132,14 +132,15 @@ export class JobTemplateExpansion extends Construct {
     // The template is built once, with every default and check of BatchJob, and then removed from
     // the tree: only its rendered spec and metadata are used. Warnings come from the Jobs' manifests.
     const { items: _items, baseName: _baseName, ...jobOptions } = props;
-    const template = new BatchJob(this, 'Template', {
+    // Its errors name this construct, the one the user wrote.
+    const template = asErrorsOf(this, () => new BatchJob(this, 'Template', {
       ...jobOptions,
       metadata: { ...props.metadata, name: this.baseName },
       gitOps: this.gitOps,
       completions: this.completions,
       parallelism: this.parallelism,
       pattern: this.pattern,
-    });
+    }));
     this.restartPolicy = template.restartPolicy!; // BatchJob always sets it (its default)
     this.backoffLimit = template.backoffLimit;
     this.activeDeadline = template.activeDeadline;

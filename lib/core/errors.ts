@@ -62,6 +62,8 @@ export class JobPatternsError extends Error {
   public readonly path: string;
   /** The prop the error is about. */
   public readonly prop: string;
+  /** What the message was made of, to say it again about another construct. @internal */
+  public readonly _details: PropErrorDetails;
 
   /** @internal */
   constructor(scope: IConstruct | ConstructSite, details: PropErrorDetails) {
@@ -70,6 +72,21 @@ export class JobPatternsError extends Error {
     this.name = 'JobPatternsError';
     this.path = site.path;
     this.prop = details.prop;
+    this._details = details;
+  }
+}
+
+/**
+ * Runs `build`, which makes a construct of the library's own from the props of `owner` (the
+ * template Job of a JobTemplateExpansion): an error it throws about one of those props is thrown
+ * about `owner`, the construct the user wrote, not about the inner one.
+ */
+export function asErrorsOf<T>(owner: IConstruct, build: () => T): T {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof JobPatternsError) throw new JobPatternsError(owner, e._details);
+    throw e;
   }
 }
 

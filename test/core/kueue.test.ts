@@ -99,7 +99,7 @@ describe('KueueQueue', () => {
       ['a single batch', (c: any, kueue: KueueQueue) => new SingleBatchJob(c, 'job', { kueue, container: CONTAINER }), 'single-batch', 'test/job (SingleBatchJob)'],
       ['pod-to-pod (every peer must run at once)', (c: any, kueue: KueueQueue) => new PodToPodJob(c, 'job', { completions: 3, kueue, container: CONTAINER }), 'pod-to-pod', 'test/job (PodToPodJob)'],
       ['a controller pod', (c: any, kueue: KueueQueue) => new ControllerPodJob(c, 'job', { kueue, container: CONTAINER }), 'controller-pod', 'test/job (ControllerPodJob)'],
-      ['a template expansion', (c: any, kueue: KueueQueue) => new JobTemplateExpansion(c, 'job', { baseName: 'job', items: WorkItems.fromList(['a']), kueue, container: CONTAINER }), 'template-expansion', 'test/job/Template (BatchJob)'],
+      ['a template expansion', (c: any, kueue: KueueQueue) => new JobTemplateExpansion(c, 'job', { baseName: 'job', items: WorkItems.fromList(['a']), kueue, container: CONTAINER }), 'template-expansion', 'test/job (JobTemplateExpansion)'],
     ])('when partial admission is asked of %s', (_, make, pattern, site) => {
       expect(() => make(chart(), team({ minParallelism: 1 }))).toThrow(
         `${site}: 'kueue.minParallelism' is for patterns that do their work with fewer pods at once (fixed-completion, work-queue-pod-per-item, work-queue-variable-pod-count, static-work-assignment), not ${pattern}, got 1. Leave minParallelism out: Kueue then admits the Job with all its pods or makes it wait.`);

@@ -237,9 +237,9 @@ describe('JobTemplateExpansion', () => {
       .toThrow(`test/process (JobTemplateExpansion): 'items[1]' must give a Job name of its own, but item 0 ('Apple') also becomes 'p-${collision}', got '${collision}'. Rename one of the two items.`);
   });
 
-  test('fails when a Job option is wrong, naming the template', () => {
-    const c = chart();
-    expect(() => new JobTemplateExpansion(c, 'process', { items: WorkItems.fromList(['a']), container: CONTAINER, backoffLimit: -1 }))
-      .toThrow("test/process/Template (BatchJob): 'backoffLimit' must be a whole number >= 0, got -1. Set backoffLimit to 0 (no retries) or more.");
+  test('fails when a Job option is wrong, naming the JobTemplateExpansion the user wrote (not the template Job it builds inside)', () => {
+    const make = () => new JobTemplateExpansion(chart(), 'process', { items: WorkItems.fromList(['a']), container: CONTAINER, backoffLimit: -1 });
+    expect(make).toThrow("test/process (JobTemplateExpansion): 'backoffLimit' must be a whole number >= 0, got -1. Set backoffLimit to 0 (no retries) or more.");
+    expect(make).toThrow(expect.objectContaining({ name: 'JobPatternsError', path: 'test/process', prop: 'backoffLimit' }));
   });
 });
