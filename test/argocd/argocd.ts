@@ -152,6 +152,9 @@ export interface Application {
   };
 }
 
+/** One sync operation of an Application, as `status.operationState` shows it. */
+export type SyncOperationState = NonNullable<NonNullable<Application['status']>['operationState']>;
+
 /**
  * Creates an Application syncing `repo` (branch main, the repository's root) into `namespace`:
  * automated sync with prune and self-heal, the Application-level `syncOptions` and the
@@ -332,6 +335,8 @@ export class Observer {
   public readonly unmatched = new Set<string>();
   private readonly versions = new Map<string, V1Job>();
   private readonly apps = new Set<string>();
+  /** Each Application's sync operations by startedAt, each as last seen (its end, once it ended). */
+  private readonly operations = new Map<string, Map<string, SyncOperationState>>();
   private readonly reflectors: Array<Reflector<any>> = [];
   private timer?: NodeJS.Timeout;
   private polling = false;
@@ -356,8 +361,18 @@ export class Observer {
       },
       onDisconnect: error => this.errors.push(error),
     });
-    this.reflectors.push(jobs, pods);
-    await Promise.all([jobs.start(), pods.start()]);
+    const applications = new Reflector<Application & { metadata: { uid?: string } }>({
+      connection, path: `/apis/argoproj.io/v1alpha1/namespaces/${ARGOCD_NAMESPACE}/applications`, requests,
+      onEvent: (type, app) => {
+        const op = app.status?.operationState;
+        if (type === 'DELETED' || !op?.startedAt) return;
+        const ops = this.operations.get(app.metadata.name) ?? new Map<string, SyncOperationState>();
+        this.operations.set(app.metadata.name, ops.set(op.startedAt, op));
+      },
+      onDisconnect: error => this.errors.push(error),
+    });
+    this.reflectors.push(jobs, pods, applications);
+    await Promise.all([jobs.start(), pods.start(), applications.start()]);
     this.timer = setInterval(() => void this.poll(), 300);
   }
 
@@ -392,6 +407,15 @@ export class Observer {
   /** Every version of the Job objects named `name` in `namespace`, in the order the watch delivered them. */
   public versionsOf(namespace: string, name: string): V1Job[] {
     return [...this.versions.values()].filter(j => j.metadata?.namespace === namespace && j.metadata?.name === name);
+  }
+
+  /**
+   * Every sync operation of the Application `app` since the observer started, in the order they
+   * started, each as last seen: a later operation (a self-heal's, a retry's) replaces the one in
+   * `status.operationState`, so a test reading one operation's result reads it here.
+   */
+  public operationsOf(app: string): SyncOperationState[] {
+    return [...(this.operations.get(app)?.values() ?? [])].sort((a, b) => a.startedAt!.localeCompare(b.startedAt!));
   }
 
   /** Pods ever seen of the Job `job` in `namespace`. */
