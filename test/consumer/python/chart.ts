@@ -1,6 +1,6 @@
-// The chart of test/consumer/python/main.py, written in TypeScript: the Python consumer test
-// (test/consumer/python.test.ts) synthesizes both and compares the YAML byte for byte. One Job of
-// every pattern; keep the two files in step, line for line.
+// The chart of test/consumer/python/main.py (and test/consumer/go/main.go), written in TypeScript:
+// the Python and Go consumer tests synthesize both and compare the YAML byte for byte. One Job of
+// every pattern; keep the files in step, line for line.
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ControllerPodJob, DefaultFlag, FixedCompletionJob, GitOpsPolicy, JobPatternDefaults, JobTemplateExpansion, PodToPodJob } from '../../../index';
@@ -25,7 +25,9 @@ export function buildPythonTwin(app: App, badJob = false): void {
   });
   new WorkQueueJob(chart, 'fruit', {
     metadata: { name: 'fruit' },
-    queue: WorkQueue.redis({ items: WorkItems.fromRecords([{ fruit: 'apple', colour: 'red' }, { fruit: 'banana', colour: 'yellow' }], { key: 'fruit' }) }),
+    // Each record's fields in alphabetical order: a Go map has no order, and a Go app's records
+    // reach the library with their fields sorted (docs/go.md).
+    queue: WorkQueue.redis({ items: WorkItems.fromRecords([{ colour: 'red', fruit: 'apple' }, { colour: 'yellow', fruit: 'banana' }], { key: 'fruit' }) }),
     container: { image: 'redis:7.2.5', command: ['/bin/sh', '-c', 'redis-cli -h "$QUEUE_HOST" LPOP "$QUEUE_NAME"'] },
   });
   new WorkQueueJob(chart, 'multiplier', {

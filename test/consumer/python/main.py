@@ -26,7 +26,8 @@ FixedCompletionJob(chart, "even-seconds",
     container=kplus.ContainerProps(image="alpine:3.20.3", command=["/bin/sh", "-c", "test $(( $(date +%S) % 2 )) -eq 0"]))
 WorkQueueJob(chart, "fruit",
     metadata=ApiObjectMetadata(name="fruit"),
-    queue=WorkQueue.redis(items=WorkItems.from_records([{"fruit": "apple", "colour": "red"}, {"fruit": "banana", "colour": "yellow"}], key="fruit")),
+    # Each record's fields in alphabetical order, as a Go app's arrive (chart.ts says why).
+    queue=WorkQueue.redis(items=WorkItems.from_records([{"colour": "red", "fruit": "apple"}, {"colour": "yellow", "fruit": "banana"}], key="fruit")),
     container=kplus.ContainerProps(image="redis:7.2.5", command=["/bin/sh", "-c", 'redis-cli -h "$QUEUE_HOST" LPOP "$QUEUE_NAME"']))
 WorkQueueJob(chart, "multiplier",
     metadata=ApiObjectMetadata(name="multiplier"),
