@@ -1,0 +1,101 @@
+// The construct library in a Go cdk8s app: the Go module jsii-pacmak generates from this checkout
+// (scripts/package/go.js, which also generates cdk8s core's and cdk8s-plus-28's, as the proxy has no
+// usable ones; it says why), required by an app whose go.mod pins every other module
+// (test/consumer/go/go.mod, go.sum: constructs-go and jsii-runtime-go from the Go module proxy) and
+// replaces the generated ones with the lines the script prints, as docs/go.md tells a user to. The
+// app (test/consumer/go/main.go) writes one Job of every pattern, and `cdk8s synth` (`go run .`, with
+// the validation plugin in its cdk8s.yaml) must write the YAML the same chart in TypeScript
+// (test/consumer/python/chart.ts) writes, byte for byte. The README's first chart, translated to Go
+// in docs/go.md, must write what the README's TypeScript writes.
+import * as fs from 'fs';
+import * as path from 'path';
+import { WorkItems } from '../../index';
+import { expectBadJobRefused, expectTwinYaml, snippetAfter, synthReadmeTypeScript, writeCdk8sYaml, yamlIn } from './twin';
+import { cleanUp, runOk, tempDir, withPackLock } from './user-app';
+
+// A Node script (scripts/package/go.js), also run by hand: required, it has no types.
+const { buildGoModules, replaceLine } = require('../../scripts/package/go');
+
+// The library's module takes 20-40 s (jsii compile, npm pack); cold, the first `go run` compiles
+// cdk8s-plus-28's 8 MB of generated Go (Go's build cache keeps it for the next run).
+jest.setTimeout(10 * 60_000);
+
+let work: string;
+let app: string;
+/** The app's go.mod: test/consumer/go/go.mod plus the `replace` lines scripts/package/go.js printed. */
+let goMod: string;
+/** Quiets the jsii runtime's notice that Node 20 is end-of-life (printed by every jsii app). */
+const env = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] };
+
+/** A Go app in `dir`: the consumer app's go.mod (with the replace lines) and go.sum, and `main.go`. */
+function goApp(dir: string, main: string): void {
+  fs.mkdirSync(dir);
+  fs.writeFileSync(path.join(dir, 'go.mod'), goMod);
+  fs.copyFileSync(path.join(__dirname, 'go', 'go.sum'), path.join(dir, 'go.sum'));
+  fs.writeFileSync(path.join(dir, 'main.go'), main);
+}
+
+beforeAll(() => {
+  work = tempDir('go');
+  const modules: { module: string; dir: string }[] = withPackLock(() => buildGoModules(path.join(work, 'modules')));
+  goMod = `${fs.readFileSync(path.join(__dirname, 'go', 'go.mod'), 'utf-8')}\n${modules.map(replaceLine).join('\n')}\n`;
+
+  app = path.join(work, 'app');
+  goApp(app, fs.readFileSync(path.join(__dirname, 'go', 'main.go'), 'utf-8'));
+  writeCdk8sYaml(app, 'go', 'go run .');
+});
+
+afterAll(() => cleanUp(work));
+
+test('cdk8s synth of the Go app writes, byte for byte, the YAML the TypeScript app writes for the same chart', () => {
+  expectTwinYaml(app, work, env);
+});
+
+test('the README\'s first chart in Go (docs/go.md) writes, byte for byte, what the README\'s TypeScript main.ts writes', () => {
+  // GIVEN the Go snippet as the main.go of an app of its own (the TypeScript one imports this checkout)
+  const go = path.join(work, 'readme-go');
+  goApp(go, snippetAfter('docs/go.md', 'main.go', 'go'));
+
+  // WHEN
+  runOk(go, 'go', ['run', '.'], { ...env, CDK8S_OUTDIR: path.join(go, 'dist') });
+  const typescript = synthReadmeTypeScript(path.join(work, 'readme-typescript'));
+
+  // THEN
+  const written = yamlIn(path.join(go, 'dist'));
+  expect(Object.keys(written)).toEqual(['batch.k8s.yaml']);
+  expect(written).toEqual(typescript);
+});
+
+test('a record\'s fields reach the library in alphabetical order (a Go map has none), so the key fromRecords joins follows it (docs/go.md)', () => {
+  // GIVEN a record whose fields are not in alphabetical order, in Go and in TypeScript
+  const go = path.join(work, 'record-order');
+  goApp(go, [
+    'package main',
+    '',
+    'import (',
+    '\t"fmt"',
+    '',
+    '\tjp "example.invalid/cdk8s-job-patterns-go/cdk8sjobpatterns"',
+    '\t"github.com/aws/jsii-runtime-go"',
+    ')',
+    '',
+    'func main() {',
+    '\titems := jp.WorkItems_FromRecords(&[]*map[string]*string{{"day": jsii.String("mon"), "city": jsii.String("paris")}}, nil)',
+    '\tfmt.Println(*(*items.Items())[0].Key)',
+    '}',
+    '',
+  ].join('\n'));
+
+  // WHEN
+  const key = runOk(go, 'go', ['run', '.'], env).stdout.trim();
+
+  // THEN
+  expect(key).toBe('paris-mon');
+  expect(WorkItems.fromRecords([{ day: 'mon', city: 'paris' }]).items[0].key).toBe('mon-paris');
+});
+
+test('fails on a bad Job: exits non-zero with the error the TypeScript app throws (rule job/restart-policy first), writes no YAML', () => {
+  // The jsii runtime panics with the library's error; Go prints a panic's message with a tab after
+  // each line break.
+  expectBadJobRefused(app, work, env, message => `panic: Error: ${message.replace(/\n/g, '\n\t')}`);
+});
