@@ -9,7 +9,7 @@
 // in docs/go.md, must write what the README's TypeScript writes.
 import * as fs from 'fs';
 import * as path from 'path';
-import { WorkItems } from '../../index';
+import { argoCdKueueSettings, WorkItems } from '../../index';
 import { expectBadJobRefused, expectTwinYaml, snippetAfter, synthReadmeTypeScript, writeCdk8sYaml, yamlIn } from './twin';
 import { cleanUp, runOk, tempDir, withPackLock } from './user-app';
 
@@ -66,25 +66,16 @@ test('the README\'s first chart in Go (docs/go.md) writes, byte for byte, what t
   expect(written).toEqual(typescript);
 });
 
+/** The main.go of a program whose main is `body`; it imports `imports` and the library as `jp`. */
+function goMain(imports: string[], body: string): string {
+  const lines = [...imports.map(i => `"${i}"`), 'jp "example.invalid/cdk8s-job-patterns-go/cdk8sjobpatterns"'];
+  return `package main\n\nimport (\n${lines.map(l => `\t${l}\n`).join('')})\n\nfunc main() {\n\t${body}\n}\n`;
+}
+
 test('a record\'s fields reach the library in alphabetical order (a Go map has none), so the key fromRecords joins follows it (docs/go.md)', () => {
   // GIVEN a record whose fields are not in alphabetical order, in Go and in TypeScript
   const go = path.join(work, 'record-order');
-  goApp(go, [
-    'package main',
-    '',
-    'import (',
-    '\t"fmt"',
-    '',
-    '\tjp "example.invalid/cdk8s-job-patterns-go/cdk8sjobpatterns"',
-    '\t"github.com/aws/jsii-runtime-go"',
-    ')',
-    '',
-    'func main() {',
-    '\titems := jp.WorkItems_FromRecords(&[]*map[string]*string{{"day": jsii.String("mon"), "city": jsii.String("paris")}}, nil)',
-    '\tfmt.Println(*(*items.Items())[0].Key)',
-    '}',
-    '',
-  ].join('\n'));
+  goApp(go, goMain(['fmt', 'github.com/aws/jsii-runtime-go'], 'fmt.Println(*(*jp.WorkItems_FromRecords(&[]*map[string]*string{{"day": jsii.String("mon"), "city": jsii.String("paris")}}, nil).Items())[0].Key)'));
 
   // WHEN
   const key = runOk(go, 'go', ['run', '.'], env).stdout.trim();
@@ -92,6 +83,18 @@ test('a record\'s fields reach the library in alphabetical order (a Go map has n
   // THEN
   expect(key).toBe('paris-mon');
   expect(WorkItems.fromRecords([{ day: 'mon', city: 'paris' }]).items[0].key).toBe('mon-paris');
+});
+
+test('KueueQueue_ArgoCdSettings() gives a Go app the Argo CD Application settings argoCdKueueSettings() gives TypeScript', () => {
+  // GIVEN
+  const go = path.join(work, 'argocd-settings');
+  goApp(go, goMain(['encoding/json', 'os'], 'json.NewEncoder(os.Stdout).Encode(jp.KueueQueue_ArgoCdSettings())'));
+
+  // WHEN
+  const printed = runOk(go, 'go', ['run', '.'], env);
+
+  // THEN
+  expect(JSON.parse(printed.stdout)).toEqual(argoCdKueueSettings());
 });
 
 test('fails on a bad Job: exits non-zero with the error the TypeScript app throws (rule job/restart-policy first), writes no YAML', () => {
