@@ -11,7 +11,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { argoCdKueueSettings, WorkItems } from '../../index';
 import { expectBadJobRefused, expectTwinYaml, snippetAfter, synthReadmeTypeScript, writeCdk8sYaml, yamlIn } from './twin';
-import { cleanUp, runOk, tempDir, withPackLock } from './user-app';
+import { cleanUp, root, runOk, tempDir, withPackLock } from './user-app';
 
 // A Node script (scripts/package/go.js), also run by hand: required, it has no types.
 const { buildGoModules, replaceLine } = require('../../scripts/package/go');
@@ -22,15 +22,15 @@ jest.setTimeout(10 * 60_000);
 
 let work: string;
 let app: string;
-/** The app's go.mod: test/consumer/go/go.mod plus the `replace` lines scripts/package/go.js printed. */
-let goMod: string;
+/** The `replace` lines scripts/package/go.js printed, as a user appends them to the app's go.mod. */
+let replaces: string;
 /** Quiets the jsii runtime's notice that Node 20 is end-of-life (printed by every jsii app). */
 const env = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] };
 
-/** A Go app in `dir`: the consumer app's go.mod (with the replace lines) and go.sum, and `main.go`. */
+/** A Go app in `dir`: the consumer app's pinned go.mod (plus the replace lines) and go.sum, and `main.go`. */
 function goApp(dir: string, main: string): void {
   fs.mkdirSync(dir);
-  fs.writeFileSync(path.join(dir, 'go.mod'), goMod);
+  fs.writeFileSync(path.join(dir, 'go.mod'), `${fs.readFileSync(path.join(__dirname, 'go', 'go.mod'), 'utf-8')}\n${replaces}`);
   fs.copyFileSync(path.join(__dirname, 'go', 'go.sum'), path.join(dir, 'go.sum'));
   fs.writeFileSync(path.join(dir, 'main.go'), main);
 }
@@ -38,7 +38,7 @@ function goApp(dir: string, main: string): void {
 beforeAll(() => {
   work = tempDir('go');
   const modules: { module: string; dir: string }[] = withPackLock(() => buildGoModules(path.join(work, 'modules')));
-  goMod = `${fs.readFileSync(path.join(__dirname, 'go', 'go.mod'), 'utf-8')}\n${modules.map(replaceLine).join('\n')}\n`;
+  replaces = `${modules.map(replaceLine).join('\n')}\n`;
 
   app = path.join(work, 'app');
   goApp(app, fs.readFileSync(path.join(__dirname, 'go', 'main.go'), 'utf-8'));
@@ -51,10 +51,17 @@ test('cdk8s synth of the Go app writes, byte for byte, the YAML the TypeScript a
   expectTwinYaml(app, work, env);
 });
 
-test('the README\'s first chart in Go (docs/go.md) writes, byte for byte, what the README\'s TypeScript main.ts writes', () => {
-  // GIVEN the Go snippet as the main.go of an app of its own (the TypeScript one imports this checkout)
+test('the README\'s first chart in Go (docs/go.md), in a new module set up as docs/go.md says, writes, byte for byte, what the README\'s TypeScript main.ts writes', () => {
+  // GIVEN the Go snippet as the main.go of a new module (the TypeScript one imports this checkout),
+  // the replace lines appended to its go.mod and docs/go.md's `go mod edit` and `go mod tidy` run
   const go = path.join(work, 'readme-go');
-  goApp(go, snippetAfter('docs/go.md', 'main.go', 'go'));
+  fs.mkdirSync(go);
+  fs.writeFileSync(path.join(go, 'main.go'), snippetAfter('docs/go.md', 'main.go', 'go'));
+  runOk(go, 'go', ['mod', 'init', 'example.com/my-app'], env);
+  fs.appendFileSync(path.join(go, 'go.mod'), replaces);
+  const requireThem = /```sh\n(go mod edit [^`]*)```/.exec(fs.readFileSync(path.join(root, 'docs', 'go.md'), 'utf-8'));
+  expect(requireThem).not.toBeNull();
+  runOk(go, 'bash', ['-euc', requireThem![1]], env);
 
   // WHEN
   runOk(go, 'go', ['run', '.'], { ...env, CDK8S_OUTDIR: path.join(go, 'dist') });
