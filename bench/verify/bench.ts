@@ -16,16 +16,27 @@ import { k8s } from '../../lib/runtime/k8s';
 import { jobTargets, Manifest } from '../../lib/runtime/manifests';
 import type { VerifierRun } from './child';
 
-/** The benchmark cluster: its own dir, and every port 4000 above scripts/cluster/lib.sh's defaults. */
-export const BENCH_CLUSTER_ENV: Record<string, string> = {
-  JOB_PATTERNS_CLUSTER_DIR: '/tmp/job-patterns-bench',
-  JOB_PATTERNS_ETCD_PORT: '27790',
-  JOB_PATTERNS_ETCD_PEER_PORT: '27800',
-  JOB_PATTERNS_APISERVER_PORT: '20443',
-  JOB_PATTERNS_KCM_PORT: '20257',
-  JOB_PATTERNS_SCHEDULER_PORT: '20259',
-  JOB_PATTERNS_KWOK_PORT: '20247',
-};
+/**
+ * The benchmark cluster: its own dir, and every port 4000 above scripts/cluster/lib.sh's defaults.
+ * JOB_PATTERNS_BENCH_CLUSTER_DIR and JOB_PATTERNS_BENCH_PORT_OFFSET (added to every port) move it
+ * apart from another control plane on the same ports (the Argo CD suite's 1.28 cluster uses them).
+ */
+export const BENCH_CLUSTER_ENV: Record<string, string> = benchClusterEnv(process.env.JOB_PATTERNS_BENCH_CLUSTER_DIR, process.env.JOB_PATTERNS_BENCH_PORT_OFFSET);
+
+function benchClusterEnv(dir = '/tmp/job-patterns-bench', offsetText = '0'): Record<string, string> {
+  const offset = Number(offsetText);
+  if (!Number.isInteger(offset) || offset < 0 || offset > 37000) throw new Error(`JOB_PATTERNS_BENCH_PORT_OFFSET must be an integer from 0 to 37000, not '${offsetText}'`);
+  const port = (base: number) => String(base + offset);
+  return {
+    JOB_PATTERNS_CLUSTER_DIR: dir,
+    JOB_PATTERNS_ETCD_PORT: port(27790),
+    JOB_PATTERNS_ETCD_PEER_PORT: port(27800),
+    JOB_PATTERNS_APISERVER_PORT: port(20443),
+    JOB_PATTERNS_KCM_PORT: port(20257),
+    JOB_PATTERNS_SCHEDULER_PORT: port(20259),
+    JOB_PATTERNS_KWOK_PORT: port(20247),
+  };
+}
 
 export const GROUP_LABEL = 'job-patterns.cdk8s.io/group';
 
