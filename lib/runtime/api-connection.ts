@@ -234,6 +234,24 @@ const CLOSE_BRACKET = 0x5d;
 /** How much of an answer that is not JSON the error quotes. */
 const QUOTED_BYTES = 200;
 
+/** The index of the quote that ends a string whose body goes on at `from` (not escaped there), or -1 when it ends after `chunk`. */
+function stringEnd(chunk: Buffer, from: number): number {
+  for (let quote = chunk.indexOf(QUOTE, from); quote !== -1; quote = chunk.indexOf(QUOTE, quote + 1)) {
+    // A quote after an odd number of backslashes is escaped (those before `from` were paired or handled).
+    let backslashes = 0;
+    while (quote - 1 - backslashes >= from && chunk[quote - 1 - backslashes] === BACKSLASH) backslashes++;
+    if (backslashes % 2 === 0) return quote;
+  }
+  return -1;
+}
+
+/** How many backslashes end `chunk`, counting back no further than `from`. */
+function trailingBackslashes(chunk: Buffer, from: number): number {
+  let n = 0;
+  while (chunk.length - 1 - n >= from && chunk[chunk.length - 1 - n] === BACKSLASH) n++;
+  return n;
+}
+
 /**
  * Reads a list answer (`{"kind":...,"metadata":{...},"items":[{...},...]}`) as its chunks arrive:
  * `onItem` gets each element of its top-level `items`, parsed on its own, in order, as soon as its
@@ -242,8 +260,8 @@ const QUOTED_BYTES = 200;
  * Memory: neither the page nor its objects are ever held together. A page of 500 Jobs is about
  * 2.4 MB of JSON (half of it `managedFields`); read as one string and parsed at once, it and its
  * objects grow V8's young generation and the C allocator's arenas, which keep that memory after
- * it was freed. Here a chunk is scanned byte by byte (JSON's structure is ASCII: a byte of a
- * multi-byte UTF-8 character never looks like a brace or a quote) and dropped; only an item
+ * it was freed. Here a chunk is scanned byte by byte, the body of a string by `indexOf` (JSON's
+ * structure is ASCII: a byte of a multi-byte UTF-8 character never looks like a brace or a quote) and dropped; only an item
  * still incomplete at a chunk's end is kept, as slices of its chunks.
  *
  * @internal
@@ -271,6 +289,19 @@ export class ListItemReader<T> implements BodyReader<ListRest> {
     let itemFrom = this.item ? 0 : -1;
     let complete: string[] | undefined;
     for (let i = 0; i < chunk.length; i++) {
+      if (this.inString && !this.escaped && this.depth !== 1) {
+        // Four fifths of a list's bytes are inside strings: skip to the closing quote with
+        // Buffer's native search rather than byte by byte (the CLI runs without V8's optimizing
+        // compiler, where each byte costs 20 times as much).
+        const end = stringEnd(chunk, i);
+        if (end === -1) {
+          this.escaped = trailingBackslashes(chunk, i) % 2 === 1;
+          break;
+        }
+        this.inString = false;
+        i = end;
+        continue;
+      }
       const c = chunk[i];
       if (this.inString) {
         if (this.escaped) this.escaped = false;

@@ -294,7 +294,7 @@ describe('ListItemReader: a list answer read one item at a time as its chunks ar
   test('hands out each item, parsed on its own and in order, and returns the rest with no items, wherever the chunks are cut', () => {
     // GIVEN items whose strings hold braces, brackets, quotes, escapes and characters of two to four bytes, and nested arrays
     const items = [
-      { metadata: { name: 'a', labels: { 'x': '}{][' } }, spec: { args: ['"', '\\', '{"items":[1]}', '\\"'] } },
+      { metadata: { name: 'a', labels: { 'x': '}{][' } }, spec: { args: ['"', '\\', '{"items":[1]}', '\\"', 'ends in two \\\\', '\\\\"\\\\\\"'] } },
       { metadata: { name: 'b' }, status: { conditions: [{ type: 'Complete', message: 'done]} é € 𝄞' }] } },
       [1, { items: [2] }],
     ];
