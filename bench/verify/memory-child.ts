@@ -1,6 +1,9 @@
 // Our verifier's memory, in a process of its own (run with --expose-gc):
-//   node --expose-gc memory-child.js <kubeconfig> <targets.json> <timeoutMs> <result.json>
-//   node --expose-gc memory-child.js <kubeconfig> --empty <namespace> <timeoutMs> <result.json>
+//   node --expose-gc memory-child.js [--cli] <kubeconfig> <targets.json> <timeoutMs> <result.json>
+//   node --expose-gc memory-child.js [--cli] <kubeconfig> --empty <namespace> <timeoutMs> <result.json>
+// With --cli the process first takes the V8 settings of the `job-patterns` CLI (CLI_V8_FLAGS of
+// bin/job-patterns.js, set the way the CLI sets them, before anything else is loaded): what users
+// run. Without it, the library in a plain Node process: what a program that imports JobVerifier gets.
 // The first form verifies the targets (Jobs that stay suspended, so it waits until the timeout);
 // the second is the baseline: the same verifier watching a namespace with no Job (a selector that
 // matches nothing, and `expectJobs: 1` so that it waits). At steady state (the first lists done,
@@ -8,6 +11,7 @@
 // verdict it measures what each of its structures holds, by releasing them one by one.
 
 import * as fs from 'fs';
+import * as path from 'path';
 import * as v8 from 'v8';
 
 /** Memory as the kernel and V8 see it, in bytes. */
@@ -136,7 +140,14 @@ function summarize(r: VerifyResult): Pick<MemoryRun, 'outcome' | 'summary' | 'st
 
 async function main(): Promise<void> {
   if (!gc) throw new Error('run with node --expose-gc');
-  const args = process.argv.slice(2);
+  const cli = process.argv[2] === '--cli';
+  if (cli) {
+    // bench/.out/bench/verify -> the checkout's root
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { CLI_V8_FLAGS } = require(path.resolve(__dirname, '..', '..', '..', '..', 'bin', 'job-patterns.js')) as { CLI_V8_FLAGS: string[] };
+    for (const flag of CLI_V8_FLAGS) v8.setFlagsFromString(flag);
+  }
+  const args = process.argv.slice(cli ? 3 : 2);
   const empty = args[1] === '--empty';
   const [kubeconfig, targetsFile, namespace, timeoutMs, resultFile] = empty ? [args[0], undefined, args[2], args[3], args[4]] : [args[0], args[1], undefined, args[2], args[3]];
   // What each step of loading costs (measured in the baseline run): Node alone, then the

@@ -31,11 +31,16 @@ export interface ProcessMemory {
   readonly wallMs: number;
 }
 
+/** The median of our runs of one kind (by steady RSS), with every run's steady RSS. */
+export type OurMemory = MemoryRun & { readonly process: ProcessMemory; readonly timeoutSeconds: number; readonly runs: ReadonlyArray<number | undefined> };
+
 export interface MemoryRow {
   /** Jobs in the namespace (0: the baseline). */
   readonly jobs: number;
-  /** The median of our runs (by steady RSS), with every run's steady RSS. */
-  readonly ours: MemoryRun & { readonly process: ProcessMemory; readonly timeoutSeconds: number; readonly runs: ReadonlyArray<number | undefined> };
+  /** Our verifier with the V8 settings of the `job-patterns` CLI (bin/job-patterns.js): what users run, and what the targets judge. */
+  readonly ours: OurMemory;
+  /** The same verifier as a library in a plain Node process (Node's own V8 settings); absent in runs from before 2026-12-07T07Z. */
+  readonly library?: OurMemory;
   readonly kubectl: ProcessMemory & { readonly timeoutSeconds: number };
 }
 
@@ -52,9 +57,10 @@ function timeoutSecondsFor(jobs: number): number {
 }
 
 /**
- * Runs of our verifier per size, side by side; the median is reported. Two processes doing the
- * same thing differ by a few MB of RSS (allocator arenas, V8's page pools): 30 KB a Job at 100
- * Jobs, 3 KB at 1,000. At 10,000 Jobs one run: three would list 30,000 Jobs at once and, at their
+ * Runs of our verifier per size and kind (with the CLI's V8 settings, and as a library), side by
+ * side; the median is reported. Two processes doing the same thing differ by a few MB of RSS
+ * (allocator arenas, V8's page pools): 30 KB a Job at 100 Jobs, 3 KB at 1,000. At 10,000 Jobs one
+ * run of each kind, one kind after the other: three would list 30,000 Jobs at once and, at their
  * timeout, send 30,000 pod reads together. Its RSS varies more, with the heap V8 keeps committed
  * after the list (two runs: 213 and 257 MB, 12 and 16 KB a Job).
  */
@@ -176,6 +182,12 @@ async function controllerStatus(kc: KubeConfig, namespace: string, count: number
   }
 }
 
+/** The median run by steady RSS (a run without a steady state counts as the largest), with every run's steady RSS. */
+function medianOf(runs: ReadonlyArray<MemoryRun & { readonly process: ProcessMemory; readonly timeoutSeconds: number }>): OurMemory {
+  const sorted = [...runs].sort((x, y) => (x.steady?.rss ?? Infinity) - (y.steady?.rss ?? Infinity));
+  return { ...sorted[Math.floor((sorted.length - 1) / 2)], runs: runs.map(r => r.steady?.rss) };
+}
+
 export async function runMemoryScenario(cluster: Cluster, o: MemoryOptions, log: (line: string) => void): Promise<MemoryResults> {
   const t0 = Date.now();
   const kc = new k8s.KubeConfig();
@@ -218,29 +230,34 @@ export async function runMemoryScenario(cluster: Cluster, o: MemoryOptions, log:
       const timeoutSeconds = timeoutSecondsFor(n);
       const targetsFile = path.join(work, `targets-${n}.json`);
       if (n > 0) fs.writeFileSync(targetsFile, JSON.stringify(jobTargets(perSize.get(n)!, ns)));
-      const ours = (i: number) => {
-        const resultFile = path.join(work, `ours-${n}-${i}.json`);
-        const stderr = path.join(work, `ours-${n}-${i}.stderr`);
+      const ours = (kind: 'cli' | 'library', i: number) => {
+        const resultFile = path.join(work, `${kind}-${n}-${i}.json`);
+        const stderr = path.join(work, `${kind}-${n}-${i}.stderr`);
         const args = n === 0 ? ['--empty', ns] : [targetsFile];
-        return runProcess(process.execPath, ['--expose-gc', path.join(__dirname, 'memory-child.js'), cluster.kubeconfig, ...args, String(timeoutSeconds * 1000), resultFile], stderr).then(p => {
+        return runProcess(process.execPath, ['--expose-gc', path.join(__dirname, 'memory-child.js'), ...(kind === 'cli' ? ['--cli'] : []), cluster.kubeconfig, ...args, String(timeoutSeconds * 1000), resultFile], stderr).then(p => {
           if (!fs.existsSync(resultFile)) throw new Error(`the verifier's memory process exited ${p.exitCode} without a result: ${fs.readFileSync(stderr, 'utf-8').slice(-2000)}`);
           return { ...(JSON.parse(fs.readFileSync(resultFile, 'utf-8')) as MemoryRun), process: p, timeoutSeconds };
         });
       };
       // kubectl's baseline waits on one Job (with none it exits at once, before it could be measured).
       const kubectlTarget = n === 0 ? ['job', perSize.get(sizes[0])![0].metadata.name, '-n', namespaceOf(sizes[0])] : ['job', '-l', `${GROUP_LABEL}=${group}`, '-n', ns];
-      const [runs, kubectl] = await Promise.all([
-        Promise.all(Array.from({ length: repeatsFor(n) }, (_, i) => ours(i))),
+      // The CLI's runs beside kubectl; the library's runs with them, or after them at 10,000 Jobs (see repeatsFor).
+      const kinds = (kind: 'cli' | 'library') => Promise.all(Array.from({ length: repeatsFor(n) }, (_, i) => ours(kind, i)));
+      const sideBySide = repeatsFor(n) > 1;
+      const [cliRuns, kubectl, libraryBeside] = await Promise.all([
+        kinds('cli'),
         runProcess(cluster.kubectl, ['--kubeconfig', cluster.kubeconfig, '--cache-dir', path.join(work, 'kube-cache'), 'wait', '--for=condition=complete',
           ...kubectlTarget, `--timeout=${timeoutSeconds}s`], path.join(work, `kubectl-${n}.stderr`)),
+        sideBySide ? kinds('library') : undefined,
       ]);
-      // The median run by steady RSS (a run without a steady state counts as the largest).
-      const sorted = [...runs].sort((x, y) => (x.steady?.rss ?? Infinity) - (y.steady?.rss ?? Infinity));
-      const median = sorted[Math.floor((sorted.length - 1) / 2)];
-      rows.push({ jobs: n, ours: { ...median, runs: runs.map(r => r.steady?.rss) }, kubectl: { ...kubectl, timeoutSeconds } });
+      const libraryRuns = libraryBeside ?? await kinds('library');
+      const median = medianOf(cliRuns);
+      const library = medianOf(libraryRuns);
+      rows.push({ jobs: n, ours: median, library, kubectl: { ...kubectl, timeoutSeconds } });
       const mb = (x: number | undefined) => x === undefined ? '-' : `${(x / MiB).toFixed(1)} MB`;
-      log(`  memory: ${n.toLocaleString('en-US')} Jobs: ours ${mb(median.steady?.rss)} at steady state (runs: ${runs.map(r => mb(r.steady?.rss)).join(', ')}; heap ${mb(median.steady?.heapUsed)}, `
-        + `after ${median.steadyAfterMs ?? '-'} ms; peak ${mb(median.process.peakRss)}; ${median.outcome}: ${JSON.stringify(median.states)}), kubectl wait ${mb(kubectl.lastRss)} waiting, peak ${mb(kubectl.peakRss)} (exit ${kubectl.exitCode})`);
+      log(`  memory: ${n.toLocaleString('en-US')} Jobs: ours (CLI) ${mb(median.steady?.rss)} at steady state (runs: ${median.runs.map(mb).join(', ')}; heap ${mb(median.steady?.heapUsed)}, `
+        + `after ${median.steadyAfterMs ?? '-'} ms; peak ${mb(median.process.peakRss)}; ${median.outcome}: ${JSON.stringify(median.states)}), `
+        + `library ${mb(library.steady?.rss)} (runs: ${library.runs.map(mb).join(', ')}; after ${library.steadyAfterMs ?? '-'} ms), kubectl wait ${mb(kubectl.lastRss)} waiting, peak ${mb(kubectl.peakRss)} (exit ${kubectl.exitCode})`);
     }
   } finally {
     kcm.resume();

@@ -93,3 +93,23 @@ test('a size whose steady state never came before the timeout misses, and so doe
   expect(targets[2]).toEqual({ pass: false, text: 'verifier memory at 10,000 Jobs: no steady state before the timeout (target <= 10 KB per Job above the baseline)' });
   expect(targets[3].pass).toBe(false);
 });
+
+test('the library\'s per-Job figures are against its own baseline; the targets judge the CLI\'s (ours)', () => {
+  // GIVEN the CLI at 47 MB, then 5 KB a Job at 1,000; the library at 52 MB, then 10 KB a Job
+  const withLibrary = (r: MemoryRow, rss: number): MemoryRow => ({ ...r, library: { ...r.ours, steady: { ...r.ours.steady!, rss } } });
+  const m = results([
+    withLibrary(row(0, 47 * MB, 5 * MB, 44 * MB), 52 * MB),
+    withLibrary(row(1000, 47 * MB + 1000 * 5 * KB, 7 * MB, 90 * MB), 52 * MB + 1000 * 10 * KB),
+  ]);
+
+  // WHEN
+  const library = memorySlopes(m, 'library').rows;
+  const targets = memoryTargets(m);
+
+  // THEN
+  expect(library.map(s => [s.jobs, s.rss, s.perJob])).toEqual([[1000, 52 * MB + 1000 * 10 * KB, 10 * KB]]);
+  expect(targets.map(t => [t.pass, t.text.split(' (')[0]])).toEqual([
+    [true, 'verifier baseline: 47.0 MB RSS with its modules loaded, watching a namespace with no Job'],
+    [true, 'verifier memory: 5.0 KB per Job above the baseline at 1,000 Jobs'],
+  ]);
+});
