@@ -180,6 +180,12 @@ function peakRssOf(pid: number): () => number {
 
 interface Exited { readonly code: number | null; readonly startedAt: number; readonly exitedAt: number; readonly peakRssMb: number }
 
+/** The V8 flags the `job-patterns` CLI sets in its process (bin/job-patterns.js), for a node command line. */
+function cliV8Flags(): string[] {
+  // Compiled to bench/.out/bench/verify/: bin/ is four folders up.
+  return (require(path.resolve(__dirname, '..', '..', '..', '..', 'bin', 'job-patterns.js')) as { CLI_V8_FLAGS: string[] }).CLI_V8_FLAGS;
+}
+
 function run(command: string, args: string[], stderrFile: string, env?: NodeJS.ProcessEnv): Promise<Exited> {
   return new Promise((resolve, reject) => {
     const err = fs.openSync(stderrFile, 'w');
@@ -295,7 +301,8 @@ export async function runScenario(cluster: Cluster, o: ScenarioOptions, log: (li
   const targetsFile = path.join(work, 'targets.json');
   const resultFile = path.join(work, 'verifier.json');
   fs.writeFileSync(targetsFile, JSON.stringify(targets));
-  const oursRun = run(process.execPath, [path.join(__dirname, 'child.js'), cluster.kubeconfig, targetsFile, String(o.timeoutSeconds * 1000), resultFile], path.join(work, 'verifier.stderr'));
+  // With the V8 settings of the `job-patterns` CLI (what users run): the verdict's delay is the CLI's.
+  const oursRun = run(process.execPath, [...cliV8Flags(), path.join(__dirname, 'child.js'), cluster.kubeconfig, targetsFile, String(o.timeoutSeconds * 1000), resultFile], path.join(work, 'verifier.stderr'));
   const kubectlRun = o.kubectl
     ? run(cluster.kubectl, ['--kubeconfig', cluster.kubeconfig, '--cache-dir', path.join(work, 'kube-cache'), '-v=6', 'wait', '--for=condition=complete', 'job', '-l', selector, '-n', namespaces[0], `--timeout=${o.timeoutSeconds}s`], path.join(work, 'kubectl.stderr'))
     : undefined;
