@@ -1,6 +1,7 @@
-// What the consumer tests of the jsii languages (python.test.ts, go.test.ts) share: an app in that
-// language is synthesized with `cdk8s synth` and compared with the same chart synthesized in
-// TypeScript (python/chart.ts, the twin of every language's app); the docs' snippets likewise.
+// What the consumer tests of the jsii languages (python.test.ts, go.test.ts, java.test.ts) share:
+// an app in that language is synthesized with `cdk8s synth` and compared with the same chart
+// synthesized in TypeScript (python/chart.ts, the twin of every language's app); the docs'
+// snippets likewise.
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';

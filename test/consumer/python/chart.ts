@@ -1,6 +1,7 @@
-// The chart of test/consumer/python/main.py (and test/consumer/go/main.go), written in TypeScript:
-// the Python and Go consumer tests synthesize both and compare the YAML byte for byte. One Job of
-// every pattern; keep the files in step, line for line.
+// The chart of test/consumer/python/main.py (and test/consumer/go/main.go and
+// test/consumer/java/src/main/java/com/example/batch/Main.java), written in TypeScript: the Python,
+// Go and Java consumer tests synthesize both and compare the YAML byte for byte. One Job of every
+// pattern; keep the files in step, line for line.
 import { ApiObject, App, Chart, Duration, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { ControllerPodJob, DefaultFlag, FixedCompletionJob, GitOpsPolicy, JobPatternDefaults, JobTemplateExpansion, PodToPodJob } from '../../../index';
