@@ -14,7 +14,8 @@
 // moves the root) with the Maven local repository that holds what those builds downloaded. Each
 // library build gets a fresh copy of that repository, so a jar rebuilt at the same version never
 // meets a stale copy of itself, and what it downloaded besides is saved back.
-// Needs a JDK (8 or newer) and Maven 3.6 or newer (`mvn`).
+// Needs a JDK (8 or newer) and Maven 3.6 or newer (`javac`, `mvn`): Debian's `maven` and
+// `default-jdk-headless` are installed when missing (needs root and apt).
 const { execFileSync } = require('child_process');
 const fs = require('fs');
 const os = require('os');
@@ -34,7 +35,23 @@ const CACHE = path.join(process.env.JOB_PATTERNS_CACHE ?? path.join(os.homedir()
 /** The library's Maven coordinates (package.json's jsii.targets.java) and version. */
 const MAVEN = { ...own.jsii.targets.java.maven, version: own.version };
 
+const onPath = command => execFileSync('sh', ['-c', `command -v ${command} || true`], { encoding: 'utf-8' }).trim() !== '';
+
+/** Installs Debian's Maven and JDK when `mvn` or `javac` is missing, as scripts/browser/ensure.sh does Chromium. */
+function ensureToolchain() {
+  if (onPath('mvn') && onPath('javac')) return;
+  if (process.getuid?.() !== 0 || !onPath('apt-get')) {
+    throw new Error('scripts/package/java.js needs a JDK (javac, 8 or newer) and Maven 3.6 or newer (mvn) on PATH: install them (Debian: apt-get install maven default-jdk-headless)');
+  }
+  console.error('[java] installing Debian\'s maven and default-jdk-headless');
+  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', 'maven', 'default-jdk-headless']]) {
+    // Another apt run may hold the lock: wait for it.
+    execFileSync('apt-get', ['-o', 'DPkg::Lock::Timeout=600', ...args], { stdio: ['ignore', process.stderr, 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  }
+}
+
 function jsiiPacmak(args) {
+  ensureToolchain();
   // `--targets` last: it takes a list, and would take the folders named after it as targets.
   execFileSync(process.execPath, [require.resolve('jsii-pacmak/bin/jsii-pacmak'), ...args, '--targets', 'java'], {
     cwd: root,
