@@ -8,6 +8,7 @@
 // chart, translated to Java in docs/java.md, must write what the README's TypeScript writes.
 import * as fs from 'fs';
 import * as path from 'path';
+import { argoCdKueueSettings } from '../../index';
 import { expectBadJobRefused, expectTwinYaml, snippetAfter, synthReadmeTypeScript, writeCdk8sYaml, yamlIn } from './twin';
 import { cleanUp, root, runOk, tempDir, withPackLock } from './user-app';
 
@@ -68,6 +69,15 @@ test('the README\'s first chart in Java (docs/java.md) writes, byte for byte, wh
   const written = yamlIn(path.join(java, 'dist'));
   expect(Object.keys(written)).toEqual(['batch.k8s.yaml']);
   expect(written).toEqual(typescript);
+});
+
+test('KueueQueue.argoCdSettings() gives a Java app the Argo CD Application settings argoCdKueueSettings() gives TypeScript', () => {
+  // WHEN the app's KueueSettings prints them as JSON
+  const classpath = fs.readFileSync(path.join(app, 'target', 'classpath.txt'), 'utf-8').trim();
+  const printed = runOk(app, 'java', ['-cp', `target/classes:${classpath}`, 'com.example.batch.KueueSettings'], env);
+
+  // THEN
+  expect(JSON.parse(printed.stdout)).toEqual(argoCdKueueSettings());
 });
 
 test('docs/java.md gives the app command this suite runs', () => {
