@@ -11,8 +11,9 @@ import { GitOpsPolicy } from './gitops';
 import { JobIdentity } from './identity';
 import { checkJobName, checkJobProps } from './job-checks';
 import { JobApiObject } from './job-name';
+import { metadataJson } from './metadata-json';
 import { BatchJobProps, PatternPod } from './job-options';
-import { CompletionMode, PodFailurePolicyRule, renderJobSpec } from './job-spec';
+import { CompletionMode, JobSpecFields, PodFailurePolicyRule, renderJobSpec, renderSortedJobSpec } from './job-spec';
 import { ArgoCdAnnotations, JobPatternAnnotations, standardLabels } from './labels';
 import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from './props';
 
@@ -125,8 +126,8 @@ export class BatchJob extends kplus.AbstractPod {
       apiVersion: 'batch/v1',
       kind: 'Job',
       metadata: props.metadata,
-      spec: Lazy.any({ produce: () => this.renderSpec() }),
-    }, this.gitOps);
+      spec: Lazy.any({ produce: () => renderJobSpec(...this.specParts()) }),
+    }, this.gitOps, () => renderSortedJobSpec(...this.specParts(metadataJson)));
     this.node.defaultChild = this.apiObject;
     this.podMetadata = new ApiObjectMetadataDefinition({ ...props.podMetadata, apiObject: this.apiObject });
     this.scheduling = new kplus.PodScheduling(this);
@@ -226,23 +227,20 @@ export class BatchJob extends kplus.AbstractPod {
   }
 
   /**
-   * The Job's `spec`: the pod cdk8s-plus renders, and the Job fields it lacks. Called when the Job
-   * is rendered, so everything added after construction is in it.
+   * What the Job's `spec` is made of: the pod cdk8s-plus renders, its metadata (rendered by
+   * `metadata`), and the Job fields cdk8s-plus lacks. Read when the Job is rendered, so everything
+   * added after construction is in it.
    */
-  private renderSpec(): unknown {
+  private specParts(metadata: (m: ApiObjectMetadataDefinition) => unknown = m => m.toJson()): [{ metadata: unknown; pod: kplus.k8s.PodSpec }, JobSpecFields] {
     const scheduling = this.scheduling._toKube();
     const props = this.props;
-    const pod = this._toPodSpec();
-    return renderJobSpec({
-      metadata: this.podMetadata.toJson(),
-      pod: {
-        ...pod,
-        affinity: scheduling.affinity,
-        nodeName: scheduling.nodeName,
-        subdomain: this.patternParts.subdomain ?? pod.subdomain,
-        tolerations: scheduling.tolerations,
-      },
-    }, {
+    // Fresh from cdk8s-plus at every call: changed in place rather than copied.
+    const pod: { -readonly [K in keyof kplus.k8s.PodSpec]: kplus.k8s.PodSpec[K] } = this._toPodSpec();
+    pod.affinity = scheduling.affinity;
+    pod.nodeName = scheduling.nodeName;
+    pod.subdomain = this.patternParts.subdomain ?? pod.subdomain;
+    pod.tolerations = scheduling.tolerations;
+    return [{ metadata: metadata(this.podMetadata), pod }, {
       activeDeadlineSeconds: this.activeDeadline?.toSeconds(),
       backoffLimit: this.backoffLimit,
       ttlSecondsAfterFinished: this.ttlAfterFinished?.toSeconds(),
@@ -261,7 +259,7 @@ export class BatchJob extends kplus.AbstractPod {
       imagePullPolicySetFor: this.pullPolicySetFor,
       terminationMessagePolicy: this.defaultUnlessOmitted(JobDefault.TERMINATION_MESSAGE_POLICY, JOB_DEFAULTS.terminationMessagePolicy),
       tmpVolume: this.defaultUnlessOmitted(JobDefault.TMP_VOLUME, JOB_DEFAULTS.tmpVolume),
-    });
+    }];
   }
 
   private defaultUnlessOmitted<T>(which: JobDefault, value: T): T | undefined {

@@ -1,4 +1,4 @@
-import { createHash } from 'crypto';
+import { hash } from 'crypto';
 
 // The library's hashing, in one place: the spec hash in a runOncePerSpec Job's name, a work-items
 // ConfigMap's name, a Redis queue's items annotation, and the hash that keeps a name derived from
@@ -9,7 +9,8 @@ export const HASH_LENGTH = 8;
 
 /** A short, stable hex digest of `input` (first `length` hex digits of sha256). */
 export function shortHash(input: string, length = HASH_LENGTH): string {
-  return createHash('sha256').update(input).digest('hex').slice(0, length);
+  // The one-shot digest (Node 20.12 and later): faster than createHash().update().digest() for short texts.
+  return hash('sha256', input, 'hex').slice(0, length);
 }
 
 /**

@@ -1,7 +1,9 @@
-import { ApiObject, ApiObjectProps, App, ImplicitTokenResolver, JsonPatch, Lazy, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
+import { ApiObject, ApiObjectProps, App, ImplicitTokenResolver, JsonPatch, LazyResolver, NumberStringUnionResolver } from 'cdk8s';
 import { Construct } from 'constructs';
 import { renderedInSynth } from './app-validation';
 import { GitOpsPolicy } from './gitops';
+import { NOT_PLAIN, sortedPlain } from './k8s-json';
+import { metadataJson } from './metadata-json';
 
 /**
  * A Job's API object whose manifest name follows its GitOps policy: under
@@ -15,7 +17,13 @@ import { GitOpsPolicy } from './gitops';
 export class JobApiObject extends ApiObject {
   private patched = false;
 
-  constructor(scope: Construct, id: string, private readonly jobProps: ApiObjectProps, private readonly policy: GitOpsPolicy) {
+  /**
+   * @param sortedSpec renders `jobProps.spec` as cdk8s would render it (keys sorted, null and
+   * undefined members left out), or NOT_PLAIN when only cdk8s can: the spec is then read as cdk8s
+   * reads it, from `jobProps.spec`.
+   */
+  constructor(scope: Construct, id: string, private readonly jobProps: ApiObjectProps, private readonly policy: GitOpsPolicy,
+    private readonly sortedSpec?: () => unknown) {
     super(scope, id, jobProps);
   }
 
@@ -48,10 +56,10 @@ export class JobApiObject extends ApiObject {
   private renderPlain(): any {
     if (this.patched || process.env.CDK8S_DISABLE_SORT || !onlyBuiltInResolvers(App.of(this))) return undefined;
     // As ApiObject.toJson(): apiVersion, kind and metadata first, then the other props by key.
-    const json: Record<string, unknown> = { apiVersion: this.apiVersion, kind: this.kind, metadata: this.metadata.toJson() };
+    const json: Record<string, unknown> = { apiVersion: this.apiVersion, kind: this.kind, metadata: metadataJson(this.metadata) };
     for (const key of Object.keys(this.jobProps).sort()) {
       if (key === 'apiVersion' || key === 'kind' || key === 'metadata') continue;
-      const value = sortedPlain(this.jobProps[key]);
+      const value = key === 'spec' && this.sortedSpec !== undefined ? this.sortedSpec() : sortedPlain(this.jobProps[key]);
       if (value === NOT_PLAIN) return undefined;
       if (value !== undefined) json[key] = value;
     }
@@ -64,37 +72,4 @@ function onlyBuiltInResolvers(app: App): boolean {
   const [lazy, token, union, ...others] = app.resolvers;
   return others.length === 0 && lazy?.constructor === LazyResolver && token?.constructor === ImplicitTokenResolver
     && union?.constructor === NumberStringUnionResolver;
-}
-
-/** Marks a value cdk8s' resolvers could change (a class instance, a function): rendered by cdk8s instead. */
-const NOT_PLAIN = Symbol('not plain JSON');
-
-/**
- * `value` as cdk8s' `resolve` and `sanitizeValue` (sorted keys) render it, for plain JSON and
- * `Lazy` values: a copy with object keys sorted and null and undefined members left out (null in
- * a list becomes undefined); {@link NOT_PLAIN} for anything else.
- */
-function sortedPlain(value: unknown): unknown {
-  if (value === null || value === undefined) return undefined;
-  if (typeof value !== 'object') return typeof value === 'function' ? NOT_PLAIN : value;
-  if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length);
-    for (let i = 0; i < value.length; i++) {
-      const item = sortedPlain(value[i]);
-      if (item === NOT_PLAIN) return NOT_PLAIN;
-      out[i] = item;
-    }
-    return out;
-  }
-  if (value instanceof Lazy) return sortedPlain(value.produce());
-  // An own `constructor` key changes how cdk8s' resolve reads the object: left to cdk8s.
-  if (Object.getPrototypeOf(value) !== Object.prototype || Object.prototype.hasOwnProperty.call(value, 'constructor')) return NOT_PLAIN;
-  const record = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record).sort()) {
-    const item = sortedPlain(record[key]);
-    if (item === NOT_PLAIN) return NOT_PLAIN;
-    if (item !== undefined) out[key] = item;
-  }
-  return out;
 }

@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { mountsTmp } from './defaults';
-import { toManifestJson } from './k8s-json';
+import { NOT_PLAIN, sortedPlain, toManifestJson, toSortedManifestJson } from './k8s-json';
 
 /** A rule of a Job's `podFailurePolicy` (batch/v1, Kubernetes 1.28). */
 export interface PodFailurePolicyRule {
@@ -130,16 +130,12 @@ export interface JobSpecFields {
  * model) and the Job's fields. The pod is converted by {@link toManifestJson} (what
  * `k8s.toJson_PodSpec` does, faster); the Job level is written directly (its JSON names are the
  * model's). A test reads every field back from `Testing.synth`.
+ *
+ * This is the spec as cdk8s reads it from the Job's props (keys in the order written, for
+ * `CDK8S_DISABLE_SORT`); {@link renderSortedJobSpec} is the same spec as cdk8s renders it.
  * @internal
  */
 export function renderJobSpec(template: { readonly metadata: unknown; readonly pod: kplus.k8s.PodSpec }, fields: JobSpecFields): unknown {
-  const seccomp = fields.podSeccompProfileType;
-  const pulls = fields.imagePullSecrets;
-  const withTmp = withTmpVolume(pulls === undefined ? template.pod : { ...template.pod, imagePullSecrets: pulls.map(name => ({ name })) }, fields.tmpVolume);
-  const pod = seccomp === undefined ? withTmp : {
-    ...withTmp,
-    securityContext: { ...withTmp.securityContext, seccompProfile: { type: seccomp } },
-  };
   const spec: Record<string, unknown> = {
     activeDeadlineSeconds: fields.activeDeadlineSeconds,
     backoffLimit: fields.backoffLimit,
@@ -153,7 +149,7 @@ export function renderJobSpec(template: { readonly metadata: unknown; readonly p
     managedBy: fields.managedBy,
     successPolicy: fields.successPolicy,
     suspend: fields.suspend,
-    template: { metadata: template.metadata, spec: withContainerPolicies(toManifestJson(pod, 'io.k8s.api.core.v1.PodSpec') as Record<string, unknown>, fields) },
+    template: { metadata: template.metadata, spec: toManifestJson(podOf(template.pod, fields), 'io.k8s.api.core.v1.PodSpec') },
     ttlSecondsAfterFinished: fields.ttlSecondsAfterFinished,
   };
   for (const key of Object.keys(spec)) {
@@ -162,42 +158,83 @@ export function renderJobSpec(template: { readonly metadata: unknown; readonly p
   return spec;
 }
 
-/** `pod` with `tmp` mounted in each container that mounts nothing at its path (and the volume, if one does). */
-function withTmpVolume(pod: kplus.k8s.PodSpec, tmp: JobSpecFields['tmpVolume']): kplus.k8s.PodSpec {
-  if (tmp === undefined) return pod;
-  let used = false;
-  const mount = (containers: kplus.k8s.Container[] | undefined) => containers?.map(c => {
-    const own = c.volumeMounts ?? [];
-    if (mountsTmp(own.map(m => m.mountPath))) return c;
-    used = true;
-    return { ...c, volumeMounts: [...own, { name: tmp.name, mountPath: tmp.mountPath }] };
-  });
-  const containers = mount(pod.containers)!;
-  const initContainers = mount(pod.initContainers);
-  if (!used) return pod;
-  // In mebibytes, as cdk8s-plus writes an emptyDir's size limit (the queue server's volume is its).
-  const volume = { name: tmp.name, emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(`${tmp.sizeLimit.toMebibytes()}Mi`) } };
-  return { ...pod, containers, initContainers, volumes: [...pod.volumes ?? [], volume] };
+/**
+ * {@link renderJobSpec} as cdk8s renders it (`resolve`, then `sanitizeValue`: keys sorted, null and
+ * undefined members left out), in one pass; `metadata` must be rendered so already.
+ * {@link NOT_PLAIN} when the spec holds a value cdk8s' resolvers could change: the caller then
+ * lets cdk8s render {@link renderJobSpec}.
+ * @internal
+ */
+export function renderSortedJobSpec(template: { readonly metadata: unknown; readonly pod: kplus.k8s.PodSpec }, fields: JobSpecFields): unknown {
+  const pod = toSortedManifestJson(podOf(template.pod, fields), 'io.k8s.api.core.v1.PodSpec');
+  const podFailurePolicy = sortedPlain(fields.podFailurePolicy);
+  const successPolicy = sortedPlain(fields.successPolicy);
+  if (pod === NOT_PLAIN || podFailurePolicy === NOT_PLAIN || successPolicy === NOT_PLAIN) return NOT_PLAIN;
+  // The keys in order, as renderJobSpec's once sorted. Assigned one by one, never deleted: an object
+  // a key was deleted from turns into a slow dictionary for V8, and the hash, validation and YAML read it.
+  const spec: Record<string, unknown> = {};
+  const set = (key: string, value: unknown) => {
+    if (value !== undefined && value !== null) spec[key] = value;
+  };
+  set('activeDeadlineSeconds', fields.activeDeadlineSeconds);
+  set('backoffLimit', fields.backoffLimit);
+  set('backoffLimitPerIndex', fields.backoffLimitPerIndex);
+  set('completionMode', fields.completionMode);
+  set('completions', fields.completions);
+  set('managedBy', fields.managedBy);
+  set('maxFailedIndexes', fields.maxFailedIndexes);
+  set('parallelism', fields.parallelism);
+  set('podFailurePolicy', podFailurePolicy);
+  set('podReplacementPolicy', fields.podReplacementPolicy);
+  set('successPolicy', successPolicy);
+  set('suspend', fields.suspend);
+  spec.template = template.metadata === undefined ? { spec: pod } : { metadata: template.metadata, spec: pod };
+  set('ttlSecondsAfterFinished', fields.ttlSecondsAfterFinished);
+  return spec;
 }
 
-/** The containers of a rendered pod spec, with the pull policy left to Kubernetes where the user set none. */
-function withContainerPolicies(pod: Record<string, unknown>, fields: JobSpecFields): Record<string, unknown> {
+/**
+ * The pod of the template in cdk8s-plus' model, with what the library adds and changes in it:
+ * `rendered` itself, changed in place (it is the caller's own, fresh from `_toPodSpec()`), its
+ * containers copied once. Copies of the whole pod at every step were a tenth of rendering a Job.
+ */
+function podOf(rendered: kplus.k8s.PodSpec, fields: JobSpecFields): kplus.k8s.PodSpec {
+  const pod = rendered as { -readonly [K in keyof kplus.k8s.PodSpec]: kplus.k8s.PodSpec[K] };
+  if (fields.imagePullSecrets !== undefined) pod.imagePullSecrets = fields.imagePullSecrets.map(name => ({ name }));
+  const tmp = fields.tmpVolume;
+  const tmpMount = tmp === undefined ? undefined : { name: tmp.name, mountPath: tmp.mountPath };
+  let mounted = false;
+  // The containers' keys in the order written before (the mount where cdk8s-plus put volumeMounts,
+  // or last; the pull policy and the termination message policy last), for CDK8S_DISABLE_SORT.
   const own = fields.imagePullPolicySetFor ?? new Set<string>();
-  const policy = fields.terminationMessagePolicy === undefined ? {} : { terminationMessagePolicy: fields.terminationMessagePolicy };
-  // A loop, not `{ imagePullPolicy, ...rest }`: V8's object rest is slow, and this runs for every container of every Job.
-  const render = (containers: unknown) => (containers as Array<Record<string, unknown>> | undefined)?.map(c => {
+  const policy = fields.terminationMessagePolicy;
+  const render = (c: kplus.k8s.Container) => {
+    const model = c as unknown as Record<string, unknown>;
+    const mounts = c.volumeMounts ?? [];
+    // The library's writable /tmp, in each container that mounts nothing at its path.
+    const addTmp = tmpMount !== undefined && !mountsTmp(mounts.map(m => m.mountPath));
+    if (addTmp) mounted = true;
     const out: Record<string, unknown> = {};
-    for (const key of Object.keys(c)) {
-      if (key !== 'imagePullPolicy') out[key] = c[key];
+    // A loop, not `{ imagePullPolicy, ...rest }`: V8's object rest is slow, and this runs for every container of every Job.
+    for (const key in model) {
+      if (key === 'volumeMounts' && addTmp) out.volumeMounts = [...mounts, tmpMount];
+      else if (key !== 'imagePullPolicy' && model[key] !== undefined) out[key] = model[key];
     }
-    if (own.has(c.name as string)) out.imagePullPolicy = c.imagePullPolicy;
-    return Object.assign(out, policy);
-  });
-  return {
-    ...pod,
-    containers: render(pod.containers),
-    ...(pod.initContainers ? { initContainers: render(pod.initContainers) } : {}),
+    if (addTmp && !('volumeMounts' in model)) out.volumeMounts = [tmpMount];
+    if (own.has(c.name)) out.imagePullPolicy = c.imagePullPolicy;
+    if (policy !== undefined) out.terminationMessagePolicy = policy;
+    return out as unknown as kplus.k8s.Container;
   };
+  pod.containers = pod.containers.map(render);
+  if (pod.initContainers !== undefined) pod.initContainers = pod.initContainers.map(render);
+  if (mounted) {
+    // In mebibytes, as cdk8s-plus writes an emptyDir's size limit (the queue server's volume is its).
+    pod.volumes = [...pod.volumes ?? [], { name: tmp!.name, emptyDir: { sizeLimit: kplus.k8s.Quantity.fromString(`${tmp!.sizeLimit.toMebibytes()}Mi`) } }];
+  }
+  if (fields.podSeccompProfileType !== undefined) {
+    pod.securityContext = { ...pod.securityContext, seccompProfile: { type: fields.podSeccompProfileType } };
+  }
+  return pod;
 }
 
 /**

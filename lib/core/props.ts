@@ -48,10 +48,29 @@ export function checkPropsOf(scope: IConstruct | ConstructSite, construct: strin
     propError(scope, { prop: 'props', value: props, allowed: 'must be an object of props', fix: `Pass the props as the third argument: new ${construct}(scope, id, { ... }).` });
   }
   const object = props as Record<string, unknown>;
-  const plan = planOf(construct, known, alsoKnown);
-  checkNames(scope, '', object, plan, alsoKnown);
+  // Props are right nearly always: a predicate says so without building a message or a path; only
+  // wrong props take the walk, which throws the first error with its path.
+  if (!passesPropsOf(construct, object, alsoKnown)) walkPropsOf(scope, construct, object, alsoKnown);
+}
+
+/**
+ * True when `props` (an object) pass every check of {@link walkPropsOf}, decided without a message
+ * or a path. Exported for the test that holds the two to the same decisions.
+ * @internal
+ */
+export function passesPropsOf(construct: string, props: Record<string, unknown>, alsoKnown: readonly string[] = NO_PROPS): boolean {
+  return passes(props, planOf(construct, CONSTRUCTS[construct], alsoKnown));
+}
+
+/**
+ * Throws the first of `props`' wrong props: an unknown or missing one, then a value of the wrong kind.
+ * @internal
+ */
+export function walkPropsOf(scope: IConstruct | ConstructSite, construct: string, props: Record<string, unknown>, alsoKnown: readonly string[] = NO_PROPS): void {
+  const plan = planOf(construct, CONSTRUCTS[construct], alsoKnown);
+  checkNames(scope, '', props, plan, alsoKnown);
   for (const [prop, kind] of plan.kinds) {
-    const value = object[prop];
+    const value = props[prop];
     if (value !== undefined) checkKind(scope, prop, value, kind);
   }
 }
@@ -182,6 +201,79 @@ function checkKind(scope: IConstruct | ConstructSite, prop: string, value: unkno
 }
 
 const TYPE_PLANS = new Map<string, Plan>();
+
+/** True when `value` passes {@link checkKind} for `kind`: a predicate of its own per kind, made once. */
+type Test = (value: unknown) => boolean;
+const PASS: Test = () => true;
+const SIMPLE_TESTS: Readonly<Record<string, Test>> = {
+  any: PASS,
+  string: value => typeof value === 'string',
+  number: value => typeof value === 'number' && Number.isFinite(value),
+  boolean: value => typeof value === 'boolean',
+};
+const TESTS = new WeakMap<object, Test>();
+
+/**
+ * True when `object` passes `checkNames` and `checkKind` for every prop of `plan`: no unknown prop,
+ * every required prop given, every value of its kind. It decides the same as the checks (a test
+ * runs both on every prop's wrong values), but makes no message and no path.
+ */
+function passes(object: Record<string, unknown>, plan: Plan): boolean {
+  for (const key in object) {
+    if (!plan.names.has(key)) return false;
+  }
+  for (let i = 0; i < plan.required.length; i++) {
+    if (object[plan.required[i]] === undefined) return false;
+  }
+  const { kinds } = plan;
+  let tests = PLAN_TESTS.get(plan);
+  if (tests === undefined) {
+    tests = kinds.map(([, kind]) => testOf(kind));
+    PLAN_TESTS.set(plan, tests);
+  }
+  // Indexed loops: this runs for every construct, mostly before V8 has optimized it.
+  for (let i = 0; i < kinds.length; i++) {
+    const value = object[kinds[i][0]];
+    if (value !== undefined && value !== null && !tests[i](value)) return false;
+  }
+  return true;
+}
+const PLAN_TESTS = new WeakMap<Plan, readonly Test[]>();
+
+function testOf(kind: Kind): Test {
+  if (typeof kind === 'string') return SIMPLE_TESTS[kind];
+  let test = TESTS.get(kind);
+  if (test === undefined) {
+    test = compileTest(kind);
+    TESTS.set(kind, test);
+  }
+  return test;
+}
+
+/** The predicate of a compound kind; the kinds inside it are looked up when first needed (types may nest themselves). */
+function compileTest(kind: Exclude<Kind, string>): Test {
+  const item = (value: unknown, inner: Kind) => value === undefined || value === null || testOf(inner)(value);
+  if ('enum' in kind) {
+    const values = new Set<unknown>(Object.values(kind.values));
+    return value => values.has(value);
+  }
+  if ('array' in kind) {
+    return value => Array.isArray(value) && value.every(v => item(v, kind.array));
+  }
+  if ('map' in kind) {
+    return value => isObject(value) && Object.values(value as object).every(v => item(v, kind.map));
+  }
+  if ('class' in kind) {
+    const method = kind.method;
+    return value => isObject(value) && (method === undefined || typeof (value as Record<string, unknown>)[method] === 'function');
+  }
+  if ('instance' in kind) return isObject;
+  return value => {
+    if (!isObject(value)) return false;
+    const type = NAMES.types[kind.object];
+    return type === undefined || passes(value as Record<string, unknown>, typePlanOf(kind.object, type));
+  };
+}
 
 /** The plan of a plain object type of props (`container`, `dns`, ...), worked out once. */
 function typePlanOf(name: string, type: KnownType): Plan {

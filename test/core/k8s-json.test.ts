@@ -1,6 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { BatchJob, GitOpsPolicy } from '../../index';
-import { modelFieldName, toManifestJson } from '../../lib/core/k8s-json';
+import { modelFieldName, NOT_PLAIN, sortedPlain, toManifestJson, toSortedManifestJson } from '../../lib/core/k8s-json';
 import SCHEMA from '../../lib/schema/k8s-1.28.15.schema.json';
 import { chart, CONTAINER, furnishRichPod } from '../util';
 
@@ -95,5 +95,45 @@ describe('toManifestJson', () => {
     expect(toManifestJson(meta, 'io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta')).toEqual(meta);
     const csi = { driver: 'd', volumeAttributes: { volumeId: 'v' } };
     expect(toManifestJson(csi, 'io.k8s.api.core.v1.CSIVolumeSource')).toEqual(csi);
+  });
+});
+
+describe('toSortedManifestJson: the manifest JSON as cdk8s renders it, in one pass', () => {
+  /** A rich pod of the typed model, as BatchJob renders it. */
+  const richPod = () => {
+    const c = chart();
+    const job = new BatchJob(c, 'job', { container: { ...CONTAINER, name: 'sidecar' }, gitOps: GitOpsPolicy.none() });
+    furnishRichPod(job, c);
+    return { ...job._toPodSpec(), ...job.scheduling._toKube(), overhead: { cpu: kplus.k8s.Quantity.fromString('10m') } };
+  };
+
+  test('a rich pod: the same text, key order included, as converting and then sorting it', () => {
+    const pod = richPod();
+    const sorted = toSortedManifestJson(pod, 'io.k8s.api.core.v1.PodSpec');
+    expect(JSON.stringify(sorted)).toBe(JSON.stringify(sortedPlain(toManifestJson(pod, 'io.k8s.api.core.v1.PodSpec'))));
+    // (and sorted: the keys of every object in order)
+    expect(Object.keys(sorted as object)).toEqual(Object.keys(sorted as object).sort());
+  });
+
+  test('every field of every type a Job can contain is written under its manifest name, in order', () => {
+    for (const definition of ['io.k8s.api.core.v1.PodSpec', 'io.k8s.api.core.v1.Container', 'io.k8s.api.core.v1.Volume', 'io.k8s.api.core.v1.Affinity']) {
+      const properties = DEFINITIONS[definition].properties ?? {};
+      const model = Object.fromEntries(Object.entries(properties).map(([json, field]) => [modelFieldName(json), probeValue(field)]));
+      const sorted = toSortedManifestJson(model, definition);
+      expect(JSON.stringify(sorted)).toBe(JSON.stringify(sortedPlain(toManifestJson(model, definition))));
+    }
+  });
+
+  test('null members and null list items are left out as cdk8s leaves them out; a key the schema does not know is kept', () => {
+    const container = { name: 'main', image: 'busybox:1.36.1', command: ['sh', null], workingDir: null, zzUnknown: 1, aaUnknown: { b: 1, a: 2 } };
+    const sorted = toSortedManifestJson(container, 'io.k8s.api.core.v1.Container');
+    expect(JSON.stringify(sorted)).toBe(JSON.stringify(sortedPlain(toManifestJson(container, 'io.k8s.api.core.v1.Container'))));
+    expect(sorted).toEqual({ aaUnknown: { a: 2, b: 1 }, command: ['sh', undefined], image: 'busybox:1.36.1', name: 'main', zzUnknown: 1 });
+  });
+
+  test('a value only cdk8s can render (a class instance, a function) is NOT_PLAIN: the caller lets cdk8s render it', () => {
+    class Token { constructor(public readonly value: string) {} }
+    expect(toSortedManifestJson({ name: 'main', image: new Token('x') }, 'io.k8s.api.core.v1.Container')).toBe(NOT_PLAIN);
+    expect(toSortedManifestJson({ name: 'main', command: [() => 'x'] }, 'io.k8s.api.core.v1.Container')).toBe(NOT_PLAIN);
   });
 });
