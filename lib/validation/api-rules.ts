@@ -109,7 +109,9 @@ export function checkObjectApi(object: Obj, hit: Hit): void {
   if (object.kind === 'ConfigMap') {
     checkConfigMap(object, hit);
   }
-  const bytes = Buffer.byteLength(JSON.stringify(object));
+  const text = JSON.stringify(object);
+  // At most 3 bytes a UTF-16 unit: a short text needs no count of its bytes.
+  const bytes = text.length * 3 <= LAST_APPLIED_BYTES ? text.length : Buffer.byteLength(text);
   if (bytes > ETCD_REQUEST_BYTES) {
     hit(API_RULES.SIZE_REQUEST, '', `the object is ${kib(bytes)}, over etcd's request limit of 1.5 MiB: the API server refuses to store it ("etcdserver: request is too large")`);
   } else if (bytes > LAST_APPLIED_BYTES) {
@@ -118,9 +120,10 @@ export function checkObjectApi(object: Obj, hit: Hit): void {
 }
 
 /** `value`, when given, is one of `allowed` (a field the schema types as a string, the API server as an enum). */
-export function checkEnum(value: unknown, allowed: readonly string[], field: string, at: string, hit: Hit): void {
+export function checkEnum(value: unknown, allowed: readonly string[], field: string, at: () => string, hit: Hit): void {
+  // `at` is a function: the path is made only for a finding (this runs for every container of every object).
   if (value !== undefined && !allowed.includes(value as string)) {
-    hit(API_RULES.ENUM_VALUE, at, `${field} '${value}' is not ${allowed.map(a => `'${a}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
+    hit(API_RULES.ENUM_VALUE, at(), `${field} '${value}' is not ${allowed.map(a => `'${a}'`).join(', ').replace(/, ([^,]*)$/, ' or $1')}`);
   }
 }
 
@@ -181,9 +184,35 @@ export function checkAnnotations(annotations: Obj, at: string, hit: Hit): void {
 
 /** `[prefix/]name`: a DNS-1123 subdomain prefix of at most 253 characters, a name of at most 63. */
 export function isQualifiedName(key: string): boolean {
-  const slash = key.indexOf('/');
-  const [prefix, name] = slash === -1 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
-  return name.length <= 63 && QUALIFIED_NAME_PART.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_1123_SUBDOMAIN.test(prefix)));
+  // The same few keys (the standard labels, the library's annotations) come back on every object.
+  let known = QUALIFIED_NAMES.get(key);
+  if (known === undefined) {
+    const slash = key.indexOf('/');
+    const [prefix, name] = slash === -1 ? [undefined, key] : [key.slice(0, slash), key.slice(slash + 1)];
+    known = name.length <= 63 && QUALIFIED_NAME_PART.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_1123_SUBDOMAIN.test(prefix)));
+    remember(QUALIFIED_NAMES, key, known);
+  }
+  return known;
+}
+
+/** Answers for texts that come back on every object (label keys, images), at most {@link REMEMBERED} of each. */
+const QUALIFIED_NAMES = new Map<string, boolean>();
+const IMAGE_REFERENCES = new Map<string, boolean>();
+const REMEMBERED = 10_000;
+
+function remember(answers: Map<string, boolean>, text: string, answer: boolean): void {
+  if (answers.size >= REMEMBERED) answers.clear();
+  answers.set(text, answer);
+}
+
+/** `image` is a reference the kubelet parses. */
+function isImageReference(image: string): boolean {
+  let known = IMAGE_REFERENCES.get(image);
+  if (known === undefined) {
+    known = IMAGE_REFERENCE.test(image);
+    remember(IMAGE_REFERENCES, image, known);
+  }
+  return known;
 }
 
 function checkConfigMap(object: Obj, hit: Hit): void {
@@ -218,8 +247,8 @@ export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = KubernetesVe
     checkVolumeSource(volume, `${at}.volumes[${i}]`, hit);
   }
   checkDnsConfig(pod, at, hit, minor);
-  checkEnum(pod.dnsPolicy, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'], 'dnsPolicy', `${at}.dnsPolicy`, hit);
-  checkEnum(pod.securityContext?.fsGroupChangePolicy, ['OnRootMismatch', 'Always'], 'fsGroupChangePolicy', `${at}.securityContext.fsGroupChangePolicy`, hit);
+  checkEnum(pod.dnsPolicy, ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'], 'dnsPolicy', () => `${at}.dnsPolicy`, hit);
+  checkEnum(pod.securityContext?.fsGroupChangePolicy, ['OnRootMismatch', 'Always'], 'fsGroupChangePolicy', () => `${at}.securityContext.fsGroupChangePolicy`, hit);
   checkPodSecurityContext(pod.securityContext, `${at}.securityContext`, hit);
   if (typeof pod.serviceAccountName === 'string' && !(pod.serviceAccountName.length <= 253 && DNS_1123_SUBDOMAIN.test(pod.serviceAccountName))) {
     hit(API_RULES.POD_FIELDS, `${at}.serviceAccountName`, `serviceAccountName '${pod.serviceAccountName}' is not a DNS-1123 subdomain`);
@@ -255,7 +284,7 @@ export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = KubernetesVe
       checkImage(c, path, hit);
       checkEnv(c, path, hit, minor);
       checkContainerKind(c, field, path, hit, minor);
-      checkEnum(c.imagePullPolicy, ['Always', 'Never', 'IfNotPresent'], 'imagePullPolicy', `${path}.imagePullPolicy`, hit);
+      checkEnum(c.imagePullPolicy, ['Always', 'Never', 'IfNotPresent'], 'imagePullPolicy', () => `${path}.imagePullPolicy`, hit);
       checkIds(c.securityContext, `${path}.securityContext`, ['runAsUser', 'runAsGroup'], hit);
       checkPorts(c, path, hit);
       checkResources(c, path, hit);
@@ -273,7 +302,7 @@ export function checkPodApi(pod: Obj, at: string, hit: Hit, minor = KubernetesVe
 function checkImage(c: Obj, path: string, hit: Hit): void {
   if (c.image === undefined || c.image === '') {
     hit(API_RULES.IMAGE_REFERENCE, `${path}.image`, `container '${c.name}' has no image: the API server requires one`);
-  } else if (!IMAGE_REFERENCE.test(c.image)) {
+  } else if (!isImageReference(c.image)) {
     hit(API_RULES.IMAGE_REFERENCE, `${path}.image`, `container '${c.name}' image '${c.image}' is not a valid image reference: the kubelet fails it with InvalidImageName`);
   }
 }
@@ -338,15 +367,16 @@ function checkResources(c: Obj, path: string, hit: Hit): void {
   const limits: Obj = c.resources?.limits ?? {};
   for (const [field, values] of [['requests', requests], ['limits', limits]] as Array<[string, Obj]>) {
     for (const [name, value] of Object.entries(values)) {
-      const at = `${path}.resources.${field}.${name}`;
-      if (!['cpu', 'memory', 'ephemeral-storage'].includes(name) && !HUGE_PAGES.test(name) && !(name.includes('/') && isQualifiedName(name))) {
-        hit(API_RULES.RESOURCES, at, `'${name}' is not a resource name (cpu, memory, ephemeral-storage, hugepages-<size>, or <domain>/<name>)`);
+      // The path only when there is something to say: this runs for every resource of every container.
+      const at = () => `${path}.resources.${field}.${name}`;
+      if (!RESOURCE_NAMES.has(name) && !HUGE_PAGES.test(name) && !(name.includes('/') && isQualifiedName(name))) {
+        hit(API_RULES.RESOURCES, at(), `'${name}' is not a resource name (cpu, memory, ephemeral-storage, hugepages-<size>, or <domain>/<name>)`);
       }
       const quantity = toQuantity(value);
       if (quantity === undefined) {
-        hit(API_RULES.RESOURCES, at, `'${value}' is not a quantity`);
+        hit(API_RULES.RESOURCES, at(), `'${value}' is not a quantity`);
       } else if (quantity < 0) {
-        hit(API_RULES.RESOURCES, at, `${name} ${value} is negative`);
+        hit(API_RULES.RESOURCES, at(), `${name} ${value} is negative`);
       }
     }
   }
@@ -364,13 +394,24 @@ const SUFFIX: Record<string, number> = {
   Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
 };
 
+const RESOURCE_NAMES = new Set(['cpu', 'memory', 'ephemeral-storage']);
+/** Quantities seen, as numbers (the same few come back on every container). */
+const QUANTITIES = new Map<string, number | undefined>();
+
 /** A Kubernetes quantity as a number, or undefined when it is not one. */
 function toQuantity(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value !== 'string' || !QUANTITY.test(value)) return undefined;
-  const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$/.exec(value)!;
-  const suffix = match[2];
-  return /^[eE]/.test(suffix) ? Number(`${match[1]}${suffix}`) : Number(match[1]) * SUFFIX[suffix];
+  if (typeof value !== 'string') return undefined;
+  if (QUANTITIES.has(value)) return QUANTITIES.get(value);
+  let quantity: number | undefined;
+  if (QUANTITY.test(value)) {
+    const match = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$/.exec(value)!;
+    const suffix = match[2];
+    quantity = /^[eE]/.test(suffix) ? Number(`${match[1]}${suffix}`) : Number(match[1]) * SUFFIX[suffix];
+  }
+  if (QUANTITIES.size >= REMEMBERED) QUANTITIES.clear();
+  QUANTITIES.set(value, quantity);
+  return quantity;
 }
 
 function checkProbe(probe: Obj, kind: string, at: string, hit: Hit): void {
@@ -453,7 +494,7 @@ function checkVolumeMounts(c: Obj, path: string, volumes: Set<string>, hit: Hit)
     if (mount?.subPath && mount?.subPathExpr) {
       hit(API_RULES.VOLUME_MOUNTS, `${at}.subPathExpr`, `container '${c.name}' gives both subPath and subPathExpr for '${mount.mountPath}'`);
     }
-    checkEnum(mount?.mountPropagation, ['None', 'HostToContainer', 'Bidirectional'], 'mountPropagation', `${at}.mountPropagation`, hit);
+    checkEnum(mount?.mountPropagation, ['None', 'HostToContainer', 'Bidirectional'], 'mountPropagation', () => `${at}.mountPropagation`, hit);
     if (mount?.mountPropagation === 'Bidirectional' && c.securityContext?.privileged !== true) {
       hit(API_RULES.VOLUME_MOUNTS, `${at}.mountPropagation`, `container '${c.name}' mounts '${mount.mountPath}' with Bidirectional propagation but is not privileged`);
     }

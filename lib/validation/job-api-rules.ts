@@ -48,7 +48,7 @@ export function checkJobApi(spec: Obj, pod: Obj, at: string, hit: Hit, name?: st
       hit(API_RULES.NON_NEGATIVE, `${at}.${field}`, `${field} is ${spec[field]}`);
     }
   }
-  checkEnum(spec.completionMode, ['NonIndexed', 'Indexed'], 'completionMode', `${at}.completionMode`, hit);
+  checkEnum(spec.completionMode, ['NonIndexed', 'Indexed'], 'completionMode', () => `${at}.completionMode`, hit);
   checkIndexed(spec, at, hit, name);
   if (typeof spec.managedBy === 'string' && !isDomainPrefixedPath(spec.managedBy)) {
     hit(JOB_API_RULES.MANAGED_BY, `${at}.managedBy`, `managedBy '${spec.managedBy}' is not a domain-prefixed path of at most ${MAX_MANAGED_BY_LENGTH} characters`);
@@ -123,7 +123,7 @@ function checkPodFailurePolicy(spec: Obj, pod: Obj, at: string, hit: Hit): void 
     } else if (codes === undefined && conditions.length === 0) {
       fail(rulePath, 'the rule has neither onExitCodes nor onPodConditions');
     }
-    checkEnum(rule?.action, ['Count', 'FailIndex', 'FailJob', 'Ignore'], 'action', `${rulePath}.action`, hit);
+    checkEnum(rule?.action, ['Count', 'FailIndex', 'FailJob', 'Ignore'], 'action', () => `${rulePath}.action`, hit);
     if (rule?.action === 'FailIndex' && spec.backoffLimitPerIndex === undefined) {
       fail(`${rulePath}.action`, "the action 'FailIndex' needs backoffLimitPerIndex, which is not set");
     }
@@ -145,7 +145,7 @@ function checkPodFailurePolicy(spec: Obj, pod: Obj, at: string, hit: Hit): void 
 }
 
 function checkExitCodes(codes: Obj, path: string, names: Set<unknown>, fail: (where: string, message: string) => void, hit: Hit): void {
-  checkEnum(codes.operator, ['In', 'NotIn'], 'operator', `${path}.operator`, hit);
+  checkEnum(codes.operator, ['In', 'NotIn'], 'operator', () => `${path}.operator`, hit);
   if (typeof codes.containerName === 'string' && !names.has(codes.containerName)) {
     fail(`${path}.containerName`, `containerName '${codes.containerName}' names no container or init container of the pod`);
   }

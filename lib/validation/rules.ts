@@ -118,6 +118,44 @@ export function checkManifestSet(objects: readonly Obj[]): SetRuleHit[] {
   return hits;
 }
 
+/** Per kind, the paths of its pod and pod template, as lists and as the text a finding names (worked out once). */
+const POD_TEMPLATE_PATHS: Readonly<Record<string, { pod: string[]; podAt: string; template: string[]; labelsAt: string; annotationsAt: string }>> = Object.fromEntries(
+  Object.entries(POD_SPEC_PATHS).map(([kind, pod]) => {
+    const template = pod.slice(0, -1);
+    return [kind, { pod, podAt: pod.join('.'), template, labelsAt: `${template.join('.')}.metadata.labels`, annotationsAt: `${template.join('.')}.metadata.annotations` }];
+  }),
+);
+
+/**
+ * What the pod rules (the API server's and the Pod Security ones) find in `pod` at `at`: a pure
+ * function of the pod's content, remembered by its JSON text. The Jobs of one app often share one
+ * pod spec (the same image, command and defaults), and these rules were a third of validating a
+ * Job; the text costs a tenth of that. At most {@link REMEMBERED_PODS} pods are remembered. (A
+ * value JSON cannot tell from another, Infinity from null or a Date from its text, can only come
+ * from a hand-built object given to validateManifests, never from a rendered manifest.)
+ */
+function podHits(pod: Obj, at: string, minor: number): readonly RuleHit[] {
+  let key: string | undefined;
+  try {
+    key = `${minor}\0${at}\0${JSON.stringify(pod)}`;
+  } catch {
+    // Not JSON (a cycle, a BigInt): checked every time.
+  }
+  const known = key === undefined ? undefined : POD_HITS.get(key);
+  if (known !== undefined) return known;
+  const hits: RuleHit[] = [];
+  const hit = (rule: Rule, path: string, message: string, severity?: Severity) => hits.push({ rule, path, message, ...(severity ? { severity } : {}) });
+  checkPodApi(pod, at, hit, minor);
+  checkPod(pod, at, hit);
+  if (key !== undefined) {
+    if (POD_HITS.size >= REMEMBERED_PODS) POD_HITS.clear();
+    POD_HITS.set(key, hits);
+  }
+  return hits;
+}
+const POD_HITS = new Map<string, readonly RuleHit[]>();
+const REMEMBERED_PODS = 1_000;
+
 /** Runs every rule on one object. Schema checks are separate (see schema.ts). */
 export function checkRules(object: Obj, minor = KubernetesVersion.DEFAULT.minor): RuleHit[] {
   const hits: RuleHit[] = [];
@@ -130,20 +168,18 @@ export function checkRules(object: Obj, minor = KubernetesVersion.DEFAULT.minor)
   if (object.kind === 'CronJob' && object.spec?.jobTemplate?.spec) {
     checkJob({ ...object, spec: object.spec.jobTemplate.spec }, 'spec.jobTemplate.spec', object.spec.jobTemplate.metadata ?? {}, hit, minor, false);
   }
-  const podPath = POD_SPEC_PATHS[object.kind];
-  if (podPath) {
-    const pod = podPath.reduce<any>((o, k) => o?.[k], object);
+  const paths = POD_TEMPLATE_PATHS[object.kind];
+  if (paths) {
+    const pod = paths.pod.reduce<any>((o, k) => o?.[k], object);
     if (pod && typeof pod === 'object') {
-      checkPodApi(pod, podPath.join('.'), hit, minor);
-      checkPod(pod, podPath.join('.'), hit);
+      hits.push(...podHits(pod, paths.podAt, minor));
     }
-    const templatePath = podPath.slice(0, -1);
-    const template = templatePath.reduce<any>((o, k) => o?.[k], object);
-    if (templatePath.length > 0 && template?.metadata?.labels) {
-      checkLabels(template.metadata.labels, `${templatePath.join('.')}.metadata.labels`, hit);
+    const template = paths.template.reduce<any>((o, k) => o?.[k], object);
+    if (paths.template.length > 0 && template?.metadata?.labels) {
+      checkLabels(template.metadata.labels, paths.labelsAt, hit);
     }
-    if (templatePath.length > 0 && template?.metadata?.annotations) {
-      checkAnnotations(template.metadata.annotations, `${templatePath.join('.')}.metadata.annotations`, hit);
+    if (paths.template.length > 0 && template?.metadata?.annotations) {
+      checkAnnotations(template.metadata.annotations, paths.annotationsAt, hit);
     }
   }
   return hits;

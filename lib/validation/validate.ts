@@ -71,7 +71,12 @@ export interface ValidationOptions {
 }
 
 type Manifest = Record<string, any>;
-interface Entry { readonly manifest: Manifest; readonly constructPath?: string; readonly minor?: number }
+/** An object to validate; `constructPath` is read only for a finding (a construct's path is worked out from its scopes). */
+interface Entry { readonly manifest: Manifest; readonly constructPath?: string | (() => string); readonly minor?: number }
+
+function pathOf(entry: Entry): string | undefined {
+  return typeof entry.constructPath === 'function' ? entry.constructPath() : entry.constructPath;
+}
 
 /**
  * Validates manifests against the Kubernetes schema of their version (unknown fields rejected) and the
@@ -87,7 +92,7 @@ export function validateManifests(input: string | ReadonlyArray<Record<string, a
 
 /** An object of an app: its manifest, its construct path, and the Kubernetes version of its app or chart. */
 function entryOf(object: ApiObject, manifest: Manifest, options: ValidationOptions): Entry {
-  return { manifest, constructPath: object.node.path, minor: KubernetesVersion.targetOf(object, versionOf(options)).minor };
+  return { manifest, constructPath: () => object.node.path, minor: KubernetesVersion.targetOf(object, versionOf(options)).minor };
 }
 
 /** The version of `options`, or the library's default. */
@@ -132,9 +137,11 @@ function validateEntries(entries: readonly Entry[], options: ValidationOptions):
 
   const findings: Finding[] = [];
   const defaultMinor = versionOf(options).minor;
-  for (const [index, { manifest, constructPath, minor = defaultMinor }] of entries.entries()) {
+  for (const [index, entry] of entries.entries()) {
+    const { manifest, minor = defaultMinor } = entry;
     const add = (ruleId: string, severity: Severity, path: string, message: string, fix: string) => {
       if (skipped(ruleId)) return;
+      const constructPath = pathOf(entry);
       findings.push({
         ruleId,
         severity,
@@ -182,7 +189,7 @@ function duplicateObjects(entries: readonly Entry[]): SetRuleHit[] {
       first.set(key, index);
       continue;
     }
-    const other = entries[earlier].constructPath;
+    const other = pathOf(entries[earlier]);
     hits.push({
       index,
       rule: RULES.DUPLICATE_OBJECT,

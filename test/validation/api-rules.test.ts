@@ -94,3 +94,22 @@ describe("the API server's object and pod rules", () => {
     expect(validateManifests([manifest], { kubernetesVersion: `1.${minor}` }).errors.map(e => `${e.ruleId}: ${e.message}`)).toEqual([]);
   });
 });
+
+describe('pod findings remembered by the pod\'s content (issue 23, synth speed)', () => {
+  test('Jobs that share a pod spec each get its findings; a Job whose pod differs gets its own', () => {
+    // GIVEN two Jobs with the same wrong image, and a third whose image is right
+    const wrong = (name: string) => { const m = jobManifest(name); main(m).image = 'Busybox:1.36.1'; return m; };
+    const manifests = [wrong('first'), wrong('second'), jobManifest('third')];
+
+    // WHEN they are validated in one set, and then the first alone on another version
+    const byJob = (minor: number, set: Obj[]) => validateManifests(set, { kubernetesVersion: `1.${minor}` }).findings
+      .filter(f => f.ruleId === 'image/reference').map(f => [f.name, f.path]);
+
+    // THEN each Job with the wrong image has the finding, at its own path, on each version
+    expect(byJob(28, manifests)).toEqual([['first', `${C}.image`], ['second', `${C}.image`]]);
+    expect(byJob(37, [manifests[1]])).toEqual([['second', `${C}.image`]]);
+    // and a CronJob with the same pod has it at the CronJob's path
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'nightly' }, spec: { schedule: '0 1 * * *', jobTemplate: { spec: manifests[0].spec } } };
+    expect(byJob(28, [cron])).toEqual([['nightly', 'spec.jobTemplate.spec.template.spec.containers[0].image']]);
+  });
+});
