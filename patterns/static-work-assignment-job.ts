@@ -176,5 +176,6 @@ function workItemsName(job: JobIdentity, data: Record<string, string>): string {
     return name;
   }
   // One hash of the full name and the items: two long names that share their first 54 characters stay apart.
-  return nameWithHash(name, { name, data });
+  // Keys written in sorted order: canonicalJson then takes the native JSON.stringify (the hash is the same either way).
+  return nameWithHash(name, { data, name });
 }

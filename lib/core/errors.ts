@@ -106,8 +106,14 @@ export interface ConstructSite {
 /** The site of the construct `new type(scope, id, ...)` is building, before `super()` made it. */
 export function constructSite(scope: IConstruct, id: string, type: string): ConstructSite {
   // As constructs names a child: its id with path separators escaped, under the scope's path.
-  const own = id.replace(/\//g, '--');
-  return { path: scope.node.path === '' ? own : `${scope.node.path}/${own}`, type };
+  // The path is worked out only for an error: a scope's path walks up the tree, and this runs for every construct.
+  return {
+    get path() {
+      const own = id.replace(/\//g, '--');
+      return scope.node.path === '' ? own : `${scope.node.path}/${own}`;
+    },
+    type,
+  };
 }
 
 /** Throws a {@link JobPatternsError}. */
