@@ -21,8 +21,10 @@ export interface CaseResult {
   readonly renderMs: number;
   /** constructMs + renderMs. */
   readonly totalMs: number;
-  /** Inside app.synth(): our ManifestValidation. */
+  /** Inside app.synth(): our ManifestValidation (rendering every object, then checking it). */
   readonly validateMs?: number;
+  /** Inside that: the checks alone (the rules and the schema), without rendering. */
+  readonly checksMs?: number;
   /** Inside app.synth(): YAML stringify and file writes (cdk8s Yaml.save). */
   readonly writeMs?: number;
   /** Bytes of YAML written (synth, yaml). */
@@ -81,6 +83,7 @@ function constructs(pattern: WorkloadId, impl: ImplId, mode: ModeId, count: numb
 
   // Timers around the parts of app.synth() (instrumentation only: each wrapper adds two clock reads a call).
   let validateMs = 0;
+  let checksMs = 0;
   let writeMs = 0;
   let bytes = 0;
   if (mode === 'synth') {
@@ -92,6 +95,22 @@ function constructs(pattern: WorkloadId, impl: ImplId, mode: ModeId, count: numb
       bytes += fs.statSync(file).size;
     };
     if (impl === 'ours') {
+      // The checks alone: the module functions validation calls (compiled calls read them from the module at each call).
+      /* eslint-disable @typescript-eslint/no-require-imports */
+      const rules = require('../../lib/validation/rules') as Record<string, unknown>;
+      const schema = require('../../lib/validation/schema') as Record<string, unknown>;
+      /* eslint-enable @typescript-eslint/no-require-imports */
+      for (const [module, name] of [[rules, 'checkRules'], [rules, 'checkManifestSet'], [schema, 'checkSchema']] as const) {
+        const check = module[name] as (...args: unknown[]) => unknown;
+        module[name] = (...args: unknown[]) => {
+          const t = performance.now();
+          try {
+            return check(...args);
+          } finally {
+            checksMs += performance.now() - t;
+          }
+        };
+      }
       const { ManifestValidation } = require('../../lib/validation/validate') as typeof import('../../lib/validation/validate'); // eslint-disable-line @typescript-eslint/no-require-imports
       const validate = ManifestValidation.prototype.validate;
       ManifestValidation.prototype.validate = function (this: typeof ManifestValidation.prototype) {
@@ -124,7 +143,7 @@ function constructs(pattern: WorkloadId, impl: ImplId, mode: ModeId, count: numb
   const objects = chart.node.findAll().filter(c => c instanceof cdk8s.ApiObject).length;
   return {
     objects, constructMs: t1 - t0, renderMs: t2 - t1, totalMs: t2 - t0, baseRssMb,
-    ...(mode === 'synth' ? { writeMs, bytes, ...(impl === 'ours' ? { validateMs } : {}) } : {}),
+    ...(mode === 'synth' ? { writeMs, bytes, ...(impl === 'ours' ? { validateMs, checksMs } : {}) } : {}),
   };
 }
 

@@ -28,6 +28,7 @@ export interface CaseMedian extends CaseKey {
   readonly constructMs: number;
   readonly renderMs: number;
   readonly validateMs?: number;
+  readonly checksMs?: number;
   readonly writeMs?: number;
   readonly bytes?: number;
   readonly peakRssMb: number;
@@ -128,6 +129,7 @@ export function runSynth(options: SynthOptions, log: (line: string) => void): Sy
       constructMs: med(r => r.constructMs)!,
       renderMs: med(r => r.renderMs)!,
       validateMs: med(r => r.validateMs),
+      checksMs: med(r => r.checksMs),
       writeMs: med(r => r.writeMs),
       bytes: runs[0].bytes,
       peakRssMb: med(r => r.peakRssMb)!,
