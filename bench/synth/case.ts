@@ -1,6 +1,8 @@
 // One synth case in a fresh process, so that its peak RSS is its own:
-//   node case.js <pattern> <impl> <mode> <count> <outdir> [names.json]
+//   node case.js <pattern> <impl> <mode> <count> <outdir> [names.json] [repeats]
 // Prints one JSON line (CaseResult) on stdout. Only the modules the case needs are loaded.
+// The measured run is the process' first (cold: what one `cdk8s synth` does); `repeats` further
+// runs in the same process, after it, give the warm figure (JIT-compiled code, a warmed heap).
 
 import * as fs from 'fs';
 import { performance } from 'perf_hooks';
@@ -35,6 +37,11 @@ export interface CaseResult {
   readonly peakRssMb: number;
   /** The measured window on the monotonic clock, in microseconds (to cut a CPU profile to it). */
   readonly windowUs: [number, number];
+  /**
+   * Median totalMs of the `repeats` runs after the measured one, each a fresh app in the same
+   * process (undefined without repeats, and for the YAML floor).
+   */
+  readonly warmMs?: number;
 }
 
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024 * 10) / 10;
@@ -43,14 +50,25 @@ const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 let windowStartUs = 0;
 
 function main(): void {
-  const [pattern, impl, mode, countText, outdir, namesFile] = process.argv.slice(2) as [WorkloadId, ImplId, ModeId, string, string, string?];
+  const [pattern, impl, mode, countText, outdir, namesFile, repeatsText] = process.argv.slice(2) as [WorkloadId, ImplId, ModeId, string, string, string?, string?];
   const count = Number(countText);
+  const repeats = Number(repeatsText ?? 0);
   // The final names of the objects (see workloads/plain.ts), read before anything is measured.
-  const names = namesFile ? JSON.parse(fs.readFileSync(namesFile, 'utf-8')) as Names : {};
+  const names = namesFile && namesFile !== '-' ? JSON.parse(fs.readFileSync(namesFile, 'utf-8')) as Names : {};
   const result = impl === 'yaml' ? yamlFloor(pattern, count, names) : constructs(pattern, impl, mode, count, outdir, names);
   const end = nowUs();
-  const out: CaseResult = { pattern, impl, mode, count, ...result, peakRssMb: mb(process.resourceUsage().maxRSS * 1024), windowUs: [windowStartUs, end] };
+  // Peak RSS and the window are the measured run's; the warm runs come after both.
+  const peakRssMb = mb(process.resourceUsage().maxRSS * 1024);
+  const warm: number[] = [];
+  for (let i = 0; i < (impl === 'yaml' ? 0 : repeats); i++) warm.push(constructs(pattern, impl, mode, count, outdir, names, false).totalMs);
+  const out: CaseResult = { pattern, impl, mode, count, ...result, peakRssMb, windowUs: [windowStartUs, end], ...(warm.length > 0 ? { warmMs: median(warm) } : {}) };
   process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 type Measured = Omit<CaseResult, 'pattern' | 'impl' | 'mode' | 'count' | 'peakRssMb' | 'windowUs'>;
@@ -75,18 +93,22 @@ function yamlFloor(workload: WorkloadId, count: number, names: Names): Measured 
   return { objects: objects.length, constructMs: t1 - t0, renderMs: t2 - t1, totalMs: t2 - t0, bytes: Buffer.byteLength(text), baseRssMb };
 }
 
-function constructs(pattern: WorkloadId, impl: ImplId, mode: ModeId, count: number, outdir: string, names: Names): Measured {
+/** Whether the timers around the parts of app.synth() are in place (once a process: the warm runs keep them). */
+let instrumented = false;
+// What those timers measured in the current run (instrumentation only: each wrapper adds two clock reads a call).
+let validateMs = 0;
+let checksMs = 0;
+let writeMs = 0;
+let bytes = 0;
+
+function constructs(pattern: WorkloadId, impl: ImplId, mode: ModeId, count: number, outdir: string, names: Names, first = true): Measured {
   /* eslint-disable @typescript-eslint/no-require-imports */
   const cdk8s = require('cdk8s') as typeof import('cdk8s');
   const workload = require(`../workloads/${impl}`) as typeof import('../workloads/raw');
   /* eslint-enable @typescript-eslint/no-require-imports */
 
-  // Timers around the parts of app.synth() (instrumentation only: each wrapper adds two clock reads a call).
-  let validateMs = 0;
-  let checksMs = 0;
-  let writeMs = 0;
-  let bytes = 0;
-  if (mode === 'synth') {
+  if (mode === 'synth' && !instrumented) {
+    instrumented = true;
     const save = cdk8s.Yaml.save.bind(cdk8s.Yaml);
     cdk8s.Yaml.save = (file: string, docs: any[]) => {
       const t = performance.now();
@@ -124,8 +146,9 @@ function constructs(pattern: WorkloadId, impl: ImplId, mode: ModeId, count: numb
     }
   }
 
+  validateMs = checksMs = writeMs = bytes = 0;
   const baseRssMb = mb(process.memoryUsage().rss);
-  windowStartUs = nowUs();
+  if (first) windowStartUs = nowUs();
   const t0 = performance.now();
   const app = new cdk8s.App({ outdir });
   const chart = new cdk8s.Chart(app, 'bench');
