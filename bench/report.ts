@@ -114,6 +114,16 @@ export function synthTables(s: SynthResults): string[] {
       ];
     }),
   );
+  const floor = table(
+    ['Workload', 'validated floor', 'of which validation', 'of it the checks', 'raw ApiObject', 'floor / raw', 'room under 1.2x raw', 'ours', 'ours above the floor', 'ours / floor'],
+    r.map(row => {
+      const [o, raw, f] = (['ours', 'raw', 'floor'] as const).map(i => row.get(i, 'synth'));
+      return [
+        row.label, ms(f.totalMs), `${ms(f.validateMs)} (${share(f.validateMs, f.totalMs)})`, `${ms(f.checksMs)} (${share(f.checksMs, f.totalMs)})`, ms(raw.totalMs),
+        ratio(f.totalMs, raw.totalMs), ms(MAX_RATIO_TO_RAW.synth * raw.totalMs - f.totalMs), ms(o.totalMs), ms(o.totalMs - f.totalMs), ratio(o.totalMs, f.totalMs),
+      ];
+    }),
+  );
   // Per pattern only: the all-in-one app is not repeated (see WARM_REPEATS).
   const warmRows = r.filter(row => row.workload !== undefined && find(s.cases, row.workload, 'ours', 'synth').warmMs !== undefined);
   const warm = table(
@@ -135,6 +145,10 @@ export function synthTables(s: SynthResults): string[] {
     `**Full \`app.synth()\` to a temp dir** (ours includes ManifestValidation, which the others lack: it renders every object, the library's Jobs for the writer too, and then checks it; "the checks" are its rules and the schema alone, and "ours without the checks" is what ours would take without them, for comparison only), median of ${s.options.runs} runs; the YAML floor is \`yaml\` stringify of the same objects as plain literals:`,
     '',
     ...synth,
+    '',
+    `**The validated floor** of the full synth: the same literals as the raw case, as objects that render the way the library's Jobs do (one pass; the manifest validation rendered is the one written), with ManifestValidation on, and no construct logic at all (bench/workloads/floor.ts). Its cost above raw is what validating costs; "room under 1.2x raw" is what is left under the target for everything a construct does (defaults, construct-time checks, labels, the spec hash, a pod model), to compare with "ours above the floor", median of ${s.options.runs} runs:`,
+    '',
+    ...floor,
     '',
     ...(warmRows.length === 0 ? [] : [
       `**Warm**: the same case run ${WARM_REPEATS} more times in its process after the measured run, median (of the runs' medians): the code compiled and the heap warmed, as in a long-lived process or a test suite that synthesizes many apps. The measured runs above are cold, as one \`cdk8s synth\` is, and the targets judge those; "cold" repeats their ratio:`,

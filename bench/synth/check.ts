@@ -1,5 +1,5 @@
-// Checks that every case renders the same manifests: our constructs, raw ApiObjects, kplus.Job
-// and the plain literals of the YAML floor, for a few instances of each pattern.
+// Checks that every case renders the same manifests: our constructs, raw ApiObjects, kplus.Job,
+// the plain literals of the YAML floor and the validated floor, for a few instances of each pattern.
 //   node check.js <count>
 // Prints one JSON line: { [pattern]: { [impl]: differences[] } } (empty arrays: identical).
 //   node check.js --names <pattern> <count> <out.json>
@@ -7,6 +7,7 @@
 
 import * as fs from 'fs';
 import { ApiObject, App, Chart, DependencyGraph } from 'cdk8s';
+import * as floor from '../workloads/floor';
 import * as kplus from '../workloads/kplus';
 import * as ours from '../workloads/ours';
 import { Names, namesOf, plainObjects } from '../workloads/plain';
@@ -69,7 +70,7 @@ function compare(expected: any[], actual: any[]): string[] {
 
 /**
  * For `count` instances of each pattern, the differences of each other case (raw ApiObjects,
- * kplus.Job, the plain literals) from our constructs' manifests. Also a unit test
+ * kplus.Job, the plain literals, the validated floor) from our constructs' manifests. Also a unit test
  * (test/bench/workloads.test.ts), so that a change of the library's output cannot leave the
  * benchmark comparing different YAML unnoticed.
  */
@@ -83,6 +84,7 @@ export function caseDifferences(count: number): Record<string, Record<string, st
       raw: compare(expected, render(raw.build, id, count, names)),
       kplus: compare(expected, render(kplus.build, id, count, names)),
       yaml: compare(expected, JSON.parse(JSON.stringify(plain))),
+      floor: compare(expected, render(floor.build, id, count, names)),
     };
   }
   return report;

@@ -8,7 +8,7 @@ export type PatternId = 'expansion' | 'single' | 'fixed' | 'queue' | 'static' | 
 export type WorkloadId = PatternId | 'all';
 
 /** The ways of producing the same Jobs. */
-export type ImplId = 'ours' | 'raw' | 'kplus' | 'yaml';
+export type ImplId = 'ours' | 'raw' | 'kplus' | 'yaml' | 'floor';
 
 /** What a case measures: construct + toJson of every object, or the full `app.synth()` to disk. */
 export type ModeId = 'json' | 'synth';
@@ -49,4 +49,5 @@ export const IMPLS: Readonly<Record<ImplId, string>> = {
   raw: 'raw cdk8s ApiObject',
   kplus: 'plain kplus.Job',
   yaml: 'yaml stringify (floor)',
+  floor: 'validated floor: the literals as objects the library renders once, validated',
 };
