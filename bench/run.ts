@@ -8,14 +8,14 @@ import * as path from 'path';
 import {
   machineLine, Machine, MEMORY_MARKERS, memoryTables, memoryTargets, rewriteBlock, synthTables, synthTargets, Target, targetLines, verifyTables, verifyTargets, VerifyResults,
 } from './report';
-import { CaseKey, countOf, profileCase, runSynth, SynthResults } from './synth/run';
+import { CASES, CaseKey, countOf, profileCase, runSynth, SynthResults } from './synth/run';
 import { Cluster, runScenario, startCluster, stopCluster } from './verify/bench';
 import { runMemoryScenario } from './verify/memory';
 import { ImplId, ModeId, PATTERNS, WorkloadId } from './workloads/spec';
 import { MAX_RATIO_TO_RAW } from './report';
 
 const USAGE = `Usage: npm run bench [-- options]
-  --synth-only        only the synth benchmark (about 6 minutes; no cluster)
+  --synth-only        only the synth benchmark (about 10 minutes; no cluster)
   --verify-only       only the verifier benchmark (its memory scenario included)
   --memory-only       only the verifier's memory scenario beside kubectl wait (about 5 minutes)
   --memory-jobs LIST  Jobs of each size of the memory scenario (default 100,1000,10000; 100,1000
@@ -143,7 +143,7 @@ async function main(): Promise<number> {
 
   if (o.synth) {
     const counts = PATTERNS.map(p => workloadTitle(p.id, countOf(p.id, o.scale))).join(', ');
-    log(`\n${stamp()} synth: ${counts}, each pattern in its own app (${o.runs} run(s)) and all in one app (${o.allRuns} run(s)); 7 cases each, every case in a fresh process`);
+    log(`\n${stamp()} synth: ${counts}, each pattern in its own app (${o.runs} run(s)) and all in one app (${o.allRuns} run(s)); ${CASES.length} cases each, every case in a fresh process`);
     const s = runSynth({ runs: o.runs, allRuns: o.allRuns, scale: o.scale }, log);
     json.synth = s;
     const diffs = Object.entries(s.differences).flatMap(([p, byImpl]) => Object.entries(byImpl).flatMap(([impl, d]) => d.map(x => `${p}/${impl}: ${x}`)));
