@@ -24,8 +24,8 @@ import { checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from './props';
  * context, service account, DNS, host aliases, and `scheduling` for node affinity and tolerations)
  * that renders itself as one `batch/v1` Job: its API object is the child `Resource` (also
  * `node.defaultChild`, so `ApiObject.of(batchJob)` returns it). It does not wrap a `kplus.Job`:
- * that construct costs three times a plain API object to synthesize (see the README's
- * benchmarks), and it lacks most Job fields (completions, parallelism, completionMode, ...), which
+ * that construct costs three times a plain API object to construct and render (see
+ * docs/benchmarks.md), and it lacks most Job fields (completions, parallelism, completionMode, ...), which
  * are rendered here directly.
  */
 export class BatchJob extends kplus.AbstractPod {
