@@ -3,6 +3,7 @@
 
 import * as fs from 'fs';
 import type { ScenarioResult } from './verify/bench';
+import { IDLE_MS } from './verify/idle';
 import type { MemoryResults, MemoryRow } from './verify/memory';
 import { CaseMedian, SynthResults, WARM_REPEATS } from './synth/run';
 import { ImplId, ModeId, PATTERNS, WorkloadId } from './workloads/spec';
@@ -390,7 +391,7 @@ export function memoryTables(m: MemoryResults, kubectlVersion: string): string[]
     '',
     `**Verifier memory beside \`kubectl wait --for=condition=complete\` ${kubectlVersion}**: N suspended (queued) Jobs in one namespace, a namespace per size; `
       + `both wait for them until a timeout (${m.rows.map(r => `${r.ours.timeoutSeconds} s`).join(' / ')}). Ours is measured once every Job was listed and both watches were open, `
-      + `after 6 s without work and full GCs (the median of ${Math.max(...repeats)} runs side by side${Math.min(...repeats) < Math.max(...repeats) ? `, of ${Math.min(...repeats)} at 10,000 Jobs` : ''}); `
+      + `after ${IDLE_MS / 1000} s without work and full GCs (the median of ${Math.max(...repeats)} runs side by side${Math.min(...repeats) < Math.max(...repeats) ? `, of ${Math.min(...repeats)} at 10,000 Jobs` : ''}); `
       + 'kubectl by its last RSS before its timeout (it lists every Job, then waits on the first). The baseline is our verifier watching a namespace with no Job, '
       + 'and kubectl waiting on one Job (with none it exits at once). Per Job = (RSS at N - baseline) / N. Peaks are VmHWM: ours includes the verdict at the timeout.',
     '',

@@ -13,6 +13,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as v8 from 'v8';
+import { IDLE_MS } from './idle';
 
 /** Memory as the kernel and V8 see it, in bytes. */
 export interface MemorySample {
@@ -100,8 +101,7 @@ async function sample(idleMs = IDLE_MS, pauseMs = PAUSE_MS): Promise<MemorySampl
   };
 }
 
-/** See `sample`: found by measuring the same process four times over (6 s idle: RSS within about 3 MB). */
-const IDLE_MS = 6000;
+/** See `sample`: the pause after each round of GCs, for the freed pages to go back to the system. */
 const PAUSE_MS = 1500;
 
 function sleep(ms: number): Promise<void> {

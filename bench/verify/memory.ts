@@ -14,6 +14,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { k8s } from '../../lib/runtime/k8s';
 import { jobTargets, Manifest } from '../../lib/runtime/manifests';
 import { BENCH_CLUSTER_ENV, Cluster, createNamespace, GROUP_LABEL, manifests } from './bench';
+import { IDLE_MS } from './idle';
 import type { MemoryRun } from './memory-child';
 
 export interface MemoryOptions {
@@ -51,9 +52,12 @@ export interface MemoryResults {
   readonly wallSeconds: number;
 }
 
-/** How long each tool waits for Jobs that never complete: long enough to list them all on a busy machine. */
+/**
+ * How long each tool waits for Jobs that never complete: long enough to list them all on a busy
+ * machine and then take our sample (the idle wait of memory-child.ts, then its GCs: 3 s).
+ */
 function timeoutSecondsFor(jobs: number): number {
-  return Math.round(20 + jobs * 0.004);
+  return Math.round(14 + IDLE_MS / 1000 + jobs * 0.004);
 }
 
 /**
