@@ -30,7 +30,7 @@ import { k8s } from '../../lib/runtime/k8s';
 import { validateManifests } from '../../lib/validation/validate';
 import { restrictedNamespace, withOutcome } from '../e2e/cluster-tools';
 import {
-  Application, createApplication, Figures, getApplication, GitRepo, HealthComparison, isJob, KUEUE_INSTANCE, kubeConfig, Observer, refresh, sleep, synth, syncedAt, waitFor,
+  Application, createApplication, Figures, getApplication, GitRepo, HealthComparison, isJob, KUEUE_INSTANCE, kubeConfig, Observer, refresh, sleep, synth, waitFor,
 } from './argocd';
 
 const BUSYBOX = 'busybox:1.36.1';
@@ -211,7 +211,7 @@ describe('a real Argo CD syncing Jobs that a real Kueue queues', () => {
     const runs = await Promise.all(variants.map(async (variant, i) => {
       const d = await deploy(`ak-drift-${i}`, manifests(1), variant.syncOptions, variant.ignoreDifferences);
       try {
-        await syncedAt(kc, d.app, d.revision, 180_000);
+        await observer.syncedAt(d.app, d.revision, 180_000);
         await waitFor(`${variant.label}: render admitted with 1 pod`, 120_000, async () =>
           (observer.versionsOf(d.namespace, render).some(v => v.spec?.suspend === false && v.spec?.parallelism === 1) ? true : undefined));
         let second: Application;
@@ -221,11 +221,13 @@ describe('a real Argo CD syncing Jobs that a real Kueue queues', () => {
           await sleep(8_000);
           const round2 = d.repo.commit(manifests(2), 'round 2: the ConfigMap only');
           await refresh(kc, d.app);
-          second = i === 2 ? await syncedAt(kc, d.app, round2, 120_000) : await syncRefused(d.app, round2, PARALLELISM_REFUSED);
+          second = i === 2 ? await observer.syncedAt(d.app, round2, 120_000) : await syncRefused(d.app, round2, PARALLELISM_REFUSED);
         }
         await waitFor(`${variant.label}: both Jobs complete`, 180_000, async () => (isTrue(lastOf(d.namespace, first), 'Complete') && isTrue(lastOf(d.namespace, render), 'Complete') ? true : undefined));
         await sleep(2_000);
         return { ...variant, ...d, second, app: await getApplication(kc, d.app) };
+      } catch (error) {
+        throw new Error(`${variant.label} (${d.app}): ${(error as Error).message}; states: ${d.sampler.words()}`);
       } finally {
         d.sampler.stop();
       }
@@ -301,7 +303,7 @@ test.concurrent('a PreSync hook that Kueue queues: the sync waits while it is qu
     try {
       await createApplication(kc, namespace, repo, namespace);
       observer.watchApplication(namespace);
-      await syncedAt(kc, namespace, revision, 180_000);
+      await observer.syncedAt(namespace, revision, 180_000);
       await waitFor('migrate to complete', 120_000, async () => (isTrue(lastOf(namespace, 'migrate'), 'Complete') ? true : undefined));
     } finally {
       sampler.stop();

@@ -26,7 +26,7 @@ import { k8s } from '../../lib/runtime/k8s';
 import { validateManifests } from '../../lib/validation/validate';
 import { restrictedNamespace, withOutcome } from '../e2e/cluster-tools';
 import {
-  Application, createApplication, Figures, getApplication, GitRepo, HealthComparison, isJob, kubeConfig, Observer, refresh, restartController, sleep, synth, syncedAt, syncFailedAt, waitFor,
+  Application, createApplication, Figures, getApplication, GitRepo, HealthComparison, isJob, kubeConfig, Observer, refresh, restartController, sleep, synth, syncFailedAt, waitFor,
 } from './argocd';
 
 const BUSYBOX = 'busybox:1.36.1';
@@ -146,7 +146,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     const first = app(0, 'echo once');
     const jobName = named(first, 'once').metadata.name;
     const { namespace, repo, app: name, revision } = await deploy('ao-once', first);
-    await syncedAt(kc, name, revision);
+    await observer.syncedAt(name, revision);
     await waitFor('the Job to complete and the app to be Synced/Healthy', 60_000, async () =>
       (healthOf(await getApplication(kc, name)) === 'Synced/Healthy' ? true : undefined));
 
@@ -155,13 +155,13 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     for (let round = 1; round <= 3; round++) {
       const rev = repo.commit(app(round, 'echo once'), `round ${round}`);
       await refresh(kc, name);
-      await syncedAt(kc, name, rev);
+      await observer.syncedAt(name, rev);
       syncs++;
     }
     await restartController();
     const afterRestart = repo.commit(app(4, 'echo once'), 'round 4');
     await refresh(kc, name);
-    await syncedAt(kc, name, afterRestart);
+    await observer.syncedAt(name, afterRestart);
     syncs++;
     await refresh(kc, name, 'hard');
     // Argo CD removes the annotation once it has refreshed (reconciledAt has whole seconds: no use).
@@ -183,7 +183,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     const changedAt = Date.now();
     const rev = repo.commit(next, 'change the spec');
     await refresh(kc, name);
-    await syncedAt(kc, name, rev);
+    await observer.syncedAt(name, rev);
     await waitFor('the old Job to be pruned', 60_000, async () => ((await readJob(namespace, jobName)) === undefined ? true : undefined));
     const prunedAfter = (Date.now() - changedAt) / 1000;
     await waitFor('the new Job to complete', 60_000, async () =>
@@ -212,7 +212,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     // WHEN Argo CD syncs them for a bounded window
     const windowSeconds = 90;
     const { namespace, app, revision } = await deploy('ao-ttl', manifests);
-    await syncedAt(kc, app, revision);
+    await observer.syncedAt(app, revision);
     await sleep(windowSeconds * 1000);
 
     // THEN the plain Job ran again after each TTL, the library's once
@@ -240,7 +240,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     const { namespace, app, revision } = await deploy('ao-waves', manifests);
 
     // WHEN Argo CD syncs it
-    const synced = await syncedAt(kc, app, revision);
+    const synced = await observer.syncedAt(app, revision);
     expect(synced.status?.operationState?.phase).toBe('Succeeded');
 
     // THEN the API server's timestamps show each wave healthy before the next was created
@@ -265,8 +265,8 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     });
     const recreate = await deploy('ao-recreate', job(GitOpsPolicy.recreateOnChange(), 'echo 1'));
     const none = await deploy('ao-none', job(GitOpsPolicy.none(), 'echo 1'));
-    await syncedAt(kc, recreate.app, recreate.revision);
-    await syncedAt(kc, none.app, none.revision);
+    await observer.syncedAt(recreate.app, recreate.revision);
+    await observer.syncedAt(none.app, none.revision);
     for (const d of [recreate, none]) {
       await waitFor(`${d.app}: the Job to complete`, 60_000, async () =>
         ((await readJob(d.namespace, 'immutable'))?.status?.conditions?.some(c => c.type === 'Complete') ? true : undefined));
@@ -287,7 +287,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     const n2 = none.repo.commit(job(GitOpsPolicy.none(), 'echo 2'), 'change the template');
     await refresh(kc, recreate.app);
     await refresh(kc, none.app);
-    const recreated = await syncedAt(kc, recreate.app, r2);
+    const recreated = await observer.syncedAt(recreate.app, r2);
     const refused = await syncFailedAt(kc, none.app, n2);
 
     // THEN recreateOnChange: the sync succeeds and a second Job object ran; none(): the sync fails, immutable
@@ -305,7 +305,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     const before = observer.runsOf(recreate.namespace, 'immutable').length;
     const r3 = recreate.repo.commit(withConfig('echo 2'), 'change another object');
     await refresh(kc, recreate.app);
-    await syncedAt(kc, recreate.app, r3);
+    await observer.syncedAt(recreate.app, r3);
     await sleep(3000);
     // THEN Argo CD applies every resource of a sync, and Replace=true deletes and re-creates: the Job runs again,
     // as the plan said it would (the Job is unchanged, its Application does not set ApplyOutOfSyncOnly)
@@ -328,7 +328,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
       { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'other' }, data: { round: String(round) } } as Manifest,
     ];
     const d = await deploy('ao-oos', manifests('echo 1', 0), ['ApplyOutOfSyncOnly=true']);
-    await syncedAt(kc, d.app, d.revision);
+    await observer.syncedAt(d.app, d.revision);
     await waitFor('the Job to complete', 60_000, async () =>
       ((await readJob(d.namespace, 'immutable'))?.status?.conditions?.some(c => c.type === 'Complete') ? true : undefined));
     await sleep(3000);
@@ -338,7 +338,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     for (const round of [1, 2]) {
       const rev = d.repo.commit(manifests('echo 1', round), `round ${round}`);
       await refresh(kc, d.app);
-      await syncedAt(kc, d.app, rev);
+      await observer.syncedAt(d.app, rev);
     }
     await sleep(3000);
     const afterUnrelated = observer.runsOf(d.namespace, 'immutable').length;
@@ -347,7 +347,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     const changedAt = new Date();
     const rev = d.repo.commit(manifests('echo 2', 3), 'change the template');
     await refresh(kc, d.app);
-    expect((await syncedAt(kc, d.app, rev)).status?.operationState?.phase).toBe('Succeeded');
+    expect((await observer.syncedAt(d.app, rev)).status?.operationState?.phase).toBe('Succeeded');
     // (The observer's record, not a read: a read right after the sync can still return the old, complete Job.)
     await waitFor('the re-created Job to complete', 60_000, async () => (observer.runsSince(d.namespace, 'immutable', changedAt).finished.length > 0 ? true : undefined));
 
@@ -372,12 +372,12 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     const { namespace, repo, app, revision } = await deploy('ao-hooks', manifests(1));
 
     // WHEN it syncs twice
-    const first = await syncedAt(kc, app, revision);
+    const first = await observer.syncedAt(app, revision);
     const migrateAfterFirst = await readJob(namespace, 'migrate');
     const smokeAfterFirst = await waitFor('HookSucceeded to delete smoke', 30_000, async () => ((await readJob(namespace, 'smoke')) === undefined ? true : undefined));
     const r2 = repo.commit(manifests(2), 'second');
     await refresh(kc, app);
-    const second = await syncedAt(kc, app, r2);
+    const second = await observer.syncedAt(app, r2);
 
     // THEN each sync ran each hook once, in order, and the delete policies did what they say
     for (const s of [first, second]) {
@@ -477,7 +477,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
     const h = await deploy('ao-held', held);
 
     // WHEN the held Job is deleted after the sync, and the hook's TTL deletes it
-    await syncedAt(kc, h.app, h.revision);
+    await observer.syncedAt(h.app, h.revision);
     await kc.makeApiClient(k8s.BatchV1Api).deleteNamespacedJob({ name: heldName, namespace: h.namespace, propagationPolicy: 'Background' });
 
     // THEN Argo CD's words are those of 3.6
@@ -517,7 +517,7 @@ describe('a real Argo CD syncing the library\'s YAML', () => {
       (await getApplication(kc, plain)).status?.conditions?.find(c => c.type === 'ComparisonError'));
     expect(refused.message).toMatch(/^Failed to load target state: failed to unmarshal manifests .*: Object 'Kind' is missing in '.*"resources":\{"app\/j\/Resource"/);
     // with it, the app syncs and the Job runs
-    const synced = await syncedAt(kc, excluded, revision);
+    const synced = await observer.syncedAt(excluded, revision);
     expect(synced.status?.operationState?.phase).toBe('Succeeded');
     expect(await readJob(excluded, jobBaseNameOf(manifests, 'meta'))).toBeDefined();
     expect((await getApplication(kc, plain)).status?.sync?.status).toBe('Unknown');

@@ -152,6 +152,9 @@ export interface Application {
   };
 }
 
+/** The phases of a sync operation that has ended. */
+const ENDED = ['Succeeded', 'Failed', 'Error'];
+
 /** One sync operation of an Application, as `status.operationState` shows it. */
 export type SyncOperationState = NonNullable<NonNullable<Application['status']>['operationState']>;
 
@@ -193,14 +196,6 @@ export async function refresh(kc: KubeConfig, name: string, kind: 'normal' | 'ha
   if (result.error) throw new Error(`cannot refresh Application ${name}: ${result.error}`);
 }
 
-/** Waits until the last sync operation ran at `revision` and ended (Succeeded, Failed or Error); returns the Application then. */
-export async function syncedAt(kc: KubeConfig, name: string, revision: string, timeoutMs = 120_000): Promise<Application> {
-  return waitFor(`Application ${name} to finish a sync at ${revision.slice(0, 8)}`, timeoutMs, async () => {
-    const app = await getApplication(kc, name);
-    const op = app.status?.operationState;
-    return op?.syncResult?.revision === revision && ['Succeeded', 'Failed', 'Error'].includes(op.phase ?? '') ? app : undefined;
-  });
-}
 
 /**
  * Waits until a sync at `revision` failed once: Argo CD's automated sync then retries (limit 5,
@@ -337,6 +332,8 @@ export class Observer {
   private readonly apps = new Set<string>();
   /** Each Application's sync operations by startedAt, each as last seen (its end, once it ended). */
   private readonly operations = new Map<string, Map<string, SyncOperationState>>();
+  /** Each Application as the watch delivered it when one of its sync operations had just ended, one version per end. */
+  private readonly ends = new Map<string, Application[]>();
   private readonly reflectors: Array<Reflector<any>> = [];
   private timer?: NodeJS.Timeout;
   private polling = false;
@@ -368,6 +365,10 @@ export class Observer {
         if (type === 'DELETED' || !op?.startedAt) return;
         const ops = this.operations.get(app.metadata.name) ?? new Map<string, SyncOperationState>();
         this.operations.set(app.metadata.name, ops.set(op.startedAt, op));
+        if (!ENDED.includes(op.phase ?? '')) return;
+        const ends = this.ends.get(app.metadata.name) ?? [];
+        const last = ends[ends.length - 1]?.status?.operationState;
+        if (last?.startedAt !== op.startedAt || last.finishedAt !== op.finishedAt) this.ends.set(app.metadata.name, [...ends, app]);
       },
       onDisconnect: error => this.errors.push(error),
     });
@@ -416,6 +417,24 @@ export class Observer {
    */
   public operationsOf(app: string): SyncOperationState[] {
     return [...(this.operations.get(app)?.values() ?? [])].sort((a, b) => a.startedAt!.localeCompare(b.startedAt!));
+  }
+
+  /**
+   * Waits until a sync operation of the Application `name` at `revision` ended (Succeeded, Failed or
+   * Error); returns the Application as it was then. The watch's record comes first: a read can miss
+   * the end, because an automated sync that starts right after it (a self-heal's, at the same
+   * revision) replaces the operation in `status.operationState`. A read is the fallback (a watch
+   * that reconnected lists only the present). On timeout the error lists the operations seen.
+   */
+  public async syncedAt(name: string, revision: string, timeoutMs = 120_000): Promise<Application> {
+    const endedAt = (app: Application | undefined) => (app?.status?.operationState?.syncResult?.revision === revision && ENDED.includes(app.status.operationState.phase ?? '') ? app : undefined);
+    try {
+      return await waitFor(`Application ${name} to finish a sync at ${revision.slice(0, 8)}`, timeoutMs, async () =>
+        (this.ends.get(name) ?? []).find(app => endedAt(app)) ?? endedAt(await getApplication(this.kc, name)));
+    } catch (error) {
+      const seen = this.operationsOf(name).map(op => `${op.startedAt} ${op.phase}${op.retryCount ? ` (retry ${op.retryCount})` : ''} at ${op.syncResult?.revision?.slice(0, 8) ?? '?'}: ${op.message ?? ''}`);
+      throw new Error(`${(error as Error).message}; the operations the watch saw: ${seen.join('; ') || 'none'}`);
+    }
   }
 
   /** Pods ever seen of the Job `job` in `namespace`. */
