@@ -330,10 +330,11 @@ export class Observer {
   public readonly unmatched = new Set<string>();
   private readonly versions = new Map<string, V1Job>();
   private readonly apps = new Set<string>();
-  /** Each Application's sync operations by startedAt, each as last seen (its end, once it ended). */
-  private readonly operations = new Map<string, Map<string, SyncOperationState>>();
-  /** Each Application as the watch delivered it when one of its sync operations had just ended, one version per end. */
-  private readonly ends = new Map<string, Application[]>();
+  /**
+   * Each Application's sync operations in the order they started, each as the last version of the
+   * Application that showed it (its end, once it ended).
+   */
+  private readonly operations = new Map<string, Application[]>();
   private readonly reflectors: Array<Reflector<any>> = [];
   private timer?: NodeJS.Timeout;
   private polling = false;
@@ -363,12 +364,15 @@ export class Observer {
       onEvent: (type, app) => {
         const op = app.status?.operationState;
         if (type === 'DELETED' || !op?.startedAt) return;
-        const ops = this.operations.get(app.metadata.name) ?? new Map<string, SyncOperationState>();
-        this.operations.set(app.metadata.name, ops.set(op.startedAt, op));
-        if (!ENDED.includes(op.phase ?? '')) return;
-        const ends = this.ends.get(app.metadata.name) ?? [];
-        const last = ends[ends.length - 1]?.status?.operationState;
-        if (last?.startedAt !== op.startedAt || last.finishedAt !== op.finishedAt) this.ends.set(app.metadata.name, [...ends, app]);
+        const ops = this.operations.get(app.metadata.name) ?? [];
+        this.operations.set(app.metadata.name, ops);
+        // startedAt has whole seconds: an operation that starts in the second the last one ended in
+        // (a self-heal's, right after a sync) is told apart by that end
+        const last = ops[ops.length - 1]?.status?.operationState;
+        const ended = (o: SyncOperationState) => ENDED.includes(o.phase ?? '');
+        const same = last?.startedAt === op.startedAt && (!ended(last) || (ended(op) && last.finishedAt === op.finishedAt));
+        if (same) ops[ops.length - 1] = app;
+        else ops.push(app);
       },
       onDisconnect: error => this.errors.push(error),
     });
@@ -416,12 +420,13 @@ export class Observer {
    * `status.operationState`, so a test reading one operation's result reads it here.
    */
   public operationsOf(app: string): SyncOperationState[] {
-    return [...(this.operations.get(app)?.values() ?? [])].sort((a, b) => a.startedAt!.localeCompare(b.startedAt!));
+    return (this.operations.get(app) ?? []).map(a => a.status!.operationState!);
   }
 
   /**
    * Waits until a sync operation of the Application `name` at `revision` ended (Succeeded, Failed or
-   * Error); returns the Application as it was then. The watch's record comes first: a read can miss
+   * Error); returns the Application as last seen with that operation (before the next one started).
+   * The watch's record comes first: a read can miss
    * the end, because an automated sync that starts right after it (a self-heal's, at the same
    * revision) replaces the operation in `status.operationState`. A read is the fallback (a watch
    * that reconnected lists only the present). On timeout the error lists the operations seen.
@@ -430,7 +435,7 @@ export class Observer {
     const endedAt = (app: Application | undefined) => (app?.status?.operationState?.syncResult?.revision === revision && ENDED.includes(app.status.operationState.phase ?? '') ? app : undefined);
     try {
       return await waitFor(`Application ${name} to finish a sync at ${revision.slice(0, 8)}`, timeoutMs, async () =>
-        (this.ends.get(name) ?? []).find(app => endedAt(app)) ?? endedAt(await getApplication(this.kc, name)));
+        (this.operations.get(name) ?? []).find(app => endedAt(app)) ?? endedAt(await getApplication(this.kc, name)));
     } catch (error) {
       const seen = this.operationsOf(name).map(op => `${op.startedAt} ${op.phase}${op.retryCount ? ` (retry ${op.retryCount})` : ''} at ${op.syncResult?.revision?.slice(0, 8) ?? '?'}: ${op.message ?? ''}`);
       throw new Error(`${(error as Error).message}; the operations the watch saw: ${seen.join('; ') || 'none'}`);
