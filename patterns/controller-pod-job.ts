@@ -1,10 +1,11 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
 import { BatchJob } from '../lib/core/batch-job';
 import { JobOptions } from '../lib/core/job-options';
 import { constructSite, propError, rejectReservedEnv } from '../lib/core/errors';
+import { PatternResource, PatternServiceAccount } from '../lib/core/pattern-resource';
 import { checkedProps, checkPropsOf, PROP_NAMES_OF_BATCH_JOB } from '../lib/core/props';
 
 /**
@@ -52,10 +53,10 @@ export class ControllerPodJob extends BatchJob {
    * Typed optional as in `kplus.AbstractPod`, which it overrides (jsii keeps an override's type).
    */
   public readonly serviceAccount?: kplus.IServiceAccount;
-  /** The Role with the controller's permissions. */
-  public readonly role: kplus.Role;
-  /** The RoleBinding of {@link role} to {@link serviceAccount} (in the Job's namespace). */
-  public readonly roleBinding: kplus.RoleBinding;
+  /** The Role with the controller's permissions: {@link rules}, and nothing added afterwards. */
+  public readonly role: kplus.IRole;
+  /** The RoleBinding of {@link role} to {@link serviceAccount} (in the Job's namespace), and to no other subject. */
+  public readonly roleBinding: kplus.IResource;
   /** Effective `rules`. */
   public readonly rules: kplus.RolePolicyRule[];
 
@@ -84,12 +85,23 @@ export class ControllerPodJob extends BatchJob {
     const metadata = this.identity.childMetadata(this.baseName);
     // Its token is not mounted by default: only this pod, which asks for it, gets one. The pod
     // reads the account's name when it renders, so it may come after the Job.
-    const created = props.serviceAccount ? undefined : new kplus.ServiceAccount(this, 'ServiceAccount', { metadata, automountToken: false });
+    const created = props.serviceAccount ? undefined : new PatternServiceAccount(this, 'ServiceAccount', {
+      apiVersion: 'v1', kind: 'ServiceAccount', metadata, automountServiceAccountToken: false,
+    });
     const serviceAccount = created ?? props.serviceAccount!;
     this.serviceAccount = serviceAccount;
-    this.role = new kplus.Role(this, 'Role', { metadata, rules: this.rules });
-    this.roleBinding = new kplus.RoleBinding(this, 'RoleBinding', { metadata, role: this.role });
-    this.roleBinding.addSubjects(new PodServiceAccountSubject(this, 'Subject', serviceAccount, this.apiObject.metadata.namespace));
+    this.role = new PatternResource(this, 'Role', 'roles', { apiVersion: RBAC_API_VERSION, kind: 'Role', metadata, rules: policyRules(this.rules) });
+    const namespace = this.apiObject.metadata.namespace;
+    this.roleBinding = new PatternResource(this, 'RoleBinding', 'rolebindings', {
+      apiVersion: RBAC_API_VERSION,
+      kind: 'RoleBinding',
+      metadata,
+      roleRef: { apiGroup: this.role.apiGroup, kind: this.role.kind, name: this.role.name },
+      // The account of that name in the pod's own namespace (a pod can use no other): cdk8s-plus
+      // would put an account imported by name in 'default'; with no namespace the subject is in
+      // the RoleBinding's namespace, which is the Job's. Read when rendered, as the pod reads it.
+      subjects: Lazy.any({ produce: () => [{ apiGroup: '', kind: 'ServiceAccount', name: serviceAccount.name, namespace }] }),
+    });
     // Written before the Job, so `kubectl apply -f` creates the pod's identity and rights first.
     for (const resource of [created, this.role, this.roleBinding]) {
       if (resource) {
@@ -149,17 +161,14 @@ export class ControllerPodJob extends BatchJob {
   }
 }
 
-/**
- * The pod's service account as a RoleBinding subject: the account of that name in the pod's own
- * namespace (a pod can use no other). cdk8s-plus would put an account imported by name in
- * 'default'; with no namespace the subject is in the RoleBinding's namespace, which is the Job's.
- */
-class PodServiceAccountSubject extends Construct implements kplus.ISubject {
-  constructor(scope: Construct, id: string, private readonly account: kplus.IServiceAccount, private readonly namespace?: string) {
-    super(scope, id);
-  }
+const RBAC_API_VERSION = 'rbac.authorization.k8s.io/v1';
 
-  public toSubjectConfiguration(): kplus.SubjectConfiguration {
-    return { kind: 'ServiceAccount', apiGroup: '', name: this.account.name, namespace: this.namespace };
-  }
+/** The Role's rules as cdk8s-plus' Role wrote them (one rule per resource), which this pattern used until 0.3: the YAML stays the same. */
+function policyRules(rules: readonly kplus.RolePolicyRule[]): unknown[] {
+  return rules.flatMap(rule => rule.resources.map(resource => ({
+    verbs: rule.verbs,
+    apiGroups: [resource.apiGroup === 'core' ? '' : resource.apiGroup],
+    resourceNames: resource.resourceName ? [resource.resourceName] : undefined,
+    resources: resource.resourceType ? [resource.resourceType] : undefined,
+  })));
 }

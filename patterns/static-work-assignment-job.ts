@@ -7,6 +7,7 @@ import { JobOptions } from '../lib/core/job-options';
 import { propError, rejectReservedEnv } from '../lib/core/errors';
 import { nameWithHash } from '../lib/core/hash';
 import { JobIdentity } from '../lib/core/identity';
+import { PatternResource } from '../lib/core/pattern-resource';
 import { WorkItems } from '../lib/core/work-items';
 
 /** This pattern's row of the catalogue: its fixed shape and its default parallelism. */
@@ -84,8 +85,11 @@ export class StaticWorkAssignmentJob extends BatchJob {
   /** The default `mountPath`. */
   public static readonly DEFAULT_MOUNT_PATH = '/etc/work-items';
 
-  /** The ConfigMap that holds the items, one key per index. */
-  public readonly configMap: kplus.ConfigMap;
+  /**
+   * The ConfigMap that holds the items, one key per index. Its data are the items: change them
+   * through `items`, not afterwards.
+   */
+  public readonly configMap: kplus.IConfigMap;
   /** The ConfigMap's volume, mounted at {@link mountPath}. */
   public readonly volume: kplus.Volume;
   /** The work items. */
@@ -114,9 +118,13 @@ export class StaticWorkAssignmentJob extends BatchJob {
       data[String(index)] = this.items._source === 'fromList' ? item.params[WorkItems.ITEM_PARAM] : JSON.stringify(item.params);
     }
     this.checkSize(data);
-    this.configMap = new kplus.ConfigMap(this, 'WorkItems', {
+    this.configMap = new PatternResource(this, 'WorkItems', 'configmaps', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
       metadata: this.identity.childMetadata(workItemsName(this.identity, data), 'work-items'),
       data,
+      // As cdk8s-plus' ConfigMap wrote it, which this pattern used until 0.3: the YAML stays the same.
+      immutable: false,
     });
     // Written before the Job, so `kubectl apply -f` creates it first.
     this.apiObject.addDependency(ApiObject.of(this.configMap));

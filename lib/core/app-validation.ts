@@ -11,8 +11,9 @@ import { IConstruct } from 'constructs';
  * which adds one cdk8s node validation (`node.addValidation`) to the app's root. cdk8s runs node
  * validations before it renders anything (`app.synth()`, `app.synthYaml()`, `Testing.synth()`,
  * `chart.toJson()`), so an error stops synth before a file is written. Validation renders every
- * object to check it; a Job of the library then takes that manifest ({@link renderedInSynth})
- * instead of rendering itself a second time to be written.
+ * object to check it; an object of the library (a `LibraryApiObject`: its Jobs and the objects its
+ * patterns create) then takes that manifest ({@link renderedInSynth}) instead of rendering itself
+ * a second time to be written.
  */
 export interface AppValidator {
   /** Switches validation on for the app `scope` belongs to (idempotent). */

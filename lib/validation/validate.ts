@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { AppValidator } from '../core/app-validation';
-import { JobApiObject } from '../core/job-name';
+import { LibraryApiObject } from '../core/library-api-object';
 import { closest } from 'fastest-levenshtein';
 import { parseAllDocuments } from 'yaml';
 import { checkManifestSet, checkRules, RULES, Severity, SetRuleHit } from './rules';
@@ -244,7 +244,7 @@ const INSTANCE = Symbol.for('cdk8s-job-patterns.ManifestValidation');
 /** What the validation of one synth computed, kept until that synth ends. */
 interface SynthMemo {
   readonly report: ValidationReport;
-  /** Jobs of the library whose manifest validation rendered and that have not rendered since. */
+  /** Objects of the library (its Jobs, the objects its patterns create) whose manifest validation rendered and that have not rendered since. */
   readonly pending: Set<ApiObject>;
 }
 
@@ -263,10 +263,11 @@ const rendered = new Map<ApiObject, { readonly manifest: Manifest; readonly memo
  *
  * Once per synth: cdk8s runs node validations once before `app.synth()` renders and again before
  * each chart. The first run renders every object, validates, prints the warnings and hands each
- * of the library's Jobs the manifest it rendered, which the Job writes instead of rendering again;
- * the later runs of the same synth reuse the report while a Job still holds its manifest (until
- * the synth's synchronous run ends). Nothing of cdk8s or of an object is replaced: a hand-written
- * object is rendered twice, once validated and once written.
+ * of the library's objects (its Jobs and the objects its patterns create) the manifest it
+ * rendered, which the object writes instead of rendering again; the later runs of the same synth
+ * reuse the report while an object still holds its manifest (until the synth's synchronous run
+ * ends). Nothing of cdk8s or of an object is replaced: a hand-written object is rendered twice,
+ * once validated and once written.
  */
 export class ManifestValidation implements IValidation {
   /** Switches validation on for the app `scope` belongs to (idempotent) and merges `options`. */
@@ -326,7 +327,7 @@ export class ManifestValidation implements IValidation {
     return this.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   }
 
-  /** Renders and validates every object, and hands each Job of the library the manifest it rendered. */
+  /** Renders and validates every object, and hands each object of the library the manifest it rendered. */
   private validateAndHandOver(): ValidationReport {
     const objects = this.apiObjects();
     const manifests = objects.map(o => o.toJson());
@@ -334,7 +335,7 @@ export class ManifestValidation implements IValidation {
     const memo: SynthMemo = { report, pending: new Set() };
     objects.forEach((object, i) => {
       // Not `instanceof`: cdk8s' ApiObject answers it for every ApiObject (Symbol.hasInstance).
-      if (JobApiObject.prototype.isPrototypeOf(object)) {
+      if (LibraryApiObject.prototype.isPrototypeOf(object)) {
         memo.pending.add(object);
         rendered.set(object, { manifest: manifests[i], memo });
       }

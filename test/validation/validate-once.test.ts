@@ -2,8 +2,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Lazy, Testing } from 'cdk8s';
-import { ManifestValidation, SingleBatchJob } from '../../index';
+import { ControllerPodJob, ManifestValidation, SingleBatchJob, StaticWorkAssignmentJob, WorkItems } from '../../index';
 import { JobApiObject } from '../../lib/core/job-name';
+import { LibraryApiObject } from '../../lib/core/library-api-object';
 
 // Validation is a cdk8s node validation (no method of cdk8s or of an object is replaced): cdk8s runs
 // it before app.synth() renders and again before each chart. These tests count renders to show
@@ -52,6 +53,30 @@ test('app.synth() validates the app once, not once per chart, and renders each J
   expect(hand).toBe(2);
   expect(renders()).toBe(4);
   expect(fs.readdirSync(outdir).sort()).toEqual(['chart0.k8s.yaml', 'chart1.k8s.yaml', 'chart2.k8s.yaml', 'chart3.k8s.yaml', 'chart4.k8s.yaml']);
+  fs.rmSync(outdir, { recursive: true, force: true });
+});
+
+test('app.synth() renders the objects the patterns create once too: a ConfigMap, a ServiceAccount, a Role, a RoleBinding', () => {
+  // GIVEN an app with a StaticWorkAssignmentJob and a ControllerPodJob
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-once-'));
+  const app = new App({ outdir });
+  const chart = new Chart(app, 'chart');
+  new StaticWorkAssignmentJob(chart, 'static', { metadata: { name: 'static' }, items: WorkItems.fromList(['a', 'b']), container: { image: 'busybox:1.36.1' } });
+  new ControllerPodJob(chart, 'driver', { metadata: { name: 'driver' }, container: { image: 'busybox:1.36.1' } });
+
+  // WHEN it is synthesized
+  const render = jest.spyOn(LibraryApiObject.prototype as unknown as { render(): unknown }, 'render');
+  try {
+    app.synth();
+
+    // THEN each object of the library was rendered once (validated; that manifest written), and written
+    const rendered = render.mock.contexts.map(o => (o as ApiObject).kind).sort();
+    expect(rendered).toEqual(['ConfigMap', 'Job', 'Job', 'Role', 'RoleBinding', 'ServiceAccount']);
+  } finally {
+    render.mockRestore();
+  }
+  const written = fs.readFileSync(path.join(outdir, 'chart.k8s.yaml'), 'utf-8');
+  expect(written.match(/^kind: .*$/gm)).toEqual(['kind: ConfigMap', 'kind: Job', 'kind: ServiceAccount', 'kind: Role', 'kind: RoleBinding', 'kind: Job']);
   fs.rmSync(outdir, { recursive: true, force: true });
 });
 
