@@ -5,6 +5,7 @@ import { BatchJob } from '../lib/core/batch-job';
 import { JobOptions, PatternPod } from '../lib/core/job-options';
 import { JobPattern, PATTERN_CATALOGUE } from '../lib/core/catalogue';
 import { checkServiceName, propError, rejectReservedEnv } from '../lib/core/errors';
+import { LibraryApiObject } from '../lib/core/library-api-object';
 
 /** The label the Job controller puts on every pod of a Job, naming it (Kubernetes 1.27+). */
 const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
@@ -95,7 +96,8 @@ export class PodToPodJob extends BatchJob {
     checkServiceName(this, props.serviceName === undefined ? 'metadata.name' : 'serviceName', this.serviceName, 'the pods\' headless Service',
       'Set serviceName to a name that starts with a letter, or give the Job a metadata.name that does.');
 
-    this.service = new ApiObject(this, 'Service', {
+    // The library's own object: rendered once per synth, as the Job (see LibraryApiObject).
+    this.service = new LibraryApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: this.identity.childMetadata(this.serviceName, PEERS),

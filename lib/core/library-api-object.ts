@@ -6,7 +6,7 @@ import { metadataJson } from './metadata-json';
 
 /**
  * An API object the library writes (a Job, or an object a pattern creates for it: a ConfigMap, a
- * ServiceAccount, a Role, a RoleBinding). In a synth it is rendered once: the manifest validation
+ * ServiceAccount, a Role, a RoleBinding, a headless Service). In a synth it is rendered once: the manifest validation
  * rendered is the one written (see app-validation.ts). And it renders in one pass where that gives
  * what cdk8s' `ApiObject.toJson()` gives (see {@link LibraryApiObject.render}).
  * @internal

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Lazy, Testing } from 'cdk8s';
-import { ControllerPodJob, ManifestValidation, SingleBatchJob, StaticWorkAssignmentJob, WorkItems } from '../../index';
+import { ControllerPodJob, ManifestValidation, PodToPodJob, SingleBatchJob, StaticWorkAssignmentJob, WorkItems } from '../../index';
 import { JobApiObject } from '../../lib/core/job-name';
 import { LibraryApiObject } from '../../lib/core/library-api-object';
 
@@ -56,13 +56,15 @@ test('app.synth() validates the app once, not once per chart, and renders each J
   fs.rmSync(outdir, { recursive: true, force: true });
 });
 
-test('app.synth() renders the objects the patterns create once too: a ConfigMap, a ServiceAccount, a Role, a RoleBinding', () => {
+test('app.synth() renders the objects the patterns create once too: a ConfigMap, a ServiceAccount, a Role, a RoleBinding, a Service', () => {
   // GIVEN an app with a StaticWorkAssignmentJob and a ControllerPodJob
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-once-'));
   const app = new App({ outdir });
   const chart = new Chart(app, 'chart');
   new StaticWorkAssignmentJob(chart, 'static', { metadata: { name: 'static' }, items: WorkItems.fromList(['a', 'b']), container: { image: 'busybox:1.36.1' } });
   new ControllerPodJob(chart, 'driver', { metadata: { name: 'driver' }, container: { image: 'busybox:1.36.1' } });
+  const peers = new Chart(app, 'peers');
+  new PodToPodJob(peers, 'ring', { metadata: { name: 'ring' }, completions: 2, container: { image: 'busybox:1.36.1' } });
 
   // WHEN it is synthesized
   const render = jest.spyOn(LibraryApiObject.prototype as unknown as { render(): unknown }, 'render');
@@ -70,8 +72,9 @@ test('app.synth() renders the objects the patterns create once too: a ConfigMap,
     app.synth();
 
     // THEN each object of the library was rendered once (validated; that manifest written), and written
-    const rendered = render.mock.contexts.map(o => (o as ApiObject).kind).sort();
-    expect(rendered).toEqual(['ConfigMap', 'Job', 'Job', 'Role', 'RoleBinding', 'ServiceAccount']);
+    const rendered = render.mock.contexts.map(o => `${(o as ApiObject).kind}/${(o as ApiObject).name}`).sort();
+    // (the pod-to-pod Job twice: its Service's selector names it, and the name is the rendered spec's hash)
+    expect(rendered).toEqual(['ConfigMap/static-work-items-9a88cda7', 'Job/driver', 'Job/ring', 'Job/ring', 'Job/static', 'Role/driver', 'RoleBinding/driver', 'Service/ring-peers', 'ServiceAccount/driver']);
   } finally {
     render.mockRestore();
   }
