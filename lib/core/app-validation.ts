@@ -24,6 +24,14 @@ export interface AppValidator {
    * (the next render of the object renders afresh); undefined when there is none.
    */
   takeRendered(object: ApiObject): Record<string, any> | undefined;
+
+  /**
+   * The manifest the validation under way has rendered for `object`, while it renders every object
+   * (before it checks any), without taking it; undefined outside that pass and for an object not
+   * rendered yet. An object that names another as it renders (a Service selecting a Job's pods by
+   * the Job's name) reads it there instead of rendering that object a second time.
+   */
+  renderedInPass(object: ApiObject): Record<string, any> | undefined;
 }
 
 let connected: AppValidator | undefined;
@@ -41,4 +49,9 @@ export function enableAppValidation(scope: IConstruct): void {
 /** The manifest validation rendered for `object` in the synth under way (see {@link AppValidator.takeRendered}). */
 export function renderedInSynth(object: ApiObject): Record<string, any> | undefined {
   return connected?.takeRendered(object);
+}
+
+/** The manifest validation's render pass under way has rendered for `object` (see {@link AppValidator.renderedInPass}). */
+export function renderedInPass(object: ApiObject): Record<string, any> | undefined {
+  return connected?.renderedInPass(object);
 }

@@ -1,7 +1,7 @@
 import { ApiObject, ApiObjectMetadataDefinition, Duration, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { enableAppValidation } from './app-validation';
+import { enableAppValidation, renderedInPass } from './app-validation';
 import { syncWaveOf } from './argo-cd';
 import { JobPattern, PATTERN_CATALOGUE } from './catalogue';
 import { JobDefault, JOB_DEFAULTS, withContainerDefaults, withPodSecurityDefaults } from './defaults';
@@ -179,7 +179,9 @@ export class BatchJob extends kplus.AbstractPod {
    * spec as it renders now: read it after the last change to the Job.
    */
   public get name(): string {
-    return this.apiObject.toJson().metadata.name;
+    // Read while validation renders every object (an object that names this Job, such as
+    // PodToPodJob's Service): the manifest that pass rendered, instead of a second rendering.
+    return (renderedInPass(this.apiObject) ?? this.apiObject.toJson()).metadata.name;
   }
 
   /**

@@ -250,6 +250,8 @@ interface SynthMemo {
 
 /** The manifests validation rendered, handed over once to the Job that renders next (see `takeRendered`). */
 const rendered = new Map<ApiObject, { readonly manifest: Manifest; readonly memo: SynthMemo }>();
+/** While validation renders every object: what it rendered so far of the library's objects (see `renderedInPass`). */
+const inPass = new Map<ApiObject, Manifest>();
 
 /**
  * Validation of every ApiObject of an app, hand-written ones included: a cdk8s node validation
@@ -330,7 +332,17 @@ export class ManifestValidation implements IValidation {
   /** Renders and validates every object, and hands each object of the library the manifest it rendered. */
   private validateAndHandOver(): ValidationReport {
     const objects = this.apiObjects();
-    const manifests = objects.map(o => o.toJson());
+    const manifests: Manifest[] = [];
+    try {
+      for (const object of objects) {
+        const manifest = object.toJson();
+        manifests.push(manifest);
+        // An object rendered later may name this one (see AppValidator.renderedInPass).
+        if (LibraryApiObject.prototype.isPrototypeOf(object)) inPass.set(object, manifest);
+      }
+    } finally {
+      inPass.clear();
+    }
     const report = validateEntries(manifests.map((manifest, i) => entryOf(objects[i], manifest, this.options)), this.options);
     const memo: SynthMemo = { report, pending: new Set() };
     objects.forEach((object, i) => {
@@ -381,4 +393,5 @@ export const MANIFEST_VALIDATOR: AppValidator = {
     entry.memo.pending.delete(object);
     return entry.manifest;
   },
+  renderedInPass: object => inPass.get(object),
 };

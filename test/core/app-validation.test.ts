@@ -29,6 +29,7 @@ describe('the core\'s one seam to validation', () => {
         handed.delete(object);
         return manifest;
       },
+      renderedInPass: () => undefined,
     };
     connectAppValidator(validator);
 
@@ -44,5 +45,25 @@ describe('the core\'s one seam to validation', () => {
     expect(ApiObject.of(first).toJson()).toBe(rendered);
     expect(ApiObject.of(first).toJson()).not.toBe(rendered);
     expect(ApiObject.of(first).toJson()).toEqual(rendered);
+  });
+
+  test('a Job\'s name is read from the manifest of the render pass under way, without rendering the Job or taking the manifest', () => {
+    // GIVEN a validator in its render pass, which has rendered the Job already
+    const inPass = new Map<ApiObject, Record<string, any>>();
+    connectAppValidator({ enable: () => undefined, takeRendered: () => undefined, renderedInPass: object => inPass.get(object) });
+    const chart = Testing.chart();
+    const job = new BatchJob(chart, 'job', { metadata: { name: 'job' }, container: CONTAINER });
+    const rendered = ApiObject.of(job).toJson();
+    inPass.set(ApiObject.of(job), { ...rendered, metadata: { ...rendered.metadata, name: 'job-from-the-pass' } });
+    const render = jest.spyOn(ApiObject.of(job), 'toJson');
+
+    // THEN the name is the pass' manifest's, and the Job was not rendered for it
+    expect(job.name).toBe('job-from-the-pass');
+    expect(render).not.toHaveBeenCalled();
+
+    // and outside the pass, the Job renders its name itself
+    inPass.clear();
+    expect(job.name).toBe(rendered.metadata.name);
+    expect(render).toHaveBeenCalledTimes(1);
   });
 });

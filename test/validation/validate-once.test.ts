@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Lazy, Testing } from 'cdk8s';
-import { ControllerPodJob, ManifestValidation, PodToPodJob, SingleBatchJob, StaticWorkAssignmentJob, WorkItems } from '../../index';
+import { ControllerPodJob, GitOpsPolicy, ManifestValidation, PodToPodJob, SingleBatchJob, StaticWorkAssignmentJob, WorkItems } from '../../index';
 import { JobApiObject } from '../../lib/core/job-name';
 import { LibraryApiObject } from '../../lib/core/library-api-object';
 
@@ -73,8 +73,9 @@ test('app.synth() renders the objects the patterns create once too: a ConfigMap,
 
     // THEN each object of the library was rendered once (validated; that manifest written), and written
     const rendered = render.mock.contexts.map(o => `${(o as ApiObject).kind}/${(o as ApiObject).name}`).sort();
-    // (the pod-to-pod Job twice: its Service's selector names it, and the name is the rendered spec's hash)
-    expect(rendered).toEqual(['ConfigMap/static-work-items-9a88cda7', 'Job/driver', 'Job/ring', 'Job/ring', 'Job/static', 'Role/driver', 'RoleBinding/driver', 'Service/ring-peers', 'ServiceAccount/driver']);
+    // (the pod-to-pod Job too, though its Service's selector names it: the Service reads the Job's
+    // name from the manifest validation rendered, as the Job is rendered before it)
+    expect(rendered).toEqual(['ConfigMap/static-work-items-9a88cda7', 'Job/driver', 'Job/ring', 'Job/static', 'Role/driver', 'RoleBinding/driver', 'Service/ring-peers', 'ServiceAccount/driver']);
   } finally {
     render.mockRestore();
   }
@@ -134,6 +135,25 @@ test('a failed app.synth() leaves no manifest behind: the next render renders af
   expect(jobRenders(() => ApiObject.of(job).toJson())).toBe(1);
   expect(fs.readdirSync(app.outdir)).toEqual([]);
   fs.rmSync(app.outdir, { recursive: true, force: true });
+});
+
+test('a render that throws during validation\'s render pass leaves nothing of the pass behind: a Job\'s name is rendered afresh', () => {
+  // GIVEN a Job, and an object after it whose rendering names the Job and then throws
+  const chart = Testing.chart();
+  const job = new SingleBatchJob(chart, 'job', { metadata: { name: 'job' }, gitOps: GitOpsPolicy.runOncePerSpec(), container: { image: 'busybox:1.36.1' } });
+  const seen: string[] = [];
+  new ApiObject(chart, 'throws', {
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'throws' }, data: Lazy.any({ produce: () => { seen.push(job.name); throw new Error('cannot render'); } }),
+  });
+
+  // WHEN the synth fails in the pass, and the Job changes
+  expect(() => Testing.synth(chart)).toThrow('cannot render');
+  job.addContainer({ name: 'second', image: 'busybox:1.36.1' });
+
+  // THEN the object read the Job's name in the pass, and after it the name is the changed Job's
+  expect(seen).toHaveLength(1);
+  expect(job.name).not.toBe(seen[0]);
+  expect(job.name).toBe(ApiObject.of(job).toJson().metadata.name);
 });
 
 test('Testing.synth() throws the same report as app.synth(): each error a block', () => {
