@@ -10,6 +10,9 @@
 // version (scripts/e2e.js).
 const { VERSIONS, minorOf } = require('./test/e2e/cluster-env');
 
+// unit and consumer: a temporary folder of their own per jest process, removed at its end (test/temp-dir).
+const ownTemporaryFolder = { globalSetup: '<rootDir>/test/temp-dir/setup.js', globalTeardown: '<rootDir>/test/temp-dir/teardown.js' };
+
 const common = {
   preset: 'ts-jest',
   testEnvironment: 'node',
@@ -34,9 +37,9 @@ module.exports = {
   // The e2e suites wait on a real Job controller; two workers keep the 2-core machine responsive.
   maxWorkers: 2,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/consumer/', '<rootDir>/test/argocd/'] },
+    { ...common, ...ownTemporaryFolder, displayName: 'unit', testMatch: ['<rootDir>/test/**/*.test.ts'], testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/consumer/', '<rootDir>/test/argocd/'] },
     // The packed library installed into users' apps (npm installs: minutes, not seconds).
-    { ...common, displayName: 'consumer', testMatch: ['<rootDir>/test/consumer/**/*.test.ts'] },
+    { ...common, ...ownTemporaryFolder, displayName: 'consumer', testMatch: ['<rootDir>/test/consumer/**/*.test.ts'] },
     ...VERSIONS.map(version => ({
       ...common,
       displayName: `e2e-${minorOf(version)}`,

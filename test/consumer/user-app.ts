@@ -61,10 +61,12 @@ export function packLibrary(into: string): string {
 /**
  * Runs `fn` alone among the consumer suites of this checkout: `npm pack` (and jsii-pacmak, which
  * runs it) rebuilds dist-lib from nothing, so two at once in parallel jest workers pack each other's
- * half-built files. A lock folder in the temporary directory; one older than 15 minutes is stale.
+ * half-built files. A lock folder in the checkout (node_modules/.cache), seen by every jest process
+ * of it whatever its temporary folder (test/temp-dir); one older than 15 minutes is stale.
  */
 export function withPackLock<T>(fn: () => T): T {
-  const lock = path.join(os.tmpdir(), `job-patterns-pack-${root.replace(/[^A-Za-z0-9]+/g, '-')}.lock`);
+  const lock = path.join(root, 'node_modules', '.cache', 'job-patterns-pack.lock');
+  fs.mkdirSync(path.dirname(lock), { recursive: true });
   const sleep = new Int32Array(new SharedArrayBuffer(4));
   for (;;) {
     try {

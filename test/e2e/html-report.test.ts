@@ -156,6 +156,8 @@ function rgb(hex: string): string {
 let kc: KubeConfig;
 let browser: BrowserContext;
 let profile: string;
+/** Each case's folder of YAML, removed after the suite. */
+const folders: string[] = [];
 /** By case name. */
 const results = new Map<string, VerifyResult>();
 
@@ -176,6 +178,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  for (const dir of folders) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 /** Opens an HTML file; collects console errors and page errors. */
@@ -202,6 +205,7 @@ onOneVersion(`job-patterns verify --html, in Chromium${e2eMinor === 28 ? '' : ' 
       const job = withOutcome({ ...seed, spec: { ...seed.spec, ...c.spec } }, c.outcome);
       const namespace = await restrictedNamespace(kc, `html-${slug(c.seed)}`.slice(0, 30));
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-html-'));
+      folders.push(dir);
       fs.writeFileSync(path.join(dir, 'app.k8s.yaml'), Yaml.stringify(...configMaps, job));
       const html = path.join(OUT, `${slug(c.name)}.html`);
       const summary = path.join(OUT, `${slug(c.name)}.md`);

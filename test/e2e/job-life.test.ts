@@ -27,8 +27,13 @@ async function apply(namespace: string, manifests: Manifest[]): Promise<void> {
   expect(rejected).toEqual([]);
 }
 
+/** The folders {@link writeManifests} made, removed after the suite. */
+const written: string[] = [];
+afterAll(() => written.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+
 function writeManifests(manifests: Manifest[]): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-life-'));
+  written.push(dir);
   fs.writeFileSync(path.join(dir, 'jobs.k8s.yaml'), Yaml.stringify(...manifests));
   return dir;
 }

@@ -14,8 +14,18 @@ async function apply(kc: KubeConfig, namespace: string, manifests: Manifest[]): 
   expect(rejected).toEqual([]);
 }
 
+/** The temporary folders of the suite, removed after it. */
+const temporary: string[] = [];
+afterAll(() => temporary.forEach(dir => fs.rmSync(dir, { recursive: true, force: true })));
+
+function temporaryFolder(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
 function writeManifests(manifests: Manifest[]): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'job-patterns-verify-'));
+  const dir = temporaryFolder('job-patterns-verify-');
   fs.writeFileSync(path.join(dir, 'jobs.k8s.yaml'), Yaml.stringify(...manifests));
   return dir;
 }
@@ -78,7 +88,7 @@ describe('job-patterns verify (CLI)', () => {
   });
 
   test('exits 3 when the API server cannot be reached', async () => {
-    const unreachable = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'kc-')), 'kubeconfig');
+    const unreachable = path.join(temporaryFolder('kc-'), 'kubeconfig');
     fs.writeFileSync(unreachable, fs.readFileSync(kubeconfigPath, 'utf-8').replace(/server: https:\/\/127\.0\.0\.1:\d+/, 'server: https://127.0.0.1:1'));
     // Retried until the timeout (an API server restarting is back within it), then one line that names the server.
     const started = Date.now();
