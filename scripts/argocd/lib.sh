@@ -25,12 +25,22 @@ alog() { printf '[argocd %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # argocd_alive NAME: true if the recorded PID of NAME still runs with our state dir on its
 # command line (every component gets a path under $ARGOCD_DIR as an argument), so a reused PID is
-# never taken for ours.
+# never taken for ours. A running process whose command line is not ours is asked again for a
+# quarter of a second before it is called gone: a component starts through setsid and env, and for
+# an instant while a process execs, its command line reads empty or still the one before (up.sh's
+# await once called a starting argocd-repo-server exited, which down.sh found running a moment later).
 argocd_alive() {
-  local pidfile="$ARGOCD_DIR/pids/$1.pid" pid
+  local pidfile="$ARGOCD_DIR/pids/$1.pid" pid cmd _
   [ -f "$pidfile" ] || return 1
   pid="$(cat "$pidfile")"
-  [ -n "$pid" ] && [ -d "/proc/$pid" ] || return 1
-  grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null && return 1
-  tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null | grep -qF "$ARGOCD_DIR/"
+  [ -n "$pid" ] || return 1
+  for _ in 1 2 3 4 5 6; do
+    [ -d "/proc/$pid" ] || return 1
+    grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null && return 1
+    # Read whole, then matched: no pipe whose writer a quitting `grep -q` could cut (pipefail).
+    cmd="$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null || true)"
+    case "$cmd" in *"$ARGOCD_DIR/"*) return 0 ;; esac
+    sleep 0.05
+  done
+  return 1
 }
