@@ -10,7 +10,9 @@
 // version (scripts/e2e.js).
 const { VERSIONS, minorOf } = require('./test/e2e/cluster-env');
 
-// unit and consumer: a temporary folder of their own per jest process, removed at its end (test/temp-dir).
+// Every project works in a temporary folder of its own per jest process, removed at its end
+// (test/temp-dir): unit and consumer with these two; the e2e projects' and argocd's global setup and
+// teardown call them too, around their control planes and Argo CD (whose TMPDIR stays the machine's).
 const ownTemporaryFolder = { globalSetup: '<rootDir>/test/temp-dir/setup.js', globalTeardown: '<rootDir>/test/temp-dir/teardown.js' };
 
 const common = {
@@ -45,6 +47,7 @@ module.exports = {
       displayName: `e2e-${minorOf(version)}`,
       testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
       globals: { JOB_PATTERNS_E2E_VERSION: version },
+      globalSetup: ownTemporaryFolder.globalSetup,
       globalTeardown: '<rootDir>/test/e2e/global-teardown.js',
       setupFilesAfterEnv: ['<rootDir>/test/e2e/setup-timeout.ts', '<rootDir>/test/e2e/cluster-setup.ts'],
     })),

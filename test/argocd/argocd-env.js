@@ -8,6 +8,7 @@
 // 1000, with 1000 free above it).
 const path = require('path');
 const { clusterPorts, portOffset } = require('../e2e/cluster-env');
+const { outerEnv } = require('../temp-dir/outer-env');
 
 const root = path.resolve(__dirname, '..', '..');
 const baseDir = (process.env.JOB_PATTERNS_ARGOCD_E2E_DIR || '/tmp/job-patterns-e2e-argocd').replace(/\/+$/, '');
@@ -26,8 +27,9 @@ function argocdInstance(version, dir, offset) {
     kubeconfig: path.join(dir, 'kubeconfig'),
     redisPort,
     gitPort,
+    // The machine's TMPDIR, not the test run's folder: Argo CD and its control plane may outlive the run.
     env: {
-      ...process.env,
+      ...outerEnv(),
       K8S_VERSION: version,
       JOB_PATTERNS_CLUSTER_DIR: dir,
       JOB_PATTERNS_ARGOCD_DIR: argocdDir,

@@ -7,6 +7,7 @@
 // same chart in TypeScript (test/consumer/python/chart.ts) writes, byte for byte. The README's first
 // chart, translated to Java in docs/java.md, must write what the README's TypeScript writes.
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { argoCdKueueSettings } from '../../index';
 import { expectBadJobRefused, expectTwinYaml, snippetAfter, synthReadmeTypeScript, writeCdk8sYaml, yamlIn } from './twin';
@@ -24,7 +25,12 @@ const javaApp = (mainClass: string) => `java -cp "target/classes:$(cat target/cl
 
 let work: string;
 let app: string;
-const env = { JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0] };
+const env = {
+  JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION: process.versions.node.split('.')[0],
+  // jsii's Java runtime unpacks itself into a folder of java.io.tmpdir at every start and leaves the
+  // folder there (docs/java.md); the JVM reads /tmp, not TMPDIR: the run's folder, removed at its end.
+  JAVA_TOOL_OPTIONS: [process.env.JAVA_TOOL_OPTIONS, `-Djava.io.tmpdir=${os.tmpdir()}`].filter(Boolean).join(' '),
+};
 
 beforeAll(() => {
   work = tempDir('java');

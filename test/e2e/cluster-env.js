@@ -10,6 +10,7 @@
 // 1000 per version free above it: smaller offsets can land one cluster's port on another port of
 // the other (24790 + 10 = 24800).
 const path = require('path');
+const { outerEnv } = require('../temp-dir/outer-env');
 
 /**
  * The highest offset: the highest base port (24800) plus 1000 per further version, plus what
@@ -67,8 +68,9 @@ function clusterFor(version) {
     version,
     dir,
     kubeconfig: path.join(dir, 'kubeconfig'),
+    // The machine's TMPDIR, not the test run's folder: the control plane may outlive the run.
     env: {
-      ...process.env,
+      ...outerEnv(),
       K8S_VERSION: version,
       JOB_PATTERNS_CLUSTER_DIR: dir,
       ...clusterPorts(baseOffset + 1000 * index),

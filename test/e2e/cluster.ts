@@ -14,7 +14,7 @@ const { clusterFor } = require('./cluster-env');
 /** The Kubernetes version of this e2e project (jest.config.js `globals`), e.g. "1.37.2". */
 export const e2eVersion: string = (globalThis as { JOB_PATTERNS_E2E_VERSION?: string }).JOB_PATTERNS_E2E_VERSION ?? '';
 if (!e2eVersion) throw new Error('test/e2e runs in an e2e-<minor> jest project (jest.config.js sets globals.JOB_PATTERNS_E2E_VERSION)');
-const cluster: { dir: string; kubeconfig: string } = clusterFor(e2eVersion);
+const cluster: { dir: string; kubeconfig: string; env: NodeJS.ProcessEnv } = clusterFor(e2eVersion);
 
 /** The minor version of this project's cluster, e.g. 37. */
 export const e2eMinor = Number(e2eVersion.split('.')[1]);
@@ -66,7 +66,8 @@ export async function restartApiServer(kc: KubeConfig, downForMs = 2000): Promis
   }
   await new Promise(r => setTimeout(r, downForMs));
   const log = fs.openSync(path.join(cluster.dir, 'logs', 'kube-apiserver.log'), 'a');
-  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', log, log] });
+  // The cluster's environment (the machine's TMPDIR): the API server outlives the suite.
+  const child = spawn(argv[0], argv.slice(1), { detached: true, stdio: ['ignore', log, log], env: cluster.env });
   child.unref();
   fs.writeFileSync(pidFile, `${child.pid}\n`);
   await waitForApiServer(kc, 'kube-apiserver did not come back within 30 s');
